@@ -1,0 +1,112 @@
+using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Gaussian;
+
+/// <summary>
+/// A Gaussian with a diagonal covariance diag(σ₁², …, σ_D²): log N(x) = −½(D·log 2π + Σ (x_d − μ_d)²/σ_d²) − ½ Σ log σ_d².
+/// </summary>
+public sealed class DiagonalGaussian : GaussianComponent
+{
+    private readonly double[] _variances;
+    private readonly double[] _precisions;
+    private readonly double _logDetPrecisionCholesky;
+
+    private DiagonalGaussian(double[] mean, double[] variances)
+        : base(mean)
+    {
+        _variances = variances;
+        _precisions = new double[variances.Length];
+        double logDet = 0;
+        for (int i = 0; i < variances.Length; i++)
+        {
+            _precisions[i] = 1.0 / variances[i];
+            logDet -= 0.5 * Math.Log(variances[i]);
+        }
+
+        _logDetPrecisionCholesky = logDet;
+    }
+
+    /// <inheritdoc />
+    public override int ParameterCount => 2 * Dimension;
+
+    /// <summary>The variances σ_d² (length D).</summary>
+    public ReadOnlySpan<double> Variances => _variances;
+
+    /// <summary>Creates N(μ, diag(variances)).</summary>
+    /// <param name="mean">μ, length D.</param>
+    /// <param name="variances">σ_d², length D, each finite and positive.</param>
+    /// <exception cref="ArgumentException">Lengths differ or a value is not finite/positive.</exception>
+    public static DiagonalGaussian WithMeanVariances(ReadOnlySpan<double> mean, ReadOnlySpan<double> variances)
+    {
+        var m = GaussianValidation.Mean(mean, nameof(mean));
+        if (variances.Length != m.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(variances), $"variances has length {variances.Length} but mean has length {m.Length}. Pass one variance per column.");
+        }
+
+        return new DiagonalGaussian(m, GaussianValidation.Positive(variances, nameof(variances)));
+    }
+
+    /// <inheritdoc />
+    public override Matrix<double> GetCovariance() => Matrix<double>.Build.DenseOfDiagonalArray(_variances);
+
+    /// <inheritdoc />
+    public override Matrix<double> GetPrecisionCholesky() => Matrix<double>.Build.DenseOfDiagonalArray(Array.ConvertAll(_precisions, Math.Sqrt));
+
+    /// <inheritdoc />
+    public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        int d = Dimension;
+        double constant = (-0.5 * d * LogTwoPi) + _logDetPrecisionCholesky;
+        for (int n = 0; n < destination.Length; n++)
+        {
+            var row = rows.Slice(n * d, d);
+            double quad = 0;
+            for (int i = 0; i < d; i++)
+            {
+                double diff = row[i] - MeanArray[i];
+                quad += diff * diff * _precisions[i];
+            }
+
+            destination[n] = constant - (0.5 * quad);
+        }
+    }
+
+    /// <inheritdoc />
+    public override double LogDensity(ReadOnlySpan<double> row)
+    {
+        Span<double> result = stackalloc double[1];
+        LogDensity(row, result);
+        return result[0];
+    }
+
+    /// <inheritdoc />
+    public override void Sample(Random random, Span<double> destination)
+    {
+        StandardNormal.Fill(random, destination[..Dimension]);
+        for (int i = 0; i < Dimension; i++)
+        {
+            destination[i] = MeanArray[i] + (Math.Sqrt(_variances[i]) * destination[i]);
+        }
+    }
+
+    /// <summary>Builds the component from arrays it then owns; false if a variance is not positive and finite.</summary>
+    internal static bool TryCreate(double[] mean, double[] variances, out DiagonalGaussian result)
+    {
+        foreach (double v in variances)
+        {
+            if (!(v > 0) || !double.IsFinite(v))
+            {
+                result = null!;
+                return false;
+            }
+        }
+
+        result = new DiagonalGaussian(mean, variances);
+        return true;
+    }
+
+    /// <inheritdoc />
+    internal override GaussianComponent WithMean(double[] mean) => new DiagonalGaussian(mean, _variances);
+}

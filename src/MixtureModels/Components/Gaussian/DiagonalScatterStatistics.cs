@@ -1,0 +1,53 @@
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Gaussian;
+
+/// <summary>Gaussian statistics with the diagonal scatter Σ wₙ(xₙ − a)² per column (diagonal and spherical covariance).</summary>
+public sealed class DiagonalScatterStatistics : GaussianStatistics
+{
+    private readonly double[] _scatter;
+
+    /// <summary>Creates empty statistics of the given dimension, centred on <paramref name="reference"/> (or on the first row seen when empty).</summary>
+    /// <param name="dimension">D, at least 1.</param>
+    /// <param name="reference">Reference point of length D, or empty.</param>
+    public DiagonalScatterStatistics(int dimension, ReadOnlySpan<double> reference = default)
+        : base(dimension, reference)
+    {
+        _scatter = new double[dimension];
+    }
+
+    /// <summary>Σ wₙ(xₙ − a)² per column, about the reference (length D).</summary>
+    public ReadOnlySpan<double> Scatter => _scatter;
+
+    /// <summary>Writes Σ wₙ(xₙ_d − μ_d)², the scatter about the weighted mean, into <paramref name="destination"/> (length D).</summary>
+    internal void CentredScatter(Span<double> destination)
+    {
+        double c = CentringCoefficient;
+        var s = WeightedSum;
+        for (int i = 0; i < Dimension; i++)
+        {
+            destination[i] = _scatter[i] - (c * s[i] * s[i]);
+        }
+    }
+
+    private protected override void AccumulateScatterRow(int i, ReadOnlySpan<double> weighted, ReadOnlySpan<double> centred, int m) =>
+        _scatter[i] += VectorKernels.Dot(weighted, centred.Slice(i * m, m));
+
+    private protected override void AddScatter(GaussianStatistics other, ReadOnlySpan<double> shift)
+    {
+        var o = (DiagonalScatterStatistics)other;
+        var s = o.WeightedSum;
+        for (int i = 0; i < Dimension; i++)
+        {
+            double v = o._scatter[i];
+            if (!shift.IsEmpty)
+            {
+                v += (2 * s[i] * shift[i]) + (o.TotalWeight * shift[i] * shift[i]);
+            }
+
+            _scatter[i] += v;
+        }
+    }
+
+    private protected override void ClearScatter() => Array.Clear(_scatter);
+}

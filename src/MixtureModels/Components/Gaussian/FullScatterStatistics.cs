@@ -1,0 +1,72 @@
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Gaussian;
+
+/// <summary>Gaussian statistics with the full D × D scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ (full and tied covariance).</summary>
+public sealed class FullScatterStatistics : GaussianStatistics
+{
+    private readonly double[] _scatter; // D×D row-major; only the upper triangle is accumulated
+
+    /// <summary>Creates empty statistics of the given dimension, centred on <paramref name="reference"/> (or on the first row seen when empty).</summary>
+    /// <param name="dimension">D, at least 1.</param>
+    /// <param name="reference">Reference point of length D, or empty.</param>
+    public FullScatterStatistics(int dimension, ReadOnlySpan<double> reference = default)
+        : base(dimension, reference)
+    {
+        _scatter = new double[dimension * dimension];
+    }
+
+    /// <summary>The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ about the reference, D × D row-major (upper triangle).</summary>
+    public ReadOnlySpan<double> Scatter => _scatter;
+
+    /// <summary>Adds the scatter about the weighted mean, Σ wₙ(xₙ − μ)(xₙ − μ)ᵀ (full symmetric D × D), to <paramref name="destination"/>.</summary>
+    internal void AddCentredScatter(Span<double> destination)
+    {
+        int d = Dimension;
+        double c = CentringCoefficient;
+        var s = WeightedSum;
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                double v = _scatter[(i * d) + j] - (c * s[i] * s[j]);
+                destination[(i * d) + j] += v;
+                if (j != i)
+                {
+                    destination[(j * d) + i] += v;
+                }
+            }
+        }
+    }
+
+    private protected override void AccumulateScatterRow(int i, ReadOnlySpan<double> weighted, ReadOnlySpan<double> centred, int m)
+    {
+        int d = Dimension;
+        for (int j = i; j < d; j++)
+        {
+            _scatter[(i * d) + j] += VectorKernels.Dot(weighted, centred.Slice(j * m, m));
+        }
+    }
+
+    private protected override void AddScatter(GaussianStatistics other, ReadOnlySpan<double> shift)
+    {
+        int d = Dimension;
+        var o = (FullScatterStatistics)other;
+        var s = o.WeightedSum;
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                double v = o._scatter[(i * d) + j];
+                if (!shift.IsEmpty)
+                {
+                    v += (s[i] * shift[j]) + (shift[i] * s[j]) + (o.TotalWeight * shift[i] * shift[j]);
+                }
+
+                _scatter[(i * d) + j] += v;
+            }
+        }
+    }
+
+    private protected override void ClearScatter() => Array.Clear(_scatter);
+}

@@ -1,0 +1,210 @@
+using System.Buffers;
+using System.Globalization;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Gaussian;
+
+/// <summary>
+/// Weighted first and second moments of rows, accumulated about a reference point a (not about the origin,
+/// so that data with a large offset keeps its precision): W = Σ wₙ, s = Σ wₙ(xₙ − a), and a scatter
+/// Σ wₙ(xₙ − a)(xₙ − a)ᵀ whose shape (full or diagonal) the derived type decides.
+/// </summary>
+public abstract class GaussianStatistics : ISufficientStatistics
+{
+    /// <summary>The 10·ε added to every component's weight, as in scikit-learn, so that an empty component stays finite.</summary>
+    internal const double EmptyComponentWeight = MixtureConstants.EmptyComponentWeight;
+
+    private readonly double[] _sum;
+    private double[]? _reference;
+
+    private protected GaussianStatistics(int dimension, ReadOnlySpan<double> reference)
+    {
+        if (dimension < 1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(dimension), dimension, "Use a dimension of at least 1.");
+        }
+
+        Dimension = dimension;
+        _sum = new double[dimension];
+        if (!reference.IsEmpty)
+        {
+            if (reference.Length != dimension)
+            {
+                ThrowHelper.ThrowArgument(nameof(reference), $"reference has length {reference.Length}; it must have length {dimension}.");
+            }
+
+            _reference = reference.ToArray();
+        }
+    }
+
+    /// <inheritdoc />
+    public int Dimension { get; }
+
+    /// <inheritdoc />
+    public double TotalWeight { get; private set; }
+
+    /// <summary>The reference point a the moments are centred on; empty until the first row or merge sets it.</summary>
+    public ReadOnlySpan<double> Reference => _reference;
+
+    /// <summary>s = Σ wₙ(xₙ − a).</summary>
+    public ReadOnlySpan<double> WeightedSum => _sum;
+
+    /// <inheritdoc />
+    public void Accumulate(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
+    {
+        int d = Dimension, count = weights.Length;
+        if (count == 0)
+        {
+            return;
+        }
+
+        _reference ??= rows[..d].ToArray();
+        var pool = ArrayPool<double>.Shared;
+        double[] centredBuffer = pool.Rent(count * d);
+        double[] weightBuffer = pool.Rent(count);
+        double[] weightedBuffer = pool.Rent(count);
+        try
+        {
+            // Compact the rows with positive weight, centred on the reference and transposed (one span per column).
+            int m = 0;
+            for (int n = 0; n < count; n++)
+            {
+                if (weights[n] > 0)
+                {
+                    weightBuffer[m++] = weights[n];
+                }
+            }
+
+            if (m == 0)
+            {
+                return;
+            }
+
+            var x = centredBuffer.AsSpan(0, m * d);
+            var w = weightBuffer.AsSpan(0, m);
+            int row = 0;
+            for (int n = 0; n < count; n++)
+            {
+                if (weights[n] > 0)
+                {
+                    var source = rows.Slice(n * d, d);
+                    for (int c = 0; c < d; c++)
+                    {
+                        x[(c * m) + row] = source[c] - _reference[c];
+                    }
+
+                    row++;
+                }
+            }
+
+            double total = 0;
+            foreach (double v in w)
+            {
+                total += v;
+            }
+
+            TotalWeight += total;
+            var weighted = weightedBuffer.AsSpan(0, m);
+            for (int i = 0; i < d; i++)
+            {
+                var xi = x.Slice(i * m, m);
+                for (int n = 0; n < m; n++)
+                {
+                    weighted[n] = w[n] * xi[n];
+                }
+
+                _sum[i] += Sum(weighted);
+                AccumulateScatterRow(i, weighted, x, m);
+            }
+        }
+        finally
+        {
+            pool.Return(centredBuffer);
+            pool.Return(weightBuffer);
+            pool.Return(weightedBuffer);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Merge(ISufficientStatistics other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.GetType() != GetType() || other.Dimension != Dimension)
+        {
+            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge {other.GetType().Name} (dimension {other.Dimension}) into {GetType().Name} (dimension {Dimension}). Merge statistics created by the same family."));
+        }
+
+        var o = (GaussianStatistics)other;
+        if (o._reference is null)
+        {
+            return; // nothing was ever accumulated there
+        }
+
+        _reference ??= (double[])o._reference.Clone();
+        int d = Dimension;
+        Span<double> shift = d <= 128 ? stackalloc double[d] : new double[d];
+        bool shifted = false;
+        for (int i = 0; i < d; i++)
+        {
+            shift[i] = o._reference[i] - _reference[i];
+            shifted |= shift[i] != 0;
+        }
+
+        // Σ w(x − a) = Σ w(x − b) + W·(b − a) for o's reference b and ours a.
+        for (int i = 0; i < d; i++)
+        {
+            _sum[i] += o._sum[i] + (o.TotalWeight * shift[i]);
+        }
+
+        AddScatter(o, shifted ? shift : default);
+        TotalWeight += o.TotalWeight;
+    }
+
+    /// <inheritdoc />
+    public void Clear()
+    {
+        TotalWeight = 0;
+        Array.Clear(_sum);
+        ClearScatter();
+    }
+
+    /// <summary>Writes the weighted mean μ = a + s/(W + 10ε) into <paramref name="destination"/>.</summary>
+    internal void ComputeMean(Span<double> destination)
+    {
+        double nk = TotalWeight + EmptyComponentWeight;
+        for (int i = 0; i < Dimension; i++)
+        {
+            destination[i] = (_reference?[i] ?? 0) + (_sum[i] / nk);
+        }
+    }
+
+    /// <summary>The coefficient c of the centring correction: scatter about the mean = scatter about a − c·s·sᵀ.</summary>
+    internal double CentringCoefficient
+    {
+        get
+        {
+            double nk = TotalWeight + EmptyComponentWeight;
+            return (2.0 / nk) - (TotalWeight / (nk * nk));
+        }
+    }
+
+    /// <summary>Adds Σₙ weighted[n]·x[j·m + n] to the scatter entries (i, j) this type keeps.</summary>
+    private protected abstract void AccumulateScatterRow(int i, ReadOnlySpan<double> weighted, ReadOnlySpan<double> centred, int m);
+
+    /// <summary>Adds the scatter of <paramref name="other"/>, first moving it from its reference b to ours a when <paramref name="shift"/> = b − a is not empty.</summary>
+    private protected abstract void AddScatter(GaussianStatistics other, ReadOnlySpan<double> shift);
+
+    /// <summary>Zeroes the scatter.</summary>
+    private protected abstract void ClearScatter();
+
+    private static double Sum(ReadOnlySpan<double> values)
+    {
+        double s = 0;
+        foreach (double v in values)
+        {
+            s += v;
+        }
+
+        return s;
+    }
+}

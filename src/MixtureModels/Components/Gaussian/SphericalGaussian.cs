@@ -1,0 +1,96 @@
+using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Gaussian;
+
+/// <summary>A Gaussian with covariance σ²·I: log N(x) = −½(D·log 2π + ‖x − μ‖²/σ²) − ½·D·log σ².</summary>
+public sealed class SphericalGaussian : GaussianComponent
+{
+    private readonly double _precision;
+    private readonly double _logDetPrecisionCholesky;
+
+    private SphericalGaussian(double[] mean, double variance)
+        : base(mean)
+    {
+        Variance = variance;
+        _precision = 1.0 / variance;
+        _logDetPrecisionCholesky = -0.5 * mean.Length * Math.Log(variance);
+    }
+
+    /// <inheritdoc />
+    public override int ParameterCount => Dimension + 1;
+
+    /// <summary>The common variance σ².</summary>
+    public double Variance { get; }
+
+    /// <summary>Creates N(μ, σ²·I).</summary>
+    /// <param name="mean">μ, length D.</param>
+    /// <param name="variance">σ², finite and positive.</param>
+    /// <exception cref="ArgumentException">A value is not finite, or the variance is not positive.</exception>
+    public static SphericalGaussian WithMeanVariance(ReadOnlySpan<double> mean, double variance)
+    {
+        var m = GaussianValidation.Mean(mean, nameof(mean));
+        GaussianValidation.Positive([variance], nameof(variance));
+        return new SphericalGaussian(m, variance);
+    }
+
+    /// <inheritdoc />
+    public override Matrix<double> GetCovariance() => Matrix<double>.Build.DenseDiagonal(Dimension, Dimension, Variance);
+
+    /// <inheritdoc />
+    public override Matrix<double> GetPrecisionCholesky() => Matrix<double>.Build.DenseDiagonal(Dimension, Dimension, Math.Sqrt(_precision));
+
+    /// <inheritdoc />
+    public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        int d = Dimension;
+        double constant = (-0.5 * d * LogTwoPi) + _logDetPrecisionCholesky;
+        for (int n = 0; n < destination.Length; n++)
+        {
+            var row = rows.Slice(n * d, d);
+            double quad = 0;
+            for (int i = 0; i < d; i++)
+            {
+                double diff = row[i] - MeanArray[i];
+                quad += diff * diff;
+            }
+
+            destination[n] = constant - (0.5 * quad * _precision);
+        }
+    }
+
+    /// <inheritdoc />
+    public override double LogDensity(ReadOnlySpan<double> row)
+    {
+        Span<double> result = stackalloc double[1];
+        LogDensity(row, result);
+        return result[0];
+    }
+
+    /// <inheritdoc />
+    public override void Sample(Random random, Span<double> destination)
+    {
+        StandardNormal.Fill(random, destination[..Dimension]);
+        double sd = Math.Sqrt(Variance);
+        for (int i = 0; i < Dimension; i++)
+        {
+            destination[i] = MeanArray[i] + (sd * destination[i]);
+        }
+    }
+
+    /// <summary>Builds the component from a mean it then owns; false if the variance is not positive and finite.</summary>
+    internal static bool TryCreate(double[] mean, double variance, out SphericalGaussian result)
+    {
+        if (!(variance > 0) || !double.IsFinite(variance))
+        {
+            result = null!;
+            return false;
+        }
+
+        result = new SphericalGaussian(mean, variance);
+        return true;
+    }
+
+    /// <inheritdoc />
+    internal override GaussianComponent WithMean(double[] mean) => new SphericalGaussian(mean, Variance);
+}

@@ -1,0 +1,32 @@
+namespace MixtureModels.Components;
+
+/// <summary>
+/// A family of components (for example "Gaussians with tied covariance"): it creates the sufficient statistics
+/// and performs the closed-form M-step that turns K accumulators into K components. Doing the M-step per family,
+/// not per component, lets parameters be shared across components (tied covariance) without the EM engine
+/// knowing about it.
+/// </summary>
+/// <typeparam name="TComponent">The component type the family produces.</typeparam>
+public interface IComponentFamily<TComponent>
+    where TComponent : IComponent
+{
+    /// <summary>Dimension D of the rows.</summary>
+    int Dimension { get; }
+
+    /// <summary>Free parameters of K components of this family, excluding the K − 1 mixing weights.</summary>
+    /// <param name="componentCount">K.</param>
+    int ParameterCount(int componentCount);
+
+    /// <summary>
+    /// Creates an empty accumulator. When <paramref name="current"/> is given, the accumulator may centre its
+    /// statistics on it (for example on the current mean) to keep them numerically accurate.
+    /// </summary>
+    /// <param name="current">The component being re-estimated, or null.</param>
+    ISufficientStatistics CreateStatistics(TComponent? current);
+
+    /// <summary>The M-step: writes one component per accumulator into <paramref name="destination"/>.</summary>
+    /// <param name="statistics">K accumulators created by this family.</param>
+    /// <param name="destination">Receives K components.</param>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">An estimated covariance is not positive definite.</exception>
+    void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<TComponent> destination);
+}

@@ -1,0 +1,220 @@
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Internal;
+
+namespace MixtureModels;
+
+/// <summary>
+/// A read-only, row-major view of an N × D data set: N rows (observations) of D columns (features).
+/// </summary>
+/// <remarks>
+/// Every public fitting and query method takes a <see cref="DataMatrix"/>. Arrays convert implicitly, so
+/// <c>model.Predict(x)</c> works for <c>double[,]</c>, <c>double[][]</c> and Math.NET <see cref="Matrix{T}"/>.
+/// Those conversions copy the values once; <see cref="FromRowMajor(ReadOnlyMemory{double}, int)"/> wraps
+/// caller memory without copying. The library never writes to the values.
+/// </remarks>
+public sealed class DataMatrix
+{
+    private readonly ReadOnlyMemory<double> _values;
+    private int _finiteState; // 0 unknown, 1 all finite (a benign memo: every thread computes the same answer)
+
+    private DataMatrix(ReadOnlyMemory<double> values, int rows, int columns)
+    {
+        _values = values;
+        Rows = rows;
+        Columns = columns;
+    }
+
+    /// <summary>Number of rows (observations), N.</summary>
+    public int Rows { get; }
+
+    /// <summary>Number of columns (features), D.</summary>
+    public int Columns { get; }
+
+    /// <summary>All values, row after row (length N·D).</summary>
+    public ReadOnlySpan<double> Values => _values.Span;
+
+    /// <summary>Row <paramref name="index"/> as a span of length D.</summary>
+    /// <param name="index">Row index in [0, N).</param>
+    public ReadOnlySpan<double> Row(int index)
+    {
+        if ((uint)index >= (uint)Rows)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(index), index, $"Use a row index in [0, {Rows}).");
+        }
+
+        return _values.Span.Slice(index * Columns, Columns);
+    }
+
+    /// <summary>Copies a rectangular array (rows × columns) into a new data matrix.</summary>
+    /// <param name="data">The data, one observation per row. Not modified.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="data"/> has no rows or no columns.</exception>
+    public static DataMatrix FromArray(double[,] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int rows = data.GetLength(0), columns = data.GetLength(1);
+        EnsureShape(rows, columns, nameof(data));
+        var values = new double[rows * columns];
+        int i = 0;
+        foreach (double v in data)
+        {
+            values[i++] = v;
+        }
+
+        return new DataMatrix(values, rows, columns);
+    }
+
+    /// <summary>Copies a jagged array (one array per row, all of the same length) into a new data matrix.</summary>
+    /// <param name="data">The rows. Not modified.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> or one of its rows is null.</exception>
+    /// <exception cref="ArgumentException">There are no rows or no columns, or the rows have different lengths.</exception>
+    public static DataMatrix FromJagged(double[][] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length == 0)
+        {
+            throw new ArgumentException("data has 0 rows. Pass at least one row of observations.", nameof(data));
+        }
+
+        for (int r = 0; r < data.Length; r++)
+        {
+            if (data[r] is null)
+            {
+                throw new ArgumentNullException(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data row {r} is null. Every row must be an array of the same length."));
+            }
+        }
+
+        int columns = data[0].Length;
+        EnsureShape(data.Length, columns, nameof(data));
+        var values = new double[data.Length * columns];
+        for (int r = 0; r < data.Length; r++)
+        {
+            if (data[r].Length != columns)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"data is ragged: row {r} has {data[r].Length} values but row 0 has {columns}. Give every row the same number of columns."),
+                    nameof(data));
+            }
+
+            data[r].CopyTo(values, r * columns);
+        }
+
+        return new DataMatrix(values, data.Length, columns);
+    }
+
+    /// <summary>Copies a Math.NET matrix (rows are observations) into a new data matrix.</summary>
+    /// <param name="data">The matrix. Not modified.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    public static DataMatrix FromMatrix(Matrix<double> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        EnsureShape(data.RowCount, data.ColumnCount, nameof(data));
+        var values = new double[data.RowCount * data.ColumnCount];
+        for (int r = 0; r < data.RowCount; r++)
+        {
+            for (int c = 0; c < data.ColumnCount; c++)
+            {
+                values[(r * data.ColumnCount) + c] = data[r, c];
+            }
+        }
+
+        return new DataMatrix(values, data.RowCount, data.ColumnCount);
+    }
+
+    /// <summary>Wraps row-major memory without copying it.</summary>
+    /// <param name="values">N·D values, row after row. The library never writes to them; do not change them while a fit runs.</param>
+    /// <param name="columns">Number of columns D, at least 1; the length of <paramref name="values"/> must be a multiple of it.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException">The length of <paramref name="values"/> is 0 or not a multiple of <paramref name="columns"/>.</exception>
+    public static DataMatrix FromRowMajor(ReadOnlyMemory<double> values, int columns)
+    {
+        if (columns < 1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(columns), columns, "Pass the number of columns of the row-major data, at least 1.");
+        }
+
+        if (values.Length == 0 || values.Length % columns != 0)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"values has length {values.Length}, which is not a positive multiple of columns = {columns}. Pass N·D values for N rows of D columns."),
+                nameof(values));
+        }
+
+        return new DataMatrix(values, values.Length / columns, columns);
+    }
+
+    /// <summary>Copies a rectangular array into a new data matrix; see <see cref="FromArray(double[,])"/>.</summary>
+    /// <param name="data">The data, one observation per row.</param>
+    public static implicit operator DataMatrix(double[,] data) => FromArray(data);
+
+    /// <summary>Copies a jagged array into a new data matrix; see <see cref="FromJagged(double[][])"/>.</summary>
+    /// <param name="data">The rows.</param>
+    public static implicit operator DataMatrix(double[][] data) => FromJagged(data);
+
+    /// <summary>Copies a Math.NET matrix into a new data matrix; see <see cref="FromMatrix(Matrix{double})"/>.</summary>
+    /// <param name="data">The matrix, one observation per row.</param>
+    public static implicit operator DataMatrix(Matrix<double> data) => FromMatrix(data);
+
+    /// <summary>Copies the values into a new rectangular array.</summary>
+    public double[,] ToArray()
+    {
+        var result = new double[Rows, Columns];
+        var span = _values.Span;
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int c = 0; c < Columns; c++)
+            {
+                result[r, c] = span[(r * Columns) + c];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Rows [start, start+count) as one row-major span.</summary>
+    internal ReadOnlySpan<double> RowBlock(int start, int count) => _values.Span.Slice(start * Columns, count * Columns);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first NaN or infinite entry.</summary>
+    internal void EnsureFinite(string parameterName)
+    {
+        if (Volatile.Read(ref _finiteState) == 1)
+        {
+            return;
+        }
+
+        var span = _values.Span;
+        for (int i = 0; i < span.Length; i++)
+        {
+            if (!double.IsFinite(span[i]))
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{parameterName} contains {span[i]} at row {i / Columns}, column {i % Columns}. Remove or impute missing and infinite values before calling this method."),
+                    parameterName);
+            }
+        }
+
+        Volatile.Write(ref _finiteState, 1);
+    }
+
+    /// <summary>Throws unless the data has exactly <paramref name="columns"/> columns.</summary>
+    internal void EnsureColumns(int columns, string parameterName)
+    {
+        if (Columns != columns)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{parameterName} has {Columns} columns but the model was fitted on {columns}. Pass data with the same {columns} columns, in the same order, as the training data."),
+                parameterName);
+        }
+    }
+
+    private static void EnsureShape(int rows, int columns, string parameterName)
+    {
+        if (rows == 0 || columns == 0)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{parameterName} has shape {rows} × {columns}. Pass at least one row and one column."),
+                parameterName);
+        }
+    }
+}

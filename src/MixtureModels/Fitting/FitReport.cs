@@ -1,0 +1,32 @@
+namespace MixtureModels.Fitting;
+
+/// <summary>How an EM fit went: convergence, iterations and the lower bound over time.</summary>
+public sealed record FitReport
+{
+    /// <summary>Whether the kept initialisation converged (|ΔL| &lt; tol) before the iteration limit (scikit-learn's converged_).</summary>
+    public required bool Converged { get; init; }
+
+    /// <summary>Why the kept initialisation stopped.</summary>
+    public ConvergenceReason Reason => Converged ? ConvergenceReason.ToleranceReached : ConvergenceReason.MaxIterationsReached;
+
+    /// <summary>EM iterations run by the kept initialisation (scikit-learn's n_iter_).</summary>
+    public required int IterationCount { get; init; }
+
+    /// <summary>
+    /// The lower bound L (mean, sample-weighted log-likelihood) computed in the kept initialisation's last iteration,
+    /// i.e. of the parameters before its last M-step (scikit-learn's lower_bound_).
+    /// </summary>
+    public required double LowerBound { get; init; }
+
+    /// <summary>L after every iteration of the kept initialisation; non-decreasing up to rounding (scikit-learn's lower_bounds_).</summary>
+    public required IReadOnlyList<double> LowerBoundHistory { get; init; }
+
+    /// <summary>The final lower bound of every initialisation, in order; the kept one is the largest.</summary>
+    public required IReadOnlyList<double> InitializationLowerBounds { get; init; }
+
+    /// <summary>Index of the kept initialisation in <see cref="InitializationLowerBounds"/>.</summary>
+    public required int BestInitialization { get; init; }
+
+    /// <summary>Mean (sample-weighted) log-likelihood of the training data under the returned model, from the final E-step.</summary>
+    public required double TrainingLogLikelihood { get; init; }
+}

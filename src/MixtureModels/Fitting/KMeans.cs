@@ -1,0 +1,67 @@
+using MixtureModels.Internal;
+
+namespace MixtureModels.Fitting;
+
+/// <summary>
+/// k-means clustering: k-means++ seeding followed by Lloyd iterations, with optional sample weights.
+/// It is also the default initialiser of the Gaussian mixture.
+/// </summary>
+/// <example>
+/// <code>
+/// var model = new KMeans(new KMeansOptions { ClusterCount = 3 }).Fit(data);
+/// int[] labels = model.Predict(data);
+/// </code>
+/// </example>
+public sealed class KMeans
+{
+    /// <summary>Creates the estimator.</summary>
+    /// <param name="options">Settings; validated here.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public KMeans(KMeansOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The settings.</summary>
+    public KMeansOptions Options { get; }
+
+    /// <summary>Clusters the rows of <paramref name="data"/>.</summary>
+    /// <param name="data">N × D data, finite, N ≥ K. Not modified.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row (length N).</param>
+    /// <param name="cancellationToken">Cancels between iterations.</param>
+    /// <returns>The fitted clustering, with the lowest inertia over the initialisations.</returns>
+    /// <exception cref="ArgumentException">The data or weights are invalid (the message says which and why).</exception>
+    public KMeansModel Fit(DataMatrix data, double[]? sampleWeights = null, CancellationToken cancellationToken = default)
+    {
+        InputValidation.TrainingData(data, Options.ClusterCount, nameof(Options.ClusterCount));
+        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
+        var random = new Random(Options.Seed);
+        KMeansAlgorithm.Result? best = null;
+        for (int init = 0; init < Options.InitializationCount; init++)
+        {
+            var result = Run(data, weights, Options.ClusterCount, Options.MaxIterations, Options.Tolerance, random, cancellationToken);
+            if (best is null || result.Inertia < best.Inertia)
+            {
+                best = result;
+            }
+        }
+
+        return new KMeansModel(best!.Centers, data.Columns, best.Labels, best.Inertia, best.Iterations, best.Converged);
+    }
+
+    /// <summary>One k-means++ seeding and Lloyd run (used by the mixture initialiser too).</summary>
+    internal static KMeansAlgorithm.Result Run(DataMatrix data, double[]? weights, int k, int maxIterations, double tolerance, Random random, CancellationToken cancellationToken)
+    {
+        int d = data.Columns;
+        var seeds = KMeansAlgorithm.PlusPlusSeeds(data, weights, k, random);
+        var centers = new double[k * d];
+        for (int c = 0; c < k; c++)
+        {
+            data.Row(seeds[c]).CopyTo(centers.AsSpan(c * d, d));
+        }
+
+        return KMeansAlgorithm.Lloyd(data, weights, centers, k, maxIterations, tolerance, cancellationToken);
+    }
+}

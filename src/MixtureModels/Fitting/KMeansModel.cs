@@ -1,0 +1,54 @@
+using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Fitting;
+
+/// <summary>A fitted k-means clustering. Immutable and safe to share across threads.</summary>
+public sealed class KMeansModel
+{
+    private readonly double[] _centers;
+    private readonly int[] _labels;
+
+    internal KMeansModel(double[] centers, int dimension, int[] labels, double inertia, int iterations, bool converged)
+    {
+        _centers = centers;
+        _labels = labels;
+        Dimension = dimension;
+        ClusterCount = centers.Length / dimension;
+        Inertia = inertia;
+        IterationCount = iterations;
+        Converged = converged;
+    }
+
+    /// <summary>Number of clusters K.</summary>
+    public int ClusterCount { get; }
+
+    /// <summary>Number of columns D.</summary>
+    public int Dimension { get; }
+
+    /// <summary>Σ wᵢ‖xᵢ − c_label(i)‖² on the training data (scikit-learn's inertia_).</summary>
+    public double Inertia { get; }
+
+    /// <summary>Lloyd iterations run by the kept initialisation.</summary>
+    public int IterationCount { get; }
+
+    /// <summary>Whether the kept run met the tolerance (or stopped changing labels) before the iteration limit.</summary>
+    public bool Converged { get; }
+
+    /// <summary>Cluster of every training row (scikit-learn's labels_).</summary>
+    public IReadOnlyList<int> Labels => Array.AsReadOnly(_labels);
+
+    /// <summary>Returns a new K × D matrix of the cluster centres.</summary>
+    public Matrix<double> GetCenters() => Matrix<double>.Build.Dense(ClusterCount, Dimension, (i, j) => _centers[(i * Dimension) + j]);
+
+    /// <summary>Nearest centre of every row.</summary>
+    /// <param name="data">N × D data with the training column count.</param>
+    /// <exception cref="ArgumentException">The column count differs from the training data, or a value is not finite.</exception>
+    public int[] Predict(DataMatrix data)
+    {
+        InputValidation.QueryData(data, Dimension);
+        var labels = new int[data.Rows];
+        KMeansAlgorithm.Assign(data, _centers, ClusterCount, labels);
+        return labels;
+    }
+}

@@ -1,0 +1,92 @@
+namespace MixtureModels.Fitting;
+
+/// <summary>Every initialiser produces responsibilities (N × K, row-major); the engine's M-step turns them into a model.</summary>
+internal static class ResponsibilityInitializer
+{
+    public static double[] Create(InitializationMethod method, DataMatrix data, double[]? weights, int k, Random random, CancellationToken cancellationToken)
+    {
+        int n = data.Rows;
+        var responsibilities = new double[n * k];
+        switch (method)
+        {
+            case InitializationMethod.KMeans:
+                var labels = KMeans.Run(data, weights, k, 300, 1e-4, random, cancellationToken).Labels;
+                for (int i = 0; i < n; i++)
+                {
+                    responsibilities[(i * k) + labels[i]] = 1;
+                }
+
+                break;
+            case InitializationMethod.KMeansPlusPlus:
+                var seeds = KMeansAlgorithm.PlusPlusSeeds(data, weights, k, random);
+                for (int c = 0; c < k; c++)
+                {
+                    responsibilities[(seeds[c] * k) + c] = 1;
+                }
+
+                break;
+            case InitializationMethod.RandomResponsibilities:
+                for (int i = 0; i < n; i++)
+                {
+                    double total = 0;
+                    for (int c = 0; c < k; c++)
+                    {
+                        double u = random.NextDouble();
+                        responsibilities[(i * k) + c] = u;
+                        total += u;
+                    }
+
+                    for (int c = 0; c < k; c++)
+                    {
+                        responsibilities[(i * k) + c] /= total;
+                    }
+                }
+
+                break;
+            case InitializationMethod.RandomFromData:
+                var chosen = DistinctRows(weights, n, k, random);
+                for (int c = 0; c < k; c++)
+                {
+                    responsibilities[(chosen[c] * k) + c] = 1;
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(method), method, $"method = {method} is not defined. Use one of KMeans, KMeansPlusPlus, RandomResponsibilities, RandomFromData.");
+        }
+
+        return responsibilities;
+    }
+
+    /// <summary>K distinct row indices drawn without replacement, with probability ∝ weight among rows not yet drawn.</summary>
+    private static int[] DistinctRows(double[]? weights, int n, int k, Random random)
+    {
+        var remaining = weights is null ? null : (double[])weights.Clone();
+        var taken = new bool[n];
+        var result = new int[k];
+        for (int c = 0; c < k; c++)
+        {
+            int pick;
+            if (remaining is null)
+            {
+                do
+                {
+                    pick = random.Next(n);
+                }
+                while (taken[pick]);
+            }
+            else
+            {
+                // When fewer rows than K have positive weight, fall back to any row not yet drawn.
+                bool anyPositive = Array.Exists(remaining, w => w > 0);
+                pick = anyPositive ? KMeansAlgorithm.WeightedChoice(remaining, n, random) : Array.IndexOf(taken, false);
+                remaining[pick] = 0;
+            }
+
+            taken[pick] = true;
+            result[c] = pick;
+        }
+
+        return result;
+    }
+}

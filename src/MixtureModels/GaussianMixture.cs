@@ -1,0 +1,132 @@
+using MixtureModels.Components.Gaussian;
+using MixtureModels.Fitting;
+using MixtureModels.Internal;
+
+namespace MixtureModels;
+
+/// <summary>
+/// Fits a Gaussian mixture by expectation–maximisation: the counterpart of scikit-learn's <c>GaussianMixture</c>,
+/// with sample weights in addition.
+/// </summary>
+/// <remarks>
+/// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
+/// meant to be fitted from several threads at once; the returned <see cref="GaussianMixtureModel"/> is immutable
+/// and may be shared freely.
+/// </remarks>
+/// <example>
+/// <code>
+/// var gm = new GaussianMixture(new GaussianMixtureOptions { ComponentCount = 3, CovarianceType = CovarianceType.Diagonal });
+/// GaussianMixtureModel model = gm.Fit(data);
+/// int[] labels = model.Predict(data);
+/// </code>
+/// </example>
+public sealed class GaussianMixture
+{
+    private GaussianMixtureModel? _fitted;
+
+    /// <summary>Creates the estimator with the given settings.</summary>
+    /// <param name="options">Settings; validated here.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and the fix.</exception>
+    public GaussianMixture(GaussianMixtureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>Creates the estimator with scikit-learn's defaults for everything but the component count and covariance type.</summary>
+    /// <param name="componentCount">K, at least 1.</param>
+    /// <param name="covarianceType">Covariance shape.</param>
+    public GaussianMixture(int componentCount, CovarianceType covarianceType = CovarianceType.Full)
+        : this(new GaussianMixtureOptions { ComponentCount = componentCount, CovarianceType = covarianceType })
+    {
+    }
+
+    /// <summary>The settings.</summary>
+    public GaussianMixtureOptions Options { get; }
+
+    /// <summary>The model returned by the last successful <see cref="Fit"/>.</summary>
+    /// <exception cref="NotFittedException"><see cref="Fit"/> has not been called yet.</exception>
+    public GaussianMixtureModel FittedModel => _fitted ?? throw new NotFittedException(nameof(GaussianMixture));
+
+    /// <summary>
+    /// Fits the mixture to the rows of <paramref name="data"/>: for each of <see cref="GaussianMixtureOptions.InitializationCount"/>
+    /// initialisations, EM until the lower bound changes by less than the tolerance or the iteration limit; the
+    /// initialisation with the largest lower bound is kept, and a final E-step labels the training rows.
+    /// </summary>
+    /// <param name="data">N × D data, finite, N ≥ K. Not modified.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row; integer weights are equivalent to repeating rows.</param>
+    /// <param name="progress">Optional callback after every EM iteration.</param>
+    /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The data, weights or starting parameters are invalid; the message names which and why.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">A covariance collapsed; increase the regularisation, use fewer components or scale the data.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public GaussianMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        int k = Options.ComponentCount;
+        InputValidation.TrainingData(data, k, nameof(Options.ComponentCount));
+        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
+        var warm = Options.WarmStart ? _fitted : null;
+        if (warm is not null)
+        {
+            data.EnsureColumns(warm.Dimension, nameof(data));
+        }
+
+        var start = GaussianStartingPoint.Parse(Options, data.Columns);
+        var family = GaussianFamily.Create(Options.CovarianceType, data.Columns, Options.CovarianceRegularization);
+        var engine = new EmEngine<GaussianComponent>(family, data, weights, k, new EmSettings(Options.Tolerance, Options.MaxIterations, Options.MaxDegreeOfParallelism));
+        var random = new Random(Options.Seed);
+
+        int initializations = warm is null ? Options.InitializationCount : 1;
+        var bounds = new double[initializations];
+        EmResult<GaussianComponent>? best = null;
+        int bestIndex = 0;
+        for (int init = 0; init < initializations; init++)
+        {
+            double[] startWeights;
+            GaussianComponent[] startComponents;
+            double previousBound = double.NegativeInfinity;
+            if (warm is not null)
+            {
+                startWeights = [.. warm.Weights];
+                startComponents = [.. warm.Components];
+                previousBound = warm.LowerBound;
+            }
+            else if (start.IsComplete)
+            {
+                (startWeights, startComponents) = start.Complete();
+            }
+            else
+            {
+                var responsibilities = ResponsibilityInitializer.Create(Options.Initialization, data, weights, k, random, cancellationToken);
+                var (estimatedWeights, estimatedComponents) = engine.FromResponsibilities(responsibilities, cancellationToken);
+                (startWeights, startComponents) = start.Apply(estimatedWeights, estimatedComponents);
+            }
+
+            var result = engine.Run(startWeights, startComponents, previousBound, init, progress, cancellationToken);
+            bounds[init] = result.LowerBound;
+            if (best is null || result.LowerBound > best.LowerBound)
+            {
+                best = result;
+                bestIndex = init;
+            }
+        }
+
+        var labels = new int[data.Rows];
+        double trainingLogLikelihood = engine.Evaluate(best!.Weights, best.Components, labels, cancellationToken);
+        var report = new FitReport
+        {
+            Converged = best.Converged,
+            IterationCount = best.Iterations,
+            LowerBound = best.LowerBound,
+            LowerBoundHistory = Array.AsReadOnly(best.LowerBoundHistory),
+            InitializationLowerBounds = Array.AsReadOnly(bounds),
+            BestInitialization = bestIndex,
+            TrainingLogLikelihood = trainingLogLikelihood,
+        };
+        _fitted = new GaussianMixtureModel(best.Weights, best.Components, family, report, labels);
+        return _fitted;
+    }
+}

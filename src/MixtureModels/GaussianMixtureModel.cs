@@ -1,0 +1,67 @@
+using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Components.Gaussian;
+using MixtureModels.Fitting;
+using MixtureModels.Internal;
+
+namespace MixtureModels;
+
+/// <summary>
+/// A fitted Gaussian mixture: weights, means and covariances with the fit's report, and every query of
+/// <see cref="MixtureModel{TComponent}"/> (log-density, responsibilities, labels, sampling, BIC, AIC).
+/// Immutable and safe to query from many threads at once.
+/// </summary>
+public sealed class GaussianMixtureModel : MixtureModel<GaussianComponent>
+{
+    private readonly int[] _trainingLabels;
+
+    internal GaussianMixtureModel(double[] weights, GaussianComponent[] components, GaussianFamily family, FitReport report, int[] trainingLabels)
+        : base(weights, components, family.ParameterCount(components.Length))
+    {
+        CovarianceType = family.CovarianceType;
+        Report = report;
+        _trainingLabels = trainingLabels;
+    }
+
+    /// <summary>The covariance shape of the components.</summary>
+    public CovarianceType CovarianceType { get; }
+
+    /// <summary>How the fit went: convergence, iterations, lower bounds.</summary>
+    public FitReport Report { get; }
+
+    /// <summary>Whether EM converged before the iteration limit (scikit-learn's converged_).</summary>
+    public bool Converged => Report.Converged;
+
+    /// <summary>EM iterations run (scikit-learn's n_iter_).</summary>
+    public int IterationCount => Report.IterationCount;
+
+    /// <summary>The final lower bound (scikit-learn's lower_bound_); see <see cref="FitReport.LowerBound"/>.</summary>
+    public double LowerBound => Report.LowerBound;
+
+    /// <summary>Labels of the training rows from the final E-step (scikit-learn's fit_predict result); equal to <c>Predict(trainingData)</c>.</summary>
+    public IReadOnlyList<int> TrainingLabels => Array.AsReadOnly(_trainingLabels);
+
+    /// <summary>Returns a new K × D matrix of the means (scikit-learn's means_).</summary>
+    public Matrix<double> GetMeans() => Matrix<double>.Build.Dense(ComponentCount, Dimension, (k, j) => Components[k].Mean[j]);
+
+    /// <summary>Returns a new D × D covariance matrix of component <paramref name="component"/> (for tied covariance, the shared one).</summary>
+    /// <param name="component">Component index in [0, K).</param>
+    public Matrix<double> GetCovariance(int component) => Component(component).GetCovariance();
+
+    /// <summary>Returns a new D × D precision matrix Σ⁻¹ of component <paramref name="component"/>.</summary>
+    /// <param name="component">Component index in [0, K).</param>
+    public Matrix<double> GetPrecision(int component) => Component(component).GetPrecision();
+
+    /// <summary>Returns a new D × D matrix P with P·Pᵀ = Σ⁻¹ for component <paramref name="component"/> (scikit-learn's precisions_cholesky_).</summary>
+    /// <param name="component">Component index in [0, K).</param>
+    public Matrix<double> GetPrecisionCholesky(int component) => Component(component).GetPrecisionCholesky();
+
+    private GaussianComponent Component(int index)
+    {
+        if ((uint)index >= (uint)ComponentCount)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange("component", index, $"Use a component index in [0, {ComponentCount}).");
+        }
+
+        return Components[index];
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+
+namespace MixtureModels.Internal;
+
+/// <summary>Checks done at the public boundary of every estimator and model.</summary>
+internal static class InputValidation
+{
+    /// <summary>Checks training data: not null, finite, and at least <paramref name="minimumRows"/> rows.</summary>
+    public static void TrainingData(DataMatrix data, int minimumRows, string what)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        data.EnsureFinite(nameof(data));
+        if (data.Rows < minimumRows)
+        {
+            ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has {data.Rows} rows but {what} is {minimumRows}. Pass at least {minimumRows} rows or lower {what}."));
+        }
+    }
+
+    /// <summary>Checks query data against a fitted model: not null, finite, with the model's column count.</summary>
+    public static void QueryData(DataMatrix data, int columns)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        data.EnsureColumns(columns, nameof(data));
+        data.EnsureFinite(nameof(data));
+    }
+
+    /// <summary>
+    /// Checks sample weights (one finite, non-negative weight per row, positive sum) and returns a private copy,
+    /// or null when no weights are given.
+    /// </summary>
+    public static double[]? SampleWeights(double[]? sampleWeights, int rows)
+    {
+        if (sampleWeights is null)
+        {
+            return null;
+        }
+
+        if (sampleWeights.Length != rows)
+        {
+            ThrowHelper.ThrowArgument(nameof(sampleWeights), string.Create(CultureInfo.InvariantCulture, $"sampleWeights has {sampleWeights.Length} values but data has {rows} rows. Pass one weight per row."));
+        }
+
+        double total = 0;
+        for (int i = 0; i < sampleWeights.Length; i++)
+        {
+            double w = sampleWeights[i];
+            if (!(w >= 0) || !double.IsFinite(w))
+            {
+                ThrowHelper.ThrowArgument(nameof(sampleWeights), string.Create(CultureInfo.InvariantCulture, $"sampleWeights[{i}] = {w}. Sample weights must be finite and non-negative."));
+            }
+
+            total += w;
+        }
+
+        if (!(total > 0) || !double.IsFinite(total))
+        {
+            ThrowHelper.ThrowArgument(nameof(sampleWeights), string.Create(CultureInfo.InvariantCulture, $"sampleWeights sum to {total}. Give at least one row a positive weight, and keep the sum finite."));
+        }
+
+        return (double[])sampleWeights.Clone();
+    }
+
+    /// <summary>Number of rows with a positive weight (all rows when unweighted).</summary>
+    public static int EffectiveRows(double[]? weights, int rows)
+    {
+        if (weights is null)
+        {
+            return rows;
+        }
+
+        int count = 0;
+        foreach (double w in weights)
+        {
+            if (w > 0)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Throws unless min ≤ value.</summary>
+    public static void AtLeast(int value, int minimum, string parameterName, string fix)
+    {
+        if (value < minimum)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(parameterName, value, fix);
+        }
+    }
+
+    /// <summary>Throws unless value is finite and ≥ 0.</summary>
+    public static void NonNegative(double value, string parameterName, string fix)
+    {
+        if (!(value >= 0) || !double.IsFinite(value))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(parameterName, value, fix);
+        }
+    }
+
+    /// <summary>Throws unless value is -1 or positive.</summary>
+    public static void DegreeOfParallelism(int value, string parameterName)
+    {
+        if (value == 0 || value < -1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(parameterName, value, "Use -1 for all cores or a positive number of threads.");
+        }
+    }
+}

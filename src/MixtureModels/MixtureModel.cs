@@ -1,0 +1,304 @@
+using System.Buffers;
+using System.Globalization;
+using MixtureModels.Components;
+using MixtureModels.Internal;
+using MixtureModels.Selection;
+
+namespace MixtureModels;
+
+/// <summary>
+/// A finite mixture p(x) = Σ_k π_k p(x | θ_k). Immutable and safe to query from many threads at once. The mixture is
+/// itself a distribution (<see cref="IComponent"/>), so it can be evaluated, sampled and nested like any component.
+/// </summary>
+/// <typeparam name="TComponent">The component type.</typeparam>
+public class MixtureModel<TComponent> : IComponent
+    where TComponent : IComponent
+{
+    private const int BlockRows = 256;
+    private readonly double[] _weights;
+    private readonly double[] _logWeights;
+    private readonly TComponent[] _components;
+
+    /// <summary>Creates a mixture from weights and components; the parameter count is (K − 1) + Σ_k (component parameters).</summary>
+    /// <param name="weights">π_k: K finite, non-negative values summing to 1 (within 1e-8).</param>
+    /// <param name="components">K components of one dimension.</param>
+    /// <exception cref="ArgumentException">The counts differ, the weights are invalid, or the dimensions differ.</exception>
+    public MixtureModel(IReadOnlyList<double> weights, IReadOnlyList<TComponent> components)
+        : this(weights, components, components is null ? 0 : components.Sum(c => c.ParameterCount))
+    {
+    }
+
+    /// <summary>Creates a mixture whose components share parameters, given the components' total free-parameter count.</summary>
+    /// <param name="weights">π_k: K finite, non-negative values summing to 1 (within 1e-8).</param>
+    /// <param name="components">K components of one dimension.</param>
+    /// <param name="componentParameterCount">Free parameters of the K components together (without the weights).</param>
+    protected MixtureModel(IReadOnlyList<double> weights, IReadOnlyList<TComponent> components, int componentParameterCount)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(components);
+        _weights = ValidateWeights(weights, components.Count, nameof(weights));
+        _components = [.. components];
+        if (_components.Length == 0)
+        {
+            ThrowHelper.ThrowArgument(nameof(components), "components is empty. Pass at least one component.");
+        }
+
+        int d = _components[0].Dimension;
+        for (int k = 0; k < _components.Length; k++)
+        {
+            if (_components[k] is null || _components[k].Dimension != d)
+            {
+                ThrowHelper.ThrowArgument(nameof(components), string.Create(CultureInfo.InvariantCulture, $"components[{k}] is null or has another dimension than components[0] ({d}). All components must share one dimension."));
+            }
+        }
+
+        _logWeights = EStepKernel.LogWeights(_weights);
+        Dimension = d;
+        ParameterCount = (_components.Length - 1) + componentParameterCount;
+    }
+
+    /// <summary>Number of components K.</summary>
+    public int ComponentCount => _components.Length;
+
+    /// <inheritdoc />
+    public int Dimension { get; }
+
+    /// <summary>Number of free parameters: K − 1 weights plus the components' parameters (used by BIC and AIC).</summary>
+    public int ParameterCount { get; }
+
+    /// <summary>The mixing weights π_k (sum to 1).</summary>
+    public IReadOnlyList<double> Weights => Array.AsReadOnly(_weights);
+
+    /// <summary>The components θ_k.</summary>
+    public IReadOnlyList<TComponent> Components => Array.AsReadOnly(_components);
+
+    /// <summary>log p(xₙ) for every row (scikit-learn's score_samples).</summary>
+    /// <param name="data">N × D data with the model's column count.</param>
+    /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
+    public double[] LogDensity(DataMatrix data)
+    {
+        InputValidation.QueryData(data, Dimension);
+        var result = new double[data.Rows];
+        ForEachBlock(data, (start, count, logProb) =>
+        {
+            for (int n = 0; n < count; n++)
+            {
+                result[start + n] = EStepKernel.RowLogSumExp(logProb, n, ComponentCount, BlockRows, out _);
+            }
+        });
+        return result;
+    }
+
+    /// <summary>Mean (sample-weighted) log-likelihood per row (scikit-learn's score).</summary>
+    /// <param name="data">N × D data with the model's column count.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row.</param>
+    /// <exception cref="ArgumentException">The data or weights are invalid.</exception>
+    public double MeanLogLikelihood(DataMatrix data, double[]? sampleWeights = null)
+    {
+        var (total, weight) = TotalLogLikelihood(data, sampleWeights);
+        return total / weight;
+    }
+
+    /// <summary>Posterior probabilities p(z = k | xₙ) (scikit-learn's predict_proba); every row sums to 1.</summary>
+    /// <param name="data">N × D data with the model's column count.</param>
+    /// <returns>An N × K array of responsibilities.</returns>
+    /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
+    public double[,] PredictProbabilities(DataMatrix data)
+    {
+        InputValidation.QueryData(data, Dimension);
+        var result = new double[data.Rows, ComponentCount];
+        ForEachBlock(data, (start, count, logProb) =>
+        {
+            for (int n = 0; n < count; n++)
+            {
+                double norm = EStepKernel.RowLogSumExp(logProb, n, ComponentCount, BlockRows, out _);
+                for (int k = 0; k < ComponentCount; k++)
+                {
+                    result[start + n, k] = Math.Exp(logProb[(k * BlockRows) + n] - norm);
+                }
+            }
+        });
+        return result;
+    }
+
+    /// <summary>The most probable component of every row (scikit-learn's predict).</summary>
+    /// <param name="data">N × D data with the model's column count.</param>
+    /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
+    public int[] Predict(DataMatrix data)
+    {
+        InputValidation.QueryData(data, Dimension);
+        var result = new int[data.Rows];
+        ForEachBlock(data, (start, count, logProb) =>
+        {
+            for (int n = 0; n < count; n++)
+            {
+                EStepKernel.RowLogSumExp(logProb, n, ComponentCount, BlockRows, out result[start + n]);
+            }
+        });
+        return result;
+    }
+
+    /// <summary>Bayesian information criterion on <paramref name="data"/>: −2·Σ wₙ log p(xₙ) + p·ln(Σ wₙ). Lower is better.</summary>
+    /// <param name="data">N × D data with the model's column count.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row (n = Σ wₙ).</param>
+    public double BayesianInformationCriterion(DataMatrix data, double[]? sampleWeights = null)
+    {
+        var (total, weight) = TotalLogLikelihood(data, sampleWeights);
+        return InformationCriteria.Bayesian(total, ParameterCount, weight);
+    }
+
+    /// <summary>Akaike information criterion on <paramref name="data"/>: −2·Σ wₙ log p(xₙ) + 2p. Lower is better.</summary>
+    /// <param name="data">N × D data with the model's column count.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row.</param>
+    public double AkaikeInformationCriterion(DataMatrix data, double[]? sampleWeights = null)
+    {
+        var (total, _) = TotalLogLikelihood(data, sampleWeights);
+        return InformationCriteria.Akaike(total, ParameterCount);
+    }
+
+    /// <summary>Draws <paramref name="count"/> rows: a component k with probability π_k, then a row from it.</summary>
+    /// <param name="count">Number of rows, at least 1.</param>
+    /// <param name="random">The generator to draw from (for reproducible draws pass <c>new Random(seed)</c>).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    public MixtureSample Sample(int count, Random random)
+    {
+        InputValidation.AtLeast(count, 1, nameof(count), "Ask for at least one sample.");
+        ArgumentNullException.ThrowIfNull(random);
+        var rows = new double[count, Dimension];
+        var labels = new int[count];
+        var row = new double[Dimension];
+        for (int i = 0; i < count; i++)
+        {
+            int k = DrawComponent(random);
+            _components[k].Sample(random, row);
+            labels[i] = k;
+            for (int j = 0; j < Dimension; j++)
+            {
+                rows[i, j] = row[j];
+            }
+        }
+
+        return new MixtureSample(rows, labels);
+    }
+
+    /// <inheritdoc />
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        int k = ComponentCount;
+        var pool = ArrayPool<double>.Shared;
+        double[] buffer = pool.Rent(k * BlockRows);
+        try
+        {
+            for (int start = 0; start < destination.Length; start += BlockRows)
+            {
+                int count = Math.Min(BlockRows, destination.Length - start);
+                EStepKernel.JointLogDensity(_components, _logWeights, rows.Slice(start * Dimension, count * Dimension), count, buffer, BlockRows);
+                for (int n = 0; n < count; n++)
+                {
+                    destination[start + n] = EStepKernel.RowLogSumExp(buffer, n, k, BlockRows, out _);
+                }
+            }
+        }
+        finally
+        {
+            pool.Return(buffer);
+        }
+    }
+
+    /// <inheritdoc />
+    public double LogDensity(ReadOnlySpan<double> row)
+    {
+        Span<double> result = stackalloc double[1];
+        LogDensity(row, result);
+        return result[0];
+    }
+
+    /// <inheritdoc />
+    public void Sample(Random random, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        _components[DrawComponent(random)].Sample(random, destination);
+    }
+
+    private (double Total, double Weight) TotalLogLikelihood(DataMatrix data, double[]? sampleWeights)
+    {
+        var logDensity = LogDensity(data);
+        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
+        double total = 0, weight = 0;
+        for (int n = 0; n < logDensity.Length; n++)
+        {
+            double w = weights?[n] ?? 1.0;
+            if (w > 0)
+            {
+                total += w * logDensity[n];
+                weight += w;
+            }
+        }
+
+        return (total, weight);
+    }
+
+    private int DrawComponent(Random random)
+    {
+        double u = random.NextDouble(), cumulative = 0;
+        for (int k = 0; k < _weights.Length; k++)
+        {
+            cumulative += _weights[k];
+            if (u < cumulative)
+            {
+                return k;
+            }
+        }
+
+        return Array.FindLastIndex(_weights, w => w > 0);
+    }
+
+    private void ForEachBlock(DataMatrix data, Action<int, int, double[]> body)
+    {
+        var pool = ArrayPool<double>.Shared;
+        double[] buffer = pool.Rent(ComponentCount * BlockRows);
+        try
+        {
+            for (int start = 0; start < data.Rows; start += BlockRows)
+            {
+                int count = Math.Min(BlockRows, data.Rows - start);
+                EStepKernel.JointLogDensity(_components, _logWeights, data.RowBlock(start, count), count, buffer, BlockRows);
+                body(start, count, buffer);
+            }
+        }
+        finally
+        {
+            pool.Return(buffer);
+        }
+    }
+
+    private static double[] ValidateWeights(IReadOnlyList<double> weights, int componentCount, string parameterName)
+    {
+        if (weights.Count != componentCount)
+        {
+            ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName} has {weights.Count} values but there are {componentCount} components. Pass one weight per component."));
+        }
+
+        double total = 0;
+        for (int k = 0; k < weights.Count; k++)
+        {
+            if (!(weights[k] >= 0) || !double.IsFinite(weights[k]))
+            {
+                ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName}[{k}] = {weights[k]}. Weights must be finite and non-negative."));
+            }
+
+            total += weights[k];
+        }
+
+        if (Math.Abs(total - 1.0) > 1e-8)
+        {
+            ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName} sums to {total}, not 1. Divide the weights by their sum."));
+        }
+
+        return [.. weights];
+    }
+
+    /// <summary>Shared by the weight checks of the estimators' starting points.</summary>
+    internal static double[] CheckWeights(IReadOnlyList<double> weights, int componentCount, string parameterName) =>
+        ValidateWeights(weights, componentCount, parameterName);
+}
