@@ -42,7 +42,7 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily
     {
         var variances = new double[statistics.Dimension];
         statistics.CentredScatter(variances);
-        double nk = statistics.TotalWeight + GaussianStatistics.EmptyComponentWeight;
+        double nk = statistics.TotalWeight + MixtureConstants.EmptyComponentWeight;
         for (int i = 0; i < variances.Length; i++)
         {
             variances[i] = (variances[i] / nk) + regularization;

@@ -55,23 +55,8 @@ public sealed class DiagonalGaussian : GaussianComponent
     public override Matrix<double> GetPrecisionCholesky() => Matrix<double>.Build.DenseOfDiagonalArray(Array.ConvertAll(_precisions, Math.Sqrt));
 
     /// <inheritdoc />
-    public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
-    {
-        int d = Dimension;
-        double constant = (-0.5 * d * LogTwoPi) + _logDetPrecisionCholesky;
-        for (int n = 0; n < destination.Length; n++)
-        {
-            var row = rows.Slice(n * d, d);
-            double quad = 0;
-            for (int i = 0; i < d; i++)
-            {
-                double diff = row[i] - MeanArray[i];
-                quad += diff * diff * _precisions[i];
-            }
-
-            destination[n] = constant - (0.5 * quad);
-        }
-    }
+    public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) =>
+        DiagonalKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
 
     /// <inheritdoc />
     public override double LogDensity(ReadOnlySpan<double> row)
@@ -82,14 +67,7 @@ public sealed class DiagonalGaussian : GaussianComponent
     }
 
     /// <inheritdoc />
-    public override void Sample(Random random, Span<double> destination)
-    {
-        StandardNormal.Fill(random, destination[..Dimension]);
-        for (int i = 0; i < Dimension; i++)
-        {
-            destination[i] = MeanArray[i] + (Math.Sqrt(_variances[i]) * destination[i]);
-        }
-    }
+    public override void Sample(Random random, Span<double> destination) => DiagonalKernel.Sample(random, MeanArray, _precisions, destination);
 
     /// <summary>Builds the component from arrays it then owns; false if a variance is not positive and finite.</summary>
     internal static bool TryCreate(double[] mean, double[] variances, out DiagonalGaussian result)

@@ -31,7 +31,7 @@ public sealed class FullCovarianceFamily : GaussianFamily
             var s = (FullScatterStatistics)statistics[k];
             var covariance = new double[d * d];
             s.AddCentredScatter(covariance);
-            double nk = s.TotalWeight + GaussianStatistics.EmptyComponentWeight;
+            double nk = s.TotalWeight + MixtureConstants.EmptyComponentWeight;
             for (int i = 0; i < covariance.Length; i++)
             {
                 covariance[i] /= nk;

@@ -11,9 +11,6 @@ namespace MixtureModels.Components.Gaussian;
 /// </summary>
 public abstract class GaussianStatistics : ISufficientStatistics
 {
-    /// <summary>The 10·ε added to every component's weight, as in scikit-learn, so that an empty component stays finite.</summary>
-    internal const double EmptyComponentWeight = MixtureConstants.EmptyComponentWeight;
-
     private readonly double[] _sum;
     private double[]? _reference;
 
@@ -171,7 +168,7 @@ public abstract class GaussianStatistics : ISufficientStatistics
     /// <summary>Writes the weighted mean μ = a + s/(W + 10ε) into <paramref name="destination"/>.</summary>
     internal void ComputeMean(Span<double> destination)
     {
-        double nk = TotalWeight + EmptyComponentWeight;
+        double nk = TotalWeight + MixtureConstants.EmptyComponentWeight;
         for (int i = 0; i < Dimension; i++)
         {
             destination[i] = (_reference?[i] ?? 0) + (_sum[i] / nk);
@@ -183,7 +180,7 @@ public abstract class GaussianStatistics : ISufficientStatistics
     {
         get
         {
-            double nk = TotalWeight + EmptyComponentWeight;
+            double nk = TotalWeight + MixtureConstants.EmptyComponentWeight;
             return (2.0 / nk) - (TotalWeight / (nk * nk));
         }
     }

@@ -1,19 +1,19 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Internal;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>A Gaussian with covariance σ²·I: log N(x) = −½(D·log 2π + ‖x − μ‖²/σ²) − ½·D·log σ².</summary>
 public sealed class SphericalGaussian : GaussianComponent
 {
-    private readonly double _precision;
+    private readonly double[] _precisions; // D copies of 1/σ², so the diagonal kernel serves
     private readonly double _logDetPrecisionCholesky;
 
     private SphericalGaussian(double[] mean, double variance)
         : base(mean)
     {
         Variance = variance;
-        _precision = 1.0 / variance;
+        _precisions = new double[mean.Length];
+        Array.Fill(_precisions, 1.0 / variance);
         _logDetPrecisionCholesky = -0.5 * mean.Length * Math.Log(variance);
     }
 
@@ -38,26 +38,11 @@ public sealed class SphericalGaussian : GaussianComponent
     public override Matrix<double> GetCovariance() => Matrix<double>.Build.DenseDiagonal(Dimension, Dimension, Variance);
 
     /// <inheritdoc />
-    public override Matrix<double> GetPrecisionCholesky() => Matrix<double>.Build.DenseDiagonal(Dimension, Dimension, Math.Sqrt(_precision));
+    public override Matrix<double> GetPrecisionCholesky() => Matrix<double>.Build.DenseDiagonal(Dimension, Dimension, Math.Sqrt(_precisions[0]));
 
     /// <inheritdoc />
-    public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
-    {
-        int d = Dimension;
-        double constant = (-0.5 * d * LogTwoPi) + _logDetPrecisionCholesky;
-        for (int n = 0; n < destination.Length; n++)
-        {
-            var row = rows.Slice(n * d, d);
-            double quad = 0;
-            for (int i = 0; i < d; i++)
-            {
-                double diff = row[i] - MeanArray[i];
-                quad += diff * diff;
-            }
-
-            destination[n] = constant - (0.5 * quad * _precision);
-        }
-    }
+    public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) =>
+        DiagonalKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
 
     /// <inheritdoc />
     public override double LogDensity(ReadOnlySpan<double> row)
@@ -68,15 +53,7 @@ public sealed class SphericalGaussian : GaussianComponent
     }
 
     /// <inheritdoc />
-    public override void Sample(Random random, Span<double> destination)
-    {
-        StandardNormal.Fill(random, destination[..Dimension]);
-        double sd = Math.Sqrt(Variance);
-        for (int i = 0; i < Dimension; i++)
-        {
-            destination[i] = MeanArray[i] + (sd * destination[i]);
-        }
-    }
+    public override void Sample(Random random, Span<double> destination) => DiagonalKernel.Sample(random, MeanArray, _precisions, destination);
 
     /// <summary>Builds the component from a mean it then owns; false if the variance is not positive and finite.</summary>
     internal static bool TryCreate(double[] mean, double variance, out SphericalGaussian result)

@@ -32,7 +32,7 @@ public sealed class TiedCovarianceFamily : GaussianFamily
         {
             var s = (FullScatterStatistics)statistic;
             s.AddCentredScatter(covariance);
-            total += s.TotalWeight + GaussianStatistics.EmptyComponentWeight;
+            total += s.TotalWeight + MixtureConstants.EmptyComponentWeight;
         }
 
         for (int i = 0; i < covariance.Length; i++)
