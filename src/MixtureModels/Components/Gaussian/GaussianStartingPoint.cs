@@ -41,7 +41,14 @@ internal sealed class GaussianStartingPoint
             means = new double[k][];
             for (int c = 0; c < k; c++)
             {
-                means[c] = GaussianValidation.Mean(m.Row(c).ToArray(), nameof(options.InitialMeans));
+                means[c] = m.Row(c).ToArray();
+                for (int j = 0; j < d; j++)
+                {
+                    if (!double.IsFinite(means[c][j]))
+                    {
+                        ThrowHelper.ThrowArgument(nameof(options.InitialMeans), string.Create(CultureInfo.InvariantCulture, $"InitialMeans[{c}, {j}] = {means[c][j]} is not finite. Pass finite means."));
+                    }
+                }
             }
         }
 
@@ -108,7 +115,7 @@ internal sealed class GaussianStartingPoint
         for (int c = 0; c < expected; c++)
         {
             var p = precisions[c] ?? throw new ArgumentNullException(name, string.Create(CultureInfo.InvariantCulture, $"InitialPrecisions[{c}] is null. Pass a {d} × {d} matrix."));
-            var covariance = GaussianValidation.InvertSymmetricPositiveDefinite(p, d, name);
+            var covariance = GaussianValidation.InvertSymmetricPositiveDefinite(p, d, name, string.Create(CultureInfo.InvariantCulture, $"{name}[{c}]"));
             if (type is CovarianceType.Diagonal or CovarianceType.Spherical)
             {
                 for (int i = 0; i < d; i++)

@@ -27,11 +27,12 @@ internal static class GaussianValidation
     }
 
     /// <summary>Copies a D × D matrix row-major after checking shape, finiteness and symmetry.</summary>
-    public static double[] SymmetricMatrix(Matrix<double> matrix, int d, string parameterName)
+    public static double[] SymmetricMatrix(Matrix<double> matrix, int d, string parameterName, string? label = null)
     {
+        label ??= parameterName;
         if (matrix.RowCount != d || matrix.ColumnCount != d)
         {
-            ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName} is {matrix.RowCount} × {matrix.ColumnCount} but the data has {d} columns. Pass a {d} × {d} matrix."));
+            ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{label} is {matrix.RowCount} × {matrix.ColumnCount} but the data has {d} columns. Pass a {d} × {d} matrix."));
         }
 
         var values = new double[d * d];
@@ -43,7 +44,7 @@ internal static class GaussianValidation
                 double v = matrix[i, j];
                 if (!double.IsFinite(v))
                 {
-                    ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName}[{i}, {j}] = {v} is not finite. Pass a finite symmetric positive-definite matrix."));
+                    ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{label}[{i}, {j}] = {v} is not finite. Pass a finite symmetric positive-definite matrix."));
                 }
 
                 values[(i * d) + j] = v;
@@ -57,7 +58,7 @@ internal static class GaussianValidation
             {
                 if (Math.Abs(values[(i * d) + j] - values[(j * d) + i]) > 1e-10 * scale)
                 {
-                    ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName} is not symmetric: [{i}, {j}] = {values[(i * d) + j]} but [{j}, {i}] = {values[(j * d) + i]}. Pass a symmetric positive-definite matrix."));
+                    ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{label} is not symmetric: [{i}, {j}] = {values[(i * d) + j]} but [{j}, {i}] = {values[(j * d) + i]}. Pass a symmetric positive-definite matrix."));
                 }
             }
         }
@@ -66,13 +67,14 @@ internal static class GaussianValidation
     }
 
     /// <summary>Inverts a symmetric positive-definite matrix given by the user, throwing an <see cref="ArgumentException"/> when it is not.</summary>
-    public static double[] InvertSymmetricPositiveDefinite(Matrix<double> matrix, int d, string parameterName)
+    public static double[] InvertSymmetricPositiveDefinite(Matrix<double> matrix, int d, string parameterName, string? label = null)
     {
-        var values = SymmetricMatrix(matrix, d, parameterName);
+        label ??= parameterName;
+        var values = SymmetricMatrix(matrix, d, parameterName, label);
         var lower = new double[d * d];
         if (!Cholesky.TryFactor(values, d, lower))
         {
-            ThrowHelper.ThrowArgument(parameterName, $"{parameterName} is not positive definite. Pass symmetric positive-definite matrices (precision = inverse covariance).");
+            ThrowHelper.ThrowArgument(parameterName, $"{label} is not positive definite. Pass symmetric positive-definite matrices (precision = inverse covariance).");
         }
 
         var inverseTranspose = new double[d * d];
