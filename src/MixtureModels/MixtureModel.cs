@@ -111,10 +111,10 @@ public class MixtureModel<TComponent> : IComponent
         {
             for (int n = 0; n < count; n++)
             {
-                double norm = EStepKernel.RowLogSumExp(logProb, n, ComponentCount, BlockRows, out _);
+                EStepKernel.NormalizeRow(logProb, n, ComponentCount, BlockRows);
                 for (int k = 0; k < ComponentCount; k++)
                 {
-                    result[start + n, k] = Math.Exp(logProb[(k * BlockRows) + n] - norm);
+                    result[start + n, k] = logProb[(k * BlockRows) + n];
                 }
             }
         });

@@ -24,6 +24,14 @@ public interface IComponentFamily<TComponent>
     /// <param name="current">The component being re-estimated, or null.</param>
     ISufficientStatistics CreateStatistics(TComponent? current);
 
+    /// <summary>
+    /// Empties an accumulator this family created and centres it for re-estimating <paramref name="current"/>, as
+    /// <see cref="CreateStatistics"/> would, without allocating: the engine calls it before every pass over the data.
+    /// </summary>
+    /// <param name="statistics">An accumulator created by this family.</param>
+    /// <param name="current">The component being re-estimated.</param>
+    void ResetStatistics(ISufficientStatistics statistics, TComponent current);
+
     /// <summary>The M-step: writes one component per accumulator into <paramref name="destination"/>.</summary>
     /// <param name="statistics">K accumulators created by this family.</param>
     /// <param name="destination">Receives K components.</param>

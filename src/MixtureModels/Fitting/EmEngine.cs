@@ -120,9 +120,11 @@ internal sealed class EmEngine<TComponent>
             var stats = chunkStats?[c];
             if (stats is not null)
             {
-                foreach (var s in stats)
+                // Centre this pass's statistics on the components being re-estimated: the result of an iteration
+                // then depends only on where it starts, so a warm start continues a fit exactly.
+                for (int k = 0; k < _k; k++)
                 {
-                    s.Clear();
+                    _family.ResetStatistics(stats[k], components[k]);
                 }
             }
 
@@ -136,20 +138,24 @@ internal sealed class EmEngine<TComponent>
                 EStepKernel.JointLogDensity(components, logWeights, rows, count, logProb, b);
                 for (int n = 0; n < count; n++)
                 {
-                    double logLikelihood = EStepKernel.RowLogSumExp(logProb, n, _k, b, out int best);
                     double rowWeight = RowWeight(blockStart + n);
-                    sum += rowWeight * logLikelihood;
-                    if (labels is not null)
+                    if (stats is null)
                     {
-                        labels[blockStart + n] = best;
+                        double logLikelihood = EStepKernel.RowLogSumExp(logProb, n, _k, b, out int best);
+                        sum += rowWeight * logLikelihood;
+                        if (labels is not null)
+                        {
+                            labels[blockStart + n] = best;
+                        }
                     }
-
-                    if (stats is not null)
+                    else
                     {
+                        sum += rowWeight * EStepKernel.NormalizeRow(logProb, n, _k, b);
+
                         // Responsibility × sample weight is the row weight of component k's accumulator.
                         for (int k = 0; k < _k; k++)
                         {
-                            logProb[(k * b) + n] = Math.Exp(logProb[(k * b) + n] - logLikelihood) * rowWeight;
+                            logProb[(k * b) + n] *= rowWeight;
                         }
                     }
                 }

@@ -42,7 +42,7 @@ internal static class KMeansAlgorithm
                     candidatePotential += W(weights, i) * candidateDistance[i];
                 }
 
-                if (candidatePotential < bestPotential)
+                if (bestCandidate < 0 || candidatePotential < bestPotential)
                 {
                     bestPotential = candidatePotential;
                     bestCandidate = candidate;

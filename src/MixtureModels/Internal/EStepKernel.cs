@@ -52,6 +52,45 @@ internal static class EStepKernel
         return max + Math.Log(total);
     }
 
+    /// <summary>
+    /// Turns row n of the joint log-densities into responsibilities in place, p_k = exp(l_k − max) / Σ_j exp(l_j − max),
+    /// and returns log Σ_k exp(l_k). Normalising against the row maximum keeps every row finite and summing to 1 even
+    /// when the log-densities are huge and negative; a row where every term is −∞ gets uniform responsibilities.
+    /// </summary>
+    public static double NormalizeRow(Span<double> logProb, int n, int componentCount, int stride)
+    {
+        double max = double.NegativeInfinity;
+        for (int k = 0; k < componentCount; k++)
+        {
+            max = Math.Max(max, logProb[(k * stride) + n]);
+        }
+
+        if (double.IsNegativeInfinity(max))
+        {
+            for (int k = 0; k < componentCount; k++)
+            {
+                logProb[(k * stride) + n] = 1.0 / componentCount;
+            }
+
+            return max;
+        }
+
+        double total = 0;
+        for (int k = 0; k < componentCount; k++)
+        {
+            double p = Math.Exp(logProb[(k * stride) + n] - max);
+            logProb[(k * stride) + n] = p;
+            total += p;
+        }
+
+        for (int k = 0; k < componentCount; k++)
+        {
+            logProb[(k * stride) + n] /= total;
+        }
+
+        return max + Math.Log(total);
+    }
+
     /// <summary>log of every weight (−∞ for a zero weight).</summary>
     public static double[] LogWeights(IReadOnlyList<double> weights)
     {

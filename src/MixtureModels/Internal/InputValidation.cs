@@ -14,6 +14,47 @@ internal static class InputValidation
         {
             ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has {data.Rows} rows but {what} is {minimumRows}. Pass at least {minimumRows} rows or lower {what}."));
         }
+
+        EnsureSquaredSpreadIsFinite(data);
+    }
+
+    /// <summary>
+    /// Throws when the squared distance between two rows can overflow (Σ_d (max_d − min_d)² = +∞): no variance or
+    /// distance would be finite, so the data must be scaled first.
+    /// </summary>
+    private static void EnsureSquaredSpreadIsFinite(DataMatrix data)
+    {
+        int d = data.Columns;
+        Span<double> min = d <= 256 ? stackalloc double[d] : new double[d];
+        Span<double> max = d <= 256 ? stackalloc double[d] : new double[d];
+        min.Fill(double.PositiveInfinity);
+        max.Fill(double.NegativeInfinity);
+        for (int i = 0; i < data.Rows; i++)
+        {
+            var row = data.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                min[j] = Math.Min(min[j], row[j]);
+                max[j] = Math.Max(max[j], row[j]);
+            }
+        }
+
+        double spread = 0;
+        int widest = 0;
+        for (int j = 0; j < d; j++)
+        {
+            double range = max[j] - min[j];
+            spread += range * range;
+            if (range > max[widest] - min[widest])
+            {
+                widest = j;
+            }
+        }
+
+        if (!double.IsFinite(spread))
+        {
+            ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data spans [{min[widest]}, {max[widest]}] in column {widest}, so squared distances and variances overflow: scale the data (for example divide every column by its standard deviation) before fitting."));
+        }
     }
 
     /// <summary>Checks query data against a fitted model: not null, finite, with the model's column count.</summary>

@@ -54,6 +54,19 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
     public abstract ISufficientStatistics CreateStatistics(GaussianComponent? current);
 
     /// <inheritdoc />
+    public void ResetStatistics(ISufficientStatistics statistics, GaussianComponent current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (statistics is GaussianStatistics gaussian && gaussian.Dimension == Dimension)
+        {
+            gaussian.Reset(current.Mean);
+            return;
+        }
+
+        ThrowHelper.ThrowArgument(nameof(statistics), $"statistics is not a Gaussian accumulator of dimension {Dimension}. Pass one created by this family's CreateStatistics.");
+    }
+
+    /// <inheritdoc />
     public abstract void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination);
 
     /// <summary>Means of every accumulator, as arrays the new components will own.</summary>

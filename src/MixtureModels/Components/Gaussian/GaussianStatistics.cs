@@ -165,6 +165,14 @@ public abstract class GaussianStatistics : ISufficientStatistics
         ClearScatter();
     }
 
+    /// <summary>Empties the statistics and centres them on a new reference point (length D).</summary>
+    internal void Reset(ReadOnlySpan<double> reference)
+    {
+        Clear();
+        _reference ??= new double[Dimension];
+        reference.CopyTo(_reference);
+    }
+
     /// <summary>Writes the weighted mean μ = a + s/(W + 10ε) into <paramref name="destination"/>.</summary>
     internal void ComputeMean(Span<double> destination)
     {
