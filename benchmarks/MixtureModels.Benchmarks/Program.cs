@@ -1,1 +1,10 @@
-Console.WriteLine("benchmarks placeholder");
+using BenchmarkDotNet.Running;
+using MixtureModels.Benchmarks;
+
+if (args.Length > 0 && args[0] == "peer")
+{
+    return PeerCommand.Run(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkData).Assembly).Run(args);
+return 0;
