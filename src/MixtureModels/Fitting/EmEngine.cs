@@ -20,7 +20,7 @@ internal sealed class EmEngine<TComponent>
     private readonly BlockPlan _plan;
     private readonly int _k;
     private readonly double[][] _chunkLogProb;     // per chunk: K × BlockRows
-    private readonly double[][] _chunkRowWeights;  // per chunk: BlockRows
+    private readonly double[][] _chunkRowBuffer;   // per chunk: BlockRows (row weights or log-likelihoods of a block)
     private readonly double[] _chunkLogLikelihood; // per chunk partial Σ w·log p
 
     public EmEngine(IComponentFamily<TComponent> family, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings)
@@ -33,11 +33,11 @@ internal sealed class EmEngine<TComponent>
         _plan = new BlockPlan(data.Rows, data.Columns);
         _totalWeight = sampleWeights is null ? data.Rows : Sum(sampleWeights);
         _chunkLogProb = new double[_plan.ChunkCount][];
-        _chunkRowWeights = new double[_plan.ChunkCount][];
+        _chunkRowBuffer = new double[_plan.ChunkCount][];
         for (int c = 0; c < _plan.ChunkCount; c++)
         {
             _chunkLogProb[c] = new double[_k * _plan.BlockRows];
-            _chunkRowWeights[c] = new double[_plan.BlockRows];
+            _chunkRowBuffer[c] = new double[_plan.BlockRows];
         }
 
         _chunkLogLikelihood = new double[_plan.ChunkCount];
@@ -54,7 +54,7 @@ internal sealed class EmEngine<TComponent>
         {
             var (start, end) = _plan.Chunk(c);
             var stats = chunkStats[c];
-            var w = _chunkRowWeights[c];
+            var w = _chunkRowBuffer[c];
             for (int blockStart = start; blockStart < end; blockStart += _plan.BlockRows)
             {
                 int count = Math.Min(_plan.BlockRows, end - blockStart);
@@ -136,27 +136,27 @@ internal sealed class EmEngine<TComponent>
                 int count = Math.Min(b, end - blockStart);
                 var rows = _data.RowBlock(blockStart, count);
                 EStepKernel.JointLogDensity(components, logWeights, rows, count, logProb, b);
-                for (int n = 0; n < count; n++)
+                if (stats is null)
                 {
-                    double rowWeight = RowWeight(blockStart + n);
-                    if (stats is null)
+                    for (int n = 0; n < count; n++)
                     {
                         double logLikelihood = EStepKernel.RowLogSumExp(logProb, n, _k, b, out int best);
-                        sum += rowWeight * logLikelihood;
+                        sum += RowWeight(blockStart + n) * logLikelihood;
                         if (labels is not null)
                         {
                             labels[blockStart + n] = best;
                         }
                     }
-                    else
+                }
+                else
+                {
+                    // Responsibility × sample weight becomes the row weight of component k's accumulator.
+                    var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
+                    var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
+                    EStepKernel.Responsibilities(logProb, count, _k, b, rowWeights, logLikelihoods);
+                    for (int n = 0; n < count; n++)
                     {
-                        sum += rowWeight * EStepKernel.NormalizeRow(logProb, n, _k, b);
-
-                        // Responsibility × sample weight is the row weight of component k's accumulator.
-                        for (int k = 0; k < _k; k++)
-                        {
-                            logProb[(k * b) + n] *= rowWeight;
-                        }
+                        sum += RowWeight(blockStart + n) * logLikelihoods[n];
                     }
                 }
 

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MixtureModels.Components;
 
 namespace MixtureModels.Internal;
@@ -89,6 +92,83 @@ internal static class EStepKernel
         }
 
         return max + Math.Log(total);
+    }
+
+    /// <summary>
+    /// The E-step of a block, vectorised over rows: turns the joint log-densities logProb[k·stride + n] into
+    /// responsibilities × row weight in place and writes log p(xₙ) = log Σ_k exp(logProb) into
+    /// <paramref name="logLikelihood"/>. Rows are normalised against their maximum as in <see cref="NormalizeRow"/>.
+    /// </summary>
+    /// <param name="logProb">K × stride joint log-densities; overwritten with wₙ·p(z = k | xₙ).</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="componentCount">K.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    /// <param name="rowWeights">wₙ per row, or empty for weight 1.</param>
+    /// <param name="logLikelihood">Receives log p(xₙ) per row.</param>
+    public static void Responsibilities(Span<double> logProb, int count, int componentCount, int stride, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
+    {
+        const int Lanes = 4;
+        int n = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double lp = ref MemoryMarshal.GetReference(logProb);
+            for (; n + Lanes <= count; n += Lanes)
+            {
+                var max = Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, n));
+                for (int k = 1; k < componentCount; k++)
+                {
+                    max = Vector256.Max(max, Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n)));
+                }
+
+                if (Vector256.EqualsAny(max, Vector256.Create(double.NegativeInfinity)))
+                {
+                    break; // rare: finish this and the remaining rows on the scalar path
+                }
+
+                var total = Vector256<double>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
+                    var e = Exp(Vector256.LoadUnsafe(ref target) - max);
+                    e.StoreUnsafe(ref target);
+                    total += e;
+                }
+
+                var weight = rowWeights.IsEmpty ? Vector256.Create(1.0) : Vector256.Create(rowWeights.Slice(n, Lanes));
+                var scale = weight / total;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
+                    (Vector256.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
+                }
+
+                for (int lane = 0; lane < Lanes; lane++)
+                {
+                    logLikelihood[n + lane] = max.GetElement(lane) + Math.Log(total.GetElement(lane));
+                }
+            }
+        }
+
+        for (; n < count; n++)
+        {
+            logLikelihood[n] = NormalizeRow(logProb, n, componentCount, stride);
+            double w = rowWeights.IsEmpty ? 1.0 : rowWeights[n];
+            for (int k = 0; k < componentCount; k++)
+            {
+                logProb[(k * stride) + n] *= w;
+            }
+        }
+    }
+
+    /// <summary>exp of every lane: the runtime's vectorised exp where it has one (.NET 9+), else lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Exp(Vector256<double> x)
+    {
+#if NET9_0_OR_GREATER
+        return Vector256.Exp(x);
+#else
+        return Vector256.Create(Math.Exp(x.GetElement(0)), Math.Exp(x.GetElement(1)), Math.Exp(x.GetElement(2)), Math.Exp(x.GetElement(3)));
+#endif
     }
 
     /// <summary>log of every weight (−∞ for a zero weight).</summary>

@@ -56,7 +56,7 @@ public sealed class DiagonalGaussian : GaussianComponent
 
     /// <inheritdoc />
     public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) =>
-        DiagonalKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
+        DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
 
     /// <inheritdoc />
     public override double LogDensity(ReadOnlySpan<double> row)
@@ -67,7 +67,7 @@ public sealed class DiagonalGaussian : GaussianComponent
     }
 
     /// <inheritdoc />
-    public override void Sample(Random random, Span<double> destination) => DiagonalKernel.Sample(random, MeanArray, _precisions, destination);
+    public override void Sample(Random random, Span<double> destination) => DiagonalCovarianceKernel.Sample(random, MeanArray, _precisions, destination);
 
     /// <summary>Builds the component from arrays it then owns; false if a variance is not positive and finite.</summary>
     internal static bool TryCreate(double[] mean, double[] variances, out DiagonalGaussian result)

@@ -30,8 +30,8 @@ public sealed class DiagonalScatterStatistics : GaussianStatistics
         }
     }
 
-    private protected override void AccumulateScatterRow(int i, ReadOnlySpan<double> weighted, ReadOnlySpan<double> centred, int m) =>
-        _scatter[i] += VectorKernels.Dot(weighted, centred.Slice(i * m, m));
+    private protected override void AccumulateMoments(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum) =>
+        DiagonalCovarianceKernel.Moments(rows, weights, reference, sum, _scatter);
 
     private protected override void AddScatter(GaussianStatistics other, ReadOnlySpan<double> shift)
     {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Internal;
 
@@ -13,6 +12,7 @@ public sealed class FullGaussian : GaussianComponent
     private readonly double[] _covariance;          // D×D row-major
     private readonly double[] _covarianceCholesky;  // L, lower
     private readonly double[] _precisionCholesky;   // P = L⁻ᵀ, upper
+    private readonly double[] _paddedPrecisionCholesky; // P with row stride rounded up to the kernel's vector width
     private readonly double _logDetPrecisionCholesky;
 
     private FullGaussian(double[] mean, double[] covariance, double[] covarianceCholesky, double[] precisionCholesky)
@@ -22,6 +22,13 @@ public sealed class FullGaussian : GaussianComponent
         _covariance = covariance;
         _covarianceCholesky = covarianceCholesky;
         _precisionCholesky = precisionCholesky;
+        int dp = FullCovarianceKernel.PaddedDimension(d);
+        _paddedPrecisionCholesky = new double[dp * dp];
+        for (int i = 0; i < d; i++)
+        {
+            precisionCholesky.AsSpan(i * d, d).CopyTo(_paddedPrecisionCholesky.AsSpan(i * dp, d));
+        }
+
         double logDet = 0;
         for (int i = 0; i < d; i++)
         {
@@ -81,37 +88,14 @@ public sealed class FullGaussian : GaussianComponent
     public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
     {
         int d = Dimension, count = destination.Length;
-        var pool = ArrayPool<double>.Shared;
-        double[] centred = pool.Rent(d * count);
-        double[] projected = pool.Rent(count);
-        try
+        int dp = FullCovarianceKernel.PaddedDimension(d);
+        var centred = ThreadScratch.Get(ThreadScratch.DensityRows, FullCovarianceKernel.PaddedRows(count) * dp);
+        FullCovarianceKernel.Centre(rows, count, MeanArray, dp, centred);
+        FullCovarianceKernel.QuadraticForms(centred, count, d, dp, _paddedPrecisionCholesky, destination);
+        double constant = (-0.5 * d * LogTwoPi) + _logDetPrecisionCholesky;
+        for (int n = 0; n < count; n++)
         {
-            var x = centred.AsSpan(0, d * count);
-            var y = projected.AsSpan(0, count);
-            VectorKernels.CenterTranspose(rows, count, MeanArray, x);
-            destination.Clear();
-            for (int j = 0; j < d; j++)
-            {
-                // y = column j of (X − μ)·P; P is upper triangular, so only rows i ≤ j of P contribute.
-                y.Clear();
-                for (int i = 0; i <= j; i++)
-                {
-                    VectorKernels.MultiplyAdd(x.Slice(i * count, count), _precisionCholesky[(i * d) + j], y);
-                }
-
-                VectorKernels.AddSquares(y, destination);
-            }
-
-            double constant = (-0.5 * d * LogTwoPi) + _logDetPrecisionCholesky;
-            for (int n = 0; n < count; n++)
-            {
-                destination[n] = constant - (0.5 * destination[n]);
-            }
-        }
-        finally
-        {
-            pool.Return(centred);
-            pool.Return(projected);
+            destination[n] = constant - (0.5 * destination[n]);
         }
     }
 

@@ -39,12 +39,25 @@ public sealed class FullScatterStatistics : GaussianStatistics
         }
     }
 
-    private protected override void AccumulateScatterRow(int i, ReadOnlySpan<double> weighted, ReadOnlySpan<double> centred, int m)
+    private protected override void AccumulateMoments(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum)
     {
-        int d = Dimension;
-        for (int j = i; j < d; j++)
+        int d = Dimension, count = weights.Length;
+        int dp = FullCovarianceKernel.PaddedDimension(d);
+        var centred = ThreadScratch.Get(ThreadScratch.StatisticsRows, FullCovarianceKernel.PaddedRows(count) * dp);
+        var weighted = ThreadScratch.Get(ThreadScratch.StatisticsWeightedRows, count * dp);
+        var block = ThreadScratch.Get(ThreadScratch.StatisticsBlock, (dp * dp) + dp);
+        block.Clear();
+        var blockScatter = block[..(dp * dp)];
+        var blockSum = block[(dp * dp)..];
+        FullCovarianceKernel.Centre(rows, count, reference, dp, centred);
+        FullCovarianceKernel.Scatter(centred, weights, count, dp, weighted, blockScatter, blockSum);
+        for (int i = 0; i < d; i++)
         {
-            _scatter[(i * d) + j] += VectorKernels.Dot(weighted, centred.Slice(j * m, m));
+            sum[i] += blockSum[i];
+            for (int j = i; j < d; j++)
+            {
+                _scatter[(i * d) + j] += blockScatter[(i * dp) + j];
+            }
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using MixtureModels.Internal;
 
@@ -49,77 +48,26 @@ public abstract class GaussianStatistics : ISufficientStatistics
     /// <inheritdoc />
     public void Accumulate(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
     {
-        int d = Dimension, count = weights.Length;
+        int count = weights.Length;
         if (count == 0)
         {
             return;
         }
 
-        _reference ??= rows[..d].ToArray();
-        var pool = ArrayPool<double>.Shared;
-        double[] centredBuffer = pool.Rent(count * d);
-        double[] weightBuffer = pool.Rent(count);
-        double[] weightedBuffer = pool.Rent(count);
-        try
+        _reference ??= rows[..Dimension].ToArray();
+        double total = 0;
+        foreach (double w in weights)
         {
-            // Compact the rows with positive weight, centred on the reference and transposed (one span per column).
-            int m = 0;
-            for (int n = 0; n < count; n++)
-            {
-                if (weights[n] > 0)
-                {
-                    weightBuffer[m++] = weights[n];
-                }
-            }
-
-            if (m == 0)
-            {
-                return;
-            }
-
-            var x = centredBuffer.AsSpan(0, m * d);
-            var w = weightBuffer.AsSpan(0, m);
-            int row = 0;
-            for (int n = 0; n < count; n++)
-            {
-                if (weights[n] > 0)
-                {
-                    var source = rows.Slice(n * d, d);
-                    for (int c = 0; c < d; c++)
-                    {
-                        x[(c * m) + row] = source[c] - _reference[c];
-                    }
-
-                    row++;
-                }
-            }
-
-            double total = 0;
-            foreach (double v in w)
-            {
-                total += v;
-            }
-
-            TotalWeight += total;
-            var weighted = weightedBuffer.AsSpan(0, m);
-            for (int i = 0; i < d; i++)
-            {
-                var xi = x.Slice(i * m, m);
-                for (int n = 0; n < m; n++)
-                {
-                    weighted[n] = w[n] * xi[n];
-                }
-
-                _sum[i] += Sum(weighted);
-                AccumulateScatterRow(i, weighted, x, m);
-            }
+            total += w;
         }
-        finally
+
+        if (total == 0)
         {
-            pool.Return(centredBuffer);
-            pool.Return(weightBuffer);
-            pool.Return(weightedBuffer);
+            return;
         }
+
+        TotalWeight += total;
+        AccumulateMoments(rows[..(count * Dimension)], weights, _reference, _sum);
     }
 
     /// <inheritdoc />
@@ -193,23 +141,12 @@ public abstract class GaussianStatistics : ISufficientStatistics
         }
     }
 
-    /// <summary>Adds Σₙ weighted[n]·x[j·m + n] to the scatter entries (i, j) this type keeps.</summary>
-    private protected abstract void AccumulateScatterRow(int i, ReadOnlySpan<double> weighted, ReadOnlySpan<double> centred, int m);
+    /// <summary>Adds Σₙ wₙ(xₙ − a) to <paramref name="sum"/> and Σₙ wₙ(xₙ − a)(xₙ − a)ᵀ to the scatter this type keeps.</summary>
+    private protected abstract void AccumulateMoments(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum);
 
     /// <summary>Adds the scatter of <paramref name="other"/>, first moving it from its reference b to ours a when <paramref name="shift"/> = b − a is not empty.</summary>
     private protected abstract void AddScatter(GaussianStatistics other, ReadOnlySpan<double> shift);
 
     /// <summary>Zeroes the scatter.</summary>
     private protected abstract void ClearScatter();
-
-    private static double Sum(ReadOnlySpan<double> values)
-    {
-        double s = 0;
-        foreach (double v in values)
-        {
-            s += v;
-        }
-
-        return s;
-    }
 }

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Internal;
 
 namespace MixtureModels.Components.Gaussian;
 
@@ -42,7 +43,7 @@ public sealed class SphericalGaussian : GaussianComponent
 
     /// <inheritdoc />
     public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) =>
-        DiagonalKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
+        DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
 
     /// <inheritdoc />
     public override double LogDensity(ReadOnlySpan<double> row)
@@ -53,7 +54,7 @@ public sealed class SphericalGaussian : GaussianComponent
     }
 
     /// <inheritdoc />
-    public override void Sample(Random random, Span<double> destination) => DiagonalKernel.Sample(random, MeanArray, _precisions, destination);
+    public override void Sample(Random random, Span<double> destination) => DiagonalCovarianceKernel.Sample(random, MeanArray, _precisions, destination);
 
     /// <summary>Builds the component from a mean it then owns; false if the variance is not positive and finite.</summary>
     internal static bool TryCreate(double[] mean, double variance, out SphericalGaussian result)

@@ -1,0 +1,301 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MixtureModels.Internal;
+
+/// <summary>
+/// Register-blocked kernels for full and tied covariance on blocks of rows: the E-step quadratic forms ‖(x − μ)ᵀP‖²
+/// (a small GEMM with the upper-triangular precision Cholesky P) and the M-step scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ.
+/// Rows are centred into buffers whose row stride is D rounded up to a whole number of 4-double vectors, padded with
+/// zeros. The vector path uses 256-bit FMA; the scalar path computes the same sums in plain arithmetic.
+/// </summary>
+internal static class FullCovarianceKernel
+{
+    private const int Lanes = 4;
+    private const int RowTile = 4;
+
+    /// <summary>D rounded up to a multiple of the vector width.</summary>
+    public static int PaddedDimension(int d) => (d + Lanes - 1) / Lanes * Lanes;
+
+    /// <summary>Rows a centred buffer must hold: <paramref name="count"/> rounded up to the row tile.</summary>
+    public static int PaddedRows(int count) => (count + RowTile - 1) / RowTile * RowTile;
+
+    /// <summary>
+    /// destination[n·dp + i] = rows[n·d + i] − center[i] for n &lt; count and i &lt; d; zero in the padding columns and
+    /// in the padding rows up to <see cref="PaddedRows"/>.
+    /// </summary>
+    public static void Centre(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> center, int dp, Span<double> destination)
+    {
+        int d = center.Length;
+        int paddedRows = PaddedRows(count);
+        if (dp != d || !Vector256.IsHardwareAccelerated)
+        {
+            destination[..(paddedRows * dp)].Clear();
+        }
+        else
+        {
+            destination.Slice(count * dp, (paddedRows - count) * dp).Clear();
+        }
+
+        ref double source = ref MemoryMarshal.GetReference(rows);
+        ref double target = ref MemoryMarshal.GetReference(destination);
+        ref double c = ref MemoryMarshal.GetReference(center);
+        int vectorColumns = Vector256.IsHardwareAccelerated ? d / Lanes * Lanes : 0;
+        for (int n = 0; n < count; n++)
+        {
+            ref double from = ref Unsafe.Add(ref source, n * d);
+            ref double to = ref Unsafe.Add(ref target, n * dp);
+            int i = 0;
+            for (; i < vectorColumns; i += Lanes)
+            {
+                (Vector256.LoadUnsafe(ref Unsafe.Add(ref from, i)) - Vector256.LoadUnsafe(ref Unsafe.Add(ref c, i))).StoreUnsafe(ref Unsafe.Add(ref to, i));
+            }
+
+            for (; i < d; i++)
+            {
+                Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i) - Unsafe.Add(ref c, i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// q[n] = Σ_j (Σ_i xc[n, i]·P[i, j])² for n &lt; count. <paramref name="centred"/> comes from <see cref="Centre"/>;
+    /// <paramref name="precisionCholesky"/> is dp × dp, upper triangular, zero-padded.
+    /// </summary>
+    public static void QuadraticForms(ReadOnlySpan<double> centred, int count, int d, int dp, ReadOnlySpan<double> precisionCholesky, Span<double> q)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            QuadraticFormsVector(centred, count, d, dp, precisionCholesky, q);
+        }
+        else
+        {
+            QuadraticFormsScalar(centred, count, d, dp, precisionCholesky, q);
+        }
+    }
+
+    /// <summary>
+    /// Adds Σₙ wₙ·xcₙ·xcₙᵀ to the upper triangle (and some entries below it) of <paramref name="scatter"/> (dp × dp)
+    /// and Σₙ wₙ·xcₙ to <paramref name="sum"/> (dp). <paramref name="weighted"/> is scratch of count·dp.
+    /// </summary>
+    public static void Scatter(ReadOnlySpan<double> centred, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> scatter, Span<double> sum)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            WeightRowsVector(centred, weights, count, dp, weighted, sum);
+            ScatterVector(centred, weighted, count, dp, scatter);
+        }
+        else
+        {
+            WeightRowsScalar(centred, weights, count, dp, weighted, sum);
+            ScatterScalar(centred, weighted, count, dp, scatter);
+        }
+    }
+
+    internal static void WeightRowsScalar(ReadOnlySpan<double> centred, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> sum)
+    {
+        for (int n = 0; n < count; n++)
+        {
+            double w = weights[n];
+            for (int i = 0; i < dp; i++)
+            {
+                double v = w * centred[(n * dp) + i];
+                weighted[(n * dp) + i] = v;
+                sum[i] += v;
+            }
+        }
+    }
+
+    internal static void WeightRowsVector(ReadOnlySpan<double> centred, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> sum)
+    {
+        ref double x = ref MemoryMarshal.GetReference(centred);
+        ref double wx = ref MemoryMarshal.GetReference(weighted);
+        ref double s = ref MemoryMarshal.GetReference(sum);
+        for (int i = 0; i < dp; i += Lanes)
+        {
+            var total = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, i));
+            for (int n = 0; n < count; n++)
+            {
+                var v = Vector256.Create(weights[n]) * Vector256.LoadUnsafe(ref Unsafe.Add(ref x, (n * dp) + i));
+                v.StoreUnsafe(ref Unsafe.Add(ref wx, (n * dp) + i));
+                total += v;
+            }
+
+            total.StoreUnsafe(ref Unsafe.Add(ref s, i));
+        }
+    }
+
+    internal static void QuadraticFormsScalar(ReadOnlySpan<double> centred, int count, int d, int dp, ReadOnlySpan<double> p, Span<double> q)
+    {
+        for (int n = 0; n < count; n++)
+        {
+            var x = centred.Slice(n * dp, dp);
+            double total = 0;
+            for (int j = 0; j < d; j++)
+            {
+                double y = 0;
+                for (int i = 0; i <= j; i++)
+                {
+                    y += x[i] * p[(i * dp) + j];
+                }
+
+                total += y * y;
+            }
+
+            q[n] = total;
+        }
+    }
+
+    internal static void ScatterScalar(ReadOnlySpan<double> centred, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
+    {
+        for (int n = 0; n < count; n++)
+        {
+            var x = centred.Slice(n * dp, dp);
+            var wx = weighted.Slice(n * dp, dp);
+            for (int i = 0; i < dp; i++)
+            {
+                double a = wx[i];
+                var row = scatter.Slice(i * dp, dp);
+                for (int j = i; j < dp; j++)
+                {
+                    row[j] += a * x[j];
+                }
+            }
+        }
+    }
+
+    internal static void QuadraticFormsVector(ReadOnlySpan<double> centred, int count, int d, int dp, ReadOnlySpan<double> p, Span<double> q)
+    {
+        ref double x = ref MemoryMarshal.GetReference(centred);
+        ref double pr = ref MemoryMarshal.GetReference(p);
+        for (int r = 0; r < count; r += RowTile)
+        {
+            ref double x0 = ref Unsafe.Add(ref x, r * dp);
+            ref double x1 = ref Unsafe.Add(ref x0, dp);
+            ref double x2 = ref Unsafe.Add(ref x1, dp);
+            ref double x3 = ref Unsafe.Add(ref x2, dp);
+            var s0 = Vector256<double>.Zero;
+            var s1 = Vector256<double>.Zero;
+            var s2 = Vector256<double>.Zero;
+            var s3 = Vector256<double>.Zero;
+            for (int j0 = 0; j0 < dp; j0 += 2 * Lanes)
+            {
+                bool two = j0 + Lanes < dp;
+                var a00 = Vector256<double>.Zero;
+                var a01 = Vector256<double>.Zero;
+                var a10 = Vector256<double>.Zero;
+                var a11 = Vector256<double>.Zero;
+                var a20 = Vector256<double>.Zero;
+                var a21 = Vector256<double>.Zero;
+                var a30 = Vector256<double>.Zero;
+                var a31 = Vector256<double>.Zero;
+                int iMax = Math.Min(d, j0 + (2 * Lanes)); // P is upper triangular: rows below contribute nothing
+                for (int i = 0; i < iMax; i++)
+                {
+                    ref double prow = ref Unsafe.Add(ref pr, (i * dp) + j0);
+                    var p0 = Vector256.LoadUnsafe(ref prow);
+                    var p1 = two ? Vector256.LoadUnsafe(ref Unsafe.Add(ref prow, Lanes)) : Vector256<double>.Zero;
+                    var b0 = Vector256.Create(Unsafe.Add(ref x0, i));
+                    var b1 = Vector256.Create(Unsafe.Add(ref x1, i));
+                    var b2 = Vector256.Create(Unsafe.Add(ref x2, i));
+                    var b3 = Vector256.Create(Unsafe.Add(ref x3, i));
+                    a00 = MulAdd(b0, p0, a00);
+                    a01 = MulAdd(b0, p1, a01);
+                    a10 = MulAdd(b1, p0, a10);
+                    a11 = MulAdd(b1, p1, a11);
+                    a20 = MulAdd(b2, p0, a20);
+                    a21 = MulAdd(b2, p1, a21);
+                    a30 = MulAdd(b3, p0, a30);
+                    a31 = MulAdd(b3, p1, a31);
+                }
+
+                s0 = MulAdd(a00, a00, MulAdd(a01, a01, s0));
+                s1 = MulAdd(a10, a10, MulAdd(a11, a11, s1));
+                s2 = MulAdd(a20, a20, MulAdd(a21, a21, s2));
+                s3 = MulAdd(a30, a30, MulAdd(a31, a31, s3));
+            }
+
+            int remaining = count - r;
+            q[r] = Vector256.Sum(s0);
+            if (remaining > 1)
+            {
+                q[r + 1] = Vector256.Sum(s1);
+            }
+
+            if (remaining > 2)
+            {
+                q[r + 2] = Vector256.Sum(s2);
+            }
+
+            if (remaining > 3)
+            {
+                q[r + 3] = Vector256.Sum(s3);
+            }
+        }
+    }
+
+    internal static void ScatterVector(ReadOnlySpan<double> centred, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
+    {
+        ref double x = ref MemoryMarshal.GetReference(centred);
+        ref double wx = ref MemoryMarshal.GetReference(weighted);
+        ref double s = ref MemoryMarshal.GetReference(scatter);
+        for (int i0 = 0; i0 < dp; i0 += RowTile)
+        {
+            // Column chunks that hold some j ≥ i0: the upper triangle of the tile rows.
+            for (int j0 = i0 / (2 * Lanes) * (2 * Lanes); j0 < dp; j0 += 2 * Lanes)
+            {
+                bool two = j0 + Lanes < dp;
+                var a00 = Vector256<double>.Zero;
+                var a01 = Vector256<double>.Zero;
+                var a10 = Vector256<double>.Zero;
+                var a11 = Vector256<double>.Zero;
+                var a20 = Vector256<double>.Zero;
+                var a21 = Vector256<double>.Zero;
+                var a30 = Vector256<double>.Zero;
+                var a31 = Vector256<double>.Zero;
+                for (int n = 0; n < count; n++)
+                {
+                    ref double xrow = ref Unsafe.Add(ref x, (n * dp) + j0);
+                    ref double wrow = ref Unsafe.Add(ref wx, (n * dp) + i0);
+                    var x0 = Vector256.LoadUnsafe(ref xrow);
+                    var x1 = two ? Vector256.LoadUnsafe(ref Unsafe.Add(ref xrow, Lanes)) : Vector256<double>.Zero;
+                    var b0 = Vector256.Create(wrow);
+                    var b1 = Vector256.Create(Unsafe.Add(ref wrow, 1));
+                    var b2 = Vector256.Create(Unsafe.Add(ref wrow, 2));
+                    var b3 = Vector256.Create(Unsafe.Add(ref wrow, 3));
+                    a00 = MulAdd(b0, x0, a00);
+                    a01 = MulAdd(b0, x1, a01);
+                    a10 = MulAdd(b1, x0, a10);
+                    a11 = MulAdd(b1, x1, a11);
+                    a20 = MulAdd(b2, x0, a20);
+                    a21 = MulAdd(b2, x1, a21);
+                    a30 = MulAdd(b3, x0, a30);
+                    a31 = MulAdd(b3, x1, a31);
+                }
+
+                AddTo(ref s, (i0 * dp) + j0, a00, a01, two);
+                AddTo(ref s, ((i0 + 1) * dp) + j0, a10, a11, two);
+                AddTo(ref s, ((i0 + 2) * dp) + j0, a20, a21, two);
+                AddTo(ref s, ((i0 + 3) * dp) + j0, a30, a31, two);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo(ref double destination, int offset, Vector256<double> first, Vector256<double> second, bool two)
+    {
+        ref double target = ref Unsafe.Add(ref destination, offset);
+        (Vector256.LoadUnsafe(ref target) + first).StoreUnsafe(ref target);
+        if (two)
+        {
+            ref double next = ref Unsafe.Add(ref target, Lanes);
+            (Vector256.LoadUnsafe(ref next) + second).StoreUnsafe(ref next);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> MulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+}

@@ -1,0 +1,39 @@
+namespace MixtureModels.Internal;
+
+/// <summary>
+/// Per-thread scratch buffers for the hot kernels, so that no pass over the data allocates. Each caller uses its own
+/// slot; a span from a slot is valid until the same thread asks for that slot again.
+/// </summary>
+internal static class ThreadScratch
+{
+    /// <summary>Centred rows of a block for a component's log-density.</summary>
+    public const int DensityRows = 0;
+
+    /// <summary>Centred rows of a block for sufficient statistics.</summary>
+    public const int StatisticsRows = 1;
+
+    /// <summary>Weighted centred rows for sufficient statistics.</summary>
+    public const int StatisticsWeightedRows = 2;
+
+    /// <summary>A block's partial scatter and sums.</summary>
+    public const int StatisticsBlock = 3;
+
+    private const int SlotCount = 4;
+
+    [ThreadStatic]
+    private static double[]?[]? t_slots;
+
+    /// <summary>A span of <paramref name="length"/> doubles (contents undefined) owned by this thread's slot.</summary>
+    public static Span<double> Get(int slot, int length)
+    {
+        var slots = t_slots ??= new double[]?[SlotCount];
+        var buffer = slots[slot];
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new double[Math.Max(length, (buffer?.Length ?? 0) * 2)];
+            slots[slot] = buffer;
+        }
+
+        return buffer.AsSpan(0, length);
+    }
+}
