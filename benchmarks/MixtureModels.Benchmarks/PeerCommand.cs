@@ -80,8 +80,15 @@ internal static class PeerCommand
         };
         // Warm-up on a slice (JIT, tiering, thread pool) so that the timed Fit measures steady-state EM, as for the
         // precompiled peers. Not timed.
-        int warmRows = Math.Min(n, Math.Max(k, 4096));
-        new GaussianMixture(options with { MaxIterations = 2 }).Fit(DataMatrix.FromRowMajor(xValues.AsMemory(0, warmRows * d), d));
+        // Enough calls for every hot method to be promoted to optimised tier-1 code, then a pause for the background
+        // compiler to install it.
+        int warmRows = Math.Min(n, Math.Max(k, 16384));
+        var warmData = DataMatrix.FromRowMajor(xValues.AsMemory(0, warmRows * d), d);
+        for (int round = 0; round < 3; round++)
+        {
+            new GaussianMixture(options with { MaxIterations = 3 }).Fit(warmData);
+            Thread.Sleep(200);
+        }
 
         var mixture = new GaussianMixture(options);
         var watch = Stopwatch.StartNew();

@@ -8,8 +8,8 @@ namespace MixtureModels.Internal;
 /// <summary>
 /// Register-blocked kernels for full and tied covariance on blocks of rows: the E-step quadratic forms ‖(x − μ)ᵀP‖²
 /// (a small GEMM with the upper-triangular precision Cholesky P) and the M-step scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ.
-/// Rows are centred into buffers whose row stride is D rounded up to a whole number of 4-double vectors, padded with
-/// zeros. The vector path uses 256-bit FMA; the scalar path computes the same sums in plain arithmetic.
+/// Centring happens in registers. Matrices have their row stride dp = D rounded up to a whole number of 4-double
+/// vectors, zero-padded. The vector path uses 256-bit FMA; the scalar path computes the same sums in plain arithmetic.
 /// </summary>
 internal static class FullCovarianceKernel
 {
@@ -19,106 +19,87 @@ internal static class FullCovarianceKernel
     /// <summary>D rounded up to a multiple of the vector width.</summary>
     public static int PaddedDimension(int d) => (d + Lanes - 1) / Lanes * Lanes;
 
-    /// <summary>Rows a centred buffer must hold: <paramref name="count"/> rounded up to the row tile.</summary>
-    public static int PaddedRows(int count) => (count + RowTile - 1) / RowTile * RowTile;
-
     /// <summary>
-    /// destination[n·dp + i] = rows[n·d + i] − center[i] for n &lt; count and i &lt; d; zero in the padding columns and
-    /// in the padding rows up to <see cref="PaddedRows"/>.
+    /// destination[n·dp + i] = rows[n·d + i] − center[i] for n &lt; count and i &lt; d, and zero in the padding columns.
     /// </summary>
     public static void Centre(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> center, int dp, Span<double> destination)
     {
         int d = center.Length;
-        int paddedRows = PaddedRows(count);
-        if (dp != d || !Vector256.IsHardwareAccelerated)
-        {
-            destination[..(paddedRows * dp)].Clear();
-        }
-        else
-        {
-            destination.Slice(count * dp, (paddedRows - count) * dp).Clear();
-        }
-
-        ref double source = ref MemoryMarshal.GetReference(rows);
-        ref double target = ref MemoryMarshal.GetReference(destination);
-        ref double c = ref MemoryMarshal.GetReference(center);
-        int vectorColumns = Vector256.IsHardwareAccelerated ? d / Lanes * Lanes : 0;
         for (int n = 0; n < count; n++)
         {
-            ref double from = ref Unsafe.Add(ref source, n * d);
-            ref double to = ref Unsafe.Add(ref target, n * dp);
-            int i = 0;
-            for (; i < vectorColumns; i += Lanes)
+            var source = rows.Slice(n * d, d);
+            var target = destination.Slice(n * dp, dp);
+            for (int i = 0; i < d; i++)
             {
-                (Vector256.LoadUnsafe(ref Unsafe.Add(ref from, i)) - Vector256.LoadUnsafe(ref Unsafe.Add(ref c, i))).StoreUnsafe(ref Unsafe.Add(ref to, i));
+                target[i] = source[i] - center[i];
             }
 
-            for (; i < d; i++)
-            {
-                Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i) - Unsafe.Add(ref c, i);
-            }
+            target[d..].Clear();
         }
     }
 
     /// <summary>
-    /// q[n] = Σ_j (Σ_i xc[n, i]·P[i, j])² for n &lt; count. <paramref name="centred"/> comes from <see cref="Centre"/>;
-    /// <paramref name="precisionCholesky"/> is dp × dp, upper triangular, zero-padded.
+    /// q[n] = Σ_j (Σ_i (x[n, i] − μ_i)·P[i, j])² for the <paramref name="count"/> rows of a block (row-major, D
+    /// columns). <paramref name="precisionCholesky"/> is dp × dp, upper triangular, zero-padded. Centring happens
+    /// in registers, so the rows are read once and nothing is written but q.
     /// </summary>
-    public static void QuadraticForms(ReadOnlySpan<double> centred, int count, int d, int dp, ReadOnlySpan<double> precisionCholesky, Span<double> q)
+    public static void QuadraticForms(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> mean, int dp, ReadOnlySpan<double> precisionCholesky, Span<double> q)
     {
         if (Vector256.IsHardwareAccelerated)
         {
-            QuadraticFormsVector(centred, count, d, dp, precisionCholesky, q);
+            QuadraticFormsVector(rows, count, mean, dp, precisionCholesky, q);
         }
         else
         {
-            QuadraticFormsScalar(centred, count, d, dp, precisionCholesky, q);
+            QuadraticFormsScalar(rows, count, mean, dp, precisionCholesky, q);
         }
     }
 
     /// <summary>
-    /// Adds Σₙ wₙ·xcₙ·xcₙᵀ to the upper triangle (and some entries below it) of <paramref name="scatter"/> (dp × dp)
-    /// and Σₙ wₙ·xcₙ to <paramref name="sum"/> (dp). <paramref name="weighted"/> is scratch of count·dp.
+    /// With xcₙ = sourceₙ − center (rows of stride dp, center of length dp, both zero in the padding columns): adds
+    /// Σₙ wₙ·xcₙ·xcₙᵀ to the upper triangle (and some entries below it) of <paramref name="scatter"/> (dp × dp) and
+    /// Σₙ wₙ·xcₙ to <paramref name="sum"/> (dp). <paramref name="weighted"/> is scratch of count·dp.
     /// </summary>
-    public static void Scatter(ReadOnlySpan<double> centred, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> scatter, Span<double> sum)
+    public static void Scatter(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> scatter, Span<double> sum)
     {
         if (Vector256.IsHardwareAccelerated)
         {
-            WeightRowsVector(centred, weights, count, dp, weighted, sum);
-            ScatterVector(centred, weighted, count, dp, scatter);
+            WeightRowsVector(source, center, weights, count, dp, weighted, sum);
+            ScatterVector(source, center, weighted, count, dp, scatter);
         }
         else
         {
-            WeightRowsScalar(centred, weights, count, dp, weighted, sum);
-            ScatterScalar(centred, weighted, count, dp, scatter);
+            WeightRowsScalar(source, center, weights, count, dp, weighted, sum);
+            ScatterScalar(source, center, weighted, count, dp, scatter);
         }
     }
 
-    internal static void WeightRowsScalar(ReadOnlySpan<double> centred, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> sum)
+    internal static void WeightRowsScalar(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> sum)
     {
         for (int n = 0; n < count; n++)
         {
             double w = weights[n];
             for (int i = 0; i < dp; i++)
             {
-                double v = w * centred[(n * dp) + i];
+                double v = w * (source[(n * dp) + i] - center[i]);
                 weighted[(n * dp) + i] = v;
                 sum[i] += v;
             }
         }
     }
 
-    internal static void WeightRowsVector(ReadOnlySpan<double> centred, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> sum)
+    internal static void WeightRowsVector(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> sum)
     {
-        ref double x = ref MemoryMarshal.GetReference(centred);
+        ref double x = ref MemoryMarshal.GetReference(source);
         ref double wx = ref MemoryMarshal.GetReference(weighted);
         ref double s = ref MemoryMarshal.GetReference(sum);
         for (int i = 0; i < dp; i += Lanes)
         {
             var total = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, i));
+            var c = Vector256.Create(center.Slice(i, Lanes));
             for (int n = 0; n < count; n++)
             {
-                var v = Vector256.Create(weights[n]) * Vector256.LoadUnsafe(ref Unsafe.Add(ref x, (n * dp) + i));
+                var v = Vector256.Create(weights[n]) * (Vector256.LoadUnsafe(ref Unsafe.Add(ref x, (n * dp) + i)) - c);
                 v.StoreUnsafe(ref Unsafe.Add(ref wx, (n * dp) + i));
                 total += v;
             }
@@ -127,18 +108,19 @@ internal static class FullCovarianceKernel
         }
     }
 
-    internal static void QuadraticFormsScalar(ReadOnlySpan<double> centred, int count, int d, int dp, ReadOnlySpan<double> p, Span<double> q)
+    internal static void QuadraticFormsScalar(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> mean, int dp, ReadOnlySpan<double> p, Span<double> q)
     {
+        int d = mean.Length;
         for (int n = 0; n < count; n++)
         {
-            var x = centred.Slice(n * dp, dp);
+            var x = rows.Slice(n * d, d);
             double total = 0;
             for (int j = 0; j < d; j++)
             {
                 double y = 0;
                 for (int i = 0; i <= j; i++)
                 {
-                    y += x[i] * p[(i * dp) + j];
+                    y += (x[i] - mean[i]) * p[(i * dp) + j];
                 }
 
                 total += y * y;
@@ -148,11 +130,10 @@ internal static class FullCovarianceKernel
         }
     }
 
-    internal static void ScatterScalar(ReadOnlySpan<double> centred, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
+    internal static void ScatterScalar(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
     {
         for (int n = 0; n < count; n++)
         {
-            var x = centred.Slice(n * dp, dp);
             var wx = weighted.Slice(n * dp, dp);
             for (int i = 0; i < dp; i++)
             {
@@ -160,22 +141,25 @@ internal static class FullCovarianceKernel
                 var row = scatter.Slice(i * dp, dp);
                 for (int j = i; j < dp; j++)
                 {
-                    row[j] += a * x[j];
+                    row[j] += a * (source[(n * dp) + j] - center[j]);
                 }
             }
         }
     }
 
-    internal static void QuadraticFormsVector(ReadOnlySpan<double> centred, int count, int d, int dp, ReadOnlySpan<double> p, Span<double> q)
+    internal static void QuadraticFormsVector(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> mean, int dp, ReadOnlySpan<double> p, Span<double> q)
     {
-        ref double x = ref MemoryMarshal.GetReference(centred);
+        int d = mean.Length;
+        ref double x = ref MemoryMarshal.GetReference(rows);
+        ref double m = ref MemoryMarshal.GetReference(mean);
         ref double pr = ref MemoryMarshal.GetReference(p);
         for (int r = 0; r < count; r += RowTile)
         {
-            ref double x0 = ref Unsafe.Add(ref x, r * dp);
-            ref double x1 = ref Unsafe.Add(ref x0, dp);
-            ref double x2 = ref Unsafe.Add(ref x1, dp);
-            ref double x3 = ref Unsafe.Add(ref x2, dp);
+            // A tile past the last row repeats the last row; its results are not stored.
+            ref double x0 = ref Unsafe.Add(ref x, r * d);
+            ref double x1 = ref Unsafe.Add(ref x, Math.Min(r + 1, count - 1) * d);
+            ref double x2 = ref Unsafe.Add(ref x, Math.Min(r + 2, count - 1) * d);
+            ref double x3 = ref Unsafe.Add(ref x, Math.Min(r + 3, count - 1) * d);
             var s0 = Vector256<double>.Zero;
             var s1 = Vector256<double>.Zero;
             var s2 = Vector256<double>.Zero;
@@ -197,10 +181,11 @@ internal static class FullCovarianceKernel
                     ref double prow = ref Unsafe.Add(ref pr, (i * dp) + j0);
                     var p0 = Vector256.LoadUnsafe(ref prow);
                     var p1 = two ? Vector256.LoadUnsafe(ref Unsafe.Add(ref prow, Lanes)) : Vector256<double>.Zero;
-                    var b0 = Vector256.Create(Unsafe.Add(ref x0, i));
-                    var b1 = Vector256.Create(Unsafe.Add(ref x1, i));
-                    var b2 = Vector256.Create(Unsafe.Add(ref x2, i));
-                    var b3 = Vector256.Create(Unsafe.Add(ref x3, i));
+                    double mi = Unsafe.Add(ref m, i);
+                    var b0 = Vector256.Create(Unsafe.Add(ref x0, i) - mi);
+                    var b1 = Vector256.Create(Unsafe.Add(ref x1, i) - mi);
+                    var b2 = Vector256.Create(Unsafe.Add(ref x2, i) - mi);
+                    var b3 = Vector256.Create(Unsafe.Add(ref x3, i) - mi);
                     a00 = MulAdd(b0, p0, a00);
                     a01 = MulAdd(b0, p1, a01);
                     a10 = MulAdd(b1, p0, a10);
@@ -236,9 +221,9 @@ internal static class FullCovarianceKernel
         }
     }
 
-    internal static void ScatterVector(ReadOnlySpan<double> centred, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
+    internal static void ScatterVector(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
     {
-        ref double x = ref MemoryMarshal.GetReference(centred);
+        ref double x = ref MemoryMarshal.GetReference(source);
         ref double wx = ref MemoryMarshal.GetReference(weighted);
         ref double s = ref MemoryMarshal.GetReference(scatter);
         for (int i0 = 0; i0 < dp; i0 += RowTile)
@@ -247,6 +232,8 @@ internal static class FullCovarianceKernel
             for (int j0 = i0 / (2 * Lanes) * (2 * Lanes); j0 < dp; j0 += 2 * Lanes)
             {
                 bool two = j0 + Lanes < dp;
+                var c0 = Vector256.Create(center.Slice(j0, Lanes));
+                var c1 = two ? Vector256.Create(center.Slice(j0 + Lanes, Lanes)) : Vector256<double>.Zero;
                 var a00 = Vector256<double>.Zero;
                 var a01 = Vector256<double>.Zero;
                 var a10 = Vector256<double>.Zero;
@@ -259,8 +246,8 @@ internal static class FullCovarianceKernel
                 {
                     ref double xrow = ref Unsafe.Add(ref x, (n * dp) + j0);
                     ref double wrow = ref Unsafe.Add(ref wx, (n * dp) + i0);
-                    var x0 = Vector256.LoadUnsafe(ref xrow);
-                    var x1 = two ? Vector256.LoadUnsafe(ref Unsafe.Add(ref xrow, Lanes)) : Vector256<double>.Zero;
+                    var x0 = Vector256.LoadUnsafe(ref xrow) - c0;
+                    var x1 = two ? Vector256.LoadUnsafe(ref Unsafe.Add(ref xrow, Lanes)) - c1 : Vector256<double>.Zero;
                     var b0 = Vector256.Create(wrow);
                     var b1 = Vector256.Create(Unsafe.Add(ref wrow, 1));
                     var b2 = Vector256.Create(Unsafe.Add(ref wrow, 2));

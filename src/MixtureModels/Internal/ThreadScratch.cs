@@ -6,19 +6,16 @@ namespace MixtureModels.Internal;
 /// </summary>
 internal static class ThreadScratch
 {
-    /// <summary>Centred rows of a block for a component's log-density.</summary>
-    public const int DensityRows = 0;
-
-    /// <summary>Centred rows of a block for sufficient statistics.</summary>
-    public const int StatisticsRows = 1;
+    /// <summary>Centred, zero-padded rows of a block for sufficient statistics (when D is not a multiple of the vector width).</summary>
+    public const int StatisticsRows = 0;
 
     /// <summary>Weighted centred rows for sufficient statistics.</summary>
-    public const int StatisticsWeightedRows = 2;
+    public const int StatisticsWeightedRows = 1;
 
     /// <summary>A block's partial scatter and sums.</summary>
-    public const int StatisticsBlock = 3;
+    public const int StatisticsBlock = 2;
 
-    private const int SlotCount = 4;
+    private const int SlotCount = 3;
 
     [ThreadStatic]
     private static double[]?[]? t_slots;

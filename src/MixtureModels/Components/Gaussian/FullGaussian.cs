@@ -89,9 +89,7 @@ public sealed class FullGaussian : GaussianComponent
     {
         int d = Dimension, count = destination.Length;
         int dp = FullCovarianceKernel.PaddedDimension(d);
-        var centred = ThreadScratch.Get(ThreadScratch.DensityRows, FullCovarianceKernel.PaddedRows(count) * dp);
-        FullCovarianceKernel.Centre(rows, count, MeanArray, dp, centred);
-        FullCovarianceKernel.QuadraticForms(centred, count, d, dp, _paddedPrecisionCholesky, destination);
+        FullCovarianceKernel.QuadraticForms(rows, count, MeanArray, dp, _paddedPrecisionCholesky, destination);
         double constant = (-0.5 * d * LogTwoPi) + _logDetPrecisionCholesky;
         for (int n = 0; n < count; n++)
         {

@@ -43,14 +43,25 @@ public sealed class FullScatterStatistics : GaussianStatistics
     {
         int d = Dimension, count = weights.Length;
         int dp = FullCovarianceKernel.PaddedDimension(d);
-        var centred = ThreadScratch.Get(ThreadScratch.StatisticsRows, FullCovarianceKernel.PaddedRows(count) * dp);
         var weighted = ThreadScratch.Get(ThreadScratch.StatisticsWeightedRows, count * dp);
-        var block = ThreadScratch.Get(ThreadScratch.StatisticsBlock, (dp * dp) + dp);
+        var block = ThreadScratch.Get(ThreadScratch.StatisticsBlock, (dp * dp) + (2 * dp));
         block.Clear();
         var blockScatter = block[..(dp * dp)];
-        var blockSum = block[(dp * dp)..];
-        FullCovarianceKernel.Centre(rows, count, reference, dp, centred);
-        FullCovarianceKernel.Scatter(centred, weights, count, dp, weighted, blockScatter, blockSum);
+        var blockSum = block.Slice(dp * dp, dp);
+        var center = block.Slice((dp * dp) + dp, dp);
+        if (dp == d)
+        {
+            // Rows already have the kernel's stride: centre them in registers.
+            reference.CopyTo(center);
+            FullCovarianceKernel.Scatter(rows, center, weights, count, dp, weighted, blockScatter, blockSum);
+        }
+        else
+        {
+            var centred = ThreadScratch.Get(ThreadScratch.StatisticsRows, count * dp);
+            FullCovarianceKernel.Centre(rows, count, reference, dp, centred);
+            FullCovarianceKernel.Scatter(centred, center, weights, count, dp, weighted, blockScatter, blockSum);
+        }
+
         for (int i = 0; i < d; i++)
         {
             sum[i] += blockSum[i];
