@@ -231,43 +231,63 @@ internal static class FullCovarianceKernel
             // Column chunks that hold some j ≥ i0: the upper triangle of the tile rows.
             for (int j0 = i0 / (2 * Lanes) * (2 * Lanes); j0 < dp; j0 += 2 * Lanes)
             {
-                bool two = j0 + Lanes < dp;
-                var c0 = Vector256.Create(center.Slice(j0, Lanes));
-                var c1 = two ? Vector256.Create(center.Slice(j0 + Lanes, Lanes)) : Vector256<double>.Zero;
-                var a00 = Vector256<double>.Zero;
-                var a01 = Vector256<double>.Zero;
-                var a10 = Vector256<double>.Zero;
-                var a11 = Vector256<double>.Zero;
-                var a20 = Vector256<double>.Zero;
-                var a21 = Vector256<double>.Zero;
-                var a30 = Vector256<double>.Zero;
-                var a31 = Vector256<double>.Zero;
-                for (int n = 0; n < count; n++)
+                if (j0 + Lanes < dp)
                 {
-                    ref double xrow = ref Unsafe.Add(ref x, (n * dp) + j0);
-                    ref double wrow = ref Unsafe.Add(ref wx, (n * dp) + i0);
-                    var x0 = Vector256.LoadUnsafe(ref xrow) - c0;
-                    var x1 = two ? Vector256.LoadUnsafe(ref Unsafe.Add(ref xrow, Lanes)) - c1 : Vector256<double>.Zero;
-                    var b0 = Vector256.Create(wrow);
-                    var b1 = Vector256.Create(Unsafe.Add(ref wrow, 1));
-                    var b2 = Vector256.Create(Unsafe.Add(ref wrow, 2));
-                    var b3 = Vector256.Create(Unsafe.Add(ref wrow, 3));
-                    a00 = MulAdd(b0, x0, a00);
-                    a01 = MulAdd(b0, x1, a01);
-                    a10 = MulAdd(b1, x0, a10);
-                    a11 = MulAdd(b1, x1, a11);
-                    a20 = MulAdd(b2, x0, a20);
-                    a21 = MulAdd(b2, x1, a21);
-                    a30 = MulAdd(b3, x0, a30);
-                    a31 = MulAdd(b3, x1, a31);
+                    ScatterTile<TwoVectors>(ref x, ref wx, ref s, center, count, dp, i0, j0);
                 }
-
-                AddTo(ref s, (i0 * dp) + j0, a00, a01, two);
-                AddTo(ref s, ((i0 + 1) * dp) + j0, a10, a11, two);
-                AddTo(ref s, ((i0 + 2) * dp) + j0, a20, a21, two);
-                AddTo(ref s, ((i0 + 3) * dp) + j0, a30, a31, two);
+                else
+                {
+                    ScatterTile<OneVector>(ref x, ref wx, ref s, center, count, dp, i0, j0);
+                }
             }
         }
+    }
+
+    /// <summary>One 4 × (4 or 8) tile of the scatter, streaming every row of the block.</summary>
+    private static void ScatterTile<TWidth>(ref double x, ref double wx, ref double s, ReadOnlySpan<double> center, int count, int dp, int i0, int j0)
+        where TWidth : struct, IColumnWidth
+    {
+        bool two = TWidth.Two;
+        var c0 = Vector256.Create(center.Slice(j0, Lanes));
+        var c1 = two ? Vector256.Create(center.Slice(j0 + Lanes, Lanes)) : Vector256<double>.Zero;
+        var a00 = Vector256<double>.Zero;
+        var a01 = Vector256<double>.Zero;
+        var a10 = Vector256<double>.Zero;
+        var a11 = Vector256<double>.Zero;
+        var a20 = Vector256<double>.Zero;
+        var a21 = Vector256<double>.Zero;
+        var a30 = Vector256<double>.Zero;
+        var a31 = Vector256<double>.Zero;
+        ref double xrow = ref Unsafe.Add(ref x, j0);
+        ref double wrow = ref Unsafe.Add(ref wx, i0);
+        for (int n = 0; n < count; n++)
+        {
+            var x0 = Vector256.LoadUnsafe(ref xrow) - c0;
+            var b0 = Vector256.Create(wrow);
+            var b1 = Vector256.Create(Unsafe.Add(ref wrow, 1));
+            var b2 = Vector256.Create(Unsafe.Add(ref wrow, 2));
+            var b3 = Vector256.Create(Unsafe.Add(ref wrow, 3));
+            a00 = MulAdd(b0, x0, a00);
+            a10 = MulAdd(b1, x0, a10);
+            a20 = MulAdd(b2, x0, a20);
+            a30 = MulAdd(b3, x0, a30);
+            if (two)
+            {
+                var x1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref xrow, Lanes)) - c1;
+                a01 = MulAdd(b0, x1, a01);
+                a11 = MulAdd(b1, x1, a11);
+                a21 = MulAdd(b2, x1, a21);
+                a31 = MulAdd(b3, x1, a31);
+            }
+
+            xrow = ref Unsafe.Add(ref xrow, dp);
+            wrow = ref Unsafe.Add(ref wrow, dp);
+        }
+
+        AddTo(ref s, (i0 * dp) + j0, a00, a01, two);
+        AddTo(ref s, ((i0 + 1) * dp) + j0, a10, a11, two);
+        AddTo(ref s, ((i0 + 2) * dp) + j0, a20, a21, two);
+        AddTo(ref s, ((i0 + 3) * dp) + j0, a30, a31, two);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -285,4 +305,22 @@ internal static class FullCovarianceKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> MulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+
+    /// <summary>Compile-time column width of a kernel tile: the JIT specialises the tile loop for each.</summary>
+    private interface IColumnWidth
+    {
+        static abstract bool Two { get; }
+    }
+
+    /// <summary>A tile of two 4-double vectors (8 columns).</summary>
+    private readonly struct TwoVectors : IColumnWidth
+    {
+        public static bool Two => true;
+    }
+
+    /// <summary>A tile of one 4-double vector (4 columns).</summary>
+    private readonly struct OneVector : IColumnWidth
+    {
+        public static bool Two => false;
+    }
 }
