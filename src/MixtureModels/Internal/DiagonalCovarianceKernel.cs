@@ -160,22 +160,42 @@ internal static class DiagonalCovarianceKernel
         int d = reference.Length, count = weights.Length;
         ref double x = ref MemoryMarshal.GetReference(rows);
         ref double w = ref MemoryMarshal.GetReference(weights);
-        for (int j = 0; j < vectorColumns; j += Lanes)
+
+        // Up to 8 columns per sweep over the rows, with their sums in registers.
+        for (int j = 0; j < vectorColumns; j += 2 * Lanes)
         {
-            var a = Vector256.Create(reference.Slice(j, Lanes));
-            var s1 = Vector256.Create(sum.Slice(j, Lanes));
-            var s2 = Vector256.Create(scatter.Slice(j, Lanes));
+            bool two = j + Lanes < vectorColumns;
+            var a0 = Vector256.Create(reference.Slice(j, Lanes));
+            var s10 = Vector256.Create(sum.Slice(j, Lanes));
+            var s20 = Vector256.Create(scatter.Slice(j, Lanes));
+            var a1 = two ? Vector256.Create(reference.Slice(j + Lanes, Lanes)) : Vector256<double>.Zero;
+            var s11 = two ? Vector256.Create(sum.Slice(j + Lanes, Lanes)) : Vector256<double>.Zero;
+            var s21 = two ? Vector256.Create(scatter.Slice(j + Lanes, Lanes)) : Vector256<double>.Zero;
             ref double column = ref Unsafe.Add(ref x, j);
             for (int n = 0; n < count; n++)
             {
-                var diff = Vector256.LoadUnsafe(ref Unsafe.Add(ref column, n * d)) - a;
-                var wd = Vector256.Create(Unsafe.Add(ref w, n)) * diff;
-                s1 += wd;
-                s2 = MulAdd(wd, diff, s2);
+                var wn = Vector256.Create(Unsafe.Add(ref w, n));
+                ref double cell = ref Unsafe.Add(ref column, n * d);
+                var diff0 = Vector256.LoadUnsafe(ref cell) - a0;
+                var wd0 = wn * diff0;
+                s10 += wd0;
+                s20 = MulAdd(wd0, diff0, s20);
+                if (two)
+                {
+                    var diff1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref cell, Lanes)) - a1;
+                    var wd1 = wn * diff1;
+                    s11 += wd1;
+                    s21 = MulAdd(wd1, diff1, s21);
+                }
             }
 
-            s1.CopyTo(sum.Slice(j, Lanes));
-            s2.CopyTo(scatter.Slice(j, Lanes));
+            s10.CopyTo(sum.Slice(j, Lanes));
+            s20.CopyTo(scatter.Slice(j, Lanes));
+            if (two)
+            {
+                s11.CopyTo(sum.Slice(j + Lanes, Lanes));
+                s21.CopyTo(scatter.Slice(j + Lanes, Lanes));
+            }
         }
     }
 

@@ -142,10 +142,7 @@ internal static class EStepKernel
                     (Vector256.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
                 }
 
-                for (int lane = 0; lane < Lanes; lane++)
-                {
-                    logLikelihood[n + lane] = max.GetElement(lane) + Math.Log(total.GetElement(lane));
-                }
+                (max + Log(total)).CopyTo(logLikelihood.Slice(n, Lanes));
             }
         }
 
@@ -168,6 +165,17 @@ internal static class EStepKernel
         return Vector256.Exp(x);
 #else
         return Vector256.Create(Math.Exp(x.GetElement(0)), Math.Exp(x.GetElement(1)), Math.Exp(x.GetElement(2)), Math.Exp(x.GetElement(3)));
+#endif
+    }
+
+    /// <summary>log of every lane: the runtime's vectorised log where it has one (.NET 9+), else lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Log(Vector256<double> x)
+    {
+#if NET9_0_OR_GREATER
+        return Vector256.Log(x);
+#else
+        return Vector256.Create(Math.Log(x.GetElement(0)), Math.Log(x.GetElement(1)), Math.Log(x.GetElement(2)), Math.Log(x.GetElement(3)));
 #endif
     }
 
