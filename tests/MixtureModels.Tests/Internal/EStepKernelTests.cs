@@ -1,0 +1,74 @@
+using MixtureModels.Internal;
+
+namespace MixtureModels.Tests.Internal;
+
+/// <summary>The block E-step against a direct computation of p(z = k | x) = exp(lₖ) / Σⱼ exp(lⱼ).</summary>
+public sealed class EStepKernelTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(8, 256)]
+    [InlineData(5, 13)]
+    public void Responsibilities_times_weights_and_log_likelihoods_match_a_direct_computation(int k, int count)
+    {
+        const int stride = 300;
+        var random = new Random((k * 100) + count);
+        var logProb = new double[k * stride];
+        for (int i = 0; i < logProb.Length; i++)
+        {
+            logProb[i] = -30 * random.NextDouble(); // exp of these is representable: the direct formula is exact enough
+        }
+
+        var rowWeights = Enumerable.Range(0, count).Select(_ => random.NextDouble() * 3).ToArray();
+        var original = (double[])logProb.Clone();
+        var logLikelihood = new double[count];
+
+        EStepKernel.Responsibilities(logProb, count, k, stride, rowWeights, logLikelihood);
+
+        for (int n = 0; n < count; n++)
+        {
+            double total = 0;
+            for (int c = 0; c < k; c++)
+            {
+                total += Math.Exp(original[(c * stride) + n]);
+            }
+
+            logLikelihood[n].Should().BeApproximately(Math.Log(total), 1e-12 * Math.Max(1, Math.Abs(Math.Log(total))));
+            for (int c = 0; c < k; c++)
+            {
+                double expected = rowWeights[n] * Math.Exp(original[(c * stride) + n]) / total;
+                logProb[(c * stride) + n].Should().BeApproximately(expected, 1e-13 + (1e-12 * expected));
+            }
+        }
+    }
+
+    [Fact]
+    public void Rows_far_below_underflow_stay_finite_and_normalised()
+    {
+        // Joint log-densities near −1e300: exp underflows without the maximum shift; with it, rows still sum to 1.
+        const int k = 3, count = 6;
+        var logProb = new double[k * count];
+        for (int i = 0; i < logProb.Length; i++)
+        {
+            logProb[i] = -1e300 - (i % k);
+        }
+
+        logProb[0] = double.NegativeInfinity; // one component impossible for row 0
+        var logLikelihood = new double[count];
+        EStepKernel.Responsibilities(logProb, count, k, count, default, logLikelihood);
+
+        for (int n = 0; n < count; n++)
+        {
+            double rowSum = 0;
+            for (int c = 0; c < k; c++)
+            {
+                double.IsFinite(logProb[(c * count) + n]).Should().BeTrue();
+                rowSum += logProb[(c * count) + n];
+            }
+
+            rowSum.Should().BeApproximately(1.0, 1e-12);
+            double.IsNaN(logLikelihood[n]).Should().BeFalse();
+        }
+    }
+}
