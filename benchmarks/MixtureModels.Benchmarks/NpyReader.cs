@@ -53,15 +53,15 @@ internal static class NpyReader
         }
 
         var values = new double[checked((int)count)];
-        var bytes = reader.ReadBytes(checked(values.Length * sizeof(double)));
-        if (bytes.Length != values.Length * sizeof(double))
+        // Read straight into the values (no second copy of the file in memory), then fix the byte order if needed.
+        var target = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan());
+        stream.ReadExactly(target);
+        if (!BitConverter.IsLittleEndian)
         {
-            throw new InvalidDataException($"{path}: expected {values.Length} values but the file is truncated.");
-        }
-
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(i * sizeof(double), sizeof(double)));
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = BitConverter.Int64BitsToDouble(BinaryPrimitives.ReverseEndianness(BitConverter.DoubleToInt64Bits(values[i])));
+            }
         }
 
         return (shape, values);

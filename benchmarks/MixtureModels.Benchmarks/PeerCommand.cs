@@ -91,9 +91,16 @@ internal static class PeerCommand
         }
 
         var mixture = new GaussianMixture(options);
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         var model = mixture.Fit(data);
         watch.Stop();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        using (var process = Process.GetCurrentProcess())
+        {
+            // Memory goes to stderr so that the JSON line keeps exactly sk_fit.py's fields.
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory: data {(long)n * d * sizeof(double) / 1048576.0:F1} MB, allocated during Fit {allocated / 1048576.0:F1} MB, peak working set {process.PeakWorkingSet64 / 1048576.0:F1} MB"));
+        }
         double meanLogLikelihood = model.MeanLogLikelihood(data);
         double seconds = watch.Elapsed.TotalSeconds;
         int iters = model.IterationCount;

@@ -9,6 +9,12 @@ namespace MixtureModels.Internal;
 internal static class EStepKernel
 {
     /// <summary>
+    /// ln of the smallest normal double (≈ −708.4). Relative responsibilities below exp of this are flushed to zero:
+    /// they cannot change any sum, and subnormal numbers would slow every later multiplication on most CPUs.
+    /// </summary>
+    private const double SmallestNormalExponent = -708.3964185322641;
+
+    /// <summary>
     /// Writes log π_k + log p(xₙ | θ_k) into logProb[k·stride + n] for the <paramref name="count"/> rows of the block.
     /// </summary>
     public static void JointLogDensity<TComponent>(IReadOnlyList<TComponent> components, ReadOnlySpan<double> logWeights, ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
@@ -56,8 +62,8 @@ internal static class EStepKernel
     }
 
     /// <summary>
-    /// Turns row n of the joint log-densities into responsibilities in place, p_k = exp(l_k − max) / Σ_j exp(l_j − max),
-    /// and returns log Σ_k exp(l_k). Normalising against the row maximum keeps every row finite and summing to 1 even
+    /// Turns row n of the joint log-densities into responsibilities in place, p_k = exp(l_k − max) / Σ_j exp(l_j − max)
+    /// (a term below e^−708 relative to the largest is flushed to 0), and returns log Σ_k exp(l_k). Normalising against the row maximum keeps every row finite and summing to 1 even
     /// when the log-densities are huge and negative; a row where every term is −∞ gets uniform responsibilities.
     /// </summary>
     public static double NormalizeRow(Span<double> logProb, int n, int componentCount, int stride)
@@ -81,7 +87,8 @@ internal static class EStepKernel
         double total = 0;
         for (int k = 0; k < componentCount; k++)
         {
-            double p = Math.Exp(logProb[(k * stride) + n] - max);
+            double shifted = logProb[(k * stride) + n] - max;
+            double p = shifted > SmallestNormalExponent ? Math.Exp(shifted) : 0.0;
             logProb[(k * stride) + n] = p;
             total += p;
         }
@@ -112,6 +119,7 @@ internal static class EStepKernel
         if (Vector256.IsHardwareAccelerated)
         {
             ref double lp = ref MemoryMarshal.GetReference(logProb);
+            var smallest = Vector256.Create(SmallestNormalExponent);
             for (; n + Lanes <= count; n += Lanes)
             {
                 var max = Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, n));
@@ -129,7 +137,8 @@ internal static class EStepKernel
                 for (int k = 0; k < componentCount; k++)
                 {
                     ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
-                    var e = Exp(Vector256.LoadUnsafe(ref target) - max);
+                    var shifted = Vector256.LoadUnsafe(ref target) - max;
+                    var e = Vector256.ConditionalSelect(Vector256.GreaterThan(shifted, smallest), Exp(shifted), Vector256<double>.Zero);
                     e.StoreUnsafe(ref target);
                     total += e;
                 }
