@@ -23,7 +23,7 @@ public class EStepBenchmarks
     [Params(4, 16)]
     public int D { get; set; }
 
-    [Params(8)]
+    [Params(4, 16)]
     public int K { get; set; }
 
     [Params(CovarianceType.Full, CovarianceType.Diagonal, CovarianceType.Spherical, CovarianceType.Tied)]

@@ -16,6 +16,30 @@ public sealed class FullScatterStatistics : GaussianStatistics
         _scatter = new double[dimension * dimension];
     }
 
+    /// <summary>
+    /// Rebuilds statistics from the values of <see cref="GaussianStatistics.TotalWeight"/>,
+    /// <see cref="GaussianStatistics.Reference"/>, <see cref="GaussianStatistics.WeightedSum"/> and <see cref="Scatter"/>
+    /// (for example after storing them as JSON, or receiving them from another machine), so they can be merged.
+    /// </summary>
+    /// <param name="totalWeight">W, finite and non-negative.</param>
+    /// <param name="reference">The reference point (length D), or empty when nothing was accumulated.</param>
+    /// <param name="weightedSum">s, length D.</param>
+    /// <param name="scatter">The scatter about the reference, D × D row-major (the upper triangle is used).</param>
+    /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
+    public static FullScatterStatistics FromValues(double totalWeight, ReadOnlySpan<double> reference, ReadOnlySpan<double> weightedSum, ReadOnlySpan<double> scatter)
+    {
+        int d = weightedSum.Length;
+        var result = new FullScatterStatistics(Math.Max(d, 1), reference);
+        if (scatter.Length != d * d || !AllFinite(scatter))
+        {
+            ThrowHelper.ThrowArgument(nameof(scatter), $"scatter must hold D × D = {d * d} finite values (the saved Scatter).");
+        }
+
+        result.Restore(totalWeight, reference, weightedSum);
+        scatter.CopyTo(result._scatter);
+        return result;
+    }
+
     /// <summary>The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ about the reference, D × D row-major (upper triangle).</summary>
     public ReadOnlySpan<double> Scatter => _scatter;
 

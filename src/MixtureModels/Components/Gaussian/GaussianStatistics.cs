@@ -113,6 +113,47 @@ public abstract class GaussianStatistics : ISufficientStatistics
         ClearScatter();
     }
 
+    /// <summary>Sets the state from stored values (deserialisation); checks the lengths and finiteness.</summary>
+    private protected void Restore(double totalWeight, ReadOnlySpan<double> reference, ReadOnlySpan<double> weightedSum)
+    {
+        if (!(totalWeight >= 0) || !double.IsFinite(totalWeight))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(totalWeight), totalWeight, "Use the finite, non-negative TotalWeight of saved statistics.");
+        }
+
+        if (weightedSum.Length != Dimension || !AllFinite(weightedSum))
+        {
+            ThrowHelper.ThrowArgument(nameof(weightedSum), $"weightedSum must hold {Dimension} finite values (the saved WeightedSum).");
+        }
+
+        if (totalWeight > 0 && reference.IsEmpty)
+        {
+            ThrowHelper.ThrowArgument(nameof(reference), "reference is empty but totalWeight is positive. Pass the saved Reference.");
+        }
+
+        if (!AllFinite(reference))
+        {
+            ThrowHelper.ThrowArgument(nameof(reference), "reference contains a value that is not finite. Pass the saved Reference.");
+        }
+
+        TotalWeight = totalWeight;
+        weightedSum.CopyTo(_sum);
+    }
+
+    /// <summary>Whether every value is finite.</summary>
+    private protected static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (double v in values)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Empties the statistics and centres them on a new reference point (length D).</summary>
     internal void Reset(ReadOnlySpan<double> reference)
     {
