@@ -172,7 +172,41 @@ internal static class DiagonalCovarianceKernel
             var s11 = two ? Vector256.Create(sum.Slice(j + Lanes, Lanes)) : Vector256<double>.Zero;
             var s21 = two ? Vector256.Create(scatter.Slice(j + Lanes, Lanes)) : Vector256<double>.Zero;
             ref double column = ref Unsafe.Add(ref x, j);
-            for (int n = 0; n < count; n++)
+
+            // Two rows per step into two sets of sums, so the additions of consecutive rows do not wait on each other.
+            var t10 = Vector256<double>.Zero;
+            var t20 = Vector256<double>.Zero;
+            var t11 = Vector256<double>.Zero;
+            var t21 = Vector256<double>.Zero;
+            int n = 0;
+            for (; n + 1 < count; n += 2)
+            {
+                var wa = Vector256.Create(Unsafe.Add(ref w, n));
+                var wb = Vector256.Create(Unsafe.Add(ref w, n + 1));
+                ref double cellA = ref Unsafe.Add(ref column, n * d);
+                ref double cellB = ref Unsafe.Add(ref cellA, d);
+                var diffA0 = Vector256.LoadUnsafe(ref cellA) - a0;
+                var diffB0 = Vector256.LoadUnsafe(ref cellB) - a0;
+                var wdA0 = wa * diffA0;
+                var wdB0 = wb * diffB0;
+                s10 += wdA0;
+                t10 += wdB0;
+                s20 = MulAdd(wdA0, diffA0, s20);
+                t20 = MulAdd(wdB0, diffB0, t20);
+                if (two)
+                {
+                    var diffA1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref cellA, Lanes)) - a1;
+                    var diffB1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref cellB, Lanes)) - a1;
+                    var wdA1 = wa * diffA1;
+                    var wdB1 = wb * diffB1;
+                    s11 += wdA1;
+                    t11 += wdB1;
+                    s21 = MulAdd(wdA1, diffA1, s21);
+                    t21 = MulAdd(wdB1, diffB1, t21);
+                }
+            }
+
+            for (; n < count; n++)
             {
                 var wn = Vector256.Create(Unsafe.Add(ref w, n));
                 ref double cell = ref Unsafe.Add(ref column, n * d);
@@ -189,6 +223,10 @@ internal static class DiagonalCovarianceKernel
                 }
             }
 
+            s10 += t10;
+            s20 += t20;
+            s11 += t11;
+            s21 += t21;
             s10.CopyTo(sum.Slice(j, Lanes));
             s20.CopyTo(scatter.Slice(j, Lanes));
             if (two)

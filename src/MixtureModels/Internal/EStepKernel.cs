@@ -24,11 +24,7 @@ internal static class EStepKernel
         {
             var destination = logProb.Slice(k * stride, count);
             components[k].LogDensity(rows, destination);
-            double logWeight = logWeights[k];
-            for (int n = 0; n < count; n++)
-            {
-                destination[n] += logWeight;
-            }
+            VectorKernels.AddScalar(logWeights[k], destination);
         }
     }
 

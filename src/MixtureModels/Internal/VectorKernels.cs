@@ -1,96 +1,63 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MixtureModels.Internal;
 
-/// <summary>Element-wise SIMD kernels over spans (span in, span out, destination last).</summary>
+/// <summary>Small element-wise SIMD helpers over spans (span in, span out, destination last).</summary>
 internal static class VectorKernels
 {
-    /// <summary>destination[i] += scale · x[i].</summary>
-    public static void MultiplyAdd(ReadOnlySpan<double> x, double scale, Span<double> destination)
+    private const int Lanes = 4;
+
+    /// <summary>Σ values[i], with four independent vector sums so consecutive additions do not wait on each other.</summary>
+    public static double Sum(ReadOnlySpan<double> values)
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        double total = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 4 * Lanes)
         {
-            var xs = MemoryMarshal.Cast<double, Vector<double>>(x);
-            var ds = MemoryMarshal.Cast<double, Vector<double>>(destination);
-            var s = new Vector<double>(scale);
-            for (int v = 0; v < xs.Length; v++)
+            ref double v = ref MemoryMarshal.GetReference(values);
+            var s0 = Vector256<double>.Zero;
+            var s1 = Vector256<double>.Zero;
+            var s2 = Vector256<double>.Zero;
+            var s3 = Vector256<double>.Zero;
+            for (; i + (4 * Lanes) <= values.Length; i += 4 * Lanes)
             {
-                ds[v] += xs[v] * s;
+                s0 += Vector256.LoadUnsafe(ref Unsafe.Add(ref v, i));
+                s1 += Vector256.LoadUnsafe(ref Unsafe.Add(ref v, i + Lanes));
+                s2 += Vector256.LoadUnsafe(ref Unsafe.Add(ref v, i + (2 * Lanes)));
+                s3 += Vector256.LoadUnsafe(ref Unsafe.Add(ref v, i + (3 * Lanes)));
             }
 
-            i = xs.Length * Vector<double>.Count;
+            total = Vector256.Sum((s0 + s1) + (s2 + s3));
         }
 
-        for (; i < x.Length; i++)
+        for (; i < values.Length; i++)
         {
-            destination[i] += scale * x[i];
+            total += values[i];
         }
+
+        return total;
     }
 
-    /// <summary>destination[i] += x[i]².</summary>
-    public static void AddSquares(ReadOnlySpan<double> x, Span<double> destination)
+    /// <summary>destination[i] += value.</summary>
+    public static void AddScalar(double value, Span<double> destination)
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        if (Vector256.IsHardwareAccelerated)
         {
-            var xs = MemoryMarshal.Cast<double, Vector<double>>(x);
-            var ds = MemoryMarshal.Cast<double, Vector<double>>(destination);
-            for (int v = 0; v < xs.Length; v++)
+            ref double d = ref MemoryMarshal.GetReference(destination);
+            var v = Vector256.Create(value);
+            for (; i + Lanes <= destination.Length; i += Lanes)
             {
-                ds[v] += xs[v] * xs[v];
+                ref double target = ref Unsafe.Add(ref d, i);
+                (Vector256.LoadUnsafe(ref target) + v).StoreUnsafe(ref target);
             }
-
-            i = xs.Length * Vector<double>.Count;
         }
 
-        for (; i < x.Length; i++)
+        for (; i < destination.Length; i++)
         {
-            destination[i] += x[i] * x[i];
-        }
-    }
-
-    /// <summary>Σ x[i]·y[i], in a fixed summation order for a given length.</summary>
-    public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        double sum = 0;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
-        {
-            var xs = MemoryMarshal.Cast<double, Vector<double>>(x);
-            var ys = MemoryMarshal.Cast<double, Vector<double>>(y);
-            var acc = Vector<double>.Zero;
-            for (int v = 0; v < xs.Length; v++)
-            {
-                acc += xs[v] * ys[v];
-            }
-
-            sum = Vector.Sum(acc);
-            i = xs.Length * Vector<double>.Count;
-        }
-
-        for (; i < x.Length; i++)
-        {
-            sum += x[i] * y[i];
-        }
-
-        return sum;
-    }
-
-    /// <summary>
-    /// Transposes the centred rows of a block into column-major form: destination[c·count + n] = rows[n·d + c] − center[c].
-    /// </summary>
-    public static void CenterTranspose(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> center, Span<double> destination)
-    {
-        int d = center.Length;
-        for (int n = 0; n < count; n++)
-        {
-            var row = rows.Slice(n * d, d);
-            for (int c = 0; c < d; c++)
-            {
-                destination[(c * count) + n] = row[c] - center[c];
-            }
+            destination[i] += value;
         }
     }
 }

@@ -55,12 +55,7 @@ public abstract class GaussianStatistics : ISufficientStatistics
         }
 
         _reference ??= rows[..Dimension].ToArray();
-        double total = 0;
-        foreach (double w in weights)
-        {
-            total += w;
-        }
-
+        double total = VectorKernels.Sum(weights);
         if (total == 0)
         {
             return;
