@@ -175,8 +175,11 @@ internal static class FullCovarianceKernel
                 var a21 = Vector256<double>.Zero;
                 var a30 = Vector256<double>.Zero;
                 var a31 = Vector256<double>.Zero;
-                int iMax = Math.Min(d, j0 + (2 * Lanes)); // P is upper triangular: rows below contribute nothing
-                for (int i = 0; i < iMax; i++)
+                // P is upper triangular: rows i ≥ j0 + 8 contribute nothing to these columns, and rows i ≥ j0 + 4
+                // contribute only to the second vector.
+                int iBoth = Math.Min(d, j0 + Lanes);
+                int iMax = two ? Math.Min(d, j0 + (2 * Lanes)) : iBoth;
+                for (int i = 0; i < iBoth; i++)
                 {
                     ref double prow = ref Unsafe.Add(ref pr, (i * dp) + j0);
                     var p0 = Vector256.LoadUnsafe(ref prow);
@@ -194,6 +197,16 @@ internal static class FullCovarianceKernel
                     a21 = MulAdd(b2, p1, a21);
                     a30 = MulAdd(b3, p0, a30);
                     a31 = MulAdd(b3, p1, a31);
+                }
+
+                for (int i = iBoth; i < iMax; i++)
+                {
+                    var p1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref pr, (i * dp) + j0 + Lanes));
+                    double mi = Unsafe.Add(ref m, i);
+                    a01 = MulAdd(Vector256.Create(Unsafe.Add(ref x0, i) - mi), p1, a01);
+                    a11 = MulAdd(Vector256.Create(Unsafe.Add(ref x1, i) - mi), p1, a11);
+                    a21 = MulAdd(Vector256.Create(Unsafe.Add(ref x2, i) - mi), p1, a21);
+                    a31 = MulAdd(Vector256.Create(Unsafe.Add(ref x3, i) - mi), p1, a31);
                 }
 
                 s0 = MulAdd(a00, a00, MulAdd(a01, a01, s0));
@@ -228,8 +241,8 @@ internal static class FullCovarianceKernel
         ref double s = ref MemoryMarshal.GetReference(scatter);
         for (int i0 = 0; i0 < dp; i0 += RowTile)
         {
-            // Column chunks that hold some j ≥ i0: the upper triangle of the tile rows.
-            for (int j0 = i0 / (2 * Lanes) * (2 * Lanes); j0 < dp; j0 += 2 * Lanes)
+            // Column chunks from the diagonal block on: only 4 × 4 blocks on or above the diagonal are computed.
+            for (int j0 = i0; j0 < dp; j0 += 2 * Lanes)
             {
                 if (j0 + Lanes < dp)
                 {
