@@ -59,14 +59,6 @@ public sealed class DiagonalGaussian : GaussianComponent
         DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
 
     /// <inheritdoc />
-    public override double LogDensity(ReadOnlySpan<double> row)
-    {
-        Span<double> result = stackalloc double[1];
-        LogDensity(row, result);
-        return result[0];
-    }
-
-    /// <inheritdoc />
     public override void Sample(Random random, Span<double> destination) => DiagonalCovarianceKernel.Sample(random, MeanArray, _precisions, destination);
 
     /// <summary>Builds the component from arrays it then owns; false if a variance is not positive and finite.</summary>

@@ -48,7 +48,12 @@ public abstract class GaussianComponent : IComponent
     public abstract void LogDensity(ReadOnlySpan<double> rows, Span<double> destination);
 
     /// <inheritdoc />
-    public abstract double LogDensity(ReadOnlySpan<double> row);
+    public virtual double LogDensity(ReadOnlySpan<double> row)
+    {
+        Span<double> result = stackalloc double[1];
+        LogDensity(row[..Dimension], result);
+        return result[0];
+    }
 
     /// <inheritdoc />
     public abstract void Sample(Random random, Span<double> destination);

@@ -46,14 +46,6 @@ public sealed class SphericalGaussian : GaussianComponent
         DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
 
     /// <inheritdoc />
-    public override double LogDensity(ReadOnlySpan<double> row)
-    {
-        Span<double> result = stackalloc double[1];
-        LogDensity(row, result);
-        return result[0];
-    }
-
-    /// <inheritdoc />
     public override void Sample(Random random, Span<double> destination) => DiagonalCovarianceKernel.Sample(random, MeanArray, _precisions, destination);
 
     /// <summary>Builds the component from a mean it then owns; false if the variance is not positive and finite.</summary>
