@@ -134,7 +134,8 @@ internal static class EStepKernel
                 {
                     ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
                     var shifted = Vector256.LoadUnsafe(ref target) - max;
-                    var e = Vector256.ConditionalSelect(Vector256.GreaterThan(shifted, smallest), Exp(shifted), Vector256<double>.Zero);
+                    var keep = Vector256.GreaterThan(shifted, smallest);
+                    var e = keep == Vector256<double>.Zero ? keep : Vector256.ConditionalSelect(keep, Exp(shifted), Vector256<double>.Zero);
                     e.StoreUnsafe(ref target);
                     total += e;
                 }
