@@ -76,57 +76,9 @@ public sealed class GaussianMixture
 
         var start = GaussianStartingPoint.Parse(Options, data.Columns);
         var family = GaussianFamily.Create(Options.CovarianceType, data.Columns, Options.CovarianceRegularization);
-        var engine = new EmEngine<GaussianComponent>(family, data, weights, k, new EmSettings(Options.Tolerance, Options.MaxIterations, Options.MaxDegreeOfParallelism));
-        var random = new Random(Options.Seed);
-
-        int initializations = warm is null ? Options.InitializationCount : 1;
-        var bounds = new double[initializations];
-        EmResult<GaussianComponent>? best = null;
-        int bestIndex = 0;
-        for (int init = 0; init < initializations; init++)
-        {
-            double[] startWeights;
-            GaussianComponent[] startComponents;
-            double previousBound = double.NegativeInfinity;
-            if (warm is not null)
-            {
-                startWeights = [.. warm.Weights];
-                startComponents = [.. warm.Components];
-                previousBound = warm.LowerBound;
-            }
-            else if (start.IsComplete)
-            {
-                (startWeights, startComponents) = start.Complete();
-            }
-            else
-            {
-                var responsibilities = ResponsibilityInitializer.Create(Options.Initialization, data, weights, k, random, cancellationToken);
-                var (estimatedWeights, estimatedComponents) = engine.FromResponsibilities(responsibilities, cancellationToken);
-                (startWeights, startComponents) = start.Apply(estimatedWeights, estimatedComponents);
-            }
-
-            var result = engine.Run(startWeights, startComponents, previousBound, init, progress, cancellationToken);
-            bounds[init] = result.LowerBound;
-            if (best is null || result.LowerBound > best.LowerBound)
-            {
-                best = result;
-                bestIndex = init;
-            }
-        }
-
-        var labels = new int[data.Rows];
-        double trainingLogLikelihood = engine.Evaluate(best!.Weights, best.Components, labels, cancellationToken);
-        var report = new FitReport
-        {
-            Converged = best.Converged,
-            IterationCount = best.Iterations,
-            LowerBound = best.LowerBound,
-            LowerBoundHistory = Array.AsReadOnly(best.LowerBoundHistory),
-            InitializationLowerBounds = Array.AsReadOnly(bounds),
-            BestInitialization = bestIndex,
-            TrainingLogLikelihood = trainingLogLikelihood,
-        };
-        _fitted = new GaussianMixtureModel(best.Weights, best.Components, family, report, labels);
+        var settings = new MixtureFitSettings(k, Options.Tolerance, Options.MaxIterations, Options.InitializationCount, Options.Initialization, Options.Seed, Options.MaxDegreeOfParallelism);
+        var outcome = MixtureFitter.Fit(family, data, weights, settings, start, warm?.ToWarmStart(), progress, cancellationToken);
+        _fitted = new GaussianMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels);
         return _fitted;
     }
 }

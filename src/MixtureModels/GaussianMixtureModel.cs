@@ -7,38 +7,19 @@ namespace MixtureModels;
 
 /// <summary>
 /// A fitted Gaussian mixture: weights, means and covariances with the fit's report, and every query of
-/// <see cref="MixtureModel{TComponent}"/> (log-density, responsibilities, labels, sampling, BIC, AIC).
+/// <see cref="FittedMixtureModel{TComponent}"/> (log-density, responsibilities, labels, sampling, BIC, AIC).
 /// Immutable and safe to query from many threads at once.
 /// </summary>
-public sealed class GaussianMixtureModel : MixtureModel<GaussianComponent>
+public sealed class GaussianMixtureModel : FittedMixtureModel<GaussianComponent>
 {
-    private readonly int[] _trainingLabels;
-
     internal GaussianMixtureModel(double[] weights, GaussianComponent[] components, GaussianFamily family, FitReport report, int[] trainingLabels)
-        : base(weights, components, family.ParameterCount(components.Length))
+        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels)
     {
         CovarianceType = family.CovarianceType;
-        Report = report;
-        _trainingLabels = trainingLabels;
     }
 
     /// <summary>The covariance shape of the components.</summary>
     public CovarianceType CovarianceType { get; }
-
-    /// <summary>How the fit went: convergence, iterations, lower bounds.</summary>
-    public FitReport Report { get; }
-
-    /// <summary>Whether EM converged before the iteration limit (scikit-learn's converged_).</summary>
-    public bool Converged => Report.Converged;
-
-    /// <summary>EM iterations run (scikit-learn's n_iter_).</summary>
-    public int IterationCount => Report.IterationCount;
-
-    /// <summary>The final lower bound (scikit-learn's lower_bound_); see <see cref="FitReport.LowerBound"/>.</summary>
-    public double LowerBound => Report.LowerBound;
-
-    /// <summary>Labels of the training rows from the final E-step (scikit-learn's fit_predict result); equal to <c>Predict(trainingData)</c>.</summary>
-    public IReadOnlyList<int> TrainingLabels => Array.AsReadOnly(_trainingLabels);
 
     /// <summary>Returns a new K × D matrix of the means (scikit-learn's means_).</summary>
     public Matrix<double> GetMeans() => Matrix<double>.Build.Dense(ComponentCount, Dimension, (k, j) => Components[k].Mean[j]);

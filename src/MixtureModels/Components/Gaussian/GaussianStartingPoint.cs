@@ -1,5 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Fitting;
 using MixtureModels.Internal;
 
 namespace MixtureModels.Components.Gaussian;
@@ -8,7 +9,7 @@ namespace MixtureModels.Components.Gaussian;
 /// The user's optional starting weights, means and precisions, checked once against the data's dimension and
 /// applied over the parameters an initialiser estimated (as scikit-learn's weights_init / means_init / precisions_init).
 /// </summary>
-internal sealed class GaussianStartingPoint
+internal sealed class GaussianStartingPoint : IStartingPoint<GaussianComponent>
 {
     private readonly CovarianceType _type;
     private readonly double[]? _weights;

@@ -1,0 +1,78 @@
+using MixtureModels.Components;
+
+namespace MixtureModels.Fitting;
+
+/// <summary>
+/// The estimator-independent part of a fit: restarts (each an initialiser's responsibilities, the M-step, then EM),
+/// keeping the largest lower bound, warm start, and the final E-step that labels the training rows.
+/// </summary>
+internal static class MixtureFitter
+{
+    /// <summary>Fits K components of <paramref name="family"/> to validated data.</summary>
+    public static FitOutcome<TComponent> Fit<TComponent>(
+        IComponentFamily<TComponent> family,
+        DataMatrix data,
+        double[]? sampleWeights,
+        MixtureFitSettings settings,
+        IStartingPoint<TComponent>? start,
+        WarmStart<TComponent>? warm,
+        IProgress<FitProgress>? progress,
+        CancellationToken cancellationToken)
+        where TComponent : class, IComponent
+    {
+        int k = settings.ComponentCount;
+        var engine = new EmEngine<TComponent>(family, data, sampleWeights, k, new EmSettings(settings.Tolerance, settings.MaxIterations, settings.MaxDegreeOfParallelism));
+        var random = new Random(settings.Seed);
+        int initializations = warm is null ? settings.InitializationCount : 1;
+        var bounds = new double[initializations];
+        EmResult<TComponent>? best = null;
+        int bestIndex = 0;
+        for (int init = 0; init < initializations; init++)
+        {
+            double[] startWeights;
+            TComponent[] startComponents;
+            double previousBound = double.NegativeInfinity;
+            if (warm is not null)
+            {
+                startWeights = (double[])warm.Weights.Clone();
+                startComponents = (TComponent[])warm.Components.Clone();
+                previousBound = warm.LowerBound;
+            }
+            else if (start is { IsComplete: true })
+            {
+                (startWeights, startComponents) = start.Complete();
+            }
+            else
+            {
+                var responsibilities = ResponsibilityInitializer.Create(settings.Initialization, data, sampleWeights, k, random, cancellationToken);
+                (startWeights, startComponents) = engine.FromResponsibilities(responsibilities, cancellationToken);
+                if (start is not null)
+                {
+                    (startWeights, startComponents) = start.Apply(startWeights, startComponents);
+                }
+            }
+
+            var result = engine.Run(startWeights, startComponents, previousBound, init, progress, cancellationToken);
+            bounds[init] = result.LowerBound;
+            if (best is null || result.LowerBound > best.LowerBound)
+            {
+                best = result;
+                bestIndex = init;
+            }
+        }
+
+        var labels = new int[data.Rows];
+        double trainingLogLikelihood = engine.Evaluate(best!.Weights, best.Components, labels, cancellationToken);
+        var report = new FitReport
+        {
+            Converged = best.Converged,
+            IterationCount = best.Iterations,
+            LowerBound = best.LowerBound,
+            LowerBoundHistory = Array.AsReadOnly(best.LowerBoundHistory),
+            InitializationLowerBounds = Array.AsReadOnly(bounds),
+            BestInitialization = bestIndex,
+            TrainingLogLikelihood = trainingLogLikelihood,
+        };
+        return new FitOutcome<TComponent>(best.Weights, best.Components, report, labels);
+    }
+}
