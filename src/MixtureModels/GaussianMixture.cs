@@ -50,7 +50,7 @@ public sealed class GaussianMixture
     public GaussianMixtureModel FittedModel => _fitted ?? throw new NotFittedException(nameof(GaussianMixture));
 
     /// <summary>
-    /// Fits the mixture to the rows of <paramref name="data"/>: for each of <see cref="GaussianMixtureOptions.InitializationCount"/>
+    /// Fits the mixture to the rows of <paramref name="data"/>: for each of <see cref="MixtureOptions.InitializationCount"/>
     /// initialisations, EM until the lower bound changes by less than the tolerance or the iteration limit; the
     /// initialisation with the largest lower bound is kept, and a final E-step labels the training rows.
     /// </summary>
@@ -76,8 +76,7 @@ public sealed class GaussianMixture
 
         var start = GaussianStartingPoint.Parse(Options, data.Columns);
         var family = GaussianFamily.Create(Options.CovarianceType, data.Columns, Options.CovarianceRegularization);
-        var settings = new MixtureFitSettings(k, Options.Tolerance, Options.MaxIterations, Options.InitializationCount, Options.Initialization, Options.Seed, Options.MaxDegreeOfParallelism);
-        var outcome = MixtureFitter.Fit(family, data, weights, settings, start, warm?.ToWarmStart(), progress, cancellationToken);
+        var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), start, warm?.ToWarmStart(), progress, cancellationToken);
         _fitted = new GaussianMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels);
         return _fitted;
     }

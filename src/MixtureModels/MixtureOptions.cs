@@ -1,0 +1,57 @@
+using MixtureModels.Fitting;
+using MixtureModels.Internal;
+
+namespace MixtureModels;
+
+/// <summary>
+/// Settings every mixture estimator shares: the number of components, EM's stopping rule, restarts, initialisation,
+/// warm start, the seed and the thread count. The defaults are scikit-learn's.
+/// </summary>
+public abstract record MixtureOptions
+{
+    /// <summary>Number of components K (n_components), at least 1. Required.</summary>
+    public required int ComponentCount { get; init; }
+
+    /// <summary>Convergence threshold (tol, default 1e-3): EM stops when the mean log-likelihood changes by less than this.</summary>
+    public double Tolerance { get; init; } = 1e-3;
+
+    /// <summary>Maximum EM iterations per initialisation (max_iter, default 100), at least 1.</summary>
+    public int MaxIterations { get; init; } = 100;
+
+    /// <summary>Number of initialisations (n_init, default 1); the one with the largest final lower bound is kept.</summary>
+    public int InitializationCount { get; init; } = 1;
+
+    /// <summary>How starting responsibilities are chosen (init_params, default <see cref="InitializationMethod.KMeans"/>).</summary>
+    public InitializationMethod Initialization { get; init; } = InitializationMethod.KMeans;
+
+    /// <summary>
+    /// When true (warm_start), a second call to the estimator's <c>Fit</c> continues from the previously fitted model
+    /// with a single initialisation instead of initialising afresh.
+    /// </summary>
+    public bool WarmStart { get; init; }
+
+    /// <summary>Seed of the random generator behind every random choice (random_state, default 0).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Worker threads for the E- and M-steps: -1 (default) for all cores. Results are identical for any value.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>The settings the generic fitting driver reads.</summary>
+    internal MixtureFitSettings ToFitSettings() =>
+        new(ComponentCount, Tolerance, MaxIterations, InitializationCount, Initialization, Seed, MaxDegreeOfParallelism);
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad shared setting.</summary>
+    internal void ValidateShared()
+    {
+        InputValidation.AtLeast(ComponentCount, 1, nameof(ComponentCount), "Use at least one component.");
+        if (!Enum.IsDefined(Initialization))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(Initialization), Initialization, "Use one of KMeans, KMeansPlusPlus, RandomResponsibilities, RandomFromData.");
+        }
+
+        InputValidation.NonNegative(Tolerance, nameof(Tolerance), "Use a finite, non-negative tolerance such as 1e-3 (0 runs exactly MaxIterations iterations).");
+        InputValidation.AtLeast(MaxIterations, 1, nameof(MaxIterations), "Allow at least one EM iteration.");
+        InputValidation.AtLeast(InitializationCount, 1, nameof(InitializationCount), "Use at least one initialisation.");
+        InputValidation.DegreeOfParallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
+    }
+}
