@@ -72,12 +72,22 @@ public class MixtureModel<TComponent> : IComponent
     /// <summary>The components θ_k.</summary>
     public IReadOnlyList<TComponent> Components => Array.AsReadOnly(_components);
 
+    /// <summary>
+    /// Checks query data beyond shape and finiteness (for example that Bernoulli data is binary). Called by every
+    /// query that takes a <see cref="DataMatrix"/>; the default accepts any finite data.
+    /// </summary>
+    /// <param name="data">The query data, already checked for shape and finiteness.</param>
+    /// <exception cref="ArgumentException">The data is not valid for this model.</exception>
+    protected virtual void ValidateQueryData(DataMatrix data)
+    {
+    }
+
     /// <summary>log p(xₙ) for every row (scikit-learn's score_samples).</summary>
     /// <param name="data">N × D data with the model's column count.</param>
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public double[] LogDensity(DataMatrix data)
     {
-        InputValidation.QueryData(data, Dimension);
+        CheckQueryData(data);
         var result = new double[data.Rows];
         ForEachBlock(data, (start, count, logProb) =>
         {
@@ -105,7 +115,7 @@ public class MixtureModel<TComponent> : IComponent
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public double[,] PredictProbabilities(DataMatrix data)
     {
-        InputValidation.QueryData(data, Dimension);
+        CheckQueryData(data);
         var result = new double[data.Rows, ComponentCount];
         ForEachBlock(data, (start, count, logProb) =>
         {
@@ -126,7 +136,7 @@ public class MixtureModel<TComponent> : IComponent
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public int[] Predict(DataMatrix data)
     {
-        InputValidation.QueryData(data, Dimension);
+        CheckQueryData(data);
         var result = new int[data.Rows];
         ForEachBlock(data, (start, count, logProb) =>
         {
@@ -218,6 +228,12 @@ public class MixtureModel<TComponent> : IComponent
     {
         ArgumentNullException.ThrowIfNull(random);
         _components[DrawComponent(random)].Sample(random, destination);
+    }
+
+    private void CheckQueryData(DataMatrix data)
+    {
+        InputValidation.QueryData(data, Dimension);
+        ValidateQueryData(data);
     }
 
     private (double Total, double Weight) TotalLogLikelihood(DataMatrix data, double[]? sampleWeights)

@@ -1,0 +1,79 @@
+using MixtureModels.Components.Bernoulli;
+using MixtureModels.Fitting;
+using MixtureModels.Internal;
+
+namespace MixtureModels;
+
+/// <summary>
+/// Fits a mixture of multivariate Bernoulli distributions to binary rows by EM (for example binarised images or
+/// presence/absence tables): p(x) = Σ_k π_k Π_d φ_kd^x_d (1 − φ_kd)^(1−x_d).
+/// </summary>
+/// <remarks>
+/// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
+/// meant to be fitted from several threads at once; the returned <see cref="BernoulliMixtureModel"/> is immutable.
+/// </remarks>
+/// <example>
+/// <code>
+/// var model = new BernoulliMixture(10).Fit(binaryImages);
+/// int[] clusters = model.Predict(binaryImages);
+/// </code>
+/// </example>
+public sealed class BernoulliMixture
+{
+    private BernoulliMixtureModel? _fitted;
+
+    /// <summary>Creates the estimator with the given settings.</summary>
+    /// <param name="options">Settings; validated here.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and the fix.</exception>
+    public BernoulliMixture(BernoulliMixtureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>Creates the estimator with default settings for everything but the component count.</summary>
+    /// <param name="componentCount">K, at least 1.</param>
+    public BernoulliMixture(int componentCount)
+        : this(new BernoulliMixtureOptions { ComponentCount = componentCount })
+    {
+    }
+
+    /// <summary>The settings.</summary>
+    public BernoulliMixtureOptions Options { get; }
+
+    /// <summary>The model returned by the last successful <see cref="Fit"/>.</summary>
+    /// <exception cref="NotFittedException"><see cref="Fit"/> has not been called yet.</exception>
+    public BernoulliMixtureModel FittedModel => _fitted ?? throw new NotFittedException(nameof(BernoulliMixture));
+
+    /// <summary>
+    /// Fits the mixture to the binary rows of <paramref name="data"/>: for each of
+    /// <see cref="MixtureOptions.InitializationCount"/> initialisations, EM until the lower bound changes by less than the
+    /// tolerance or the iteration limit; the initialisation with the largest lower bound is kept.
+    /// </summary>
+    /// <param name="data">N × D data of zeros and ones, N ≥ K. Not modified.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row; integer weights are equivalent to repeating rows.</param>
+    /// <param name="progress">Optional callback after every EM iteration.</param>
+    /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The data is not binary, or the weights or starting parameters are invalid.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public BernoulliMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount));
+        BernoulliData.EnsureBinary(data, nameof(data));
+        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
+        var warm = Options.WarmStart ? _fitted : null;
+        if (warm is not null)
+        {
+            data.EnsureColumns(warm.Dimension, nameof(data));
+        }
+
+        var start = BernoulliStartingPoint.Parse(Options, data.Columns);
+        var family = new BernoulliFamily(data.Columns, Options.Priors);
+        var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), start, warm?.ToWarmStart(), progress, cancellationToken);
+        _fitted = new BernoulliMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels);
+        return _fitted;
+    }
+}

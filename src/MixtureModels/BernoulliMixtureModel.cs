@@ -1,0 +1,24 @@
+using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Components.Bernoulli;
+using MixtureModels.Fitting;
+
+namespace MixtureModels;
+
+/// <summary>
+/// A fitted mixture of multivariate Bernoulli distributions over binary rows: weights, per-component probabilities,
+/// the fit's report and every query of <see cref="FittedMixtureModel{TComponent}"/>. Query data must be binary.
+/// Immutable and safe to query from many threads at once.
+/// </summary>
+public sealed class BernoulliMixtureModel : FittedMixtureModel<BernoulliComponent>
+{
+    internal BernoulliMixtureModel(double[] weights, BernoulliComponent[] components, BernoulliFamily family, FitReport report, int[] trainingLabels)
+        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels)
+    {
+    }
+
+    /// <summary>Returns a new K × D matrix of the probabilities φ_kd = p(x_d = 1 | z = k).</summary>
+    public Matrix<double> GetProbabilities() => Matrix<double>.Build.Dense(ComponentCount, Dimension, (k, d) => Components[k].Probabilities[d]);
+
+    /// <inheritdoc />
+    protected override void ValidateQueryData(DataMatrix data) => BernoulliData.EnsureBinary(data, nameof(data));
+}

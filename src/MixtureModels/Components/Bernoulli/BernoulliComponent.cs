@@ -1,0 +1,121 @@
+using System.Globalization;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Bernoulli;
+
+/// <summary>
+/// D independent Bernoulli variables over binary rows: p(x | φ) = Π_d φ_d^x_d (1 − φ_d)^(1 − x_d) for x_d ∈ {0, 1}.
+/// </summary>
+/// <remarks>
+/// The component is immutable. It caches the log-odds logit_d = log(φ_d / (1 − φ_d)) and the constant Σ_d log(1 − φ_d),
+/// so that log p(x) = Σ_d x_d·logit_d + Σ_d log(1 − φ_d): one dot product per row. The density methods assume binary
+/// rows and do not check them (they are the hot path); the estimator validates data at its public boundary.
+/// </remarks>
+public sealed class BernoulliComponent : IComponent
+{
+    private readonly double[] _probabilities;
+    private readonly double[] _logOdds;
+    private readonly double _logComplementSum;
+
+    private BernoulliComponent(double[] probabilities)
+    {
+        _probabilities = probabilities;
+        _logOdds = new double[probabilities.Length];
+        double sum = 0;
+        for (int i = 0; i < probabilities.Length; i++)
+        {
+            double p = probabilities[i];
+            double logComplement = LogOneMinus(p);
+            _logOdds[i] = Math.Log(p) - logComplement;
+            sum += logComplement;
+        }
+
+        _logComplementSum = sum;
+    }
+
+    /// <inheritdoc />
+    public int Dimension => _probabilities.Length;
+
+    /// <summary>Number of free parameters: D, one probability per column.</summary>
+    public int ParameterCount => _probabilities.Length;
+
+    /// <summary>The probabilities φ_d = P(x_d = 1), length D, each strictly inside (0, 1).</summary>
+    public ReadOnlySpan<double> Probabilities => _probabilities;
+
+    /// <summary>The log-odds log(φ_d / (1 − φ_d)), length D (the natural parameters of the component).</summary>
+    public ReadOnlySpan<double> LogOdds => _logOdds;
+
+    /// <summary>Creates the component with the given probabilities φ_d = P(x_d = 1).</summary>
+    /// <param name="probabilities">φ, length D ≥ 1, each strictly between 0 and 1. Copied.</param>
+    /// <returns>The component.</returns>
+    /// <exception cref="ArgumentException"><paramref name="probabilities"/> is empty, or a value is not strictly inside (0, 1).</exception>
+    public static BernoulliComponent WithProbabilities(ReadOnlySpan<double> probabilities)
+    {
+        if (probabilities.IsEmpty)
+        {
+            ThrowHelper.ThrowArgument(nameof(probabilities), "probabilities is empty. Pass one probability per column (at least one).");
+        }
+
+        for (int i = 0; i < probabilities.Length; i++)
+        {
+            double p = probabilities[i];
+            if (!(p > 0 && p < 1))
+            {
+                ThrowHelper.ThrowArgument(
+                    nameof(probabilities),
+                    string.Create(CultureInfo.InvariantCulture, $"probabilities[{i}] = {p} is not strictly between 0 and 1. A probability of exactly 0 or 1 makes every row with the opposite value impossible; clamp it into [ε, 1 − ε], for example with ε = {BernoulliPriors.DefaultEpsilon}."));
+            }
+        }
+
+        return new BernoulliComponent(probabilities.ToArray());
+    }
+
+    /// <inheritdoc />
+    /// <remarks>log p(xₙ) = Σ_d xₙd·logit_d + Σ_d log(1 − φ_d) for every row of the block.</remarks>
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) =>
+        BernoulliKernel.LogDensity(rows, _logOdds, _logComplementSum, destination);
+
+    /// <inheritdoc />
+    public double LogDensity(ReadOnlySpan<double> row)
+    {
+        if (row.Length != Dimension)
+        {
+            ThrowHelper.ThrowArgument(nameof(row), string.Create(CultureInfo.InvariantCulture, $"row has length {row.Length} but the component has dimension {Dimension}. Pass one value per column."));
+        }
+
+        Span<double> result = stackalloc double[1];
+        BernoulliKernel.LogDensity(row, _logOdds, _logComplementSum, result);
+        return result[0];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Writes x_d = 1 with probability φ_d and 0 otherwise, one uniform draw per column.</remarks>
+    public void Sample(Random random, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (destination.Length < Dimension)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), string.Create(CultureInfo.InvariantCulture, $"destination has length {destination.Length} but the component has dimension {Dimension}. Pass a span of at least {Dimension} values."));
+        }
+
+        for (int i = 0; i < _probabilities.Length; i++)
+        {
+            destination[i] = random.NextDouble() < _probabilities[i] ? 1.0 : 0.0;
+        }
+    }
+
+    /// <summary>Builds the component from an array it then owns; every value must already be inside (0, 1).</summary>
+    internal static BernoulliComponent FromOwnedProbabilities(double[] probabilities) => new(probabilities);
+
+    /// <summary>log(1 − p) for p in (0, 1), accurate also for small p, where 1 − p would round away the digits of p.</summary>
+    internal static double LogOneMinus(double p)
+    {
+        if (p < 1e-4)
+        {
+            // −p − p²/2 − p³/3 − p⁴/4; the first omitted term, p⁵/5 &lt; 2e-21, is below the rounding of the result.
+            return -p * (1 + (p * ((1.0 / 2) + (p * ((1.0 / 3) + (p * (1.0 / 4)))))));
+        }
+
+        return Math.Log(1 - p);
+    }
+}

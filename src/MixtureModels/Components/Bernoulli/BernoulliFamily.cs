@@ -1,0 +1,109 @@
+using System.Globalization;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Bernoulli;
+
+/// <summary>
+/// Components of independent Bernoulli variables over binary rows, each with its own probabilities. The M-step is
+/// φ_kd = (c_kd + α − 1) / (W_k + α + β − 2) from the weighted counts c_kd = Σₙ rₙₖ·xₙd and the weight W_k = Σₙ rₙₖ of
+/// component k, for a Beta(α, β) prior (maximum a posteriori; α = β = 1 is maximum likelihood, the weighted column
+/// mean), then clamped into [ε, 1 − ε] (see <see cref="BernoulliPriors"/>).
+/// </summary>
+/// <remarks>
+/// An empty component (W_k = 0) under maximum likelihood has no data to estimate from; it gets the prior mean
+/// α/(α + β) = ½ in every column, so it stays finite. With a prior (α + β &gt; 2) the formula itself stays finite and
+/// gives the prior's mode.
+/// </remarks>
+public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>
+{
+    /// <summary>Creates the family.</summary>
+    /// <param name="dimension">D, at least 1.</param>
+    /// <param name="priors">The Beta prior and the clamp; null for <see cref="BernoulliPriors.MaximumLikelihood"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is less than 1.</exception>
+    public BernoulliFamily(int dimension, BernoulliPriors? priors = null)
+    {
+        if (dimension < 1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(dimension), dimension, "Use a dimension of at least 1 (the number of binary columns).");
+        }
+
+        Dimension = dimension;
+        Priors = priors ?? BernoulliPriors.MaximumLikelihood;
+    }
+
+    /// <inheritdoc />
+    public int Dimension { get; }
+
+    /// <summary>The Beta prior and the clamp used by the M-step.</summary>
+    public BernoulliPriors Priors { get; }
+
+    /// <inheritdoc />
+    /// <remarks>K·D: one probability per column and component.</remarks>
+    public int ParameterCount(int componentCount)
+    {
+        if (componentCount < 1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(componentCount), componentCount, "Use at least one component.");
+        }
+
+        return checked(componentCount * Dimension);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Bernoulli statistics need no reference point; <paramref name="current"/> is ignored.</remarks>
+    public ISufficientStatistics CreateStatistics(BernoulliComponent? current) => new BernoulliStatistics(Dimension);
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="statistics"/> was not created by a Bernoulli family of this dimension.</exception>
+    public void ResetStatistics(ISufficientStatistics statistics, BernoulliComponent current) => Cast(statistics, nameof(statistics)).Clear();
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">An accumulator was not created by a Bernoulli family of this dimension, or the spans differ in length.</exception>
+    public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<BernoulliComponent> destination)
+    {
+        if (destination.Length < statistics.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), string.Create(CultureInfo.InvariantCulture, $"destination has length {destination.Length} but there are {statistics.Length} accumulators. Pass one slot per component."));
+        }
+
+        for (int k = 0; k < statistics.Length; k++)
+        {
+            var probabilities = new double[Dimension];
+            EstimateProbabilities(Cast(statistics[k], nameof(statistics)), Priors, probabilities);
+            destination[k] = BernoulliComponent.FromOwnedProbabilities(probabilities);
+        }
+    }
+
+    /// <summary>
+    /// The M-step of one component: φ_d = clamp((c_d + α − 1) / (W + α + β − 2), ε, 1 − ε), or the prior mean when the
+    /// denominator is 0 (an empty component under maximum likelihood).
+    /// </summary>
+    internal static void EstimateProbabilities(BernoulliStatistics statistics, BernoulliPriors priors, Span<double> destination)
+    {
+        double a = priors.Alpha - 1, b = priors.Beta - 1, epsilon = priors.Epsilon;
+        double denominator = statistics.TotalWeight + a + b;
+        var counts = statistics.WeightedCounts;
+        for (int d = 0; d < destination.Length; d++)
+        {
+            double p = denominator > 0 ? (counts[d] + a) / denominator : priors.PriorMean;
+            if (double.IsNaN(p))
+            {
+                p = priors.PriorMean;
+            }
+
+            destination[d] = Math.Clamp(p, epsilon, 1 - epsilon);
+        }
+    }
+
+    private BernoulliStatistics Cast(ISufficientStatistics statistics, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(statistics, parameterName);
+        if (statistics is not BernoulliStatistics bernoulli || bernoulli.Dimension != Dimension)
+        {
+            ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName} holds a {statistics.GetType().Name} of dimension {statistics.Dimension}, not Bernoulli statistics of dimension {Dimension}. Pass accumulators created by this family's CreateStatistics."));
+            return null!;
+        }
+
+        return bernoulli;
+    }
+}
