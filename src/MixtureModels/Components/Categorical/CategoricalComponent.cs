@@ -1,0 +1,166 @@
+using System.Globalization;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Categorical;
+
+/// <summary>
+/// A categorical distribution over the integer levels 0, 1, …, L − 1 of one column (stored as doubles):
+/// p(x = l) = π_l, log p(x) = log π_x, with π_l ≥ 0 and Σ_l π_l = 1.
+/// </summary>
+/// <remarks>
+/// The component has <see cref="Dimension"/> 1: every row is one value. Immutable and thread-safe; it caches log π and
+/// the cumulative probabilities used for sampling. Values that are not one of the levels (non-integer, outside [0, L),
+/// NaN) have log-density −∞; the density methods do not throw on them, so validate the data at the public boundary.
+/// </remarks>
+public sealed class CategoricalComponent : IComponent
+{
+    private readonly double[] _probabilities;
+    private readonly double[] _logProbabilities;
+    private readonly double[] _cumulative;
+
+    private CategoricalComponent(double[] probabilities)
+    {
+        _probabilities = probabilities;
+        _logProbabilities = new double[probabilities.Length];
+        _cumulative = new double[probabilities.Length];
+        double cumulative = 0;
+        for (int l = 0; l < probabilities.Length; l++)
+        {
+            _logProbabilities[l] = Math.Log(probabilities[l]);
+            cumulative += probabilities[l];
+            _cumulative[l] = cumulative;
+        }
+    }
+
+    /// <summary>Number of levels L (at least 1); the levels are 0, 1, …, L − 1.</summary>
+    public int LevelCount => _probabilities.Length;
+
+    /// <summary>The probabilities π_l (length L, non-negative, summing to 1).</summary>
+    public ReadOnlySpan<double> Probabilities => _probabilities;
+
+    /// <summary>log π_l (length L); −∞ for a level of probability 0.</summary>
+    public ReadOnlySpan<double> LogProbabilities => _logProbabilities;
+
+    /// <summary>Always 1: the component models one column.</summary>
+    public int Dimension => 1;
+
+    /// <summary>L − 1: the probabilities are free up to their sum of 1.</summary>
+    public int ParameterCount => LevelCount - 1;
+
+    /// <summary>
+    /// Creates the categorical distribution with p(x = l) = <paramref name="probabilities"/>[l]. The values are divided by
+    /// their sum, so the stored probabilities sum to 1 to rounding.
+    /// </summary>
+    /// <param name="probabilities">π_0, …, π_{L−1}: at least one value, each finite and non-negative, summing to 1 within 1e-8.</param>
+    /// <returns>The component.</returns>
+    /// <exception cref="ArgumentException"><paramref name="probabilities"/> is empty, holds a negative or non-finite value, or does not sum to 1 within 1e-8.</exception>
+    public static CategoricalComponent WithProbabilities(ReadOnlySpan<double> probabilities)
+    {
+        if (probabilities.IsEmpty)
+        {
+            ThrowHelper.ThrowArgument(nameof(probabilities), "probabilities is empty. Pass one probability per level (at least one level).");
+        }
+
+        double sum = 0;
+        for (int l = 0; l < probabilities.Length; l++)
+        {
+            double p = probabilities[l];
+            if (!(p >= 0) || !double.IsFinite(p))
+            {
+                ThrowHelper.ThrowArgument(nameof(probabilities), string.Create(CultureInfo.InvariantCulture, $"probabilities[{l}] = {p}. Every probability must be finite and non-negative."));
+            }
+
+            sum += p;
+        }
+
+        if (!(Math.Abs(sum - 1) <= 1e-8))
+        {
+            ThrowHelper.ThrowArgument(nameof(probabilities), string.Create(CultureInfo.InvariantCulture, $"probabilities sum to {sum:R}, not 1. Divide them by their sum first."));
+        }
+
+        var normalised = new double[probabilities.Length];
+        for (int l = 0; l < normalised.Length; l++)
+        {
+            normalised[l] = probabilities[l] / sum;
+        }
+
+        return new CategoricalComponent(normalised);
+    }
+
+    /// <summary>Writes log π_{xₙ} for a block of one-value rows.</summary>
+    /// <param name="rows">One level per row (destination.Length values).</param>
+    /// <param name="destination">Receives one log-density per row; −∞ for a value that is not a level.</param>
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is shorter than <paramref name="destination"/>.</exception>
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        if (rows.Length < destination.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but destination has {destination.Length}. A categorical component reads one value per row."));
+        }
+
+        var logProbabilities = _logProbabilities;
+        for (int n = 0; n < destination.Length; n++)
+        {
+            destination[n] = LogDensityCore(rows[n], logProbabilities);
+        }
+    }
+
+    /// <summary>log π_x of one row holding one level.</summary>
+    /// <param name="row">A row of length 1.</param>
+    /// <returns>The log-probability; −∞ when the value is not one of the levels 0, …, L − 1.</returns>
+    /// <exception cref="ArgumentException"><paramref name="row"/> does not have length 1.</exception>
+    public double LogDensity(ReadOnlySpan<double> row)
+    {
+        if (row.Length != 1)
+        {
+            ThrowHelper.ThrowArgument(nameof(row), string.Create(CultureInfo.InvariantCulture, $"row has length {row.Length}; a categorical component reads rows of length 1."));
+        }
+
+        return LogDensityCore(row[0], _logProbabilities);
+    }
+
+    /// <summary>Draws one level (as a double) by inverting the cumulative distribution at a uniform draw.</summary>
+    /// <param name="random">Source of randomness.</param>
+    /// <param name="destination">A span of length 1.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length 1.</exception>
+    public void Sample(Random random, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (destination.Length != 1)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), string.Create(CultureInfo.InvariantCulture, $"destination has length {destination.Length}; a categorical component draws rows of length 1."));
+        }
+
+        double u = random.NextDouble(); // [0, 1)
+        int last = 0;
+        for (int l = 0; l < _cumulative.Length; l++)
+        {
+            if (_probabilities[l] > 0)
+            {
+                if (u < _cumulative[l])
+                {
+                    destination[0] = l;
+                    return;
+                }
+
+                last = l;
+            }
+        }
+
+        // The cumulative sum can end a rounding error below 1: u then falls on the last level of positive probability.
+        destination[0] = last;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Categorical(L = {LevelCount})");
+
+    /// <summary>Builds the component from an array it then owns (already normalised and validated).</summary>
+    internal static CategoricalComponent FromOwnedArray(double[] probabilities) => new(probabilities);
+
+    private static double LogDensityCore(double x, double[] logProbabilities)
+    {
+        int level = (int)x; // saturating: NaN → 0, caught by the equality test below
+        return (uint)level < (uint)logProbabilities.Length && level == x ? logProbabilities[level] : double.NegativeInfinity;
+    }
+}

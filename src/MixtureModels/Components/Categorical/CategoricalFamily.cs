@@ -1,0 +1,122 @@
+using System.Globalization;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Categorical;
+
+/// <summary>
+/// Categorical components over one column with levels 0, …, L − 1. The M-step is the weighted maximum-likelihood
+/// (α = 0) or Dirichlet-smoothed estimate π_l = (c_l + α) / (W + L·α), then floored at <see cref="MinimumProbability"/>
+/// and renormalised to sum to 1.
+/// </summary>
+/// <remarks>
+/// The floor gives every level, including one never seen in a component's data, a finite log-probability; every
+/// estimated probability is at least ε / (1 + L·ε) with ε = <see cref="MinimumProbability"/>. An empty component
+/// (W + L·α = 0) gets the uniform distribution 1 / L.
+/// </remarks>
+public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>
+{
+    /// <summary>ε = 1e-10, the floor applied to every estimated probability before renormalising.</summary>
+    public const double MinimumProbability = 1e-10;
+
+    /// <summary>Creates the family.</summary>
+    /// <param name="levelCount">L, the number of levels (at least 1); the column holds the integers 0, …, L − 1.</param>
+    /// <param name="dirichletAlpha">α, finite and non-negative: the pseudo-count added to every level (0 = maximum likelihood, 1 = Laplace smoothing).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="levelCount"/> is less than 1, or <paramref name="dirichletAlpha"/> is negative or not finite.</exception>
+    public CategoricalFamily(int levelCount, double dirichletAlpha = 0)
+    {
+        InputValidation.AtLeast(levelCount, 1, nameof(levelCount), "Use the number of levels of the column (at least 1).");
+        InputValidation.NonNegative(dirichletAlpha, nameof(dirichletAlpha), "Use a finite, non-negative pseudo-count such as 0 (maximum likelihood) or 1 (Laplace smoothing).");
+        LevelCount = levelCount;
+        DirichletAlpha = dirichletAlpha;
+    }
+
+    /// <summary>Number of levels L.</summary>
+    public int LevelCount { get; }
+
+    /// <summary>The symmetric Dirichlet pseudo-count α added to every level's weighted count.</summary>
+    public double DirichletAlpha { get; }
+
+    /// <summary>Always 1: the family models one column.</summary>
+    public int Dimension => 1;
+
+    /// <summary>K·(L − 1).</summary>
+    /// <param name="componentCount">K, non-negative.</param>
+    /// <returns>K·(L − 1).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="componentCount"/> is negative.</exception>
+    public int ParameterCount(int componentCount)
+    {
+        InputValidation.AtLeast(componentCount, 0, nameof(componentCount), "Use a non-negative number of components.");
+        return componentCount * (LevelCount - 1);
+    }
+
+    /// <summary>Creates empty <see cref="CategoricalStatistics"/> with <see cref="LevelCount"/> levels.</summary>
+    /// <param name="current">Ignored: categorical statistics need no reference point.</param>
+    /// <returns>The accumulator.</returns>
+    public ISufficientStatistics CreateStatistics(CategoricalComponent? current) => new CategoricalStatistics(LevelCount);
+
+    /// <summary>Clears <paramref name="statistics"/>.</summary>
+    /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
+    /// <param name="current">Ignored: categorical statistics need no reference point.</param>
+    /// <exception cref="ArgumentException"><paramref name="statistics"/> is not a <see cref="CategoricalStatistics"/> with <see cref="LevelCount"/> levels.</exception>
+    public void ResetStatistics(ISufficientStatistics statistics, CategoricalComponent current) => Cast(statistics, 0).Clear();
+
+    /// <summary>Writes the smoothed, floored, renormalised probabilities of every accumulator as a component.</summary>
+    /// <param name="statistics">K <see cref="CategoricalStatistics"/> with <see cref="LevelCount"/> levels.</param>
+    /// <param name="destination">Receives K components; at least as long as <paramref name="statistics"/>.</param>
+    /// <exception cref="ArgumentException">An accumulator is of another kind or level count, or <paramref name="destination"/> is too short.</exception>
+    public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<CategoricalComponent> destination)
+    {
+        if (destination.Length < statistics.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), string.Create(CultureInfo.InvariantCulture, $"destination has length {destination.Length} but there are {statistics.Length} accumulators. Pass one slot per accumulator."));
+        }
+
+        for (int k = 0; k < statistics.Length; k++)
+        {
+            destination[k] = CategoricalComponent.FromOwnedArray(EstimateProbabilities(Cast(statistics[k], k)));
+        }
+    }
+
+    /// <summary>π_l = (c_l + α) / (W + L·α), floored at ε and renormalised; uniform when W + L·α = 0.</summary>
+    internal double[] EstimateProbabilities(CategoricalStatistics statistics)
+    {
+        int levels = LevelCount;
+        var p = new double[levels];
+        var counts = statistics.WeightedCounts;
+        double alpha = DirichletAlpha;
+        double denominator = statistics.TotalWeight + (levels * alpha);
+        if (!(denominator > 0))
+        {
+            Array.Fill(p, 1.0 / levels);
+            return p;
+        }
+
+        double sum = 0;
+        for (int l = 0; l < levels; l++)
+        {
+            double value = (counts[l] + alpha) / denominator;
+            p[l] = value >= MinimumProbability ? value : MinimumProbability;
+            sum += p[l];
+        }
+
+        for (int l = 0; l < levels; l++)
+        {
+            p[l] /= sum;
+        }
+
+        return p;
+    }
+
+    private CategoricalStatistics Cast(ISufficientStatistics statistics, int index)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (statistics is CategoricalStatistics categorical && categorical.LevelCount == LevelCount)
+        {
+            return categorical;
+        }
+
+        throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"statistics[{index}] is a {statistics.GetType().Name}, not {nameof(CategoricalStatistics)} with {LevelCount} levels. Pass accumulators created by this family's CreateStatistics."),
+            nameof(statistics));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Categorical;
+
+/// <summary>
+/// Weighted sufficient statistics of a categorical component over one column with levels 0, …, L − 1:
+/// W = Σ wₙ and the weighted count c_l = Σ_{n: xₙ = l} wₙ of every level.
+/// </summary>
+public sealed class CategoricalStatistics : ISufficientStatistics
+{
+    private readonly double[] _counts;
+
+    /// <summary>Creates empty statistics for <paramref name="levelCount"/> levels.</summary>
+    /// <param name="levelCount">L, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="levelCount"/> is less than 1.</exception>
+    public CategoricalStatistics(int levelCount)
+    {
+        InputValidation.AtLeast(levelCount, 1, nameof(levelCount), "Use the number of levels of the column (at least 1).");
+        _counts = new double[levelCount];
+    }
+
+    /// <summary>Always 1: the statistics describe one column.</summary>
+    public int Dimension => 1;
+
+    /// <summary>Number of levels L.</summary>
+    public int LevelCount => _counts.Length;
+
+    /// <inheritdoc />
+    public double TotalWeight { get; private set; }
+
+    /// <summary>c_l = Σ_{n: xₙ = l} wₙ for l = 0, …, L − 1.</summary>
+    public ReadOnlySpan<double> WeightedCounts => _counts;
+
+    /// <summary>
+    /// Rebuilds statistics from the values of <see cref="TotalWeight"/> and <see cref="WeightedCounts"/> (for example after
+    /// storing them as JSON, or receiving them from another machine), so they can be merged or estimated from.
+    /// </summary>
+    /// <param name="totalWeight">W, finite and non-negative; equal to Σ c_l within a relative 1e-8.</param>
+    /// <param name="weightedCounts">c_l, one finite, non-negative value per level (at least one level).</param>
+    /// <returns>The statistics.</returns>
+    /// <exception cref="ArgumentException">A value is negative or not finite, <paramref name="weightedCounts"/> is empty, or W differs from Σ c_l.</exception>
+    public static CategoricalStatistics FromValues(double totalWeight, ReadOnlySpan<double> weightedCounts)
+    {
+        InputValidation.NonNegative(totalWeight, nameof(totalWeight), "Use the finite, non-negative TotalWeight of saved statistics.");
+        if (weightedCounts.IsEmpty)
+        {
+            ThrowHelper.ThrowArgument(nameof(weightedCounts), "weightedCounts is empty. Pass the saved WeightedCounts, one value per level.");
+        }
+
+        double sum = 0;
+        for (int l = 0; l < weightedCounts.Length; l++)
+        {
+            double c = weightedCounts[l];
+            if (!(c >= 0) || !double.IsFinite(c))
+            {
+                ThrowHelper.ThrowArgument(nameof(weightedCounts), string.Create(CultureInfo.InvariantCulture, $"weightedCounts[{l}] = {c}. Weighted counts must be finite and non-negative (the saved WeightedCounts)."));
+            }
+
+            sum += c;
+        }
+
+        if (!(Math.Abs(sum - totalWeight) <= 1e-8 * Math.Max(1.0, totalWeight)))
+        {
+            ThrowHelper.ThrowArgument(nameof(totalWeight), string.Create(CultureInfo.InvariantCulture, $"totalWeight = {totalWeight:R} but weightedCounts sum to {sum:R}. Pass the TotalWeight and WeightedCounts saved from the same statistics."));
+        }
+
+        var result = new CategoricalStatistics(weightedCounts.Length) { TotalWeight = totalWeight };
+        weightedCounts.CopyTo(result._counts);
+        return result;
+    }
+
+    /// <summary>Adds wₙ to the count of level xₙ, and to W, for every row of a block. Rows must hold levels in [0, L): they are not checked here.</summary>
+    /// <param name="rows">One level per row (at least weights.Length values).</param>
+    /// <param name="weights">One non-negative weight per row.</param>
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is shorter than <paramref name="weights"/>.</exception>
+    public void Accumulate(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
+    {
+        if (rows.Length < weights.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but weights has {weights.Length}. Categorical statistics read one value per row."));
+        }
+
+        var counts = _counts;
+        double total = 0;
+        for (int n = 0; n < weights.Length; n++)
+        {
+            double w = weights[n];
+            total += w;
+            counts[(int)rows[n]] += w;
+        }
+
+        TotalWeight += total;
+    }
+
+    /// <inheritdoc />
+    public void Merge(ISufficientStatistics other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other is not CategoricalStatistics o || o.LevelCount != LevelCount)
+        {
+            string levels = other is CategoricalStatistics c ? string.Create(CultureInfo.InvariantCulture, $" with {c.LevelCount} levels") : string.Empty;
+            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge {other.GetType().Name}{levels} into {nameof(CategoricalStatistics)} with {LevelCount} levels. Merge statistics created by the same family."));
+            return;
+        }
+
+        for (int l = 0; l < _counts.Length; l++)
+        {
+            _counts[l] += o._counts[l];
+        }
+
+        TotalWeight += o.TotalWeight;
+    }
+
+    /// <inheritdoc />
+    public void Clear()
+    {
+        TotalWeight = 0;
+        Array.Clear(_counts);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Normal;
+
+/// <summary>
+/// Univariate normal components over one column. The M-step is the weighted maximum-likelihood estimate
+/// μ = a + s / N, σ² = Σ rₙ(xₙ − μ)² / N + reg, with N = W + 10ε, computed from <see cref="NormalStatistics"/>
+/// centred on the current mean.
+/// </summary>
+/// <remarks>
+/// An empty component keeps its reference (the current mean) and gets σ² = reg. When σ² is not positive (all of a
+/// component's weight on one value with reg = 0) the M-step throws <see cref="CovarianceNotPositiveDefiniteException"/>,
+/// as the Gaussian families do.
+/// </remarks>
+public sealed class NormalFamily : IComponentFamily<NormalComponent>
+{
+    /// <summary>Creates the family.</summary>
+    /// <param name="varianceRegularization">reg, finite and non-negative, added to every estimated variance (scikit-learn's reg_covar); default 1e-6.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="varianceRegularization"/> is negative or not finite.</exception>
+    public NormalFamily(double varianceRegularization = 1e-6)
+    {
+        InputValidation.NonNegative(varianceRegularization, nameof(varianceRegularization), "Use a finite, non-negative variance regularisation such as 1e-6.");
+        VarianceRegularization = varianceRegularization;
+    }
+
+    /// <summary>Non-negative value added to every estimated variance.</summary>
+    public double VarianceRegularization { get; }
+
+    /// <summary>Always 1: the family models one column.</summary>
+    public int Dimension => 1;
+
+    /// <summary>2·K: a mean and a variance per component.</summary>
+    /// <param name="componentCount">K, non-negative.</param>
+    /// <returns>2·K.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="componentCount"/> is negative.</exception>
+    public int ParameterCount(int componentCount)
+    {
+        InputValidation.AtLeast(componentCount, 0, nameof(componentCount), "Use a non-negative number of components.");
+        return 2 * componentCount;
+    }
+
+    /// <summary>Creates empty <see cref="NormalStatistics"/>, centred on the mean of <paramref name="current"/> when given.</summary>
+    /// <param name="current">The component being re-estimated, or null (then the first row seen is the reference).</param>
+    /// <returns>The accumulator.</returns>
+    public ISufficientStatistics CreateStatistics(NormalComponent? current) => current is null ? new NormalStatistics() : new NormalStatistics(current.Mean);
+
+    /// <summary>Empties <paramref name="statistics"/> and centres it on the mean of <paramref name="current"/>.</summary>
+    /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
+    /// <param name="current">The component being re-estimated.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="current"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="statistics"/> is not a <see cref="NormalStatistics"/>.</exception>
+    public void ResetStatistics(ISufficientStatistics statistics, NormalComponent current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        Cast(statistics, 0).Reset(current.Mean);
+    }
+
+    /// <summary>Writes N(μ_k, σ²_k) for every accumulator.</summary>
+    /// <param name="statistics">K <see cref="NormalStatistics"/>.</param>
+    /// <param name="destination">Receives K components; at least as long as <paramref name="statistics"/>.</param>
+    /// <exception cref="ArgumentException">An accumulator is not a <see cref="NormalStatistics"/>, or <paramref name="destination"/> is too short.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">An estimated variance is not finite and positive.</exception>
+    public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<NormalComponent> destination)
+    {
+        if (destination.Length < statistics.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), string.Create(CultureInfo.InvariantCulture, $"destination has length {destination.Length} but there are {statistics.Length} accumulators. Pass one slot per accumulator."));
+        }
+
+        for (int k = 0; k < statistics.Length; k++)
+        {
+            var s = Cast(statistics[k], k);
+            double mean = s.ComputeMean();
+            double variance = (s.CentredScatter() / (s.TotalWeight + MixtureConstants.EmptyComponentWeight)) + VarianceRegularization;
+            if (!(variance > 0) || !double.IsFinite(variance) || !double.IsFinite(mean))
+            {
+                ThrowHelper.ThrowNotPositiveDefinite(k, VarianceRegularization);
+            }
+
+            destination[k] = NormalComponent.WithMeanVariance(mean, variance);
+        }
+    }
+
+    private static NormalStatistics Cast(ISufficientStatistics statistics, int index)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        return statistics as NormalStatistics ?? throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"statistics[{index}] is a {statistics.GetType().Name}, not {nameof(NormalStatistics)}. Pass accumulators created by this family's CreateStatistics."),
+            nameof(statistics));
+    }
+}

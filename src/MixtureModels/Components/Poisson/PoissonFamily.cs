@@ -1,0 +1,79 @@
+using System.Globalization;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Components.Poisson;
+
+/// <summary>
+/// Poisson components over one column. The M-step is the weighted maximum-likelihood rate
+/// λ = max(S / (W + 10ε), <see cref="MinimumRate"/>), with S = Σ rₙ xₙ and W = Σ rₙ.
+/// </summary>
+/// <remarks>
+/// The floor keeps log λ finite when a component only holds zeros; an empty component (W = 0) gets
+/// λ = <see cref="MinimumRate"/>, so no estimate is ever NaN or infinite.
+/// </remarks>
+public sealed class PoissonFamily : IComponentFamily<PoissonComponent>
+{
+    /// <summary>Smallest rate the M-step returns: 1e-10 (log λ ≈ −23).</summary>
+    public const double MinimumRate = 1e-10;
+
+    /// <summary>Creates the family.</summary>
+    public PoissonFamily()
+    {
+    }
+
+    /// <summary>Always 1: the family models one column.</summary>
+    public int Dimension => 1;
+
+    /// <summary>K: one rate per component.</summary>
+    /// <param name="componentCount">K, non-negative.</param>
+    /// <returns>K.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="componentCount"/> is negative.</exception>
+    public int ParameterCount(int componentCount)
+    {
+        InputValidation.AtLeast(componentCount, 0, nameof(componentCount), "Use a non-negative number of components.");
+        return componentCount;
+    }
+
+    /// <summary>Creates empty <see cref="PoissonStatistics"/>.</summary>
+    /// <param name="current">Ignored: Poisson statistics need no reference point.</param>
+    /// <returns>The accumulator.</returns>
+    public ISufficientStatistics CreateStatistics(PoissonComponent? current) => new PoissonStatistics();
+
+    /// <summary>Clears <paramref name="statistics"/>.</summary>
+    /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
+    /// <param name="current">Ignored: Poisson statistics need no reference point.</param>
+    /// <exception cref="ArgumentException"><paramref name="statistics"/> is not a <see cref="PoissonStatistics"/>.</exception>
+    public void ResetStatistics(ISufficientStatistics statistics, PoissonComponent current) => Cast(statistics, 0).Clear();
+
+    /// <summary>Writes λ_k = max(S_k / (W_k + 10ε), <see cref="MinimumRate"/>) for every accumulator.</summary>
+    /// <param name="statistics">K <see cref="PoissonStatistics"/>.</param>
+    /// <param name="destination">Receives K components; at least as long as <paramref name="statistics"/>.</param>
+    /// <exception cref="ArgumentException">An accumulator is not a <see cref="PoissonStatistics"/>, or <paramref name="destination"/> is too short.</exception>
+    public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<PoissonComponent> destination)
+    {
+        if (destination.Length < statistics.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), string.Create(CultureInfo.InvariantCulture, $"destination has length {destination.Length} but there are {statistics.Length} accumulators. Pass one slot per accumulator."));
+        }
+
+        for (int k = 0; k < statistics.Length; k++)
+        {
+            destination[k] = PoissonComponent.WithRate(EstimateRate(Cast(statistics[k], k)));
+        }
+    }
+
+    /// <summary>The floored weighted mean count of one accumulator.</summary>
+    internal static double EstimateRate(PoissonStatistics statistics)
+    {
+        double rate = statistics.WeightedSum / (statistics.TotalWeight + MixtureConstants.EmptyComponentWeight);
+        return rate >= MinimumRate ? rate : MinimumRate;
+    }
+
+    private static PoissonStatistics Cast(ISufficientStatistics statistics, int index)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        return statistics as PoissonStatistics ?? throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"statistics[{index}] is a {statistics.GetType().Name}, not {nameof(PoissonStatistics)}. Pass accumulators created by this family's CreateStatistics."),
+            nameof(statistics));
+    }
+}
