@@ -15,7 +15,13 @@ internal static class ThreadScratch
     /// <summary>A block's partial scatter and sums.</summary>
     public const int StatisticsBlock = 2;
 
-    private const int SlotCount = 3;
+    /// <summary>The columns of one marginal, gathered from a block of rows by a product component.</summary>
+    public const int ProductColumns = 3;
+
+    /// <summary>One marginal's log-densities for a block of rows, inside a product component.</summary>
+    public const int ProductDensity = 4;
+
+    private const int SlotCount = 5;
 
     [ThreadStatic]
     private static double[]?[]? t_slots;

@@ -1,0 +1,77 @@
+using MixtureModels.Components.Product;
+using MixtureModels.Fitting;
+using MixtureModels.Internal;
+
+namespace MixtureModels;
+
+/// <summary>
+/// Fits a mixture whose components are products of independent marginals, one per group of columns (normal,
+/// Bernoulli, categorical, Poisson, or a Gaussian block with its own covariance type), so that one model clusters a
+/// table with real, binary, categorical and count columns: p(x) = Σ_k π_k Π_m p_km(x[columns_m]).
+/// </summary>
+/// <remarks>
+/// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
+/// meant to be fitted from several threads at once; the returned <see cref="ProductMixtureModel"/> is immutable.
+/// </remarks>
+/// <example>
+/// <code>
+/// var options = new ProductMixtureOptions
+/// {
+///     ComponentCount = 3,
+///     Marginals = [Marginal.Gaussian([0, 1]), Marginal.Bernoulli([2]), Marginal.Categorical(3, levelCount: 4), Marginal.Poisson(4)],
+/// };
+/// ProductMixtureModel model = new ProductMixture(options).Fit(table);
+/// </code>
+/// </example>
+public sealed class ProductMixture
+{
+    private ProductMixtureModel? _fitted;
+
+    /// <summary>Creates the estimator with the given settings.</summary>
+    /// <param name="options">Settings; validated here (the marginals' columns are checked against the data in <see cref="Fit"/>).</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it and the fix.</exception>
+    public ProductMixture(ProductMixtureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The settings.</summary>
+    public ProductMixtureOptions Options { get; }
+
+    /// <summary>The model returned by the last successful <see cref="Fit"/>.</summary>
+    /// <exception cref="NotFittedException"><see cref="Fit"/> has not been called yet.</exception>
+    public ProductMixtureModel FittedModel => _fitted ?? throw new NotFittedException(nameof(ProductMixture));
+
+    /// <summary>
+    /// Fits the mixture to the rows of <paramref name="data"/>: for each of <see cref="MixtureOptions.InitializationCount"/>
+    /// initialisations, EM until the lower bound changes by less than the tolerance or the iteration limit; the
+    /// initialisation with the largest lower bound is kept.
+    /// </summary>
+    /// <param name="data">N × D data, N ≥ K; every column as its marginal needs it. Not modified.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row; integer weights are equivalent to repeating rows.</param>
+    /// <param name="progress">Optional callback after every EM iteration.</param>
+    /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The marginals do not cover the columns, a value does not suit its marginal, or the weights are invalid.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">A normal or Gaussian marginal collapsed; increase its regularisation.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public ProductMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount));
+        var family = new ProductFamily(data.Columns, Options.Marginals);
+        family.ValidateData(data, nameof(data));
+        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
+        var warm = Options.WarmStart ? _fitted : null;
+        if (warm is not null)
+        {
+            data.EnsureColumns(warm.Dimension, nameof(data));
+        }
+
+        var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), start: null, warm?.ToWarmStart(), progress, cancellationToken);
+        _fitted = new ProductMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels);
+        return _fitted;
+    }
+}
