@@ -25,16 +25,24 @@ namespace MixtureModels;
 /// </example>
 public sealed class ProductMixture
 {
+    private readonly ProductStartingPoint? _start;
     private ProductMixtureModel? _fitted;
 
     /// <summary>Creates the estimator with the given settings.</summary>
-    /// <param name="options">Settings; validated here (the marginals' columns are checked against the data in <see cref="Fit"/>).</param>
+    /// <param name="options">
+    /// Settings; validated here, including the starting point (<see cref="ProductMixtureOptions.InitialWeights"/>,
+    /// <see cref="ProductMixtureOptions.InitialMarginals"/>) against the marginals. The marginals' columns are checked
+    /// against the data in <see cref="Fit"/>.
+    /// </param>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it and the fix.</exception>
     public ProductMixture(ProductMixtureOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+
+        // When the marginals cover every data column exactly once (checked in Fit), D is their total column count.
+        _start = ProductStartingPoint.Parse(options, options.Marginals.Sum(m => m?.Columns.Count ?? 0));
     }
 
     /// <summary>The settings.</summary>
@@ -47,7 +55,9 @@ public sealed class ProductMixture
     /// <summary>
     /// Fits the mixture to the rows of <paramref name="data"/>: for each of <see cref="MixtureOptions.InitializationCount"/>
     /// initialisations, EM until the lower bound changes by less than the tolerance or the iteration limit; the
-    /// initialisation with the largest lower bound is kept.
+    /// initialisation with the largest lower bound is kept. Each initialisation starts from the options'
+    /// <see cref="ProductMixtureOptions.InitialWeights"/> and <see cref="ProductMixtureOptions.InitialMarginals"/> where
+    /// given (both given: no initialiser runs), unless a warm start continues the previous fit.
     /// </summary>
     /// <param name="data">N × D data, N ≥ K; every column as its marginal needs it. Not modified.</param>
     /// <param name="sampleWeights">Optional non-negative weight per row; integer weights are equivalent to repeating rows.</param>
@@ -70,7 +80,7 @@ public sealed class ProductMixture
             data.EnsureColumns(warm.Dimension, nameof(data));
         }
 
-        var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), start: null, warm?.ToWarmStart(), progress, cancellationToken);
+        var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), _start, warm?.ToWarmStart(), progress, cancellationToken);
         _fitted = new ProductMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels);
         return _fitted;
     }

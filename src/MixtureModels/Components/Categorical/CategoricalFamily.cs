@@ -11,7 +11,8 @@ namespace MixtureModels.Components.Categorical;
 /// <remarks>
 /// The floor gives every level, including one never seen in a component's data, a finite log-probability; every
 /// estimated probability is at least ε / (1 + L·ε) with ε = <see cref="MinimumProbability"/>. An empty component
-/// (W + L·α = 0) gets the uniform distribution 1 / L.
+/// (W + L·α = 0) gets the uniform distribution 1 / L. With α &gt; 0 the M-step maximises the posterior, so a mixture's
+/// reported lower bound (the mean log-likelihood alone) may fall slightly between iterations.
 /// </remarks>
 public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>
 {

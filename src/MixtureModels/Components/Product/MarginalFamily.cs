@@ -10,6 +10,9 @@ internal sealed class MarginalFamily<TComponent> : IMarginalFamily
 
     public int Dimension => _family.Dimension;
 
+    /// <summary>The wrapped family (read by <see cref="ProductStartingPoint"/> to check user-given components against it).</summary>
+    public IComponentFamily<TComponent> Inner => _family;
+
     public int ParameterCount(int componentCount) => _family.ParameterCount(componentCount);
 
     public ISufficientStatistics CreateStatistics(IComponent? current) => _family.CreateStatistics((TComponent?)current);
