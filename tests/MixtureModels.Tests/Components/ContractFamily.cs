@@ -1,0 +1,81 @@
+using MixtureModels.Components;
+using MixtureModels.Fitting;
+
+namespace MixtureModels.Tests.Components;
+
+/// <summary>
+/// A non-generic view of an <see cref="IComponentFamily{TComponent}"/>, so that one contract fixture can run over
+/// families of every component type. Each member forwards to the typed family.
+/// </summary>
+internal sealed class ContractFamily
+{
+    private readonly Func<int, int> _parameterCount;
+    private readonly Func<IComponent?, ISufficientStatistics> _createStatistics;
+    private readonly Action<ISufficientStatistics, IComponent> _resetStatistics;
+    private readonly Func<ISufficientStatistics[], IComponent[]> _estimate;
+    private readonly Func<DataMatrix, double[], int, int, int, double[]> _runEm;
+
+    private ContractFamily(
+        object family,
+        int dimension,
+        Func<int, int> parameterCount,
+        Func<IComponent?, ISufficientStatistics> createStatistics,
+        Action<ISufficientStatistics, IComponent> resetStatistics,
+        Func<ISufficientStatistics[], IComponent[]> estimate,
+        Func<DataMatrix, double[], int, int, int, double[]> runEm)
+    {
+        Inner = family;
+        Dimension = dimension;
+        _parameterCount = parameterCount;
+        _createStatistics = createStatistics;
+        _resetStatistics = resetStatistics;
+        _estimate = estimate;
+        _runEm = runEm;
+    }
+
+    /// <summary>The typed family behind the adapter.</summary>
+    public object Inner { get; }
+
+    public int Dimension { get; }
+
+    public static ContractFamily From<TComponent>(IComponentFamily<TComponent> family)
+        where TComponent : class, IComponent
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        return new ContractFamily(
+            family,
+            family.Dimension,
+            family.ParameterCount,
+            current => family.CreateStatistics((TComponent?)current),
+            (statistics, current) => family.ResetStatistics(statistics, (TComponent)current),
+            statistics =>
+            {
+                var typed = new TComponent[statistics.Length];
+                family.Estimate(statistics, typed);
+                return Array.ConvertAll(typed, c => (IComponent)c);
+            },
+            (data, responsibilities, k, iterations, threads) =>
+            {
+                var engine = new EmEngine<TComponent>(family, data, null, k, new EmSettings(0, iterations, threads));
+                var (weights, components) = engine.FromResponsibilities(responsibilities, CancellationToken.None);
+                return engine.Run(weights, components, double.NegativeInfinity, 0, null, CancellationToken.None).LowerBoundHistory;
+            });
+    }
+
+    public int ParameterCount(int componentCount) => _parameterCount(componentCount);
+
+    public ISufficientStatistics CreateStatistics(IComponent? current) => _createStatistics(current);
+
+    public void ResetStatistics(ISufficientStatistics statistics, IComponent current) => _resetStatistics(statistics, current);
+
+    public IComponent[] Estimate(params ISufficientStatistics[] statistics) => _estimate(statistics);
+
+    /// <summary>
+    /// Runs the internal EM engine for a fixed number of iterations (tolerance 0), starting from the M-step of the
+    /// given responsibilities (N × K, row-major), and returns the lower bound after every iteration.
+    /// </summary>
+    public double[] RunEm(DataMatrix data, double[] responsibilities, int componentCount, int iterations, int threads) =>
+        _runEm(data, responsibilities, componentCount, iterations, threads);
+
+    public override string ToString() => Inner.GetType().Name;
+}
