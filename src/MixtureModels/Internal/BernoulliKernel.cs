@@ -86,15 +86,13 @@ internal static class BernoulliKernel
                 for (int j = 0; j < vectorColumns; j += Lanes)
                 {
                     var lj = Vector256.LoadUnsafe(ref Unsafe.Add(ref l, j));
-                    acc0 = MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r0, j)), lj, acc0);
-                    acc1 = MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r1, j)), lj, acc1);
-                    acc2 = MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r2, j)), lj, acc2);
-                    acc3 = MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r3, j)), lj, acc3);
+                    acc0 = Simd.MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r0, j)), lj, acc0);
+                    acc1 = Simd.MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r1, j)), lj, acc1);
+                    acc2 = Simd.MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r2, j)), lj, acc2);
+                    acc3 = Simd.MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref r3, j)), lj, acc3);
                 }
 
-                var h01 = Avx.HorizontalAdd(acc0, acc1); // [a0+a1, b0+b1, a2+a3, b2+b3]
-                var h23 = Avx.HorizontalAdd(acc2, acc3);
-                var sums = Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31);
+                var sums = Simd.SumEach(acc0, acc1, acc2, acc3);
                 for (int j = vectorColumns; j < d; j++)
                 {
                     double lj = Unsafe.Add(ref l, j);
@@ -111,7 +109,7 @@ internal static class BernoulliKernel
             var acc = Vector256<double>.Zero;
             for (int j = 0; j < vectorColumns; j += Lanes)
             {
-                acc = MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref row, j)), Vector256.LoadUnsafe(ref Unsafe.Add(ref l, j)), acc);
+                acc = Simd.MulAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref row, j)), Vector256.LoadUnsafe(ref Unsafe.Add(ref l, j)), acc);
             }
 
             double dot = Vector256.Sum(acc);
@@ -169,12 +167,12 @@ internal static class BernoulliKernel
                 var wb = Vector256.Create(Unsafe.Add(ref w, n + 1));
                 ref double cellA = ref Unsafe.Add(ref column, n * d);
                 ref double cellB = ref Unsafe.Add(ref cellA, d);
-                s0 = MulAdd(wa, Vector256.LoadUnsafe(ref cellA), s0);
-                t0 = MulAdd(wb, Vector256.LoadUnsafe(ref cellB), t0);
+                s0 = Simd.MulAdd(wa, Vector256.LoadUnsafe(ref cellA), s0);
+                t0 = Simd.MulAdd(wb, Vector256.LoadUnsafe(ref cellB), t0);
                 if (two)
                 {
-                    s1 = MulAdd(wa, Vector256.LoadUnsafe(ref Unsafe.Add(ref cellA, Lanes)), s1);
-                    t1 = MulAdd(wb, Vector256.LoadUnsafe(ref Unsafe.Add(ref cellB, Lanes)), t1);
+                    s1 = Simd.MulAdd(wa, Vector256.LoadUnsafe(ref Unsafe.Add(ref cellA, Lanes)), s1);
+                    t1 = Simd.MulAdd(wb, Vector256.LoadUnsafe(ref Unsafe.Add(ref cellB, Lanes)), t1);
                 }
             }
 
@@ -182,10 +180,10 @@ internal static class BernoulliKernel
             {
                 var wn = Vector256.Create(Unsafe.Add(ref w, n));
                 ref double cell = ref Unsafe.Add(ref column, n * d);
-                s0 = MulAdd(wn, Vector256.LoadUnsafe(ref cell), s0);
+                s0 = Simd.MulAdd(wn, Vector256.LoadUnsafe(ref cell), s0);
                 if (two)
                 {
-                    s1 = MulAdd(wn, Vector256.LoadUnsafe(ref Unsafe.Add(ref cell, Lanes)), s1);
+                    s1 = Simd.MulAdd(wn, Vector256.LoadUnsafe(ref Unsafe.Add(ref cell, Lanes)), s1);
                 }
             }
 
@@ -199,7 +197,4 @@ internal static class BernoulliKernel
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> MulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 }

@@ -113,15 +113,13 @@ internal static class DiagonalCovarianceKernel
                     var d1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref r1, j)) - mj;
                     var d2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref r2, j)) - mj;
                     var d3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref r3, j)) - mj;
-                    acc0 = MulAdd(d0 * pj, d0, acc0);
-                    acc1 = MulAdd(d1 * pj, d1, acc1);
-                    acc2 = MulAdd(d2 * pj, d2, acc2);
-                    acc3 = MulAdd(d3 * pj, d3, acc3);
+                    acc0 = Simd.MulAdd(d0 * pj, d0, acc0);
+                    acc1 = Simd.MulAdd(d1 * pj, d1, acc1);
+                    acc2 = Simd.MulAdd(d2 * pj, d2, acc2);
+                    acc3 = Simd.MulAdd(d3 * pj, d3, acc3);
                 }
 
-                var h01 = Avx.HorizontalAdd(acc0, acc1); // [a0+a1, b0+b1, a2+a3, b2+b3]
-                var h23 = Avx.HorizontalAdd(acc2, acc3);
-                var sums = Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31);
+                var sums = Simd.SumEach(acc0, acc1, acc2, acc3);
                 for (int j = vectorColumns; j < d; j++)
                 {
                     double mj = Unsafe.Add(ref m, j), pj = Unsafe.Add(ref p, j);
@@ -130,7 +128,7 @@ internal static class DiagonalCovarianceKernel
                     sums += Vector256.Create(d0 * d0 * pj, d1 * d1 * pj, d2 * d2 * pj, d3 * d3 * pj);
                 }
 
-                MulAdd(half, sums, offset).StoreUnsafe(ref Unsafe.Add(ref q, n));
+                Simd.MulAdd(half, sums, offset).StoreUnsafe(ref Unsafe.Add(ref q, n));
             }
         }
 
@@ -141,7 +139,7 @@ internal static class DiagonalCovarianceKernel
             for (int j = 0; j < vectorColumns; j += Lanes)
             {
                 var diff = Vector256.LoadUnsafe(ref Unsafe.Add(ref row, j)) - Vector256.LoadUnsafe(ref Unsafe.Add(ref m, j));
-                acc = MulAdd(diff * Vector256.LoadUnsafe(ref Unsafe.Add(ref p, j)), diff, acc);
+                acc = Simd.MulAdd(diff * Vector256.LoadUnsafe(ref Unsafe.Add(ref p, j)), diff, acc);
             }
 
             double quad = Vector256.Sum(acc);
@@ -191,8 +189,8 @@ internal static class DiagonalCovarianceKernel
                 var wdB0 = wb * diffB0;
                 s10 += wdA0;
                 t10 += wdB0;
-                s20 = MulAdd(wdA0, diffA0, s20);
-                t20 = MulAdd(wdB0, diffB0, t20);
+                s20 = Simd.MulAdd(wdA0, diffA0, s20);
+                t20 = Simd.MulAdd(wdB0, diffB0, t20);
                 if (two)
                 {
                     var diffA1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref cellA, Lanes)) - a1;
@@ -201,8 +199,8 @@ internal static class DiagonalCovarianceKernel
                     var wdB1 = wb * diffB1;
                     s11 += wdA1;
                     t11 += wdB1;
-                    s21 = MulAdd(wdA1, diffA1, s21);
-                    t21 = MulAdd(wdB1, diffB1, t21);
+                    s21 = Simd.MulAdd(wdA1, diffA1, s21);
+                    t21 = Simd.MulAdd(wdB1, diffB1, t21);
                 }
             }
 
@@ -213,13 +211,13 @@ internal static class DiagonalCovarianceKernel
                 var diff0 = Vector256.LoadUnsafe(ref cell) - a0;
                 var wd0 = wn * diff0;
                 s10 += wd0;
-                s20 = MulAdd(wd0, diff0, s20);
+                s20 = Simd.MulAdd(wd0, diff0, s20);
                 if (two)
                 {
                     var diff1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref cell, Lanes)) - a1;
                     var wd1 = wn * diff1;
                     s11 += wd1;
-                    s21 = MulAdd(wd1, diff1, s21);
+                    s21 = Simd.MulAdd(wd1, diff1, s21);
                 }
             }
 
@@ -237,7 +235,4 @@ internal static class DiagonalCovarianceKernel
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> MulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace MixtureModels.Internal;
 
@@ -189,30 +188,30 @@ internal static class FullCovarianceKernel
                     var b1 = Vector256.Create(Unsafe.Add(ref x1, i) - mi);
                     var b2 = Vector256.Create(Unsafe.Add(ref x2, i) - mi);
                     var b3 = Vector256.Create(Unsafe.Add(ref x3, i) - mi);
-                    a00 = MulAdd(b0, p0, a00);
-                    a01 = MulAdd(b0, p1, a01);
-                    a10 = MulAdd(b1, p0, a10);
-                    a11 = MulAdd(b1, p1, a11);
-                    a20 = MulAdd(b2, p0, a20);
-                    a21 = MulAdd(b2, p1, a21);
-                    a30 = MulAdd(b3, p0, a30);
-                    a31 = MulAdd(b3, p1, a31);
+                    a00 = Simd.MulAdd(b0, p0, a00);
+                    a01 = Simd.MulAdd(b0, p1, a01);
+                    a10 = Simd.MulAdd(b1, p0, a10);
+                    a11 = Simd.MulAdd(b1, p1, a11);
+                    a20 = Simd.MulAdd(b2, p0, a20);
+                    a21 = Simd.MulAdd(b2, p1, a21);
+                    a30 = Simd.MulAdd(b3, p0, a30);
+                    a31 = Simd.MulAdd(b3, p1, a31);
                 }
 
                 for (int i = iBoth; i < iMax; i++)
                 {
                     var p1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref pr, (i * dp) + j0 + Lanes));
                     double mi = Unsafe.Add(ref m, i);
-                    a01 = MulAdd(Vector256.Create(Unsafe.Add(ref x0, i) - mi), p1, a01);
-                    a11 = MulAdd(Vector256.Create(Unsafe.Add(ref x1, i) - mi), p1, a11);
-                    a21 = MulAdd(Vector256.Create(Unsafe.Add(ref x2, i) - mi), p1, a21);
-                    a31 = MulAdd(Vector256.Create(Unsafe.Add(ref x3, i) - mi), p1, a31);
+                    a01 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref x0, i) - mi), p1, a01);
+                    a11 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref x1, i) - mi), p1, a11);
+                    a21 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref x2, i) - mi), p1, a21);
+                    a31 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref x3, i) - mi), p1, a31);
                 }
 
-                s0 = MulAdd(a00, a00, MulAdd(a01, a01, s0));
-                s1 = MulAdd(a10, a10, MulAdd(a11, a11, s1));
-                s2 = MulAdd(a20, a20, MulAdd(a21, a21, s2));
-                s3 = MulAdd(a30, a30, MulAdd(a31, a31, s3));
+                s0 = Simd.MulAdd(a00, a00, Simd.MulAdd(a01, a01, s0));
+                s1 = Simd.MulAdd(a10, a10, Simd.MulAdd(a11, a11, s1));
+                s2 = Simd.MulAdd(a20, a20, Simd.MulAdd(a21, a21, s2));
+                s3 = Simd.MulAdd(a30, a30, Simd.MulAdd(a31, a31, s3));
             }
 
             int remaining = count - r;
@@ -280,17 +279,17 @@ internal static class FullCovarianceKernel
             var b1 = Vector256.Create(Unsafe.Add(ref wrow, 1));
             var b2 = Vector256.Create(Unsafe.Add(ref wrow, 2));
             var b3 = Vector256.Create(Unsafe.Add(ref wrow, 3));
-            a00 = MulAdd(b0, x0, a00);
-            a10 = MulAdd(b1, x0, a10);
-            a20 = MulAdd(b2, x0, a20);
-            a30 = MulAdd(b3, x0, a30);
+            a00 = Simd.MulAdd(b0, x0, a00);
+            a10 = Simd.MulAdd(b1, x0, a10);
+            a20 = Simd.MulAdd(b2, x0, a20);
+            a30 = Simd.MulAdd(b3, x0, a30);
             if (two)
             {
                 var x1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref xrow, Lanes)) - c1;
-                a01 = MulAdd(b0, x1, a01);
-                a11 = MulAdd(b1, x1, a11);
-                a21 = MulAdd(b2, x1, a21);
-                a31 = MulAdd(b3, x1, a31);
+                a01 = Simd.MulAdd(b0, x1, a01);
+                a11 = Simd.MulAdd(b1, x1, a11);
+                a21 = Simd.MulAdd(b2, x1, a21);
+                a31 = Simd.MulAdd(b3, x1, a31);
             }
 
             xrow = ref Unsafe.Add(ref xrow, dp);
@@ -315,9 +314,6 @@ internal static class FullCovarianceKernel
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> MulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 
     /// <summary>Compile-time column width of a kernel tile: the JIT specialises the tile loop for each.</summary>
     private interface IColumnWidth

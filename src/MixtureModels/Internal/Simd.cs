@@ -1,0 +1,23 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MixtureModels.Internal;
+
+/// <summary>The vector operations the kernels share.</summary>
+internal static class Simd
+{
+    /// <summary>a·b + c, fused where the CPU has FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> MulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+
+    /// <summary>[Σ lanes of a, Σ lanes of b, Σ lanes of c, Σ lanes of d]: four horizontal sums in one vector (needs AVX).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> SumEach(Vector256<double> a, Vector256<double> b, Vector256<double> c, Vector256<double> d)
+    {
+        var ab = Avx.HorizontalAdd(a, b); // [a0+a1, b0+b1, a2+a3, b2+b3]
+        var cd = Avx.HorizontalAdd(c, d);
+        return Avx.Permute2x128(ab, cd, 0x20) + Avx.Permute2x128(ab, cd, 0x31);
+    }
+}
