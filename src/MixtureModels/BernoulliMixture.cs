@@ -61,8 +61,8 @@ public sealed class BernoulliMixture
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public BernoulliMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount));
-        BernoulliData.EnsureBinary(data, nameof(data));
+        InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount), Options.MissingValues);
+        BernoulliData.EnsureBinary(data, nameof(data), Options.MissingValues == MissingValueHandling.Marginalize);
         var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
         var warm = Options.WarmStart ? _fitted : null;
         if (warm is not null)
@@ -73,7 +73,7 @@ public sealed class BernoulliMixture
         var start = BernoulliStartingPoint.Parse(Options, data.Columns);
         var family = new BernoulliFamily(data.Columns, Options.Priors);
         var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), start, warm?.ToWarmStart(), progress, cancellationToken);
-        _fitted = new BernoulliMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels);
+        _fitted = new BernoulliMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels, Options.MissingValues);
         return _fitted;
     }
 }

@@ -11,8 +11,8 @@ namespace MixtureModels;
 /// </summary>
 public sealed class BernoulliMixtureModel : FittedMixtureModel<BernoulliComponent>
 {
-    internal BernoulliMixtureModel(double[] weights, BernoulliComponent[] components, BernoulliFamily family, FitReport report, int[] trainingLabels)
-        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels)
+    internal BernoulliMixtureModel(double[] weights, BernoulliComponent[] components, BernoulliFamily family, FitReport report, int[] trainingLabels, MissingValueHandling missingValues)
+        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels, missingValues)
     {
     }
 
@@ -20,5 +20,5 @@ public sealed class BernoulliMixtureModel : FittedMixtureModel<BernoulliComponen
     public Matrix<double> GetProbabilities() => Matrix<double>.Build.Dense(ComponentCount, Dimension, (k, d) => Components[k].Probabilities[d]);
 
     /// <inheritdoc />
-    protected override void ValidateQueryData(DataMatrix data) => BernoulliData.EnsureBinary(data, nameof(data));
+    protected override void ValidateQueryData(DataMatrix data) => BernoulliData.EnsureBinary(data, nameof(data), MissingValues == MissingValueHandling.Marginalize);
 }

@@ -13,12 +13,16 @@ public class FittedMixtureModel<TComponent> : MixtureModel<TComponent>
 {
     private readonly int[] _trainingLabels;
 
-    private protected FittedMixtureModel(double[] weights, TComponent[] components, int componentParameterCount, FitReport report, int[] trainingLabels)
+    private protected FittedMixtureModel(double[] weights, TComponent[] components, int componentParameterCount, FitReport report, int[] trainingLabels, MissingValueHandling missingValues)
         : base(weights, components, componentParameterCount)
     {
         Report = report;
         _trainingLabels = trainingLabels;
+        MissingValues = missingValues;
     }
+
+    /// <summary>What NaN means in this model's queries: as in the options it was fitted with.</summary>
+    public override MissingValueHandling MissingValues { get; }
 
     /// <summary>How the fit went: convergence, iterations, lower bounds.</summary>
     public FitReport Report { get; }

@@ -66,7 +66,7 @@ public sealed class GaussianMixture
     public GaussianMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         int k = Options.ComponentCount;
-        InputValidation.TrainingData(data, k, nameof(Options.ComponentCount));
+        InputValidation.TrainingData(data, k, nameof(Options.ComponentCount), Options.MissingValues);
         var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
         var warm = Options.WarmStart ? _fitted : null;
         if (warm is not null)
@@ -77,7 +77,7 @@ public sealed class GaussianMixture
         var start = GaussianStartingPoint.Parse(Options, data.Columns);
         var family = GaussianFamily.Create(Options.CovarianceType, data.Columns, Options.CovarianceRegularization);
         var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), start, warm?.ToWarmStart(), progress, cancellationToken);
-        _fitted = new GaussianMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels);
+        _fitted = new GaussianMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels, Options.MissingValues);
         return _fitted;
     }
 }

@@ -12,8 +12,8 @@ namespace MixtureModels;
 /// </summary>
 public sealed class GaussianMixtureModel : FittedMixtureModel<GaussianComponent>
 {
-    internal GaussianMixtureModel(double[] weights, GaussianComponent[] components, GaussianFamily family, FitReport report, int[] trainingLabels)
-        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels)
+    internal GaussianMixtureModel(double[] weights, GaussianComponent[] components, GaussianFamily family, FitReport report, int[] trainingLabels, MissingValueHandling missingValues)
+        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels, missingValues)
     {
         CovarianceType = family.CovarianceType;
     }

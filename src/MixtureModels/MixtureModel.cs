@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using MixtureModels.Components;
+using MixtureModels.Fitting;
 using MixtureModels.Internal;
 using MixtureModels.Selection;
 
@@ -56,6 +57,9 @@ public class MixtureModel<TComponent> : IComponent
         Dimension = d;
         ParameterCount = (_components.Length - 1) + componentParameterCount;
     }
+
+    /// <summary>What NaN in query data means: <see cref="MissingValueHandling.Reject"/> unless the model was fitted with missing-value support.</summary>
+    public virtual MissingValueHandling MissingValues => MissingValueHandling.Reject;
 
     /// <summary>Number of components K.</summary>
     public int ComponentCount => _components.Length;
@@ -216,6 +220,111 @@ public class MixtureModel<TComponent> : IComponent
     }
 
     /// <inheritdoc />
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        int k = ComponentCount;
+        var pool = ArrayPool<double>.Shared;
+        double[] buffer = pool.Rent(k * BlockRows);
+        try
+        {
+            for (int start = 0; start < destination.Length; start += BlockRows)
+            {
+                int count = Math.Min(BlockRows, destination.Length - start);
+                EStepKernel.JointLogDensity(_components, _logWeights, rows.Slice(start * Dimension, count * Dimension), count, buffer, BlockRows, incomplete: true);
+                for (int n = 0; n < count; n++)
+                {
+                    destination[start + n] = EStepKernel.RowLogSumExp(buffer, n, k, BlockRows, out _);
+                }
+            }
+        }
+        finally
+        {
+            pool.Return(buffer);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        int k = ComponentCount, d = Dimension;
+        row = row[..d];
+        Span<double> logProb = k <= 64 ? stackalloc double[k] : new double[k];
+        for (int c = 0; c < k; c++)
+        {
+            _components[c].MarginalLogDensity(row, logProb.Slice(c, 1));
+            logProb[c] += _logWeights[c];
+        }
+
+        // p(z = c | x_O), normalised against the largest term.
+        EStepKernel.NormalizeRow(logProb, 0, k, 1);
+        Span<double> completed = d <= 64 ? stackalloc double[d] : new double[d];
+        row.CopyTo(destination);
+        for (int j = 0; j < d; j++)
+        {
+            if (double.IsNaN(row[j]))
+            {
+                destination[j] = 0;
+            }
+        }
+
+        for (int c = 0; c < k; c++)
+        {
+            if (logProb[c] == 0)
+            {
+                continue;
+            }
+
+            _components[c].ConditionalMean(row, completed);
+            for (int j = 0; j < d; j++)
+            {
+                if (double.IsNaN(row[j]))
+                {
+                    destination[j] += logProb[c] * completed[j];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fills every missing entry (NaN) of <paramref name="data"/> with its conditional expectation under the model,
+    /// E[x_M | x_O] = Σ_k p(z = k | x_O) · E_k[x_M | x_O]; observed entries are copied unchanged.
+    /// </summary>
+    /// <param name="data">N × D data with the model's column count; NaN marks a missing entry.</param>
+    /// <returns>A new N × D array without NaN.</returns>
+    /// <exception cref="InvalidOperationException">The model was not fitted with <see cref="MissingValueHandling.Marginalize"/>.</exception>
+    /// <exception cref="ArgumentException">The column count differs, a value is infinite, or a row has every entry missing.</exception>
+    public double[,] Impute(DataMatrix data)
+    {
+        if (MissingValues != MissingValueHandling.Marginalize)
+        {
+            throw new InvalidOperationException("Impute needs a model fitted with MissingValues = MissingValueHandling.Marginalize; this one treats NaN as invalid input. Refit with missing-value support switched on.");
+        }
+
+        CheckQueryData(data);
+        var result = new double[data.Rows, Dimension];
+        var completed = new double[Dimension];
+        for (int n = 0; n < data.Rows; n++)
+        {
+            var row = data.Row(n);
+            if (data.BlockHasMissing(n, 1))
+            {
+                ConditionalMean(row, completed);
+            }
+            else
+            {
+                row.CopyTo(completed);
+            }
+
+            for (int j = 0; j < Dimension; j++)
+            {
+                result[n, j] = completed[j];
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
     public double LogDensity(ReadOnlySpan<double> row)
     {
         Span<double> result = stackalloc double[1];
@@ -232,7 +341,7 @@ public class MixtureModel<TComponent> : IComponent
 
     private void CheckQueryData(DataMatrix data)
     {
-        InputValidation.QueryData(data, Dimension);
+        InputValidation.QueryData(data, Dimension, MissingValues);
         ValidateQueryData(data);
     }
 
@@ -278,7 +387,7 @@ public class MixtureModel<TComponent> : IComponent
             for (int start = 0; start < data.Rows; start += BlockRows)
             {
                 int count = Math.Min(BlockRows, data.Rows - start);
-                EStepKernel.JointLogDensity(_components, _logWeights, data.RowBlock(start, count), count, buffer, BlockRows);
+                EStepKernel.JointLogDensity(_components, _logWeights, data.RowBlock(start, count), count, buffer, BlockRows, data.BlockHasMissing(start, count));
                 body(start, count, buffer);
             }
         }

@@ -30,6 +30,13 @@ public abstract record MixtureOptions
     /// </summary>
     public bool WarmStart { get; init; }
 
+    /// <summary>
+    /// What NaN in the data means (default <see cref="MissingValueHandling.Reject"/>: invalid input). With
+    /// <see cref="MissingValueHandling.Marginalize"/>, NaN marks an entry that was not observed, in training and in
+    /// every query of the fitted model, and the model can impute it.
+    /// </summary>
+    public MissingValueHandling MissingValues { get; init; } = MissingValueHandling.Reject;
+
     /// <summary>Seed of the random generator behind every random choice (random_state, default 0).</summary>
     public int Seed { get; init; }
 
@@ -38,7 +45,7 @@ public abstract record MixtureOptions
 
     /// <summary>The settings the generic fitting driver reads.</summary>
     internal MixtureFitSettings ToFitSettings() =>
-        new(ComponentCount, Tolerance, MaxIterations, InitializationCount, Initialization, Seed, MaxDegreeOfParallelism);
+        new(ComponentCount, Tolerance, MaxIterations, InitializationCount, Initialization, Seed, MaxDegreeOfParallelism, MissingValues);
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad shared setting.</summary>
     internal void ValidateShared()
@@ -53,5 +60,9 @@ public abstract record MixtureOptions
         InputValidation.AtLeast(MaxIterations, 1, nameof(MaxIterations), "Allow at least one EM iteration.");
         InputValidation.AtLeast(InitializationCount, 1, nameof(InitializationCount), "Use at least one initialisation.");
         InputValidation.DegreeOfParallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
+        if (!Enum.IsDefined(MissingValues))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(MissingValues), MissingValues, "Use MissingValueHandling.Reject or MissingValueHandling.Marginalize.");
+        }
     }
 }

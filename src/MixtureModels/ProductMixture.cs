@@ -70,9 +70,9 @@ public sealed class ProductMixture
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public ProductMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount));
+        InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount), Options.MissingValues);
         var family = new ProductFamily(data.Columns, Options.Marginals);
-        family.ValidateData(data, nameof(data));
+        family.ValidateData(data, nameof(data), Options.MissingValues == MissingValueHandling.Marginalize);
         var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
         var warm = Options.WarmStart ? _fitted : null;
         if (warm is not null)
@@ -81,7 +81,7 @@ public sealed class ProductMixture
         }
 
         var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), _start, warm?.ToWarmStart(), progress, cancellationToken);
-        _fitted = new ProductMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels);
+        _fitted = new ProductMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels, Options.MissingValues);
         return _fitted;
     }
 }

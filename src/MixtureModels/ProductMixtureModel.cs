@@ -13,8 +13,8 @@ public sealed class ProductMixtureModel : FittedMixtureModel<ProductComponent>
 {
     private readonly ProductFamily _family;
 
-    internal ProductMixtureModel(double[] weights, ProductComponent[] components, ProductFamily family, FitReport report, int[] trainingLabels)
-        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels)
+    internal ProductMixtureModel(double[] weights, ProductComponent[] components, ProductFamily family, FitReport report, int[] trainingLabels, MissingValueHandling missingValues)
+        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels, missingValues)
     {
         _family = family;
     }
@@ -23,5 +23,5 @@ public sealed class ProductMixtureModel : FittedMixtureModel<ProductComponent>
     public IReadOnlyList<Marginal> Marginals => _family.Marginals;
 
     /// <inheritdoc />
-    protected override void ValidateQueryData(DataMatrix data) => _family.ValidateData(data, nameof(data));
+    protected override void ValidateQueryData(DataMatrix data) => _family.ValidateData(data, nameof(data), MissingValues == MissingValueHandling.Marginalize);
 }

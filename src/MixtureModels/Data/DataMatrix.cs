@@ -17,6 +17,7 @@ public sealed class DataMatrix
 {
     private readonly ReadOnlyMemory<double> _values;
     private int _finiteState; // 0 unknown, 1 all finite (a benign memo: every thread computes the same answer)
+    private bool[]? _missingRows; // per row: has a NaN; computed once on demand (a benign race: every thread computes the same)
 
     private DataMatrix(ReadOnlyMemory<double> values, int rows, int columns)
     {
@@ -195,6 +196,124 @@ public sealed class DataMatrix
         }
 
         Volatile.Write(ref _finiteState, 1);
+        Volatile.Write(ref _missingRows, new bool[Rows]); // all finite: no row has a missing entry
+    }
+
+    /// <summary>
+    /// Checks data in which NaN means "not observed": throws an <see cref="ArgumentException"/> for ±∞, for a row with
+    /// every entry missing, and (when <paramref name="everyColumnObserved"/>) for a column with no observed entry.
+    /// </summary>
+    internal void EnsureObservedOrMissing(string parameterName, bool everyColumnObserved)
+    {
+        var span = _values.Span;
+        var observedInColumn = everyColumnObserved ? new bool[Columns] : null;
+        for (int r = 0; r < Rows; r++)
+        {
+            bool any = false;
+            for (int c = 0; c < Columns; c++)
+            {
+                double v = span[(r * Columns) + c];
+                if (double.IsInfinity(v))
+                {
+                    throw new ArgumentException(
+                        string.Create(CultureInfo.InvariantCulture, $"{parameterName} contains {v} at row {r}, column {c}. Infinite values are invalid even with missing-value support (NaN marks a missing entry); remove or replace them."),
+                        parameterName);
+                }
+
+                if (!double.IsNaN(v))
+                {
+                    any = true;
+                    if (observedInColumn is not null)
+                    {
+                        observedInColumn[c] = true;
+                    }
+                }
+            }
+
+            if (!any)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{parameterName} row {r} has every entry missing (NaN). Drop the row: it carries no information."),
+                    parameterName);
+            }
+        }
+
+        if (observedInColumn is not null)
+        {
+            int never = Array.IndexOf(observedInColumn, false);
+            if (never >= 0)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{parameterName} column {never} is never observed (NaN in every row). Drop the column: nothing can be learned about it."),
+                    parameterName);
+            }
+        }
+    }
+
+    /// <summary>Whether any entry is NaN.</summary>
+    internal bool HasMissing => Array.IndexOf(MissingRows(), true) >= 0;
+
+    /// <summary>Whether any row in [start, start+count) has a NaN.</summary>
+    internal bool BlockHasMissing(int start, int count) => Array.IndexOf(MissingRows(), true, start, count) >= 0;
+
+    /// <summary>A copy with every NaN replaced by its column's mean over the observed entries (for initialisers only).</summary>
+    internal DataMatrix WithColumnMeansImputed()
+    {
+        var span = _values.Span;
+        var sums = new double[Columns];
+        var counts = new int[Columns];
+        for (int i = 0; i < span.Length; i++)
+        {
+            if (!double.IsNaN(span[i]))
+            {
+                sums[i % Columns] += span[i];
+                counts[i % Columns]++;
+            }
+        }
+
+        var values = span.ToArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (double.IsNaN(values[i]))
+            {
+                int c = i % Columns;
+                values[i] = counts[c] > 0 ? sums[c] / counts[c] : 0;
+            }
+        }
+
+        return new DataMatrix(values, Rows, Columns);
+    }
+
+    private bool[] MissingRows()
+    {
+        var known = Volatile.Read(ref _missingRows);
+        if (known is not null)
+        {
+            return known;
+        }
+
+        var span = _values.Span;
+        var rows = new bool[Rows];
+        for (int r = 0; r < Rows; r++)
+        {
+            rows[r] = HasNaN(span.Slice(r * Columns, Columns));
+        }
+
+        Volatile.Write(ref _missingRows, rows);
+        return rows;
+    }
+
+    private static bool HasNaN(ReadOnlySpan<double> values)
+    {
+        foreach (double v in values)
+        {
+            if (double.IsNaN(v))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Throws unless the data has exactly <paramref name="columns"/> columns.</summary>

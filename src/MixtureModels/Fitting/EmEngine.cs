@@ -135,7 +135,8 @@ internal sealed class EmEngine<TComponent>
             {
                 int count = Math.Min(b, end - blockStart);
                 var rows = _data.RowBlock(blockStart, count);
-                EStepKernel.JointLogDensity(components, logWeights, rows, count, logProb, b);
+                bool incomplete = _data.BlockHasMissing(blockStart, count);
+                EStepKernel.JointLogDensity(components, logWeights, rows, count, logProb, b, incomplete);
                 if (stats is null)
                 {
                     for (int n = 0; n < count; n++)
@@ -164,7 +165,14 @@ internal sealed class EmEngine<TComponent>
                 {
                     for (int k = 0; k < _k; k++)
                     {
-                        stats[k].Accumulate(rows, logProb.AsSpan(k * b, count));
+                        if (incomplete)
+                        {
+                            stats[k].AccumulateIncomplete(rows, logProb.AsSpan(k * b, count));
+                        }
+                        else
+                        {
+                            stats[k].Accumulate(rows, logProb.AsSpan(k * b, count));
+                        }
                     }
                 }
             }

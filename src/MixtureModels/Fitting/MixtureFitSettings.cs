@@ -8,4 +8,5 @@ internal sealed record MixtureFitSettings(
     int InitializationCount,
     InitializationMethod Initialization,
     int Seed,
-    int MaxDegreeOfParallelism);
+    int MaxDegreeOfParallelism,
+    MissingValueHandling MissingValues = MissingValueHandling.Reject);

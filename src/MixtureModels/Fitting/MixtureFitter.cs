@@ -23,6 +23,13 @@ internal static class MixtureFitter
         int k = settings.ComponentCount;
         var engine = new EmEngine<TComponent>(family, data, sampleWeights, k, new EmSettings(settings.Tolerance, settings.MaxIterations, settings.MaxDegreeOfParallelism));
         var random = new Random(settings.Seed);
+
+        // Initialisers (k-means, the first M-step) need complete rows: with missing entries they run on a copy in which
+        // every NaN is replaced by its column's mean. EM itself then runs on the data as given.
+        var initialData = data.HasMissing ? data.WithColumnMeansImputed() : data;
+        var initialEngine = ReferenceEquals(initialData, data)
+            ? engine
+            : new EmEngine<TComponent>(family, initialData, sampleWeights, k, new EmSettings(settings.Tolerance, settings.MaxIterations, settings.MaxDegreeOfParallelism));
         int initializations = warm is null ? settings.InitializationCount : 1;
         var bounds = new double[initializations];
         EmResult<TComponent>? best = null;
@@ -44,8 +51,8 @@ internal static class MixtureFitter
             }
             else
             {
-                var responsibilities = ResponsibilityInitializer.Create(settings.Initialization, data, sampleWeights, k, random, cancellationToken);
-                (startWeights, startComponents) = engine.FromResponsibilities(responsibilities, cancellationToken);
+                var responsibilities = ResponsibilityInitializer.Create(settings.Initialization, initialData, sampleWeights, k, random, cancellationToken);
+                (startWeights, startComponents) = initialEngine.FromResponsibilities(responsibilities, cancellationToken);
                 if (start is not null)
                 {
                     (startWeights, startComponents) = start.Apply(startWeights, startComponents);

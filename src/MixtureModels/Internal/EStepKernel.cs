@@ -15,15 +15,24 @@ internal static class EStepKernel
     private const double SmallestNormalExponent = -708.3964185322641;
 
     /// <summary>
-    /// Writes log π_k + log p(xₙ | θ_k) into logProb[k·stride + n] for the <paramref name="count"/> rows of the block.
+    /// Writes log π_k + log p(xₙ | θ_k) into logProb[k·stride + n] for the <paramref name="count"/> rows of the block;
+    /// with <paramref name="incomplete"/>, the rows may hold NaN and p is the marginal density of the observed entries.
     /// </summary>
-    public static void JointLogDensity<TComponent>(IReadOnlyList<TComponent> components, ReadOnlySpan<double> logWeights, ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
+    public static void JointLogDensity<TComponent>(IReadOnlyList<TComponent> components, ReadOnlySpan<double> logWeights, ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride, bool incomplete = false)
         where TComponent : IComponent
     {
         for (int k = 0; k < components.Count; k++)
         {
             var destination = logProb.Slice(k * stride, count);
-            components[k].LogDensity(rows, destination);
+            if (incomplete)
+            {
+                components[k].MarginalLogDensity(rows, destination);
+            }
+            else
+            {
+                components[k].LogDensity(rows, destination);
+            }
+
             VectorKernels.AddScalar(logWeights[k], destination);
         }
     }

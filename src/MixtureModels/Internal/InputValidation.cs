@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixtureModels.Fitting;
 
 namespace MixtureModels.Internal;
 
@@ -6,16 +7,31 @@ namespace MixtureModels.Internal;
 internal static class InputValidation
 {
     /// <summary>Checks training data: not null, finite, and at least <paramref name="minimumRows"/> rows.</summary>
-    public static void TrainingData(DataMatrix data, int minimumRows, string what)
+    public static void TrainingData(DataMatrix data, int minimumRows, string what, MissingValueHandling missingValues = MissingValueHandling.Reject)
     {
         ArgumentNullException.ThrowIfNull(data);
-        data.EnsureFinite(nameof(data));
+        if (missingValues == MissingValueHandling.Marginalize)
+        {
+            data.EnsureObservedOrMissing(nameof(data), everyColumnObserved: true);
+        }
+        else
+        {
+            data.EnsureFinite(nameof(data));
+        }
+
         if (data.Rows < minimumRows)
         {
             ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has {data.Rows} rows but {what} is {minimumRows}. Pass at least {minimumRows} rows or lower {what}."));
         }
 
-        EnsureSquaredSpreadIsFinite(data);
+        if (missingValues == MissingValueHandling.Reject)
+        {
+            EnsureSquaredSpreadIsFinite(data);
+        }
+        else
+        {
+            EnsureSquaredSpreadIsFinite(data.WithColumnMeansImputed());
+        }
     }
 
     /// <summary>
@@ -58,11 +74,18 @@ internal static class InputValidation
     }
 
     /// <summary>Checks query data against a fitted model: not null, finite, with the model's column count.</summary>
-    public static void QueryData(DataMatrix data, int columns)
+    public static void QueryData(DataMatrix data, int columns, MissingValueHandling missingValues = MissingValueHandling.Reject)
     {
         ArgumentNullException.ThrowIfNull(data);
         data.EnsureColumns(columns, nameof(data));
-        data.EnsureFinite(nameof(data));
+        if (missingValues == MissingValueHandling.Marginalize)
+        {
+            data.EnsureObservedOrMissing(nameof(data), everyColumnObserved: false);
+        }
+        else
+        {
+            data.EnsureFinite(nameof(data));
+        }
     }
 
     /// <summary>

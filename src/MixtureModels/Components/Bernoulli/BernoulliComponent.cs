@@ -16,17 +16,20 @@ public sealed class BernoulliComponent : IComponent
     private readonly double[] _probabilities;
     private readonly double[] _logOdds;
     private readonly double _logComplementSum;
+    private readonly double[] _logComplements;
 
     private BernoulliComponent(double[] probabilities)
     {
         _probabilities = probabilities;
         _logOdds = new double[probabilities.Length];
+        _logComplements = new double[probabilities.Length];
         double sum = 0;
         for (int i = 0; i < probabilities.Length; i++)
         {
             double p = probabilities[i];
             double logComplement = LogOneMinus(p);
             _logOdds[i] = Math.Log(p) - logComplement;
+            _logComplements[i] = logComplement;
             sum += logComplement;
         }
 
@@ -117,5 +120,40 @@ public sealed class BernoulliComponent : IComponent
         }
 
         return Math.Log(1 - p);
+    }
+
+    /// <inheritdoc />
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        int d = Dimension;
+        if (rows.Length < destination.Length * d)
+        {
+            ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but {destination.Length} rows of {d} are needed."));
+        }
+
+        for (int n = 0; n < destination.Length; n++)
+        {
+            var row = rows.Slice(n * d, d);
+            double sum = 0;
+            for (int i = 0; i < d; i++)
+            {
+                double x = row[i];
+                if (!double.IsNaN(x))
+                {
+                    sum += (x * _logOdds[i]) + _logComplements[i]; // x·log p + (1 − x)·log(1 − p); a missing entry sums out to 1
+                }
+            }
+
+            destination[n] = sum;
+        }
+    }
+
+    /// <inheritdoc />
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        for (int i = 0; i < Dimension; i++)
+        {
+            destination[i] = double.IsNaN(row[i]) ? _probabilities[i] : row[i];
+        }
     }
 }

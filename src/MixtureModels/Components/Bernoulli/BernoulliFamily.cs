@@ -81,10 +81,10 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>
     internal static void EstimateProbabilities(BernoulliStatistics statistics, BernoulliPriors priors, Span<double> destination)
     {
         double a = priors.Alpha - 1, b = priors.Beta - 1, epsilon = priors.Epsilon;
-        double denominator = statistics.TotalWeight + a + b;
         var counts = statistics.WeightedCounts;
         for (int d = 0; d < destination.Length; d++)
         {
+            double denominator = statistics.ObservedWeight(d) + a + b; // W when complete; the observed rows' weight W_d otherwise
             double p = denominator > 0 ? (counts[d] + a) / denominator : priors.PriorMean;
             if (double.IsNaN(p))
             {

@@ -10,6 +10,8 @@ namespace MixtureModels.Components.Bernoulli;
 public sealed class BernoulliStatistics : ISufficientStatistics
 {
     private readonly double[] _counts;
+    private readonly double[] _missing;
+    private bool _anyMissing;
 
     /// <summary>Creates empty statistics of the given dimension.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -22,6 +24,7 @@ public sealed class BernoulliStatistics : ISufficientStatistics
         }
 
         _counts = new double[dimension];
+        _missing = new double[dimension];
     }
 
     /// <inheritdoc />
@@ -32,6 +35,48 @@ public sealed class BernoulliStatistics : ISufficientStatistics
 
     /// <summary>The weighted counts of ones c_d = Σₙ wₙ·xₙd (length D); each lies in [0, <see cref="TotalWeight"/>].</summary>
     public ReadOnlySpan<double> WeightedCounts => _counts;
+
+    /// <summary>
+    /// Σ wₙ over the rows in which each column was missing (NaN), length D; all zero unless
+    /// <see cref="AccumulateIncomplete"/> saw a missing entry. Column d's counts are out of W − MissingWeights[d].
+    /// </summary>
+    public ReadOnlySpan<double> MissingWeights => _missing;
+
+    /// <summary>The weight of the rows in which column <paramref name="column"/> was observed: W − MissingWeights[column], at least 0.</summary>
+    internal double ObservedWeight(int column) => _anyMissing ? Math.Max(TotalWeight - _missing[column], 0) : TotalWeight;
+
+    /// <summary>
+    /// Rebuilds statistics from saved <see cref="TotalWeight"/>, <see cref="WeightedCounts"/> and
+    /// <see cref="MissingWeights"/> (statistics accumulated from data with missing entries).
+    /// </summary>
+    /// <param name="totalWeight">W, finite and non-negative.</param>
+    /// <param name="weightedCounts">Σ w·x per column over the rows where it was observed.</param>
+    /// <param name="missingWeights">Σ w per column over the rows where it was missing, each in [0, W].</param>
+    /// <returns>Statistics that merge and estimate like the saved ones.</returns>
+    /// <exception cref="ArgumentException">A length is wrong or a value is out of range.</exception>
+    public static BernoulliStatistics FromValues(double totalWeight, ReadOnlySpan<double> weightedCounts, ReadOnlySpan<double> missingWeights)
+    {
+        var result = FromValues(totalWeight, weightedCounts);
+        if (missingWeights.Length != weightedCounts.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(missingWeights), string.Create(CultureInfo.InvariantCulture, $"missingWeights has length {missingWeights.Length} but weightedCounts has {weightedCounts.Length}. Pass the saved MissingWeights, one value per column."));
+        }
+
+        double limit = totalWeight * (1 + 1e-9);
+        for (int i = 0; i < missingWeights.Length; i++)
+        {
+            double m = missingWeights[i];
+            if (!(m >= 0 && m <= limit) || weightedCounts[i] > ((totalWeight - m) * (1 + 1e-9)) + 1e-300)
+            {
+                ThrowHelper.ThrowArgument(nameof(missingWeights), string.Create(CultureInfo.InvariantCulture, $"missingWeights[{i}] = {m} is not in [0, totalWeight − weightedCounts[{i}]]. Pass the saved TotalWeight, WeightedCounts and MissingWeights together."));
+            }
+
+            result._missing[i] = m;
+            result._anyMissing |= m > 0;
+        }
+
+        return result;
+    }
 
     /// <summary>
     /// Rebuilds statistics from the values of <see cref="TotalWeight"/> and <see cref="WeightedCounts"/> (for example
@@ -105,7 +150,10 @@ public sealed class BernoulliStatistics : ISufficientStatistics
         for (int i = 0; i < _counts.Length; i++)
         {
             _counts[i] += o._counts[i];
+            _missing[i] += o._missing[i];
         }
+
+        _anyMissing |= o._anyMissing;
 
         TotalWeight += o.TotalWeight;
     }
@@ -115,5 +163,45 @@ public sealed class BernoulliStatistics : ISufficientStatistics
     {
         TotalWeight = 0;
         Array.Clear(_counts);
+        Array.Clear(_missing);
+        _anyMissing = false;
+    }
+
+    /// <inheritdoc />
+    public void AccumulateIncomplete(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
+    {
+        int count = weights.Length, d = Dimension;
+        if (rows.Length < count * d)
+        {
+            ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but {count} rows of {d} are needed."));
+        }
+
+        double total = 0;
+        for (int n = 0; n < count; n++)
+        {
+            double w = weights[n];
+            if (w == 0)
+            {
+                continue;
+            }
+
+            total += w;
+            var row = rows.Slice(n * d, d);
+            for (int i = 0; i < d; i++)
+            {
+                double x = row[i];
+                if (double.IsNaN(x))
+                {
+                    _missing[i] += w;
+                    _anyMissing = true;
+                }
+                else
+                {
+                    _counts[i] += w * x;
+                }
+            }
+        }
+
+        TotalWeight += total;
     }
 }

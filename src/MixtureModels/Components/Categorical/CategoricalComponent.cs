@@ -163,4 +163,37 @@ public sealed class CategoricalComponent : IComponent
         int level = (int)x; // saturating: NaN → 0, caught by the equality test below
         return (uint)level < (uint)logProbabilities.Length && level == x ? logProbabilities[level] : double.NegativeInfinity;
     }
+
+    /// <inheritdoc />
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        if (rows.Length < destination.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but destination has {destination.Length}. A categorical component reads one value per row."));
+        }
+
+        for (int n = 0; n < destination.Length; n++)
+        {
+            double x = rows[n];
+            destination[n] = double.IsNaN(x) ? 0 : LogDensityCore(x, _logProbabilities);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        if (!double.IsNaN(row[0]))
+        {
+            destination[0] = row[0];
+            return;
+        }
+
+        double mean = 0; // the expected level index Σ_l l·π_l
+        for (int l = 1; l < _probabilities.Length; l++)
+        {
+            mean += l * _probabilities[l];
+        }
+
+        destination[0] = mean;
+    }
 }

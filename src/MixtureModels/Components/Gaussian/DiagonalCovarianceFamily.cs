@@ -28,7 +28,10 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily
         for (int k = 0; k < statistics.Length; k++)
         {
             var variances = Variances((DiagonalScatterStatistics)statistics[k], Regularization);
-            if (!DiagonalGaussian.TryCreate(MeanOf(statistics[k]), variances, out var component))
+            var diagonal = (DiagonalScatterStatistics)statistics[k];
+            var mean = new double[Dimension];
+            diagonal.ComputeObservedMean(mean); // MeanOf when nothing was missing
+            if (!DiagonalGaussian.TryCreate(mean, variances, out var component))
             {
                 ThrowHelper.ThrowNotPositiveDefinite(k, Regularization);
             }
@@ -45,7 +48,9 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily
         double nk = statistics.TotalWeight + MixtureConstants.EmptyComponentWeight;
         for (int i = 0; i < variances.Length; i++)
         {
-            variances[i] = (variances[i] / nk) + regularization;
+            // With missing entries each column is normalised by the weight of its observed rows, W_d + 10ε.
+            double n = statistics.HasMissing ? statistics.ObservedWeight(i) + MixtureConstants.EmptyComponentWeight : nk;
+            variances[i] = (variances[i] / n) + regularization;
         }
 
         return variances;

@@ -59,6 +59,42 @@ public sealed class DiagonalGaussian : GaussianComponent
         DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
 
     /// <inheritdoc />
+    public override void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        int d = Dimension;
+        for (int n = 0; n < destination.Length; n++)
+        {
+            var row = rows.Slice(n * d, d);
+            double quadratic = 0, logDet = 0;
+            int observed = 0;
+            for (int i = 0; i < d; i++)
+            {
+                double x = row[i];
+                if (double.IsNaN(x))
+                {
+                    continue; // independent columns: a missing entry integrates out to 1
+                }
+
+                double delta = x - MeanArray[i];
+                quadratic += delta * delta * _precisions[i];
+                logDet -= 0.5 * Math.Log(_variances[i]);
+                observed++;
+            }
+
+            destination[n] = (-0.5 * ((observed * LogTwoPi) + quadratic)) + logDet;
+        }
+    }
+
+    /// <inheritdoc />
+    public override void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        for (int i = 0; i < Dimension; i++)
+        {
+            destination[i] = double.IsNaN(row[i]) ? MeanArray[i] : row[i];
+        }
+    }
+
+    /// <inheritdoc />
     public override void Sample(Random random, Span<double> destination) => DiagonalCovarianceKernel.Sample(random, MeanArray, _precisions, destination);
 
     /// <summary>Builds the component from arrays it then owns; false if a variance is not positive and finite.</summary>

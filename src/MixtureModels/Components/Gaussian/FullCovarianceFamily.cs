@@ -20,7 +20,13 @@ public sealed class FullCovarianceFamily : GaussianFamily
     public override int ParameterCount(int componentCount) => componentCount * (Dimension + (Dimension * (Dimension + 1) / 2));
 
     /// <inheritdoc />
-    public override ISufficientStatistics CreateStatistics(GaussianComponent? current) => new FullScatterStatistics(Dimension, current is null ? default : current.Mean);
+    /// <remarks>
+    /// The statistics remember <paramref name="current"/>: <see cref="ISufficientStatistics.AccumulateIncomplete"/> takes
+    /// the conditional mean and covariance of missing entries under it (for tied covariance, under the shared
+    /// covariance every current component carries). Without it (the initial M-step) that method throws.
+    /// </remarks>
+    public override ISufficientStatistics CreateStatistics(GaussianComponent? current) =>
+        new FullScatterStatistics(Dimension, current is null ? default : current.Mean) { Current = current };
 
     /// <inheritdoc />
     public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)

@@ -117,4 +117,91 @@ public sealed class FullScatterStatistics : GaussianStatistics
     }
 
     private protected override void ClearScatter() => Array.Clear(_scatter);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Expected statistics under the component being re-estimated (Ghahramani and Jordan 1994): each row becomes
+    /// x̂ = (x_O, E[x_M | x_O]) and adds w·(x̂ − a) to the sum and w·(x̂ − a)(x̂ − a)ᵀ + w·C to the scatter, C being the
+    /// conditional covariance Σ_MM − Σ_MO Σ_OO⁻¹ Σ_OM in the missing rows and columns. Rows without NaN add what
+    /// <see cref="GaussianStatistics.Accumulate"/> adds.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">
+    /// The statistics know no current full or tied Gaussian (they were created with none, as for the initial M-step:
+    /// the fitter initialises on a copy of the data with missing entries imputed, so EM never calls this then).
+    /// </exception>
+    public override void AccumulateIncomplete(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
+    {
+        int count = weights.Length;
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (Current is not FullGaussian current || current.Dimension != Dimension)
+        {
+            throw new InvalidOperationException("AccumulateIncomplete needs the full or tied Gaussian being re-estimated: create the statistics with the family's CreateStatistics(current) or ResetStatistics(statistics, current). Rows with missing entries cannot enter the initial M-step; impute them first.");
+        }
+
+        int d = Dimension;
+        var reference = EnsureReference(current.Mean);
+        var sum = WeightedSumAccumulator;
+        Span<double> completed = d <= 64 ? stackalloc double[d] : new double[d];
+        Span<double> centred = d <= 64 ? stackalloc double[d] : new double[d];
+        FullGaussian.Conditioning? last = null;
+        double total = 0;
+        for (int n = 0; n < count; n++)
+        {
+            double w = weights[n];
+            if (w == 0)
+            {
+                continue;
+            }
+
+            var row = rows.Slice(n * d, d);
+            FullGaussian.Conditioning? pattern = null;
+            if (FullGaussian.HasMissing(row))
+            {
+                pattern = last = current.GetConditioning(row, last);
+                current.CompleteRow(row, pattern, completed);
+            }
+            else
+            {
+                row.CopyTo(completed);
+            }
+
+            for (int i = 0; i < d; i++)
+            {
+                centred[i] = completed[i] - reference[i];
+                sum[i] += w * centred[i];
+            }
+
+            for (int i = 0; i < d; i++)
+            {
+                double wi = w * centred[i];
+                var scatterRow = _scatter.AsSpan(i * d, d);
+                for (int j = i; j < d; j++)
+                {
+                    scatterRow[j] += wi * centred[j];
+                }
+            }
+
+            if (pattern is not null)
+            {
+                var missing = pattern.Missing;
+                int m = missing.Length;
+                var conditional = current.ConditionalCovariance(pattern);
+                for (int p = 0; p < m; p++)
+                {
+                    for (int q = p; q < m; q++)
+                    {
+                        _scatter[(missing[p] * d) + missing[q]] += w * conditional[(p * m) + q];
+                    }
+                }
+            }
+
+            total += w;
+        }
+
+        AddTotalWeight(total);
+    }
 }

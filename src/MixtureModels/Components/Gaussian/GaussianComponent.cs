@@ -60,4 +60,10 @@ public abstract class GaussianComponent : IComponent
 
     /// <summary>The same covariance around another mean (which the result then owns).</summary>
     internal abstract GaussianComponent WithMean(double[] mean);
+
+    /// <inheritdoc />
+    public abstract void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination);
+
+    /// <inheritdoc />
+    public abstract void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination);
 }

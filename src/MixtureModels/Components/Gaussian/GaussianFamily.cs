@@ -60,6 +60,7 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
         if (statistics is GaussianStatistics gaussian && gaussian.Dimension == Dimension)
         {
             gaussian.Reset(current.Mean);
+            gaussian.Current = current;
             return;
         }
 

@@ -185,4 +185,27 @@ public abstract class GaussianStatistics : ISufficientStatistics
 
     /// <summary>Zeroes the scatter.</summary>
     private protected abstract void ClearScatter();
+
+    /// <inheritdoc />
+    public abstract void AccumulateIncomplete(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights);
+
+    /// <summary>
+    /// The component being re-estimated (set by the family's CreateStatistics and ResetStatistics), under which
+    /// <see cref="AccumulateIncomplete"/> takes the expectations of missing entries; null for the initial M-step.
+    /// Kept by <see cref="Clear"/>; not carried by <see cref="Merge"/>.
+    /// </summary>
+    internal GaussianComponent? Current { get; set; }
+
+    /// <summary>The reference point, set to <paramref name="fallback"/> first if nothing has set it yet.</summary>
+    private protected ReadOnlySpan<double> EnsureReference(ReadOnlySpan<double> fallback)
+    {
+        _reference ??= fallback.ToArray();
+        return _reference;
+    }
+
+    /// <summary>s = Σ wₙ(xₙ − a), writable, for derived accumulators.</summary>
+    private protected Span<double> WeightedSumAccumulator => _sum;
+
+    /// <summary>Adds <paramref name="weight"/> to <see cref="TotalWeight"/>.</summary>
+    private protected void AddTotalWeight(double weight) => TotalWeight += weight;
 }

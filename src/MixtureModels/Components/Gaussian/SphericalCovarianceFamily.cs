@@ -27,13 +27,34 @@ public sealed class SphericalCovarianceFamily : GaussianFamily
     {
         for (int k = 0; k < statistics.Length; k++)
         {
-            var variances = DiagonalCovarianceFamily.Variances((DiagonalScatterStatistics)statistics[k], Regularization);
-            if (!SphericalGaussian.TryCreate(MeanOf(statistics[k]), variances.Average(), out var component))
+            var diagonal = (DiagonalScatterStatistics)statistics[k];
+            double variance = diagonal.HasMissing ? ObservedVariance(diagonal) : DiagonalCovarianceFamily.Variances(diagonal, Regularization).Average();
+            var mean = new double[Dimension];
+            diagonal.ComputeObservedMean(mean); // MeanOf when nothing was missing
+            if (!SphericalGaussian.TryCreate(mean, variance, out var component))
             {
                 ThrowHelper.ThrowNotPositiveDefinite(k, Regularization);
             }
 
             destination[k] = component;
         }
+    }
+
+    /// <summary>
+    /// σ² = Σ_d scatter_d / Σ_d (W_d + 10ε) + reg, with each column's scatter about its own observed mean: the exact
+    /// maximiser of the expected log-likelihood of the observed entries (the complete-data formula when W_d = W).
+    /// </summary>
+    private double ObservedVariance(DiagonalScatterStatistics statistics)
+    {
+        var scatter = new double[Dimension];
+        statistics.CentredScatter(scatter);
+        double total = 0, weight = 0;
+        for (int i = 0; i < Dimension; i++)
+        {
+            total += scatter[i];
+            weight += statistics.ObservedWeight(i) + MixtureConstants.EmptyComponentWeight;
+        }
+
+        return (total / weight) + Regularization;
     }
 }

@@ -117,4 +117,31 @@ public sealed class NormalComponent : IComponent
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Normal(μ = {Mean}, σ² = {Variance})");
+
+    /// <inheritdoc />
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        if (rows.Length < destination.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but destination has {destination.Length}. A normal component reads one value per row."));
+        }
+
+        for (int n = 0; n < destination.Length; n++)
+        {
+            double x = rows[n];
+            if (double.IsNaN(x))
+            {
+                destination[n] = 0; // nothing observed: the marginal density of no entries is 1
+            }
+            else
+            {
+                double d = x - Mean;
+                destination[n] = _logNormaliser - (0.5 * _precision * d * d);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination) =>
+        destination[0] = double.IsNaN(row[0]) ? Mean : row[0];
 }

@@ -163,4 +163,15 @@ public sealed class NormalStatistics : ISufficientStatistics
         double c = (2.0 / nk) - (TotalWeight / (nk * nk));
         return Scatter - (c * WeightedSum * WeightedSum);
     }
+
+    /// <inheritdoc />
+    public void AccumulateIncomplete(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
+    {
+        if (rows.Length < weights.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but weights has {weights.Length}. Normal statistics read one value per row."));
+        }
+
+        ObservedRows.AccumulateOneColumn(this, rows, weights); // a missing value contributes nothing, not even weight
+    }
 }

@@ -108,4 +108,23 @@ public sealed class PoissonComponent : IComponent
         // 0·log λ is 0 even when λ is tiny (log λ finite since λ > 0).
         return (x * logRate) - rate - LogFactorial.Of(x);
     }
+
+    /// <inheritdoc />
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        if (rows.Length < destination.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but destination has {destination.Length}. A Poisson component reads one value per row."));
+        }
+
+        for (int n = 0; n < destination.Length; n++)
+        {
+            double x = rows[n];
+            destination[n] = double.IsNaN(x) ? 0 : LogDensityCore(x, Rate, _logRate);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination) =>
+        destination[0] = double.IsNaN(row[0]) ? Rate : row[0];
 }

@@ -82,4 +82,15 @@ public sealed class PoissonStatistics : ISufficientStatistics
         TotalWeight = 0;
         WeightedSum = 0;
     }
+
+    /// <inheritdoc />
+    public void AccumulateIncomplete(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
+    {
+        if (rows.Length < weights.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but weights has {weights.Length}. Poisson statistics read one value per row."));
+        }
+
+        ObservedRows.AccumulateOneColumn(this, rows, weights); // a missing value contributes nothing, not even weight
+    }
 }

@@ -95,7 +95,7 @@ public sealed class Marginal
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first value of this marginal's columns it cannot model.</summary>
-    internal void ValidateData(DataMatrix data, string parameterName)
+    internal void ValidateData(DataMatrix data, string parameterName, bool allowMissing = false)
     {
         if (_accepts is null)
         {
@@ -107,7 +107,7 @@ public sealed class Marginal
             var row = data.Row(r);
             foreach (int c in _columns)
             {
-                if (!_accepts(row[c]))
+                if (!_accepts(row[c]) && !(allowMissing && double.IsNaN(row[c])))
                 {
                     ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName}[{r}, {c}] = {row[c]} but the {Kind} marginal on column {c} needs {_expectation}. Fix the value, or model the column with another marginal."));
                 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using MixtureModels.Components.Gaussian;
 using MixtureModels.Internal;
 
 namespace MixtureModels.Components.Product;
@@ -73,6 +75,96 @@ public sealed class ProductComponent : IComponent
             for (int j = 0; j < columns.Length; j++)
             {
                 destination[columns[j]] = draw[j];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        int count = destination.Length;
+        destination.Clear();
+        var pool = ArrayPool<double>.Shared;
+        for (int m = 0; m < _marginals.Length; m++)
+        {
+            var columns = _columns[m];
+            int c = columns.Length;
+            double[] gathered = pool.Rent(count * c);
+            double[] partial = pool.Rent(count);
+            int[] kept = ArrayPool<int>.Shared.Rent(count);
+            try
+            {
+                // Only the rows with at least one observed entry in this marginal's columns; the others contribute log 1 = 0.
+                int used = MissingEntries.GatherObserved(rows, count, Dimension, columns, gathered, kept, out bool anyMissing);
+                if (used == 0)
+                {
+                    continue;
+                }
+
+                var block = gathered.AsSpan(0, used * c);
+                var result = partial.AsSpan(0, used);
+                if (anyMissing)
+                {
+                    _marginals[m].MarginalLogDensity(block, result);
+                }
+                else
+                {
+                    _marginals[m].LogDensity(block, result);
+                }
+
+                for (int i = 0; i < used; i++)
+                {
+                    destination[kept[i]] += result[i];
+                }
+            }
+            finally
+            {
+                pool.Return(gathered);
+                pool.Return(partial);
+                ArrayPool<int>.Shared.Return(kept);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        Span<double> buffer = Dimension <= 64 ? stackalloc double[2 * Dimension] : new double[2 * Dimension];
+        for (int m = 0; m < _marginals.Length; m++)
+        {
+            var columns = _columns[m];
+            var part = buffer[..columns.Length];
+            var completed = buffer.Slice(Dimension, columns.Length);
+            bool anyMissing = false, anyObserved = false;
+            for (int j = 0; j < columns.Length; j++)
+            {
+                part[j] = row[columns[j]];
+                if (double.IsNaN(part[j]))
+                {
+                    anyMissing = true;
+                }
+                else
+                {
+                    anyObserved = true;
+                }
+            }
+
+            if (!anyMissing)
+            {
+                part.CopyTo(completed);
+            }
+            else if (!anyObserved && _marginals[m] is GaussianComponent gaussian)
+            {
+                gaussian.Mean.CopyTo(completed); // nothing observed: the conditional mean is the mean
+            }
+            else
+            {
+                _marginals[m].ConditionalMean(part, completed);
+            }
+
+            for (int j = 0; j < columns.Length; j++)
+            {
+                destination[columns[j]] = completed[j];
             }
         }
     }

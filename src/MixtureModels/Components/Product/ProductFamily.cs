@@ -123,11 +123,11 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>
     }
 
     /// <summary>Checks every marginal's columns of <paramref name="data"/> (binary, counts, levels).</summary>
-    internal void ValidateData(DataMatrix data, string parameterName)
+    internal void ValidateData(DataMatrix data, string parameterName, bool allowMissing = false)
     {
         foreach (var marginal in _marginals)
         {
-            marginal.ValidateData(data, parameterName);
+            marginal.ValidateData(data, parameterName, allowMissing);
         }
     }
 

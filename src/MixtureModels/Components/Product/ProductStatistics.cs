@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using MixtureModels.Internal;
 
@@ -71,6 +72,56 @@ public sealed class ProductStatistics : ISufficientStatistics
         foreach (var part in _parts)
         {
             part.Clear();
+        }
+    }
+
+    /// <inheritdoc />
+    public void AccumulateIncomplete(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
+    {
+        int count = weights.Length;
+        if (count == 0)
+        {
+            return;
+        }
+
+        TotalWeight += VectorKernels.Sum(weights); // every row counts towards the mixing weight
+        var pool = ArrayPool<double>.Shared;
+        for (int m = 0; m < _parts.Length; m++)
+        {
+            var columns = _columns[m];
+            int c = columns.Length;
+            double[] gathered = pool.Rent(count * c);
+            double[] keptWeights = pool.Rent(count);
+            int[] kept = ArrayPool<int>.Shared.Rent(count);
+            try
+            {
+                // A row with none of this marginal's columns observed tells it nothing: it is left out.
+                int used = MissingEntries.GatherObserved(rows, count, Dimension, columns, gathered, kept, out bool anyMissing);
+                if (used == 0)
+                {
+                    continue;
+                }
+
+                for (int i = 0; i < used; i++)
+                {
+                    keptWeights[i] = weights[kept[i]];
+                }
+
+                if (anyMissing)
+                {
+                    _parts[m].AccumulateIncomplete(gathered.AsSpan(0, used * c), keptWeights.AsSpan(0, used));
+                }
+                else
+                {
+                    _parts[m].Accumulate(gathered.AsSpan(0, used * c), keptWeights.AsSpan(0, used));
+                }
+            }
+            finally
+            {
+                pool.Return(gathered);
+                pool.Return(keptWeights);
+                ArrayPool<int>.Shared.Return(kept);
+            }
         }
     }
 }
