@@ -173,6 +173,9 @@ public sealed class DataMatrix
         return result;
     }
 
+    /// <summary>Rows [start, start+count) as a data matrix sharing this one's memory (for minibatches).</summary>
+    internal DataMatrix Slice(int start, int count) => new(_values.Slice(start * Columns, count * Columns), count, Columns);
+
     /// <summary>Rows [start, start+count) as one row-major span.</summary>
     internal ReadOnlySpan<double> RowBlock(int start, int count) => _values.Span.Slice(start * Columns, count * Columns);
 

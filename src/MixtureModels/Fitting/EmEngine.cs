@@ -107,6 +107,18 @@ internal sealed class EmEngine<TComponent>
         return new EmResult<TComponent>(weights, components, converged, iteration, lowerBound, history.ToArray());
     }
 
+    /// <summary>
+    /// One E-step pass for the gradient optimiser: the mean log-likelihood at (weights, components) and the K merged
+    /// statistics of c_nk = wₙ·p(z = k | xₙ), each centred on its component. Reuses <paramref name="chunkStats"/> when given
+    /// (from a previous call with the same K), so repeated evaluations do not allocate per chunk.
+    /// </summary>
+    public (double MeanLogLikelihood, ISufficientStatistics[] Statistics) Statistics(double[] weights, TComponent[] components, ref ISufficientStatistics[][]? chunkStats, CancellationToken cancellationToken)
+    {
+        chunkStats ??= CreateChunkStatistics(components);
+        double mean = Pass(weights, components, chunkStats, null, cancellationToken) / _totalWeight;
+        return (mean, Merge(chunkStats, components));
+    }
+
     /// <summary>The final E-step: mean log-likelihood of the data under the given model, and the hard labels.</summary>
     public double Evaluate(double[] weights, TComponent[] components, int[] labels, CancellationToken cancellationToken) =>
         Pass(weights, components, null, labels, cancellationToken) / _totalWeight;
@@ -191,17 +203,7 @@ internal sealed class EmEngine<TComponent>
 
     private (double[] Weights, TComponent[] Components) MStep(ISufficientStatistics[][] chunkStats, TComponent[]? current)
     {
-        // Merge the chunks in a fixed order so that the result does not depend on the thread count.
-        var merged = new ISufficientStatistics[_k];
-        for (int k = 0; k < _k; k++)
-        {
-            merged[k] = _family.CreateStatistics(current?[k]);
-            for (int c = 0; c < chunkStats.Length; c++)
-            {
-                merged[k].Merge(chunkStats[c][k]);
-            }
-        }
-
+        var merged = Merge(chunkStats, current);
         var components = new TComponent[_k];
         _family.Estimate(merged, components);
         var weights = new double[_k];
@@ -218,6 +220,22 @@ internal sealed class EmEngine<TComponent>
         }
 
         return (weights, components);
+    }
+
+    /// <summary>Merges the chunks' statistics in a fixed order, so that the result does not depend on the thread count.</summary>
+    private ISufficientStatistics[] Merge(ISufficientStatistics[][] chunkStats, TComponent[]? current)
+    {
+        var merged = new ISufficientStatistics[_k];
+        for (int k = 0; k < _k; k++)
+        {
+            merged[k] = _family.CreateStatistics(current?[k]);
+            for (int c = 0; c < chunkStats.Length; c++)
+            {
+                merged[k].Merge(chunkStats[c][k]);
+            }
+        }
+
+        return merged;
     }
 
     private ISufficientStatistics[][] CreateChunkStatistics(TComponent[]? current)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixtureModels.Internal;
+using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Bernoulli;
 
@@ -14,7 +15,7 @@ namespace MixtureModels.Components.Bernoulli;
 /// α/(α + β) = ½ in every column, so it stays finite. With a prior (α + β &gt; 2) the formula itself stays finite and
 /// gives the prior's mode.
 /// </remarks>
-public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>
+public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IReparameterization<BernoulliComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -93,6 +94,79 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>
 
             destination[d] = Math.Clamp(p, epsilon, 1 - epsilon);
         }
+    }
+
+    /// <summary>K·D: the log-odds η_kd = log(φ_kd / (1 − φ_kd)), component-major (component k at [k·D, (k + 1)·D)).</summary>
+    int IReparameterization<BernoulliComponent>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
+
+    /// <summary>Writes the cached log-odds of every component (the exact inverse of the stored probabilities, to rounding).</summary>
+    void IReparameterization<BernoulliComponent>.ToUnconstrained(ReadOnlySpan<BernoulliComponent> components, Span<double> destination)
+    {
+        int d = Dimension;
+        for (int k = 0; k < components.Length; k++)
+        {
+            components[k].LogOdds.CopyTo(destination.Slice(k * d, d));
+        }
+    }
+
+    /// <summary>
+    /// φ_kd = clamp(1 / (1 + e^(−η_kd)), ε, 1 − ε) with the clamp ε of <see cref="Priors"/> (the M-step's clamp, so that
+    /// every probability the M-step stores maps back to itself). False only for a NaN or infinite value.
+    /// </summary>
+    bool IReparameterization<BernoulliComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<BernoulliComponent> destination)
+    {
+        int d = Dimension;
+        double epsilon = Priors.Epsilon;
+        for (int k = 0; k < destination.Length; k++)
+        {
+            var probabilities = new double[d];
+            for (int i = 0; i < d; i++)
+            {
+                double eta = values[(k * d) + i];
+                if (!double.IsFinite(eta))
+                {
+                    return false;
+                }
+
+                probabilities[i] = Math.Clamp(Logistic(eta), epsilon, 1 - epsilon);
+            }
+
+            destination[k] = BernoulliComponent.FromOwnedProbabilities(probabilities);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// ∂F/∂η_kd = c_kd − W_kd·φ_kd, with c_kd the weighted count of ones and W_kd the weight of the rows in which column d
+    /// was observed (all rows without missing entries): the derivative of Σₙ c_nk log p_k(xₙ) over the observed
+    /// entries. The clamp [ε, 1 − ε] is ignored: the gradient is that of the unclamped logistic map.
+    /// </summary>
+    void IReparameterization<BernoulliComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<BernoulliComponent> components, Span<double> destination)
+    {
+        int d = Dimension;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var s = Cast(statistics[k], nameof(statistics));
+            var counts = s.WeightedCounts;
+            var probabilities = components[k].Probabilities;
+            for (int i = 0; i < d; i++)
+            {
+                destination[(k * d) + i] = counts[i] - (s.ObservedWeight(i) * probabilities[i]);
+            }
+        }
+    }
+
+    /// <summary>1 / (1 + e^(−η)), evaluated without overflow on either side.</summary>
+    internal static double Logistic(double eta)
+    {
+        if (eta >= 0)
+        {
+            return 1 / (1 + Math.Exp(-eta));
+        }
+
+        double e = Math.Exp(eta);
+        return e / (1 + e);
     }
 
     private BernoulliStatistics Cast(ISufficientStatistics statistics, string parameterName)

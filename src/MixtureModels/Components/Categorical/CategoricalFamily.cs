@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixtureModels.Internal;
+using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Categorical;
 
@@ -14,7 +15,7 @@ namespace MixtureModels.Components.Categorical;
 /// (W + L·α = 0) gets the uniform distribution 1 / L. With α &gt; 0 the M-step maximises the posterior, so a mixture's
 /// reported lower bound (the mean log-likelihood alone) may fall slightly between iterations.
 /// </remarks>
-public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>
+public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, IReparameterization<CategoricalComponent>
 {
     /// <summary>ε = 1e-10, the floor applied to every estimated probability before renormalising.</summary>
     public const double MinimumProbability = 1e-10;
@@ -106,6 +107,93 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>
         }
 
         return p;
+    }
+
+    /// <summary>
+    /// K·L: softmax logits η_kl with π_kl = e^(η_kl) / Σ_m e^(η_km), component-major. One logit per component is
+    /// redundant (adding a constant to all L leaves π unchanged), so the objective is flat along that direction and the
+    /// gradient is orthogonal to it (its L entries sum to 0).
+    /// </summary>
+    int IReparameterization<CategoricalComponent>.UnconstrainedLength(int componentCount) => checked(componentCount * LevelCount);
+
+    /// <summary>Writes η_kl = log π_kl (the representative whose exponentials sum to 1).</summary>
+    void IReparameterization<CategoricalComponent>.ToUnconstrained(ReadOnlySpan<CategoricalComponent> components, Span<double> destination)
+    {
+        int levels = LevelCount;
+        for (int k = 0; k < components.Length; k++)
+        {
+            components[k].LogProbabilities.CopyTo(destination.Slice(k * levels, levels));
+        }
+    }
+
+    /// <summary>
+    /// π = softmax(η) (computed after subtracting the largest logit, so it cannot overflow), then floored at
+    /// ε / (1 + L·ε), the smallest probability the M-step stores (ε = <see cref="MinimumProbability"/>), and renormalised.
+    /// False only for a NaN or infinite logit.
+    /// </summary>
+    bool IReparameterization<CategoricalComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<CategoricalComponent> destination)
+    {
+        int levels = LevelCount;
+        double floor = MinimumProbability / (1 + (levels * MinimumProbability));
+        for (int k = 0; k < destination.Length; k++)
+        {
+            var logits = values.Slice(k * levels, levels);
+            double max = double.NegativeInfinity;
+            foreach (double eta in logits)
+            {
+                if (!double.IsFinite(eta))
+                {
+                    return false;
+                }
+
+                max = Math.Max(max, eta);
+            }
+
+            var p = new double[levels];
+            double sum = 0;
+            for (int l = 0; l < levels; l++)
+            {
+                p[l] = Math.Exp(logits[l] - max);
+                sum += p[l]; // at least 1: the largest logit contributes e⁰
+            }
+
+            double floored = 0;
+            for (int l = 0; l < levels; l++)
+            {
+                double value = p[l] / sum;
+                p[l] = value >= floor ? value : floor;
+                floored += p[l];
+            }
+
+            for (int l = 0; l < levels; l++)
+            {
+                p[l] /= floored;
+            }
+
+            destination[k] = CategoricalComponent.FromOwnedArray(p);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// ∂F/∂η_kl = c_kl − W_k·π_kl, with W_k the weight of the rows in which the column was observed (missing rows add
+    /// nothing to categorical statistics). The probability floor is ignored: this is the gradient of the plain softmax.
+    /// </summary>
+    void IReparameterization<CategoricalComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<CategoricalComponent> components, Span<double> destination)
+    {
+        int levels = LevelCount;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var s = Cast(statistics[k], k);
+            var counts = s.WeightedCounts;
+            var probabilities = components[k].Probabilities;
+            double w = s.TotalWeight;
+            for (int l = 0; l < levels; l++)
+            {
+                destination[(k * levels) + l] = counts[l] - (w * probabilities[l]);
+            }
+        }
     }
 
     private CategoricalStatistics Cast(ISufficientStatistics statistics, int index)

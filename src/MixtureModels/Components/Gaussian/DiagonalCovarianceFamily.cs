@@ -1,9 +1,10 @@
 using MixtureModels.Internal;
+using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with its own diagonal covariance: σ²_kd = scatter_kd / N_k + reg.</summary>
-public sealed class DiagonalCovarianceFamily : GaussianFamily
+public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -54,5 +55,74 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily
         }
 
         return variances;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Per component: μ (D values), then log σ²_d (D values).</remarks>
+    int IReparameterization<GaussianComponent>.UnconstrainedLength(int componentCount) => componentCount * 2 * Dimension;
+
+    /// <inheritdoc />
+    void IReparameterization<GaussianComponent>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    {
+        int d = Dimension;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var component = (DiagonalGaussian)components[k];
+            var target = destination.Slice(k * 2 * d, 2 * d);
+            component.Mean.CopyTo(target);
+            var variances = component.Variances;
+            for (int i = 0; i < d; i++)
+            {
+                target[d + i] = Math.Log(variances[i]);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    bool IReparameterization<GaussianComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
+    {
+        int d = Dimension;
+        if (!GaussianReparameterization.AllFinite(values[..(destination.Length * 2 * d)]))
+        {
+            return false;
+        }
+
+        var built = new GaussianComponent[destination.Length];
+        for (int k = 0; k < built.Length; k++)
+        {
+            var source = values.Slice(k * 2 * d, 2 * d);
+            var variances = new double[d];
+            for (int i = 0; i < d; i++)
+            {
+                variances[i] = Math.Exp(source[d + i]);
+            }
+
+            if (!DiagonalGaussian.TryCreate(source[..d].ToArray(), variances, out var component))
+            {
+                return false;
+            }
+
+            built[k] = component;
+        }
+
+        built.CopyTo(destination);
+        return true;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// ∂F/∂μ_d = s_μ,d/σ²_d and ∂F/∂(log σ²_d) = −W_d/2 + S_μ,dd/(2σ²_d), with W_d the weight of the rows where column
+    /// d was observed (the exact gradient of the observed-data likelihood when entries were missing). The plain
+    /// likelihood: the regularisation does not enter.
+    /// </remarks>
+    void IReparameterization<GaussianComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    {
+        int d = Dimension;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var component = (DiagonalGaussian)components[k];
+            var target = destination.Slice(k * 2 * d, 2 * d);
+            GaussianReparameterization.DiagonalGradient((DiagonalScatterStatistics)statistics[k], component.Mean, component.Variances, target[..d], target[d..]);
+        }
     }
 }

@@ -1,9 +1,10 @@
 using MixtureModels.Internal;
+using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with its own general covariance: Σ_k = scatter_k / N_k + reg·I.</summary>
-public sealed class FullCovarianceFamily : GaussianFamily
+public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -54,6 +55,69 @@ public sealed class FullCovarianceFamily : GaussianFamily
             }
 
             destination[k] = component;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Per component: μ (D values), then the upper triangle of P row by row, log Pᵢᵢ in place of each diagonal entry.</remarks>
+    int IReparameterization<GaussianComponent>.UnconstrainedLength(int componentCount) =>
+        componentCount * (Dimension + GaussianReparameterization.TriangleLength(Dimension));
+
+    /// <inheritdoc />
+    void IReparameterization<GaussianComponent>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    {
+        int d = Dimension, block = d + GaussianReparameterization.TriangleLength(d);
+        for (int k = 0; k < components.Length; k++)
+        {
+            var component = (FullGaussian)components[k];
+            var target = destination.Slice(k * block, block);
+            component.Mean.CopyTo(target);
+            GaussianReparameterization.PackPrecisionCholesky(component.PrecisionCholeskySpan, d, target[d..]);
+        }
+    }
+
+    /// <inheritdoc />
+    bool IReparameterization<GaussianComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
+    {
+        int d = Dimension, block = d + GaussianReparameterization.TriangleLength(d);
+        if (!GaussianReparameterization.AllFinite(values[..(destination.Length * block)]))
+        {
+            return false;
+        }
+
+        var built = new GaussianComponent[destination.Length];
+        for (int k = 0; k < built.Length; k++)
+        {
+            var source = values.Slice(k * block, block);
+            var p = GaussianReparameterization.UnpackPrecisionCholesky(source[d..], d);
+            if (p is null || !FullGaussian.TryFromPrecisionCholesky(source[..d].ToArray(), p, out var component))
+            {
+                return false;
+            }
+
+            built[k] = component;
+        }
+
+        built.CopyTo(destination);
+        return true;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// ∂F/∂μ_k = Λ_k s_μ and ∂F/∂P_k = W·diag(1/Pᵢᵢ) − S_μ P_k (upper triangle; diagonal entries times Pᵢᵢ for log Pᵢᵢ),
+    /// from the moments of statistics_k moved to μ_k. The plain likelihood: the regularisation does not enter.
+    /// </remarks>
+    void IReparameterization<GaussianComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    {
+        int d = Dimension, block = d + GaussianReparameterization.TriangleLength(d);
+        var gradient = new double[d * d];
+        for (int k = 0; k < components.Length; k++)
+        {
+            var component = (FullGaussian)components[k];
+            var target = destination.Slice(k * block, block);
+            Array.Clear(gradient);
+            GaussianReparameterization.FullGradient((FullScatterStatistics)statistics[k], component.Mean, component.PrecisionCholeskySpan, target[..d], gradient);
+            GaussianReparameterization.PackPrecisionCholeskyGradient(gradient, component.PrecisionCholeskySpan, d, target[d..]);
         }
     }
 }

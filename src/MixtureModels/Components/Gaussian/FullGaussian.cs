@@ -154,6 +154,83 @@ public sealed class FullGaussian : GaussianComponent
         return true;
     }
 
+    /// <summary>P (upper triangular, D × D row-major, P·Pᵀ = Σ⁻¹), the array the component owns. Never write to it.</summary>
+    internal ReadOnlySpan<double> PrecisionCholeskySpan => _precisionCholesky;
+
+    /// <summary>
+    /// Builds the component from μ and an upper-triangular precision Cholesky factor P (both owned by the result
+    /// afterwards; the strict lower triangle of P is zeroed): Σ = (P·Pᵀ)⁻¹ = L·Lᵀ with L = P⁻ᵀ. False when a diagonal
+    /// entry of P is not finite and positive, or L or Σ is not finite (P too close to singular or too large).
+    /// </summary>
+    internal static bool TryFromPrecisionCholesky(double[] mean, double[] precisionCholesky, out FullGaussian result)
+    {
+        result = null!;
+        int d = mean.Length;
+        for (int i = 0; i < d; i++)
+        {
+            double pii = precisionCholesky[(i * d) + i];
+            if (!(pii > 0) || !double.IsFinite(pii))
+            {
+                return false;
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                precisionCholesky[(i * d) + j] = 0;
+            }
+        }
+
+        // Pᵀ is lower triangular; InverseTranspose(Pᵀ) = P⁻¹ (upper); L = (P⁻¹)ᵀ.
+        var transposed = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                transposed[(j * d) + i] = precisionCholesky[(i * d) + j];
+            }
+        }
+
+        var inverse = new double[d * d];
+        Cholesky.InverseTranspose(transposed, d, inverse);
+        var lower = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                lower[(j * d) + i] = inverse[(i * d) + j];
+            }
+        }
+
+        foreach (double v in lower)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        var covariance = new double[d * d];
+        Cholesky.MultiplyByTranspose(lower, d, covariance);
+        for (int i = 0; i < d; i++)
+        {
+            if (!(covariance[(i * d) + i] > 0))
+            {
+                return false;
+            }
+        }
+
+        foreach (double v in covariance)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        result = new FullGaussian(mean, covariance, lower, precisionCholesky);
+        return true;
+    }
+
     /// <summary>A component with its own mean that shares the covariance factors of <paramref name="shared"/> (tied covariance).</summary>
     internal static FullGaussian WithSharedCovariance(double[] mean, FullGaussian shared) =>
         new(mean, shared._covariance, shared._covarianceCholesky, shared._precisionCholesky, shared._conditionings);

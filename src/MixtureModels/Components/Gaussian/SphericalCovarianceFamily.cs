@@ -1,9 +1,10 @@
 using MixtureModels.Internal;
+using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with one variance: σ²_k = mean over columns of (scatter_kd / N_k + reg).</summary>
-public sealed class SphericalCovarianceFamily : GaussianFamily
+public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -56,5 +57,71 @@ public sealed class SphericalCovarianceFamily : GaussianFamily
         }
 
         return (total / weight) + Regularization;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Per component: μ (D values), then log σ².</remarks>
+    int IReparameterization<GaussianComponent>.UnconstrainedLength(int componentCount) => componentCount * (Dimension + 1);
+
+    /// <inheritdoc />
+    void IReparameterization<GaussianComponent>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    {
+        int d = Dimension;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var component = (SphericalGaussian)components[k];
+            var target = destination.Slice(k * (d + 1), d + 1);
+            component.Mean.CopyTo(target);
+            target[d] = Math.Log(component.Variance);
+        }
+    }
+
+    /// <inheritdoc />
+    bool IReparameterization<GaussianComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
+    {
+        int d = Dimension;
+        if (!GaussianReparameterization.AllFinite(values[..(destination.Length * (d + 1))]))
+        {
+            return false;
+        }
+
+        var built = new GaussianComponent[destination.Length];
+        for (int k = 0; k < built.Length; k++)
+        {
+            var source = values.Slice(k * (d + 1), d + 1);
+            if (!SphericalGaussian.TryCreate(source[..d].ToArray(), Math.Exp(source[d]), out var component))
+            {
+                return false;
+            }
+
+            built[k] = component;
+        }
+
+        built.CopyTo(destination);
+        return true;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// ∂F/∂μ_d = s_μ,d/σ² and ∂F/∂(log σ²) = Σ_d (−W_d/2 + S_μ,dd/(2σ²)), with W_d the weight of the rows where column d
+    /// was observed. The plain likelihood: the regularisation does not enter.
+    /// </remarks>
+    void IReparameterization<GaussianComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    {
+        int d = Dimension;
+        Span<double> perColumn = d <= 128 ? stackalloc double[d] : new double[d];
+        for (int k = 0; k < components.Length; k++)
+        {
+            var component = (SphericalGaussian)components[k];
+            var target = destination.Slice(k * (d + 1), d + 1);
+            GaussianReparameterization.DiagonalGradient((DiagonalScatterStatistics)statistics[k], component.Mean, [component.Variance], target[..d], perColumn);
+            double sum = 0;
+            foreach (double g in perColumn)
+            {
+                sum += g;
+            }
+
+            target[d] = sum;
+        }
     }
 }

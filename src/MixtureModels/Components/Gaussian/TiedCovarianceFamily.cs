@@ -1,9 +1,10 @@
 using MixtureModels.Internal;
+using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians with their own means and one shared covariance: Σ = Σ_k scatter_k / Σ_k N_k + reg·I.</summary>
-public sealed class TiedCovarianceFamily : GaussianFamily
+public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -61,5 +62,66 @@ public sealed class TiedCovarianceFamily : GaussianFamily
         {
             destination[k] = FullGaussian.WithSharedCovariance(MeanOf(statistics[k]), first);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The K means (K·D values), then the shared P: its upper triangle row by row, log Pᵢᵢ in place of each diagonal entry.</remarks>
+    int IReparameterization<GaussianComponent>.UnconstrainedLength(int componentCount) =>
+        (componentCount * Dimension) + GaussianReparameterization.TriangleLength(Dimension);
+
+    /// <inheritdoc />
+    /// <remarks>The shared factor is read from the first component (all components of a tied family carry the same one).</remarks>
+    void IReparameterization<GaussianComponent>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    {
+        int d = Dimension;
+        for (int k = 0; k < components.Length; k++)
+        {
+            components[k].Mean.CopyTo(destination.Slice(k * d, d));
+        }
+
+        GaussianReparameterization.PackPrecisionCholesky(((FullGaussian)components[0]).PrecisionCholeskySpan, d, destination[(components.Length * d)..]);
+    }
+
+    /// <inheritdoc />
+    bool IReparameterization<GaussianComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
+    {
+        int d = Dimension, count = destination.Length;
+        int length = (count * d) + GaussianReparameterization.TriangleLength(d);
+        if (count == 0 || !GaussianReparameterization.AllFinite(values[..length]))
+        {
+            return false;
+        }
+
+        var p = GaussianReparameterization.UnpackPrecisionCholesky(values[(count * d)..length], d);
+        if (p is null || !FullGaussian.TryFromPrecisionCholesky(values[..d].ToArray(), p, out var first))
+        {
+            return false;
+        }
+
+        destination[0] = first;
+        for (int k = 1; k < count; k++)
+        {
+            destination[k] = FullGaussian.WithSharedCovariance(values.Slice(k * d, d).ToArray(), first);
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// ∂F/∂μ_k = Λ s_μ,k per component; ∂F/∂P = Σ_k (W_k·diag(1/Pᵢᵢ) − S_μ,k P) (upper triangle; diagonal entries
+    /// times Pᵢᵢ for log Pᵢᵢ). The plain likelihood: the regularisation does not enter.
+    /// </remarks>
+    void IReparameterization<GaussianComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    {
+        int d = Dimension, count = components.Length;
+        var gradient = new double[d * d];
+        for (int k = 0; k < count; k++)
+        {
+            var component = (FullGaussian)components[k];
+            GaussianReparameterization.FullGradient((FullScatterStatistics)statistics[k], component.Mean, component.PrecisionCholeskySpan, destination.Slice(k * d, d), gradient);
+        }
+
+        GaussianReparameterization.PackPrecisionCholeskyGradient(gradient, ((FullGaussian)components[0]).PrecisionCholeskySpan, d, destination[(count * d)..]);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixtureModels.Internal;
+using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Normal;
 
@@ -13,7 +14,7 @@ namespace MixtureModels.Components.Normal;
 /// component's weight on one value with reg = 0) the M-step throws <see cref="CovarianceNotPositiveDefiniteException"/>,
 /// as the Gaussian families do.
 /// </remarks>
-public sealed class NormalFamily : IComponentFamily<NormalComponent>
+public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparameterization<NormalComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="varianceRegularization">reg, finite and non-negative, added to every estimated variance (scikit-learn's reg_covar); default 1e-6.</param>
@@ -79,6 +80,60 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>
             }
 
             destination[k] = NormalComponent.WithMeanVariance(mean, variance);
+        }
+    }
+
+    /// <summary>2·K: (μ_k, log σ²_k) for every component, component-major.</summary>
+    int IReparameterization<NormalComponent>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
+
+    /// <summary>Writes μ_k and log σ²_k.</summary>
+    void IReparameterization<NormalComponent>.ToUnconstrained(ReadOnlySpan<NormalComponent> components, Span<double> destination)
+    {
+        for (int k = 0; k < components.Length; k++)
+        {
+            destination[2 * k] = components[k].Mean;
+            destination[(2 * k) + 1] = Math.Log(components[k].Variance);
+        }
+    }
+
+    /// <summary>
+    /// μ_k = u_2k, σ²_k = e^(u_2k+1) (the variance as is: <see cref="VarianceRegularization"/> is not added); false when
+    /// a value is not finite or σ² overflows, underflows to 0, or is too small for 1/σ² to be finite.
+    /// </summary>
+    bool IReparameterization<NormalComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<NormalComponent> destination)
+    {
+        for (int k = 0; k < destination.Length; k++)
+        {
+            double mean = values[2 * k];
+            double variance = Math.Exp(values[(2 * k) + 1]);
+            if (!double.IsFinite(mean) || !(variance > 0) || !double.IsFinite(variance) || !double.IsFinite(1 / variance))
+            {
+                return false;
+            }
+
+            destination[k] = NormalComponent.WithMeanVariance(mean, variance);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// ∂F/∂μ = s_μ / σ² and ∂F/∂log σ² = −W/2 + S_μ / (2σ²), with s_μ = Σ c(x − μ) = s − W·δ and
+    /// S_μ = Σ c(x − μ)² = S − 2δ·s + W·δ² moved from the statistics' reference a by δ = μ − a.
+    /// </summary>
+    void IReparameterization<NormalComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<NormalComponent> components, Span<double> destination)
+    {
+        for (int k = 0; k < components.Length; k++)
+        {
+            var s = Cast(statistics[k], k);
+            var component = components[k];
+            double w = s.TotalWeight;
+            double delta = s.Reference is { } a ? component.Mean - a : 0;
+            double sum = s.WeightedSum - (w * delta);
+            double scatter = s.Scatter - (2 * delta * s.WeightedSum) + (w * delta * delta);
+            double precision = 1 / component.Variance;
+            destination[2 * k] = sum * precision;
+            destination[(2 * k) + 1] = (-0.5 * w) + (0.5 * scatter * precision);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixtureModels.Internal;
+using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Poisson;
 
@@ -11,7 +12,7 @@ namespace MixtureModels.Components.Poisson;
 /// The floor keeps log λ finite when a component only holds zeros; an empty component (W = 0) gets
 /// λ = <see cref="MinimumRate"/>, so no estimate is ever NaN or infinite.
 /// </remarks>
-public sealed class PoissonFamily : IComponentFamily<PoissonComponent>
+public sealed class PoissonFamily : IComponentFamily<PoissonComponent>, IReparameterization<PoissonComponent>
 {
     /// <summary>Smallest rate the M-step returns: 1e-10 (log λ ≈ −23).</summary>
     public const double MinimumRate = 1e-10;
@@ -67,6 +68,51 @@ public sealed class PoissonFamily : IComponentFamily<PoissonComponent>
     {
         double rate = statistics.WeightedSum / (statistics.TotalWeight + MixtureConstants.EmptyComponentWeight);
         return rate >= MinimumRate ? rate : MinimumRate;
+    }
+
+    /// <summary>K: the log-rate log λ_k of every component.</summary>
+    int IReparameterization<PoissonComponent>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
+
+    /// <summary>Writes log λ_k.</summary>
+    void IReparameterization<PoissonComponent>.ToUnconstrained(ReadOnlySpan<PoissonComponent> components, Span<double> destination)
+    {
+        for (int k = 0; k < components.Length; k++)
+        {
+            destination[k] = Math.Log(components[k].Rate);
+        }
+    }
+
+    /// <summary>
+    /// λ_k = max(e^(u_k), <see cref="MinimumRate"/>) (the M-step's floor, so every rate it stores maps back to itself);
+    /// false when u_k is NaN or e^(u_k) overflows.
+    /// </summary>
+    bool IReparameterization<PoissonComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<PoissonComponent> destination)
+    {
+        for (int k = 0; k < destination.Length; k++)
+        {
+            double rate = Math.Exp(values[k]);
+            if (!double.IsFinite(rate)) // NaN, or e^u overflowed
+            {
+                return false;
+            }
+
+            destination[k] = PoissonComponent.WithRate(rate >= MinimumRate ? rate : MinimumRate);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// ∂F/∂log λ_k = Σₙ c_nk xₙ − W_k·λ_k over the observed rows. The floor <see cref="MinimumRate"/> is ignored: this is
+    /// the gradient of the plain exponential map.
+    /// </summary>
+    void IReparameterization<PoissonComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<PoissonComponent> components, Span<double> destination)
+    {
+        for (int k = 0; k < components.Length; k++)
+        {
+            var s = Cast(statistics[k], k);
+            destination[k] = s.WeightedSum - (s.TotalWeight * components[k].Rate);
+        }
     }
 
     private static PoissonStatistics Cast(ISufficientStatistics statistics, int index)

@@ -18,4 +18,20 @@ internal interface IMarginalFamily
 
     /// <summary>The M-step of this marginal for all K components.</summary>
     void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<IComponent> destination);
+
+    /// <summary>Length of this marginal's unconstrained vector of K components (see <see cref="Optimization.IReparameterization{TComponent}"/>).</summary>
+    /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
+    int UnconstrainedLength(int componentCount);
+
+    /// <summary>Writes the unconstrained vector of K marginal components.</summary>
+    /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
+    void ToUnconstrained(ReadOnlySpan<IComponent> components, Span<double> destination);
+
+    /// <summary>Builds K marginal components from an unconstrained vector; false when it overflows.</summary>
+    /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
+    bool TryFromUnconstrained(ReadOnlySpan<double> values, Span<IComponent> destination);
+
+    /// <summary>Writes the gradient of the weighted log-likelihood of this marginal from its K accumulators.</summary>
+    /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
+    void Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<IComponent> components, Span<double> destination);
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using MixtureModels.Optimization;
+
 namespace MixtureModels.Components.Product;
 
 /// <summary>Adapts a typed <see cref="IComponentFamily{TComponent}"/> to <see cref="IMarginalFamily"/>.</summary>
@@ -27,5 +30,44 @@ internal sealed class MarginalFamily<TComponent> : IMarginalFamily
         {
             destination[k] = typed[k];
         }
+    }
+
+    public int UnconstrainedLength(int componentCount) => Reparameterization.UnconstrainedLength(componentCount);
+
+    public void ToUnconstrained(ReadOnlySpan<IComponent> components, Span<double> destination) =>
+        Reparameterization.ToUnconstrained(Typed(components), destination);
+
+    public bool TryFromUnconstrained(ReadOnlySpan<double> values, Span<IComponent> destination)
+    {
+        var typed = new TComponent[destination.Length];
+        if (!Reparameterization.TryFromUnconstrained(values, typed))
+        {
+            return false;
+        }
+
+        for (int k = 0; k < typed.Length; k++)
+        {
+            destination[k] = typed[k];
+        }
+
+        return true;
+    }
+
+    public void Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<IComponent> components, Span<double> destination) =>
+        Reparameterization.Gradient(statistics, Typed(components), destination);
+
+    /// <summary>The wrapped family as a reparameterisation, looked up at run time (every marginal family implements it).</summary>
+    private IReparameterization<TComponent> Reparameterization => _family as IReparameterization<TComponent>
+        ?? throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{_family.GetType().Name} does not implement the unconstrained reparameterisation needed by the gradient optimiser."));
+
+    private static TComponent[] Typed(ReadOnlySpan<IComponent> components)
+    {
+        var typed = new TComponent[components.Length];
+        for (int k = 0; k < typed.Length; k++)
+        {
+            typed[k] = (TComponent)components[k];
+        }
+
+        return typed;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MixtureModels.Internal;
+using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Product;
 
@@ -7,7 +8,7 @@ namespace MixtureModels.Components.Product;
 /// Products of independent marginals over disjoint column groups that together cover every column once. The M-step
 /// runs each marginal's own family on its columns, so shared parameters (a tied Gaussian block) stay shared.
 /// </summary>
-public sealed class ProductFamily : IComponentFamily<ProductComponent>
+public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparameterization<ProductComponent>
 {
     private readonly Marginal[] _marginals;
     private readonly int[][] _columns;
@@ -128,6 +129,97 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>
         foreach (var marginal in _marginals)
         {
             marginal.ValidateData(data, parameterName, allowMissing);
+        }
+    }
+
+    /// <summary>
+    /// Σ_m L_m(K): the marginals' unconstrained vectors of all K components, concatenated in marginal order
+    /// (marginal-major: block m holds marginal m's own layout for components 0..K−1, so a tied Gaussian block keeps its
+    /// shared parameters once).
+    /// </summary>
+    int IReparameterization<ProductComponent>.UnconstrainedLength(int componentCount)
+    {
+        int length = 0;
+        foreach (var marginal in _marginals)
+        {
+            length = checked(length + marginal.Family.UnconstrainedLength(componentCount));
+        }
+
+        return length;
+    }
+
+    /// <summary>Writes every marginal's block in marginal order.</summary>
+    void IReparameterization<ProductComponent>.ToUnconstrained(ReadOnlySpan<ProductComponent> components, Span<double> destination)
+    {
+        int k = components.Length, offset = 0;
+        var parts = new IComponent[k];
+        for (int m = 0; m < _marginals.Length; m++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                parts[c] = components[c].Marginal(m);
+            }
+
+            var family = _marginals[m].Family;
+            int length = family.UnconstrainedLength(k);
+            family.ToUnconstrained(parts, destination.Slice(offset, length));
+            offset += length;
+        }
+    }
+
+    /// <summary>Builds every marginal's K components from its block; false when any block overflows.</summary>
+    bool IReparameterization<ProductComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<ProductComponent> destination)
+    {
+        int k = destination.Length, offset = 0;
+        var byMarginal = new IComponent[_marginals.Length][];
+        for (int m = 0; m < _marginals.Length; m++)
+        {
+            var family = _marginals[m].Family;
+            int length = family.UnconstrainedLength(k);
+            byMarginal[m] = new IComponent[k];
+            if (!family.TryFromUnconstrained(values.Slice(offset, length), byMarginal[m]))
+            {
+                return false;
+            }
+
+            offset += length;
+        }
+
+        for (int c = 0; c < k; c++)
+        {
+            var marginals = new IComponent[_marginals.Length];
+            for (int m = 0; m < marginals.Length; m++)
+            {
+                marginals[m] = byMarginal[m][c];
+            }
+
+            destination[c] = new ProductComponent(Dimension, _columns, marginals);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Every marginal's gradient from its part of the product statistics, in the same blocks: the log-density of a
+    /// product is the sum of its marginals', each depending on its own block only.
+    /// </summary>
+    void IReparameterization<ProductComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<ProductComponent> components, Span<double> destination)
+    {
+        int k = components.Length, offset = 0;
+        var parts = new ISufficientStatistics[k];
+        var marginalComponents = new IComponent[k];
+        for (int m = 0; m < _marginals.Length; m++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                parts[c] = Cast(statistics[c]).Part(m);
+                marginalComponents[c] = components[c].Marginal(m);
+            }
+
+            var family = _marginals[m].Family;
+            int length = family.UnconstrainedLength(k);
+            family.Gradient(parts, marginalComponents, destination.Slice(offset, length));
+            offset += length;
         }
     }
 

@@ -1,0 +1,132 @@
+using MixtureModels.Components;
+using MixtureModels.Fitting;
+
+namespace MixtureModels.Optimization;
+
+/// <summary>
+/// Fits a mixture by minimising its mean negative log marginal likelihood over unconstrained parameters, from a
+/// given start (an initialiser's or a fitted model's): the alternative to EM, or a polish after it.
+/// </summary>
+internal static class GradientFitter
+{
+    public static EmResult<TComponent> Fit<TComponent>(
+        IComponentFamily<TComponent> family,
+        DataMatrix data,
+        double[]? sampleWeights,
+        double[] startWeights,
+        TComponent[] startComponents,
+        GradientSettings settings,
+        IProgress<FitProgress>? progress,
+        CancellationToken cancellationToken)
+        where TComponent : class, IComponent
+    {
+        int k = startWeights.Length;
+        var emSettings = new EmSettings(0, 1, settings.MaxDegreeOfParallelism);
+        return settings.Method == GradientMethod.Lbfgs
+            ? FitLbfgs(family, data, sampleWeights, startWeights, startComponents, settings, emSettings, progress, cancellationToken)
+            : FitAdam(family, data, sampleWeights, startWeights, startComponents, settings, emSettings, progress, cancellationToken);
+    }
+
+    private static EmResult<TComponent> FitLbfgs<TComponent>(
+        IComponentFamily<TComponent> family, DataMatrix data, double[]? sampleWeights, double[] startWeights, TComponent[] startComponents,
+        GradientSettings settings, EmSettings emSettings, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+        where TComponent : class, IComponent
+    {
+        int k = startWeights.Length;
+        var objective = new MixtureObjective<TComponent>(family, new EmEngine<TComponent>(family, data, sampleWeights, k, emSettings), k);
+        var minimizer = new LbfgsMinimizer { MaxIterations = settings.MaxIterations, GradientTolerance = settings.GradientTolerance, RelativeTolerance = settings.RelativeTolerance };
+        double previous = double.NegativeInfinity;
+        var result = minimizer.Minimize(
+            (u, g) => objective.Evaluate(u, g, cancellationToken),
+            objective.ToUnconstrained(startWeights, startComponents),
+            (iteration, value) =>
+            {
+                progress?.Report(new FitProgress(0, iteration, -value, -value - previous));
+                previous = -value;
+            },
+            cancellationToken);
+        objective.TryFromUnconstrained(result.Minimizer, out var weights, out var components);
+        return new EmResult<TComponent>(weights, components, result.Converged, result.Iterations, -result.Value, result.History.Skip(1).Select(v => -v).ToArray());
+    }
+
+    private static EmResult<TComponent> FitAdam<TComponent>(
+        IComponentFamily<TComponent> family, DataMatrix data, double[]? sampleWeights, double[] startWeights, TComponent[] startComponents,
+        GradientSettings settings, EmSettings emSettings, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+        where TComponent : class, IComponent
+    {
+        const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+        int k = startWeights.Length;
+        int batchRows = Math.Min(settings.BatchRows, data.Rows);
+        int batches = (data.Rows + batchRows - 1) / batchRows;
+        var objectives = new MixtureObjective<TComponent>[batches];
+        for (int b = 0; b < batches; b++)
+        {
+            int start = b * batchRows, count = Math.Min(batchRows, data.Rows - start);
+            var weights = sampleWeights?.AsSpan(start, count).ToArray();
+            objectives[b] = new MixtureObjective<TComponent>(family, new EmEngine<TComponent>(family, data.Slice(start, count), weights, k, emSettings), k);
+        }
+
+        var full = new MixtureObjective<TComponent>(family, new EmEngine<TComponent>(family, data, sampleWeights, k, emSettings), k);
+        var u = full.ToUnconstrained(startWeights, startComponents);
+        int n = u.Length;
+        var m = new double[n];
+        var v = new double[n];
+        var g = new double[n];
+        var trial = new double[n];
+        var order = Enumerable.Range(0, batches).ToArray();
+        var random = new Random(settings.Seed);
+        var history = new List<double>();
+        double previous = full.Evaluate(u, g, cancellationToken);
+        long step = 0;
+        bool converged = false;
+        int epoch = 0;
+        while (epoch < settings.MaxIterations && !converged)
+        {
+            epoch++;
+            random.Shuffle(order);
+            foreach (int b in order)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (double.IsPositiveInfinity(objectives[b].Evaluate(u, g, cancellationToken)))
+                {
+                    continue;
+                }
+
+                step++;
+
+                // Bias-corrected Adam step, decayed as 1/√epoch so that the iterates settle instead of circling the
+                // optimum at the minibatch noise level.
+                double rate = settings.LearningRate / Math.Sqrt(epoch) * Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step));
+                for (int i = 0; i < n; i++)
+                {
+                    m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g[i]);
+                    v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g[i] * g[i]);
+                }
+
+                // Halve the step until the new point is valid (never leave u at a point that maps to invalid parameters).
+                for (double scale = 1; scale > 1e-12; scale *= 0.5)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        trial[i] = u[i] - (scale * rate * m[i] / (Math.Sqrt(v[i]) + Epsilon));
+                    }
+
+                    if (full.TryFromUnconstrained(trial, out _, out _))
+                    {
+                        Array.Copy(trial, u, n);
+                        break;
+                    }
+                }
+            }
+
+            double value = full.Evaluate(u, g, cancellationToken);
+            history.Add(-value);
+            progress?.Report(new FitProgress(0, epoch, -value, previous - value));
+            converged = Math.Abs(previous - value) <= settings.RelativeTolerance * Math.Max(1.0, Math.Abs(value));
+            previous = value;
+        }
+
+        full.TryFromUnconstrained(u, out var finalWeights, out var finalComponents);
+        return new EmResult<TComponent>(finalWeights, finalComponents, converged, epoch, -previous, history.ToArray());
+    }
+}
