@@ -30,6 +30,12 @@ public abstract record MixtureOptions
     /// </summary>
     public bool WarmStart { get; init; }
 
+    /// <summary>How the parameters are optimised from the start (default <see cref="FittingAlgorithm.ExpectationMaximization"/>).</summary>
+    public FittingAlgorithm Algorithm { get; init; } = FittingAlgorithm.ExpectationMaximization;
+
+    /// <summary>Settings of the gradient algorithms; used when <see cref="Algorithm"/> is not plain EM.</summary>
+    public GradientOptions Gradient { get; init; } = new();
+
     /// <summary>
     /// What NaN in the data means (default <see cref="MissingValueHandling.Reject"/>: invalid input). With
     /// <see cref="MissingValueHandling.Marginalize"/>, NaN marks an entry that was not observed, in training and in
@@ -45,7 +51,7 @@ public abstract record MixtureOptions
 
     /// <summary>The settings the generic fitting driver reads.</summary>
     internal MixtureFitSettings ToFitSettings() =>
-        new(ComponentCount, Tolerance, MaxIterations, InitializationCount, Initialization, Seed, MaxDegreeOfParallelism, MissingValues);
+        new(ComponentCount, Tolerance, MaxIterations, InitializationCount, Initialization, Seed, MaxDegreeOfParallelism, MissingValues, Algorithm, Gradient);
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad shared setting.</summary>
     internal void ValidateShared()
@@ -60,6 +66,13 @@ public abstract record MixtureOptions
         InputValidation.AtLeast(MaxIterations, 1, nameof(MaxIterations), "Allow at least one EM iteration.");
         InputValidation.AtLeast(InitializationCount, 1, nameof(InitializationCount), "Use at least one initialisation.");
         InputValidation.DegreeOfParallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
+        if (!Enum.IsDefined(Algorithm))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(Algorithm), Algorithm, "Use one of ExpectationMaximization, Lbfgs, Adam, ExpectationMaximizationThenLbfgs.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Gradient, nameof(Gradient));
+        Gradient.Validate();
         if (!Enum.IsDefined(MissingValues))
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(MissingValues), MissingValues, "Use MissingValueHandling.Reject or MissingValueHandling.Marginalize.");

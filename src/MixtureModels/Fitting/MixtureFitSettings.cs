@@ -9,4 +9,6 @@ internal sealed record MixtureFitSettings(
     InitializationMethod Initialization,
     int Seed,
     int MaxDegreeOfParallelism,
-    MissingValueHandling MissingValues = MissingValueHandling.Reject);
+    MissingValueHandling MissingValues = MissingValueHandling.Reject,
+    FittingAlgorithm Algorithm = FittingAlgorithm.ExpectationMaximization,
+    GradientOptions? Gradient = null);

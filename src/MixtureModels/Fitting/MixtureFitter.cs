@@ -8,6 +8,51 @@ namespace MixtureModels.Fitting;
 /// </summary>
 internal static class MixtureFitter
 {
+    /// <summary>Runs the chosen algorithm from one start.</summary>
+    private static EmResult<TComponent> Optimize<TComponent>(
+        IComponentFamily<TComponent> family,
+        DataMatrix data,
+        double[]? sampleWeights,
+        MixtureFitSettings settings,
+        EmEngine<TComponent> engine,
+        double[] startWeights,
+        TComponent[] startComponents,
+        double previousBound,
+        int initialization,
+        IProgress<FitProgress>? progress,
+        CancellationToken cancellationToken)
+        where TComponent : class, IComponent
+    {
+        if (settings.Algorithm == FittingAlgorithm.ExpectationMaximization)
+        {
+            return engine.Run(startWeights, startComponents, previousBound, initialization, progress, cancellationToken);
+        }
+
+        var options = settings.Gradient ?? new GradientOptions();
+        var gradientSettings = new Optimization.GradientSettings(
+            settings.Algorithm == FittingAlgorithm.Adam ? Optimization.GradientMethod.Adam : Optimization.GradientMethod.Lbfgs,
+            settings.MaxIterations,
+            options.GradientTolerance,
+            options.RelativeTolerance,
+            options.LearningRate,
+            options.BatchRows,
+            settings.MaxDegreeOfParallelism,
+            settings.Seed + initialization);
+        if (settings.Algorithm != FittingAlgorithm.ExpectationMaximizationThenLbfgs)
+        {
+            return Optimization.GradientFitter.Fit(family, data, sampleWeights, startWeights, startComponents, gradientSettings, initialization, progress, cancellationToken);
+        }
+
+        // EM first, then the polish continues its history.
+        var em = engine.Run(startWeights, startComponents, previousBound, initialization, progress, cancellationToken);
+        var polished = Optimization.GradientFitter.Fit(family, data, sampleWeights, em.Weights, em.Components, gradientSettings, initialization, progress, cancellationToken);
+        return polished with
+        {
+            Iterations = em.Iterations + polished.Iterations,
+            LowerBoundHistory = [.. em.LowerBoundHistory, .. polished.LowerBoundHistory],
+        };
+    }
+
     /// <summary>Fits K components of <paramref name="family"/> to validated data.</summary>
     public static FitOutcome<TComponent> Fit<TComponent>(
         IComponentFamily<TComponent> family,
@@ -59,7 +104,7 @@ internal static class MixtureFitter
                 }
             }
 
-            var result = engine.Run(startWeights, startComponents, previousBound, init, progress, cancellationToken);
+            var result = Optimize(family, data, sampleWeights, settings, engine, startWeights, startComponents, previousBound, init, progress, cancellationToken);
             bounds[init] = result.LowerBound;
             if (best is null || result.LowerBound > best.LowerBound)
             {

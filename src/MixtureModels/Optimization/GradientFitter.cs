@@ -18,13 +18,32 @@ internal static class GradientFitter
         GradientSettings settings,
         IProgress<FitProgress>? progress,
         CancellationToken cancellationToken)
+        where TComponent : class, IComponent =>
+        Fit(family, data, sampleWeights, startWeights, startComponents, settings, 0, progress, cancellationToken);
+
+    public static EmResult<TComponent> Fit<TComponent>(
+        IComponentFamily<TComponent> family,
+        DataMatrix data,
+        double[]? sampleWeights,
+        double[] startWeights,
+        TComponent[] startComponents,
+        GradientSettings settings,
+        int initialization,
+        IProgress<FitProgress>? progress,
+        CancellationToken cancellationToken)
         where TComponent : class, IComponent
     {
-        int k = startWeights.Length;
         var emSettings = new EmSettings(0, 1, settings.MaxDegreeOfParallelism);
+        var reporter = progress is null ? null : new InitializationProgress(progress, initialization);
         return settings.Method == GradientMethod.Lbfgs
-            ? FitLbfgs(family, data, sampleWeights, startWeights, startComponents, settings, emSettings, progress, cancellationToken)
-            : FitAdam(family, data, sampleWeights, startWeights, startComponents, settings, emSettings, progress, cancellationToken);
+            ? FitLbfgs(family, data, sampleWeights, startWeights, startComponents, settings, emSettings, reporter, cancellationToken)
+            : FitAdam(family, data, sampleWeights, startWeights, startComponents, settings, emSettings, reporter, cancellationToken);
+    }
+
+    /// <summary>Stamps the initialisation index on the progress the optimisers report.</summary>
+    private sealed class InitializationProgress(IProgress<FitProgress> inner, int initialization) : IProgress<FitProgress>
+    {
+        public void Report(FitProgress value) => inner.Report(value with { Initialization = initialization });
     }
 
     private static EmResult<TComponent> FitLbfgs<TComponent>(

@@ -1,0 +1,20 @@
+namespace MixtureModels.Fitting;
+
+/// <summary>How the parameters are optimised after the initialiser has produced a start.</summary>
+public enum FittingAlgorithm
+{
+    /// <summary>Expectation–maximisation (the default): closed-form updates, a lower bound that never decreases.</summary>
+    ExpectationMaximization,
+
+    /// <summary>
+    /// Direct minimisation of the mean negative log-likelihood by L-BFGS over unconstrained parameters (softmax logits,
+    /// free means, log-variances, log-Cholesky factors, logits, log-rates), on full passes over the data.
+    /// </summary>
+    Lbfgs,
+
+    /// <summary>The same objective minimised by Adam on minibatches of <see cref="GradientOptions.BatchRows"/> rows.</summary>
+    Adam,
+
+    /// <summary>EM until its tolerance or iteration limit, then polished by L-BFGS.</summary>
+    ExpectationMaximizationThenLbfgs,
+}

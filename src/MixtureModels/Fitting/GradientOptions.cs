@@ -1,0 +1,40 @@
+using MixtureModels.Internal;
+
+namespace MixtureModels.Fitting;
+
+/// <summary>
+/// Settings of the gradient algorithms (<see cref="FittingAlgorithm.Lbfgs"/>, <see cref="FittingAlgorithm.Adam"/>).
+/// The iteration limit (L-BFGS iterations, or Adam epochs) is <see cref="MixtureOptions.MaxIterations"/>.
+/// </summary>
+/// <remarks>
+/// The gradient algorithms maximise the plain likelihood: covariance regularisation (reg_covar) and the discrete
+/// families' floors keep the parameters valid but do not enter the objective, so a component that collapses onto a
+/// point can still drive the likelihood up; start from a reasonable initialiser or from EM.
+/// </remarks>
+public sealed record GradientOptions
+{
+    /// <summary>Stop L-BFGS when the largest entry of the gradient of the mean negative log-likelihood is below this (default 1e-6).</summary>
+    public double GradientTolerance { get; init; } = 1e-6;
+
+    /// <summary>Stop when the mean log-likelihood changes by at most this × max(1, |value|) per iteration or epoch (default 1e-10).</summary>
+    public double RelativeTolerance { get; init; } = 1e-10;
+
+    /// <summary>Adam's step size (default 0.01), decayed as 1/√epoch; parameters are in the data's units, so scale the data first.</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>Adam's minibatch size in rows (default 1024).</summary>
+    public int BatchRows { get; init; } = 1024;
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad setting.</summary>
+    internal void Validate()
+    {
+        InputValidation.NonNegative(GradientTolerance, nameof(GradientTolerance), "Use a finite, non-negative tolerance such as 1e-6.");
+        InputValidation.NonNegative(RelativeTolerance, nameof(RelativeTolerance), "Use a finite, non-negative tolerance such as 1e-10.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(LearningRate), LearningRate, "Use a finite, positive step size such as 0.01.");
+        }
+
+        InputValidation.AtLeast(BatchRows, 1, nameof(BatchRows), "Use at least one row per minibatch.");
+    }
+}
