@@ -6,5 +6,10 @@ if (args.Length > 0 && args[0] == "peer")
     return PeerCommand.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "tolerance")
+{
+    return ToleranceCommand.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkData).Assembly).Run(args);
 return 0;
