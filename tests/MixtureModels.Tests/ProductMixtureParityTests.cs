@@ -55,32 +55,14 @@ public sealed class ProductMixtureParityTests
 
         var model = new ProductMixture(options).Fit(x);
 
-        var worst = new Worst();
-        model.IterationCount.Should().Be(reference.Iterations);
-        model.Report.LowerBoundHistory.Should().HaveCount(reference.Lower_bounds.Length);
-        for (int i = 0; i < reference.Lower_bounds.Length; i++)
-        {
-            worst.Check(model.Report.LowerBoundHistory[i], reference.Lower_bounds[i], $"lower bound {i}");
-        }
-
-        worst.Check(model.Report.TrainingLogLikelihood, reference.Mean_log_likelihood, "final mean log-likelihood (report)");
-        worst.Check(model.MeanLogLikelihood(x), reference.Mean_log_likelihood, "final mean log-likelihood (model)");
+        var worst = new WorstDisagreement();
+        worst.CheckFit(model, x, reference.Iterations, reference.Lower_bounds, reference.Mean_log_likelihood);
         for (int k = 0; k < reference.K; k++)
         {
             worst.Check(model.Weights[k], reference.Weights[k], $"weight {k}");
             var marginals = model.Components[k].Marginals;
             var gaussian = marginals[0].Should().BeOfType<FullGaussian>().Subject;
-            var covariance = gaussian.GetCovariance();
-            for (int i = 0; i < 2; i++)
-            {
-                worst.Check(gaussian.Mean[i], reference.Means[k][i], $"mean[{k}][{i}]");
-                for (int j = 0; j < 2; j++)
-                {
-                    // Off-diagonal entries are compared on the scale of the variances they couple.
-                    double scale = Math.Sqrt(reference.Covariances[k][i][i] * reference.Covariances[k][j][j]);
-                    worst.Check(covariance[i, j], reference.Covariances[k][i][j], $"covariance[{k}][{i}, {j}]", scale);
-                }
-            }
+            worst.CheckFullGaussian(gaussian, reference.Means[k], reference.Covariances[k], k);
 
             var bernoulli = marginals[1].Should().BeOfType<BernoulliComponent>().Subject;
             for (int d = 0; d < 2; d++)
@@ -297,24 +279,6 @@ public sealed class ProductMixtureParityTests
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
-
-    /// <summary>Records the largest relative disagreement |a − e| / max(|e|, scale) over every checked value.</summary>
-    private sealed class Worst
-    {
-        public double Relative { get; private set; }
-
-        public string Name { get; private set; } = "none";
-
-        public void Check(double actual, double expected, string name, double scale = 0)
-        {
-            double relative = Math.Abs(actual - expected) / Math.Max(Math.Abs(expected), scale);
-            if (!(relative <= Relative))
-            {
-                Relative = relative;
-                Name = string.Create(CultureInfo.InvariantCulture, $"{name}: {actual:R} vs numpy {expected:R} (relative {relative:E2})");
-            }
-        }
-    }
 
     private static ProductMixtureOptions Options(NumpyReference reference) => new()
     {
