@@ -9,25 +9,13 @@ namespace MixtureModels.Benchmarks;
 /// chunk of the EM engine does it), and the public mixture log-density (log-sum-exp over components, parallel).
 /// </summary>
 [MemoryDiagnoser]
-public class EStepBenchmarks
+public class EStepBenchmarks : GaussianGrid
 {
     private BenchmarkData _set = null!;
     private GaussianMixtureModel _model = null!;
     private GaussianComponent[] _components = null!;
     private double[] _destination = null!;
     private int _blockRows;
-
-    [Params(20_000, 200_000)]
-    public int N { get; set; }
-
-    [Params(4, 16)]
-    public int D { get; set; }
-
-    [Params(4, 16)]
-    public int K { get; set; }
-
-    [Params(CovarianceType.Full, CovarianceType.Diagonal, CovarianceType.Spherical, CovarianceType.Tied)]
-    public CovarianceType Covariance { get; set; }
 
     [GlobalSetup]
     public void Setup()

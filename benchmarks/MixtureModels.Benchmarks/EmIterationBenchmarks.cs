@@ -10,25 +10,13 @@ namespace MixtureModels.Benchmarks;
 /// option parsing, building the start and the final labelling E-step).
 /// </summary>
 [MemoryDiagnoser]
-public class EmIterationBenchmarks
+public class EmIterationBenchmarks : GaussianGrid
 {
     private BenchmarkData _set = null!;
     private GaussianMixtureOptions _options = null!;
     private EmEngine<GaussianComponent> _engine = null!;
     private double[] _startWeights = null!;
     private GaussianComponent[] _startComponents = null!;
-
-    [Params(20_000, 200_000)]
-    public int N { get; set; }
-
-    [Params(4, 16)]
-    public int D { get; set; }
-
-    [Params(4, 16)]
-    public int K { get; set; }
-
-    [Params(CovarianceType.Full, CovarianceType.Diagonal, CovarianceType.Spherical, CovarianceType.Tied)]
-    public CovarianceType Covariance { get; set; }
 
     [GlobalSetup]
     public void Setup()

@@ -11,7 +11,7 @@ namespace MixtureModels.Benchmarks;
 /// closed-form Estimate.
 /// </summary>
 [MemoryDiagnoser]
-public class MStepBenchmarks
+public class MStepBenchmarks : GaussianGrid
 {
     private BenchmarkData _set = null!;
     private GaussianFamily _family = null!;
@@ -20,18 +20,6 @@ public class MStepBenchmarks
     private GaussianComponent[] _estimated = null!;
     private double[][] _responsibilities = null!; // per component: N
     private int _blockRows;
-
-    [Params(20_000, 200_000)]
-    public int N { get; set; }
-
-    [Params(4, 16)]
-    public int D { get; set; }
-
-    [Params(4, 16)]
-    public int K { get; set; }
-
-    [Params(CovarianceType.Full, CovarianceType.Diagonal, CovarianceType.Spherical, CovarianceType.Tied)]
-    public CovarianceType Covariance { get; set; }
 
     [GlobalSetup]
     public void Setup()
