@@ -24,14 +24,7 @@ internal static class InputValidation
             ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has {data.Rows} rows but {what} is {minimumRows}. Pass at least {minimumRows} rows or lower {what}."));
         }
 
-        if (missingValues == MissingValueHandling.Reject)
-        {
-            EnsureSquaredSpreadIsFinite(data);
-        }
-        else
-        {
-            EnsureSquaredSpreadIsFinite(data.WithColumnMeansImputed());
-        }
+        EnsureSquaredSpreadIsFinite(data);
     }
 
     /// <summary>
@@ -50,8 +43,11 @@ internal static class InputValidation
             var row = data.Row(i);
             for (int j = 0; j < d; j++)
             {
-                min[j] = Math.Min(min[j], row[j]);
-                max[j] = Math.Max(max[j], row[j]);
+                if (!double.IsNaN(row[j])) // a missing entry (when allowed) has no value to spread
+                {
+                    min[j] = Math.Min(min[j], row[j]);
+                    max[j] = Math.Max(max[j], row[j]);
+                }
             }
         }
 

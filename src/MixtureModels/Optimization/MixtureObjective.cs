@@ -1,5 +1,6 @@
 using MixtureModels.Components;
 using MixtureModels.Fitting;
+using MixtureModels.Internal;
 
 namespace MixtureModels.Optimization;
 
@@ -44,7 +45,8 @@ internal sealed class MixtureObjective<TComponent>
     /// <summary>Weights and components for u; false when u maps to overflowing parameters.</summary>
     public bool TryFromUnconstrained(ReadOnlySpan<double> u, out double[] weights, out TComponent[] components)
     {
-        weights = Softmax(u[.._k]);
+        weights = new double[_k];
+        Softmax.Compute(u[.._k], weights);
         components = new TComponent[_k];
         return Array.TrueForAll(weights, double.IsFinite) && _reparameterization.TryFromUnconstrained(u[_k..], components);
     }
@@ -95,29 +97,5 @@ internal sealed class MixtureObjective<TComponent>
         }
 
         return -meanLogLikelihood;
-    }
-
-    private static double[] Softmax(ReadOnlySpan<double> logits)
-    {
-        double max = double.NegativeInfinity;
-        foreach (double v in logits)
-        {
-            max = Math.Max(max, v);
-        }
-
-        var result = new double[logits.Length];
-        double sum = 0;
-        for (int k = 0; k < result.Length; k++)
-        {
-            result[k] = Math.Exp(logits[k] - max);
-            sum += result[k];
-        }
-
-        for (int k = 0; k < result.Length; k++)
-        {
-            result[k] /= sum;
-        }
-
-        return result;
     }
 }

@@ -138,30 +138,20 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, 
         for (int k = 0; k < destination.Length; k++)
         {
             var logits = values.Slice(k * levels, levels);
-            double max = double.NegativeInfinity;
             foreach (double eta in logits)
             {
                 if (!double.IsFinite(eta))
                 {
                     return false;
                 }
-
-                max = Math.Max(max, eta);
             }
 
             var p = new double[levels];
-            double sum = 0;
-            for (int l = 0; l < levels; l++)
-            {
-                p[l] = Math.Exp(logits[l] - max);
-                sum += p[l]; // at least 1: the largest logit contributes e⁰
-            }
-
+            Softmax.Compute(logits, p);
             double floored = 0;
             for (int l = 0; l < levels; l++)
             {
-                double value = p[l] / sum;
-                p[l] = value >= floor ? value : floor;
+                p[l] = p[l] >= floor ? p[l] : floor;
                 floored += p[l];
             }
 
