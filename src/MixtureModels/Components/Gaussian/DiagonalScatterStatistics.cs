@@ -8,7 +8,6 @@ public sealed class DiagonalScatterStatistics : GaussianStatistics
     private readonly double[] _scatter;
     private readonly double[] _missing; // Σ w of the rows in which each column was NaN (only AccumulateIncomplete adds to it)
     private bool _anyMissing;
-    private bool _incomplete; // set while AccumulateIncomplete runs the base Accumulate, so AccumulateMoments skips NaN
 
     /// <summary>Creates empty statistics of the given dimension, centred on <paramref name="reference"/> (or on the first row seen when empty).</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -127,17 +126,15 @@ public sealed class DiagonalScatterStatistics : GaussianStatistics
             Reset(reference);
         }
 
-        // The base adds Σ w to W (every row counts towards the mixing weight) and calls AccumulateMoments, which in
-        // this mode skips the missing entries and records their weight per column.
-        _incomplete = true;
-        try
+        // Every row counts towards W (the mixing weight); the moments skip the missing entries and record their weight per column.
+        double total = VectorKernels.Sum(weights);
+        if (total == 0)
         {
-            Accumulate(rows, weights);
+            return;
         }
-        finally
-        {
-            _incomplete = false;
-        }
+
+        AddTotalWeight(total);
+        AccumulateObservedMoments(rows[..(count * d)], weights, Reference, WeightedSumAccumulator);
     }
 
     /// <summary>W_d: the weight of the rows in which column <paramref name="column"/> was observed (W when nothing was missing).</summary>
@@ -186,14 +183,12 @@ public sealed class DiagonalScatterStatistics : GaussianStatistics
         }
     }
 
-    private protected override void AccumulateMoments(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum)
-    {
-        if (!_incomplete)
-        {
-            DiagonalCovarianceKernel.Moments(rows, weights, reference, sum, _scatter);
-            return;
-        }
+    private protected override void AccumulateMoments(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum) =>
+        DiagonalCovarianceKernel.Moments(rows, weights, reference, sum, _scatter);
 
+    /// <summary>The moments of the observed entries only; a missing entry adds its row's weight to that column's missing weight.</summary>
+    private void AccumulateObservedMoments(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum)
+    {
         int d = Dimension;
         for (int n = 0; n < weights.Length; n++)
         {
