@@ -75,7 +75,7 @@ public sealed class GaussianMixture
         }
 
         var start = GaussianStartingPoint.Parse(Options, data.Columns);
-        var family = GaussianFamily.Create(Options.CovarianceType, data.Columns, Options.CovarianceRegularization);
+        var family = GaussianFamily.Create(Options.CovarianceType, data.Columns, Options.CovarianceRegularization, Options.CovariancePrior);
         var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), start, warm?.ToWarmStart(), progress, cancellationToken);
         _fitted = new GaussianMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels, Options.MissingValues);
         return _fitted;

@@ -13,6 +13,14 @@ public sealed record GaussianMixtureOptions : MixtureOptions
     /// <summary>Non-negative value added to every covariance diagonal (reg_covar, default 1e-6); keeps covariances positive definite.</summary>
     public double CovarianceRegularization { get; init; } = 1e-6;
 
+    /// <summary>
+    /// Optional weak prior on the covariances (null by default: maximum likelihood, as scikit-learn). With a prior both
+    /// EM and the gradient algorithms maximise the posterior: no component can collapse onto a point and drive the
+    /// likelihood to +∞, so the optimum stays finite. <see cref="Components.Gaussian.CovariancePrior.FromData"/> gives a
+    /// prior scaled to the data. See <see cref="Components.Gaussian.CovariancePrior"/> for the formulas.
+    /// </summary>
+    public CovariancePrior? CovariancePrior { get; init; }
+
     /// <summary>Optional starting weights (weights_init): K finite, non-negative values summing to 1.</summary>
     public IReadOnlyList<double>? InitialWeights { get; init; }
 

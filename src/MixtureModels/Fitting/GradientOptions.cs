@@ -7,9 +7,20 @@ namespace MixtureModels.Fitting;
 /// The iteration limit (L-BFGS iterations, or Adam epochs) is <see cref="MixtureOptions.MaxIterations"/>.
 /// </summary>
 /// <remarks>
-/// The gradient algorithms maximise the plain likelihood: covariance regularisation (reg_covar) and the discrete
-/// families' floors keep the parameters valid but do not enter the objective, so a component that collapses onto a
-/// point can still drive the likelihood up; start from a reasonable initialiser or from EM.
+/// <para>
+/// The gradient algorithms minimise −(1/W)·(Σₙ wₙ log p(xₙ) + log π(θ)), where π is the prior the estimator's options
+/// configure — <see cref="GaussianMixtureOptions.CovariancePrior"/> (or the <c>prior</c> of a Gaussian or normal
+/// <see cref="Components.Product.Marginal"/>), <see cref="BernoulliMixtureOptions.Priors"/>, a categorical marginal's
+/// Dirichlet smoothing — so they maximise the same posterior as EM and reach the same optimum from the same start.
+/// Without a prior this is the plain likelihood.
+/// </para>
+/// <para>
+/// The Gaussian likelihood is unbounded: a component that collapses onto a single point (or a lower-dimensional set)
+/// drives it to +∞, and reg_covar, which EM adds after each M-step, does not enter the objective. A weak
+/// <see cref="Components.Gaussian.CovariancePrior"/> (for example <c>CovariancePrior.FromData(x, K)</c>, one
+/// pseudo-observation) keeps the optimum finite, with every covariance at least α·s₀ / (N_k + α) in every direction.
+/// The reported lower bounds stay the mean log-likelihood without the prior, as for EM.
+/// </para>
 /// </remarks>
 public sealed record GradientOptions
 {

@@ -54,18 +54,25 @@ internal static class GradientFitter
         int k = startWeights.Length;
         var objective = new MixtureObjective<TComponent>(family, new EmEngine<TComponent>(family, data, sampleWeights, k, emSettings), k);
         var minimizer = new LbfgsMinimizer { MaxIterations = settings.MaxIterations, GradientTolerance = settings.GradientTolerance, RelativeTolerance = settings.RelativeTolerance };
+        var history = new List<double>();
         double previous = double.NegativeInfinity;
+
+        // The minimiser reports an iteration right after evaluating the point it accepted, so the objective's last
+        // log-likelihood is that point's: the history holds log-likelihoods (as EM's does), not penalised values.
         var result = minimizer.Minimize(
             (u, g) => objective.Evaluate(u, g, cancellationToken),
             objective.ToUnconstrained(startWeights, startComponents),
-            (iteration, value) =>
+            (iteration, _) =>
             {
-                progress?.Report(new FitProgress(0, iteration, -value, -value - previous));
-                previous = -value;
+                double logLikelihood = objective.LastMeanLogLikelihood;
+                history.Add(logLikelihood);
+                progress?.Report(new FitProgress(0, iteration, logLikelihood, logLikelihood - previous));
+                previous = logLikelihood;
             },
             cancellationToken);
         objective.TryFromUnconstrained(result.Minimizer, out var weights, out var components);
-        return new EmResult<TComponent>(weights, components, result.Converged, result.Iterations, -result.Value, result.History.Skip(1).Select(v => -v).ToArray());
+        objective.Evaluate(result.Minimizer, new double[result.Minimizer.Length], cancellationToken);
+        return new EmResult<TComponent>(weights, components, result.Converged, result.Iterations, objective.LastMeanLogLikelihood, history.ToArray());
     }
 
     private static EmResult<TComponent> FitAdam<TComponent>(
@@ -78,14 +85,17 @@ internal static class GradientFitter
         int batchRows = Math.Min(settings.BatchRows, data.Rows);
         int batches = (data.Rows + batchRows - 1) / batchRows;
         var objectives = new MixtureObjective<TComponent>[batches];
+        var full = new MixtureObjective<TComponent>(family, new EmEngine<TComponent>(family, data, sampleWeights, k, emSettings), k);
         for (int b = 0; b < batches; b++)
         {
             int start = b * batchRows, count = Math.Min(batchRows, data.Rows - start);
             var weights = sampleWeights?.AsSpan(start, count).ToArray();
-            objectives[b] = new MixtureObjective<TComponent>(family, new EmEngine<TComponent>(family, data.Slice(start, count), weights, k, emSettings), k);
+            var engine = new EmEngine<TComponent>(family, data.Slice(start, count), weights, k, emSettings);
+
+            // Each minibatch carries its share of the prior, so that the minibatch objectives average to the full one.
+            objectives[b] = new MixtureObjective<TComponent>(family, engine, k, engine.TotalWeight / full.TotalWeight);
         }
 
-        var full = new MixtureObjective<TComponent>(family, new EmEngine<TComponent>(family, data, sampleWeights, k, emSettings), k);
         var u = full.ToUnconstrained(startWeights, startComponents);
         int n = u.Length;
         var m = new double[n];
@@ -96,6 +106,7 @@ internal static class GradientFitter
         var random = new Random(settings.Seed);
         var history = new List<double>();
         double previous = full.Evaluate(u, g, cancellationToken);
+        double startLogLikelihood = full.LastMeanLogLikelihood;
         long step = 0;
         bool converged = false;
         int epoch = 0;
@@ -139,13 +150,14 @@ internal static class GradientFitter
             }
 
             double value = full.Evaluate(u, g, cancellationToken);
-            history.Add(-value);
-            progress?.Report(new FitProgress(0, epoch, -value, previous - value));
+            double logLikelihood = full.LastMeanLogLikelihood;
+            progress?.Report(new FitProgress(0, epoch, logLikelihood, logLikelihood - (history.Count > 0 ? history[^1] : startLogLikelihood)));
+            history.Add(logLikelihood);
             converged = Math.Abs(previous - value) <= settings.RelativeTolerance * Math.Max(1.0, Math.Abs(value));
             previous = value;
         }
 
         full.TryFromUnconstrained(u, out var finalWeights, out var finalComponents);
-        return new EmResult<TComponent>(finalWeights, finalComponents, converged, epoch, -previous, history.ToArray());
+        return new EmResult<TComponent>(finalWeights, finalComponents, converged, epoch, full.LastMeanLogLikelihood, history.ToArray());
     }
 }

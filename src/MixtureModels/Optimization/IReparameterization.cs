@@ -31,4 +31,12 @@ internal interface IReparameterization<TComponent>
 
     /// <summary>Writes ∂/∂u Σ_k Σₙ c_nk log p_k(xₙ) at <paramref name="components"/> from their accumulated statistics.</summary>
     void Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<TComponent> components, Span<double> destination);
+
+    /// <summary>
+    /// Returns log π(θ), the log density (up to a constant) of the family's prior on the component parameters — the
+    /// prior its M-step maximises the posterior of (a <see cref="Components.Gaussian.CovariancePrior"/>, a Beta prior on Bernoulli
+    /// probabilities, a Dirichlet prior on categorical ones) — and adds <paramref name="scale"/> × ∂/∂u log π to
+    /// <paramref name="destination"/>. A family without a prior returns 0 and adds nothing.
+    /// </summary>
+    double AddLogPrior(ReadOnlySpan<TComponent> components, double scale, Span<double> destination);
 }

@@ -5,26 +5,45 @@ using MixtureModels.Internal;
 namespace MixtureModels.Optimization;
 
 /// <summary>
-/// The mean (sample-weighted) negative log marginal likelihood of a mixture as a function of one unconstrained vector
-/// u = [softmax logits of the K weights, the family's unconstrained component parameters], with its analytic gradient.
-/// One evaluation is one E-step pass of the engine (block-wise, parallel, deterministic): the gradient comes from the
-/// same weighted sufficient statistics EM uses.
+/// The mean (sample-weighted) negative log marginal likelihood of a mixture, penalised by the family's log prior, as a
+/// function of one unconstrained vector u = [softmax logits of the K weights, the family's unconstrained component
+/// parameters], with its analytic gradient: f(u) = −(1/W)·(Σₙ wₙ log p(xₙ) + s·log π(θ)). One evaluation is one E-step
+/// pass of the engine (block-wise, parallel, deterministic): the gradient comes from the same weighted sufficient
+/// statistics EM uses.
 /// </summary>
+/// <remarks>
+/// The prior share s is 1 on the full data. A minibatch of weight W_b out of W uses s = W_b / W, so that its objective
+/// −(1/W_b)·Σ_b wₙ log p(xₙ) − log π / W is an unbiased estimate of the full one. Without a prior
+/// (<see cref="IReparameterization{TComponent}.AddLogPrior"/> returns 0) f is the plain mean negative log-likelihood.
+/// </remarks>
 internal sealed class MixtureObjective<TComponent>
     where TComponent : class, IComponent
 {
     private readonly IReparameterization<TComponent> _reparameterization;
     private readonly EmEngine<TComponent> _engine;
     private readonly int _k;
+    private readonly double _priorShare;
     private ISufficientStatistics[][]? _chunkStatistics;
 
-    public MixtureObjective(IComponentFamily<TComponent> family, EmEngine<TComponent> engine, int componentCount)
+    /// <summary>Creates the objective over the data of <paramref name="engine"/>.</summary>
+    /// <param name="family">The component family; it must implement <see cref="IReparameterization{TComponent}"/>.</param>
+    /// <param name="engine">The engine over the (full or minibatch) data.</param>
+    /// <param name="componentCount">K.</param>
+    /// <param name="priorShare">s: 1 on the full data, W_b / W on a minibatch.</param>
+    public MixtureObjective(IComponentFamily<TComponent> family, EmEngine<TComponent> engine, int componentCount, double priorShare = 1)
     {
         _reparameterization = family as IReparameterization<TComponent>
             ?? throw new NotSupportedException($"{family.GetType().Name} has no unconstrained parameterisation, so it cannot be fitted by gradient. Use EM.");
         _engine = engine;
         _k = componentCount;
+        _priorShare = priorShare;
     }
+
+    /// <summary>The mean log-likelihood (prior excluded) at the last point <see cref="Evaluate"/> found finite.</summary>
+    public double LastMeanLogLikelihood { get; private set; } = double.NaN;
+
+    /// <summary>The sample-weight total W of the engine's data.</summary>
+    public double TotalWeight => _engine.TotalWeight;
 
     /// <summary>Length of u.</summary>
     public int Length => _k + _reparameterization.UnconstrainedLength(_k);
@@ -51,7 +70,7 @@ internal sealed class MixtureObjective<TComponent>
         return Array.TrueForAll(weights, double.IsFinite) && _reparameterization.TryFromUnconstrained(u[_k..], components);
     }
 
-    /// <summary>−(1/W) Σₙ wₙ log p(xₙ) at u, and its gradient; +∞ at a point that maps to invalid parameters.</summary>
+    /// <summary>f(u) = −(1/W)·(Σₙ wₙ log p(xₙ) + s·log π) and its gradient; +∞ at a point that maps to invalid parameters.</summary>
     public double Evaluate(ReadOnlySpan<double> u, Span<double> gradient, CancellationToken cancellationToken)
     {
         if (!TryFromUnconstrained(u, out var weights, out var components))
@@ -91,11 +110,18 @@ internal sealed class MixtureObjective<TComponent>
 
         var componentGradient = gradient[_k..];
         _reparameterization.Gradient(statistics, components, componentGradient);
+        double logPrior = _reparameterization.AddLogPrior(components, _priorShare, componentGradient);
+        if (!double.IsFinite(logPrior))
+        {
+            return double.PositiveInfinity;
+        }
+
         for (int i = 0; i < componentGradient.Length; i++)
         {
             componentGradient[i] /= -total;
         }
 
-        return -meanLogLikelihood;
+        LastMeanLogLikelihood = meanLogLikelihood;
+        return -meanLogLikelihood - (_priorShare * logPrior / total);
     }
 }

@@ -284,7 +284,7 @@ public sealed class GaussianReparameterizationTests(ITestOutputHelper output)
         return total;
     }
 
-    private static GaussianComponent[] RandomComponents(CovarianceType type, int d, int k, Random random)
+    internal static GaussianComponent[] RandomComponents(CovarianceType type, int d, int k, Random random)
     {
         var result = new GaussianComponent[k];
         FullGaussian? shared = null;

@@ -157,6 +157,34 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IRep
         }
     }
 
+    /// <summary>
+    /// The Beta(α, β) prior of <see cref="Priors"/>: Σ_kd (α − 1)·log φ_kd + (β − 1)·log(1 − φ_kd), whose log-odds gradient
+    /// is (α − 1)(1 − φ_kd) − (β − 1)·φ_kd; 0 under maximum likelihood. With the likelihood gradient it vanishes exactly
+    /// at the M-step's φ = (c + α − 1) / (W + α + β − 2).
+    /// </summary>
+    double IReparameterization<BernoulliComponent>.AddLogPrior(ReadOnlySpan<BernoulliComponent> components, double scale, Span<double> destination)
+    {
+        if (Priors.IsMaximumLikelihood)
+        {
+            return 0;
+        }
+
+        double a = Priors.Alpha - 1, b = Priors.Beta - 1, value = 0;
+        int d = Dimension;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var probabilities = components[k].Probabilities;
+            for (int i = 0; i < d; i++)
+            {
+                double p = probabilities[i];
+                value += (a * Math.Log(p)) + (b * Math.Log(1 - p));
+                destination[(k * d) + i] += scale * ((a * (1 - p)) - (b * p));
+            }
+        }
+
+        return value;
+    }
+
     /// <summary>1 / (1 + e^(−η)), evaluated without overflow on either side.</summary>
     internal static double Logistic(double eta)
     {

@@ -186,6 +186,34 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, 
         }
     }
 
+    /// <summary>
+    /// The symmetric Dirichlet(α + 1) prior behind <see cref="DirichletAlpha"/>: α·Σ_kl log π_kl, whose logit gradient is
+    /// α·(1 − L·π_kl); 0 when α = 0. With the likelihood gradient it vanishes exactly at the M-step's
+    /// π = (c + α) / (W + L·α).
+    /// </summary>
+    double IReparameterization<CategoricalComponent>.AddLogPrior(ReadOnlySpan<CategoricalComponent> components, double scale, Span<double> destination)
+    {
+        double alpha = DirichletAlpha;
+        if (alpha == 0)
+        {
+            return 0;
+        }
+
+        int levels = LevelCount;
+        double value = 0;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var probabilities = components[k].Probabilities;
+            for (int l = 0; l < levels; l++)
+            {
+                value += alpha * Math.Log(probabilities[l]);
+                destination[(k * levels) + l] += scale * alpha * (1 - (levels * probabilities[l]));
+            }
+        }
+
+        return value;
+    }
+
     private CategoricalStatistics Cast(ISufficientStatistics statistics, int index)
     {
         ArgumentNullException.ThrowIfNull(statistics);

@@ -3,14 +3,15 @@ using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
-/// <summary>Gaussians, each with its own diagonal covariance: σ²_kd = scatter_kd / N_k + reg.</summary>
+/// <summary>Gaussians, each with its own diagonal covariance: σ²_kd = scatter_kd / N_k + reg (with a <see cref="CovariancePrior"/>, (scatter_kd + α·s₀) / (N_k + α) + reg).</summary>
 public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
     /// <param name="regularization">reg_covar, finite and non-negative.</param>
-    public DiagonalCovarianceFamily(int dimension, double regularization)
-        : base(dimension, regularization)
+    /// <param name="prior">The prior on the covariances, or null (the default) for maximum likelihood.</param>
+    public DiagonalCovarianceFamily(int dimension, double regularization, CovariancePrior? prior = null)
+        : base(dimension, regularization, prior)
     {
     }
 
@@ -28,7 +29,7 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
     {
         for (int k = 0; k < statistics.Length; k++)
         {
-            var variances = Variances((DiagonalScatterStatistics)statistics[k], Regularization);
+            var variances = Variances((DiagonalScatterStatistics)statistics[k]);
             var diagonal = (DiagonalScatterStatistics)statistics[k];
             var mean = new double[Dimension];
             diagonal.ComputeObservedMean(mean); // MeanOf when nothing was missing
@@ -41,8 +42,8 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
         }
     }
 
-    /// <summary>Per-column variances scatter / (W + 10ε) + reg.</summary>
-    internal static double[] Variances(DiagonalScatterStatistics statistics, double regularization)
+    /// <summary>Per-column variances scatter / (W + 10ε) + reg (with a prior, (scatter + α·s₀) / (W + 10ε + α) + reg).</summary>
+    private double[] Variances(DiagonalScatterStatistics statistics)
     {
         var variances = new double[statistics.Dimension];
         statistics.CentredScatter(variances);
@@ -51,7 +52,7 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
         {
             // With missing entries each column is normalised by the weight of its observed rows, W_d + 10ε.
             double n = statistics.HasMissing ? statistics.ObservedWeight(i) + MixtureConstants.EmptyComponentWeight : nk;
-            variances[i] = (variances[i] / n) + regularization;
+            variances[i] = ScatterToVariance(variances[i], n);
         }
 
         return variances;
@@ -124,5 +125,28 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
             var target = destination.Slice(k * 2 * d, 2 * d);
             GaussianReparameterization.DiagonalGradient((DiagonalScatterStatistics)statistics[k], component.Mean, component.Variances, target[..d], target[d..]);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>With a <see cref="GaussianFamily.Prior"/>: −(α/2)·(log σ²_kd + s₀/σ²_kd) summed over components and columns.</remarks>
+    double IReparameterization<GaussianComponent>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
+    {
+        if (Prior is null)
+        {
+            return 0;
+        }
+
+        int d = Dimension;
+        double value = 0;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var variances = ((DiagonalGaussian)components[k]).Variances;
+            for (int i = 0; i < d; i++)
+            {
+                value += Prior.AddVarianceLogPrior(variances[i], 1, scale, ref destination[(k * 2 * d) + d + i]);
+            }
+        }
+
+        return value;
     }
 }

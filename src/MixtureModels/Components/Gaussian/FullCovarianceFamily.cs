@@ -3,14 +3,15 @@ using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
-/// <summary>Gaussians, each with its own general covariance: Σ_k = scatter_k / N_k + reg·I.</summary>
+/// <summary>Gaussians, each with its own general covariance: Σ_k = scatter_k / N_k + reg·I (with a <see cref="CovariancePrior"/>, (scatter_k + α·s₀·I) / (N_k + α) + reg·I).</summary>
 public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
     /// <param name="regularization">reg_covar, finite and non-negative.</param>
-    public FullCovarianceFamily(int dimension, double regularization)
-        : base(dimension, regularization)
+    /// <param name="prior">The prior on the covariances, or null (the default) for maximum likelihood.</param>
+    public FullCovarianceFamily(int dimension, double regularization, CovariancePrior? prior = null)
+        : base(dimension, regularization, prior)
     {
     }
 
@@ -38,16 +39,7 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
             var s = (FullScatterStatistics)statistics[k];
             var covariance = new double[d * d];
             s.AddCentredScatter(covariance);
-            double nk = s.TotalWeight + MixtureConstants.EmptyComponentWeight;
-            for (int i = 0; i < covariance.Length; i++)
-            {
-                covariance[i] /= nk;
-            }
-
-            for (int i = 0; i < d; i++)
-            {
-                covariance[(i * d) + i] += Regularization;
-            }
+            ScatterToCovariance(covariance, s.TotalWeight + MixtureConstants.EmptyComponentWeight);
 
             if (!FullGaussian.TryCreate(MeanOf(s), covariance, out var component))
             {
@@ -119,5 +111,24 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
             GaussianReparameterization.FullGradient((FullScatterStatistics)statistics[k], component.Mean, component.PrecisionCholeskySpan, target[..d], gradient);
             GaussianReparameterization.PackPrecisionCholeskyGradient(gradient, component.PrecisionCholeskySpan, d, target[d..]);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>With a <see cref="GaussianFamily.Prior"/>: Σ_k (α·Σᵢ log P_k,ii − (α·s₀/2)·‖P_k‖²), one Wishart term per component.</remarks>
+    double IReparameterization<GaussianComponent>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
+    {
+        if (Prior is null)
+        {
+            return 0;
+        }
+
+        int d = Dimension, block = d + GaussianReparameterization.TriangleLength(d);
+        double value = 0;
+        for (int k = 0; k < components.Length; k++)
+        {
+            value += Prior.AddPrecisionCholeskyLogPrior(((FullGaussian)components[k]).PrecisionCholeskySpan, d, scale, destination.Slice((k * block) + d, block - d));
+        }
+
+        return value;
     }
 }

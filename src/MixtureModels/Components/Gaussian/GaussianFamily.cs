@@ -3,12 +3,12 @@ using MixtureModels.Internal;
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>
-/// Base of the four Gaussian families: holds the dimension and the covariance regularisation (reg_covar) that the
-/// M-step adds to every covariance diagonal.
+/// Base of the four Gaussian families: holds the dimension, the covariance regularisation (reg_covar) that the
+/// M-step adds to every covariance diagonal, and the optional <see cref="CovariancePrior"/>.
 /// </summary>
 public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
 {
-    private protected GaussianFamily(int dimension, double regularization)
+    private protected GaussianFamily(int dimension, double regularization, CovariancePrior? prior)
     {
         if (dimension < 1)
         {
@@ -22,6 +22,7 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
 
         Dimension = dimension;
         Regularization = regularization;
+        Prior = prior;
     }
 
     /// <inheritdoc />
@@ -30,6 +31,12 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
     /// <summary>Non-negative value added to the diagonal of every estimated covariance (scikit-learn's reg_covar).</summary>
     public double Regularization { get; }
 
+    /// <summary>
+    /// The prior on the covariances, or null for maximum likelihood. With a prior the M-step is
+    /// Σ = (S + α·s₀·I) / (N + α) + reg, and the gradient algorithms add its log density to the objective.
+    /// </summary>
+    public CovariancePrior? Prior { get; }
+
     /// <summary>The covariance shape this family estimates.</summary>
     public abstract CovarianceType CovarianceType { get; }
 
@@ -37,13 +44,14 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
     /// <param name="covarianceType">Shape of the covariances.</param>
     /// <param name="dimension">D, at least 1.</param>
     /// <param name="regularization">reg_covar, finite and non-negative.</param>
+    /// <param name="prior">The prior on the covariances, or null (the default) for maximum likelihood.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public static GaussianFamily Create(CovarianceType covarianceType, int dimension, double regularization) => covarianceType switch
+    public static GaussianFamily Create(CovarianceType covarianceType, int dimension, double regularization, CovariancePrior? prior = null) => covarianceType switch
     {
-        CovarianceType.Full => new FullCovarianceFamily(dimension, regularization),
-        CovarianceType.Tied => new TiedCovarianceFamily(dimension, regularization),
-        CovarianceType.Diagonal => new DiagonalCovarianceFamily(dimension, regularization),
-        CovarianceType.Spherical => new SphericalCovarianceFamily(dimension, regularization),
+        CovarianceType.Full => new FullCovarianceFamily(dimension, regularization, prior),
+        CovarianceType.Tied => new TiedCovarianceFamily(dimension, regularization, prior),
+        CovarianceType.Diagonal => new DiagonalCovarianceFamily(dimension, regularization, prior),
+        CovarianceType.Spherical => new SphericalCovarianceFamily(dimension, regularization, prior),
         _ => throw new ArgumentOutOfRangeException(nameof(covarianceType), covarianceType, $"covarianceType = {covarianceType} is not defined. Use one of Full, Tied, Diagonal, Spherical."),
     };
 
@@ -69,6 +77,40 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
 
     /// <inheritdoc />
     public abstract void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination);
+
+    /// <summary>
+    /// Turns a D × D weighted scatter S of total weight N (row-major, in place) into the M-step's covariance
+    /// S / N + reg·I, or (S + α·s₀·I) / (N + α) + reg·I with a prior.
+    /// </summary>
+    private protected void ScatterToCovariance(Span<double> scatter, double weight)
+    {
+        int d = Dimension;
+        double added = Prior?.AddedScatter ?? 0;
+        double denominator = Prior?.Denominator(weight) ?? weight;
+        for (int i = 0; i < d; i++)
+        {
+            scatter[(i * d) + i] += added;
+        }
+
+        for (int i = 0; i < scatter.Length; i++)
+        {
+            scatter[i] /= denominator;
+        }
+
+        for (int i = 0; i < d; i++)
+        {
+            scatter[(i * d) + i] += Regularization;
+        }
+    }
+
+    /// <summary>
+    /// The M-step's variance for a scatter of total weight N that stands for <paramref name="multiplicity"/>
+    /// directions: S / N + reg, or (S + m·α·s₀) / (N + m·α) + reg with a prior.
+    /// </summary>
+    private protected double ScatterToVariance(double scatter, double weight, int multiplicity = 1) =>
+        Prior is null
+            ? (scatter / weight) + Regularization
+            : ((scatter + (multiplicity * Prior.AddedScatter)) / (weight + (multiplicity * Prior.PseudoObservations))) + Regularization;
 
     /// <summary>Means of every accumulator, as arrays the new components will own.</summary>
     private protected double[] MeanOf(ISufficientStatistics statistics)

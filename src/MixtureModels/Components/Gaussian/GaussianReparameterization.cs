@@ -7,7 +7,8 @@ namespace MixtureModels.Components.Gaussian;
 /// </summary>
 /// <remarks>
 /// The gradients are those of the plain weighted log-likelihood: the covariance regularisation (reg_covar) of the
-/// EM M-step does not enter them. A variance floor or prior for the gradient optimiser is a separate option.
+/// EM M-step does not enter them. The optional <see cref="CovariancePrior"/> adds its own term
+/// (<see cref="Optimization.IReparameterization{TComponent}.AddLogPrior"/>).
 /// </remarks>
 internal static class GaussianReparameterization
 {

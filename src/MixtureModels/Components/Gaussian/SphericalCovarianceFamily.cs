@@ -3,14 +3,15 @@ using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
-/// <summary>Gaussians, each with one variance: σ²_k = mean over columns of (scatter_kd / N_k + reg).</summary>
+/// <summary>Gaussians, each with one variance: σ²_k = mean over columns of (scatter_kd / N_k + reg) (with a <see cref="CovariancePrior"/>, one prior term per direction: (Σ_d scatter_kd + D·α·s₀) / (D·(N_k + α)) + reg).</summary>
 public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
     /// <param name="regularization">reg_covar, finite and non-negative.</param>
-    public SphericalCovarianceFamily(int dimension, double regularization)
-        : base(dimension, regularization)
+    /// <param name="prior">The prior on the covariances, or null (the default) for maximum likelihood.</param>
+    public SphericalCovarianceFamily(int dimension, double regularization, CovariancePrior? prior = null)
+        : base(dimension, regularization, prior)
     {
     }
 
@@ -29,7 +30,7 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
         for (int k = 0; k < statistics.Length; k++)
         {
             var diagonal = (DiagonalScatterStatistics)statistics[k];
-            double variance = diagonal.HasMissing ? ObservedVariance(diagonal) : DiagonalCovarianceFamily.Variances(diagonal, Regularization).Average();
+            double variance = PooledVariance(diagonal);
             var mean = new double[Dimension];
             diagonal.ComputeObservedMean(mean); // MeanOf when nothing was missing
             if (!SphericalGaussian.TryCreate(mean, variance, out var component))
@@ -42,10 +43,11 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
     }
 
     /// <summary>
-    /// σ² = Σ_d scatter_d / Σ_d (W_d + 10ε) + reg, with each column's scatter about its own observed mean: the exact
-    /// maximiser of the expected log-likelihood of the observed entries (the complete-data formula when W_d = W).
+    /// σ² = Σ_d scatter_d / Σ_d (W_d + 10ε) + reg (with a prior, (Σ_d scatter_d + D·α·s₀) / (Σ_d (W_d + 10ε) + D·α) + reg),
+    /// with each column's scatter about its own observed mean: the exact maximiser of the expected log-likelihood (or
+    /// posterior) of the observed entries; with complete data, the mean of the columns' scatter / (W + 10ε), plus reg.
     /// </summary>
-    private double ObservedVariance(DiagonalScatterStatistics statistics)
+    private double PooledVariance(DiagonalScatterStatistics statistics)
     {
         var scatter = new double[Dimension];
         statistics.CentredScatter(scatter);
@@ -56,7 +58,7 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
             weight += statistics.ObservedWeight(i) + MixtureConstants.EmptyComponentWeight;
         }
 
-        return (total / weight) + Regularization;
+        return ScatterToVariance(total, weight, Dimension);
     }
 
     /// <inheritdoc />
@@ -123,5 +125,24 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
 
             target[d] = sum;
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>With a <see cref="GaussianFamily.Prior"/>: −(D·α/2)·(log σ²_k + s₀/σ²_k) per component, one term per direction.</remarks>
+    double IReparameterization<GaussianComponent>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
+    {
+        if (Prior is null)
+        {
+            return 0;
+        }
+
+        int d = Dimension;
+        double value = 0;
+        for (int k = 0; k < components.Length; k++)
+        {
+            value += Prior.AddVarianceLogPrior(((SphericalGaussian)components[k]).Variance, d, scale, ref destination[(k * (d + 1)) + d]);
+        }
+
+        return value;
     }
 }

@@ -3,14 +3,15 @@ using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
-/// <summary>Gaussians with their own means and one shared covariance: Σ = Σ_k scatter_k / Σ_k N_k + reg·I.</summary>
+/// <summary>Gaussians with their own means and one shared covariance: Σ = Σ_k scatter_k / Σ_k N_k + reg·I (with a <see cref="CovariancePrior"/>, one prior on the shared covariance: (Σ_k scatter_k + α·s₀·I) / (Σ_k N_k + α) + reg·I).</summary>
 public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
     /// <param name="regularization">reg_covar, finite and non-negative.</param>
-    public TiedCovarianceFamily(int dimension, double regularization)
-        : base(dimension, regularization)
+    /// <param name="prior">The prior on the covariances, or null (the default) for maximum likelihood.</param>
+    public TiedCovarianceFamily(int dimension, double regularization, CovariancePrior? prior = null)
+        : base(dimension, regularization, prior)
     {
     }
 
@@ -42,15 +43,7 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
             total += s.TotalWeight + MixtureConstants.EmptyComponentWeight;
         }
 
-        for (int i = 0; i < covariance.Length; i++)
-        {
-            covariance[i] /= total;
-        }
-
-        for (int i = 0; i < d; i++)
-        {
-            covariance[(i * d) + i] += Regularization;
-        }
+        ScatterToCovariance(covariance, total);
 
         if (!FullGaussian.TryCreate(MeanOf(statistics[0]), covariance, out var first))
         {
@@ -123,5 +116,18 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
         }
 
         GaussianReparameterization.PackPrecisionCholeskyGradient(gradient, ((FullGaussian)components[0]).PrecisionCholeskySpan, d, destination[(count * d)..]);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>With a <see cref="GaussianFamily.Prior"/>: one Wishart term on the shared factor, α·Σᵢ log Pᵢᵢ − (α·s₀/2)·‖P‖².</remarks>
+    double IReparameterization<GaussianComponent>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
+    {
+        if (Prior is null || components.Length == 0)
+        {
+            return 0;
+        }
+
+        int d = Dimension;
+        return Prior.AddPrecisionCholeskyLogPrior(((FullGaussian)components[0]).PrecisionCholeskySpan, d, scale, destination[(components.Length * d)..]);
     }
 }

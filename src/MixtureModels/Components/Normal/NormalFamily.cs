@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixtureModels.Components.Gaussian;
 using MixtureModels.Internal;
 using MixtureModels.Optimization;
 
@@ -7,7 +8,7 @@ namespace MixtureModels.Components.Normal;
 /// <summary>
 /// Univariate normal components over one column. The M-step is the weighted maximum-likelihood estimate
 /// μ = a + s / N, σ² = Σ rₙ(xₙ − μ)² / N + reg, with N = W + 10ε, computed from <see cref="NormalStatistics"/>
-/// centred on the current mean.
+/// centred on the current mean; with a <see cref="CovariancePrior"/>, σ² = (Σ rₙ(xₙ − μ)² + α·s₀) / (N + α) + reg.
 /// </summary>
 /// <remarks>
 /// An empty component keeps its reference (the current mean) and gets σ² = reg. When σ² is not positive (all of a
@@ -18,15 +19,20 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
 {
     /// <summary>Creates the family.</summary>
     /// <param name="varianceRegularization">reg, finite and non-negative, added to every estimated variance (scikit-learn's reg_covar); default 1e-6.</param>
+    /// <param name="prior">The prior on the variances, or null (the default) for maximum likelihood.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="varianceRegularization"/> is negative or not finite.</exception>
-    public NormalFamily(double varianceRegularization = 1e-6)
+    public NormalFamily(double varianceRegularization = 1e-6, CovariancePrior? prior = null)
     {
         InputValidation.NonNegative(varianceRegularization, nameof(varianceRegularization), "Use a finite, non-negative variance regularisation such as 1e-6.");
         VarianceRegularization = varianceRegularization;
+        Prior = prior;
     }
 
     /// <summary>Non-negative value added to every estimated variance.</summary>
     public double VarianceRegularization { get; }
+
+    /// <summary>The prior on the variances, or null for maximum likelihood (see <see cref="CovariancePrior"/>).</summary>
+    public CovariancePrior? Prior { get; }
 
     /// <summary>Always 1: the family models one column.</summary>
     public int Dimension => 1;
@@ -73,7 +79,10 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
         {
             var s = Cast(statistics[k], k);
             double mean = s.ComputeMean();
-            double variance = (s.CentredScatter() / (s.TotalWeight + MixtureConstants.EmptyComponentWeight)) + VarianceRegularization;
+            double weight = s.TotalWeight + MixtureConstants.EmptyComponentWeight;
+            double variance = Prior is null
+                ? (s.CentredScatter() / weight) + VarianceRegularization
+                : ((s.CentredScatter() + Prior.AddedScatter) / Prior.Denominator(weight)) + VarianceRegularization;
             if (!(variance > 0) || !double.IsFinite(variance) || !double.IsFinite(mean))
             {
                 ThrowHelper.ThrowNotPositiveDefinite(k, VarianceRegularization);
@@ -135,6 +144,23 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
             destination[2 * k] = sum * precision;
             destination[(2 * k) + 1] = (-0.5 * w) + (0.5 * scatter * precision);
         }
+    }
+
+    /// <summary>The <see cref="Prior"/>'s −(α/2)·(log σ²_k + s₀/σ²_k) summed over components, with its log σ² gradient; 0 without a prior.</summary>
+    double IReparameterization<NormalComponent>.AddLogPrior(ReadOnlySpan<NormalComponent> components, double scale, Span<double> destination)
+    {
+        if (Prior is null)
+        {
+            return 0;
+        }
+
+        double value = 0;
+        for (int k = 0; k < components.Length; k++)
+        {
+            value += Prior.AddVarianceLogPrior(components[k].Variance, 1, scale, ref destination[(2 * k) + 1]);
+        }
+
+        return value;
     }
 
     private static NormalStatistics Cast(ISufficientStatistics statistics, int index)

@@ -115,6 +115,9 @@ public sealed class PoissonFamily : IComponentFamily<PoissonComponent>, IReparam
         }
     }
 
+    /// <summary>Poisson components have no prior (the rate is only floored): returns 0 and adds nothing.</summary>
+    double IReparameterization<PoissonComponent>.AddLogPrior(ReadOnlySpan<PoissonComponent> components, double scale, Span<double> destination) => 0;
+
     private static PoissonStatistics Cast(ISufficientStatistics statistics, int index)
     {
         ArgumentNullException.ThrowIfNull(statistics);

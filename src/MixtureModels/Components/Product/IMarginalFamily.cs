@@ -34,4 +34,8 @@ internal interface IMarginalFamily
     /// <summary>Writes the gradient of the weighted log-likelihood of this marginal from its K accumulators.</summary>
     /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
     void Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<IComponent> components, Span<double> destination);
+
+    /// <summary>Returns this marginal's log prior over K components and adds scale × its gradient (see <see cref="Optimization.IReparameterization{TComponent}.AddLogPrior"/>).</summary>
+    /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
+    double AddLogPrior(ReadOnlySpan<IComponent> components, double scale, Span<double> destination);
 }

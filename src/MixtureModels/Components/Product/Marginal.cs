@@ -52,9 +52,10 @@ public sealed class Marginal
     /// <summary>A univariate normal N(μ, σ²) on one real column; σ² gets <paramref name="varianceRegularization"/> added.</summary>
     /// <param name="column">Column index, at least 0.</param>
     /// <param name="varianceRegularization">Non-negative value added to the variance (like reg_covar), default 1e-6.</param>
+    /// <param name="prior">A prior on the variance (see <see cref="CovariancePrior"/>), or null (the default) for maximum likelihood.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public static Marginal Normal(int column, double varianceRegularization = 1e-6) =>
-        new(MarginalKind.Normal, Columns1(column), new MarginalFamily<NormalComponent>(new NormalFamily(varianceRegularization)), null, "a finite real value");
+    public static Marginal Normal(int column, double varianceRegularization = 1e-6, CovariancePrior? prior = null) =>
+        new(MarginalKind.Normal, Columns1(column), new MarginalFamily<NormalComponent>(new NormalFamily(varianceRegularization, prior)), null, "a finite real value");
 
     /// <summary>Independent Bernoulli variables on binary columns (values exactly 0 or 1).</summary>
     /// <param name="columns">Column indices, distinct, at least one.</param>
@@ -87,11 +88,12 @@ public sealed class Marginal
     /// <param name="columns">Column indices, distinct, at least one.</param>
     /// <param name="covarianceType">Shape of the block's covariance.</param>
     /// <param name="covarianceRegularization">Non-negative reg_covar for the block, default 1e-6.</param>
+    /// <param name="prior">A prior on the block's covariances (see <see cref="CovariancePrior"/>), or null (the default) for maximum likelihood.</param>
     /// <exception cref="ArgumentException">The columns are empty, negative or repeated, or an argument is out of range.</exception>
-    public static Marginal Gaussian(IReadOnlyList<int> columns, CovarianceType covarianceType = CovarianceType.Full, double covarianceRegularization = 1e-6)
+    public static Marginal Gaussian(IReadOnlyList<int> columns, CovarianceType covarianceType = CovarianceType.Full, double covarianceRegularization = 1e-6, CovariancePrior? prior = null)
     {
         var c = ColumnsN(columns);
-        return new(MarginalKind.Gaussian, c, new MarginalFamily<GaussianComponent>(GaussianFamily.Create(covarianceType, c.Length, covarianceRegularization)), null, "a finite real value");
+        return new(MarginalKind.Gaussian, c, new MarginalFamily<GaussianComponent>(GaussianFamily.Create(covarianceType, c.Length, covarianceRegularization, prior)), null, "a finite real value");
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first value of this marginal's columns it cannot model.</summary>

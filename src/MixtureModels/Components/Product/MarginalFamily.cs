@@ -56,6 +56,10 @@ internal sealed class MarginalFamily<TComponent> : IMarginalFamily
     public void Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<IComponent> components, Span<double> destination) =>
         Reparameterization.Gradient(statistics, Typed(components), destination);
 
+    /// <inheritdoc />
+    public double AddLogPrior(ReadOnlySpan<IComponent> components, double scale, Span<double> destination) =>
+        Reparameterization.AddLogPrior(Typed(components), scale, destination);
+
     /// <summary>The wrapped family as a reparameterisation, looked up at run time (every marginal family implements it).</summary>
     private IReparameterization<TComponent> Reparameterization => _family as IReparameterization<TComponent>
         ?? throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{_family.GetType().Name} does not implement the unconstrained reparameterisation needed by the gradient optimiser."));

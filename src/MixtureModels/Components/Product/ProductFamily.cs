@@ -223,6 +223,28 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
         }
     }
 
+    /// <summary>The sum of the marginals' log priors, each adding its gradient to its own block.</summary>
+    double IReparameterization<ProductComponent>.AddLogPrior(ReadOnlySpan<ProductComponent> components, double scale, Span<double> destination)
+    {
+        int k = components.Length, offset = 0;
+        var marginalComponents = new IComponent[k];
+        double value = 0;
+        for (int m = 0; m < _marginals.Length; m++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                marginalComponents[c] = components[c].Marginal(m);
+            }
+
+            var family = _marginals[m].Family;
+            int length = family.UnconstrainedLength(k);
+            value += family.AddLogPrior(marginalComponents, scale, destination.Slice(offset, length));
+            offset += length;
+        }
+
+        return value;
+    }
+
     private ProductStatistics Cast(ISufficientStatistics statistics)
     {
         if (statistics is ProductStatistics product && product.Dimension == Dimension && product.Parts.Count == _marginals.Length)
