@@ -7,8 +7,9 @@ namespace MixtureModels;
 /// component collapsed onto a single point or onto a lower-dimensional subspace.
 /// </summary>
 /// <remarks>
-/// The fix is one of: increase <see cref="GaussianMixtureOptions.CovarianceRegularization"/> (reg_covar),
-/// use fewer components, or scale the data so that every column has a comparable spread.
+/// The fix is one of: increase <see cref="GaussianMixtureOptions.CovarianceRegularization"/> (reg_covar), set a
+/// <see cref="GaussianMixtureOptions.CovariancePrior"/>, use fewer components, or scale the data so that every column
+/// has a comparable spread.
 /// </remarks>
 public sealed class CovarianceNotPositiveDefiniteException : InvalidOperationException
 {
@@ -33,6 +34,6 @@ public sealed class CovarianceNotPositiveDefiniteException : InvalidOperationExc
         string which = componentIndex < 0 ? "The shared (tied) covariance" : string.Create(CultureInfo.InvariantCulture, $"The covariance of component {componentIndex}");
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{which} is not positive definite with CovarianceRegularization (reg_covar) = {regularization}; the component has collapsed onto too few distinct points. Increase CovarianceRegularization (for example to 1e-6 or more), use fewer components, or scale the data so every column has a comparable spread.");
+            $"{which} is not positive definite with CovarianceRegularization (reg_covar) = {regularization}; the component has collapsed onto too few distinct points. Increase CovarianceRegularization (for example to 1e-6 or more), set CovariancePrior (for example CovariancePrior.FromData(data, k)), use fewer components, or scale the data so every column has a comparable spread.");
     }
 }

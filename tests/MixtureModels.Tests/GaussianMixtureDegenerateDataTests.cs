@@ -383,12 +383,33 @@ public sealed class GaussianMixtureDegenerateDataTests
 
     [Theory]
     [MemberData(nameof(Types))]
+    public void Identical_rows_with_a_covariance_prior_get_the_prior_floor_instead_of_a_collapse(CovarianceType type)
+    {
+        // The scatter of identical rows is 0, so the posterior covariance is exactly α·s₀·I / (N + α) (no reg_covar).
+        var x = Repeat([1.5, -2.0, 3.0], 20);
+        var prior = new MixtureModels.Components.Gaussian.CovariancePrior(2, 0.3);
+        var model = new GaussianMixture(new GaussianMixtureOptions { ComponentCount = 1, CovarianceType = type, CovarianceRegularization = 0, CovariancePrior = prior }).Fit(x);
+
+        AssertValid(model, x);
+        var covariance = model.Components[0].GetCovariance();
+        double floor = 2 * 0.3 / (20 + 2);
+        for (int i = 0; i < 3; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                covariance[i, j].Should().BeApproximately(i == j ? floor : 0, 1e-12);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
     public void Identical_rows_without_regularisation_throw_CovarianceNotPositiveDefinite(CovarianceType type)
     {
         var x = Repeat([1.5, -2.0, 3.0], 20);
         var act = () => Fit(x, 1, type, regularization: 0);
         var thrown = act.Should().ThrowExactly<CovarianceNotPositiveDefiniteException>()
-            .WithMessage("*not positive definite*CovarianceRegularization*= 0*Increase CovarianceRegularization*fewer components*scale the data*")
+            .WithMessage("*not positive definite*CovarianceRegularization*= 0*Increase CovarianceRegularization*CovariancePrior*fewer components*scale the data*")
             .Which;
         thrown.Regularization.Should().Be(0);
         thrown.ComponentIndex.Should().Be(type == CovarianceType.Tied ? -1 : 0);
