@@ -12,7 +12,7 @@ internal static class EStepKernel
     /// ln of the smallest normal double (≈ −708.4). Relative responsibilities below exp of this are flushed to zero:
     /// they cannot change any sum, and subnormal numbers would slow every later multiplication on most CPUs.
     /// </summary>
-    private const double SmallestNormalExponent = -708.3964185322641;
+    internal const double SmallestNormalExponent = -708.3964185322641;
 
     /// <summary>
     /// Writes log π_k + log p(xₙ | θ_k) into logProb[k·stride + n] for the <paramref name="count"/> rows of the block;
