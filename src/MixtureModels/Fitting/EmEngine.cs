@@ -176,14 +176,11 @@ internal sealed class EmEngine<TComponent>
 
                 if (stats is null)
                 {
+                    var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
+                    EStepKernel.LogSumExp(logProb, count, _k, b, logLikelihoods, labels is null ? default : labels.AsSpan(blockStart, count));
                     for (int n = 0; n < count; n++)
                     {
-                        double logLikelihood = EStepKernel.RowLogSumExp(logProb, n, _k, b, out int best);
-                        sum += RowWeight(blockStart + n) * logLikelihood;
-                        if (labels is not null)
-                        {
-                            labels[blockStart + n] = best;
-                        }
+                        sum += RowWeight(blockStart + n) * logLikelihoods[n];
                     }
                 }
                 else

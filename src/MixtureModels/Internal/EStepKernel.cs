@@ -67,6 +67,69 @@ internal static class EStepKernel
     }
 
     /// <summary>
+    /// <see cref="RowLogSumExp"/> for every row of a block, vectorised over rows: logLikelihood[n] = log Σ_k
+    /// exp(logProb[k·stride + n]) and, unless <paramref name="labels"/> is empty, labels[n] = the index of the largest
+    /// term (the first on ties). Rows whose terms are all −∞ get −∞ and label 0, as on the scalar path.
+    /// </summary>
+    /// <param name="logProb">K × stride joint log-densities.</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="componentCount">K.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    /// <param name="logLikelihood">Receives log p(xₙ) per row.</param>
+    /// <param name="labels">Receives the most probable component per row, or empty.</param>
+    public static void LogSumExp(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<double> logLikelihood, Span<int> labels)
+    {
+        const int Lanes = 4;
+        int n = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double lp = ref MemoryMarshal.GetReference(logProb);
+            var negativeInfinity = Vector256.Create(double.NegativeInfinity);
+            for (; n + Lanes <= count; n += Lanes)
+            {
+                var max = negativeInfinity;
+                var best = Vector256<long>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n));
+                    var greater = Vector256.GreaterThan(v, max);
+                    max = Vector256.ConditionalSelect(greater, v, max);
+                    best = Vector256.ConditionalSelect(greater.AsInt64(), Vector256.Create((long)k), best);
+                }
+
+                if (Vector256.EqualsAny(max, negativeInfinity))
+                {
+                    break; // rare: finish this and the remaining rows on the scalar path
+                }
+
+                var total = Vector256<double>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    total += Exp(Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n)) - max);
+                }
+
+                (max + Log(total)).CopyTo(logLikelihood.Slice(n, Lanes));
+                if (!labels.IsEmpty)
+                {
+                    for (int lane = 0; lane < Lanes; lane++)
+                    {
+                        labels[n + lane] = (int)best.GetElement(lane);
+                    }
+                }
+            }
+        }
+
+        for (; n < count; n++)
+        {
+            logLikelihood[n] = RowLogSumExp(logProb, n, componentCount, stride, out int best);
+            if (!labels.IsEmpty)
+            {
+                labels[n] = best;
+            }
+        }
+    }
+
+    /// <summary>
     /// Turns row n of the joint log-densities into responsibilities in place, p_k = exp(l_k − max) / Σ_j exp(l_j − max)
     /// (a term below e^−708 relative to the largest is flushed to 0), and returns log Σ_k exp(l_k). Normalising against the row maximum keeps every row finite and summing to 1 even
     /// when the log-densities are huge and negative; a row where every term is −∞ gets uniform responsibilities.
