@@ -22,6 +22,7 @@ internal sealed class EmEngine<TComponent>
     private readonly double[][] _chunkLogProb;     // per chunk: K × BlockRows
     private readonly double[][] _chunkRowBuffer;   // per chunk: BlockRows (row weights or log-likelihoods of a block)
     private readonly double[] _chunkLogLikelihood; // per chunk partial Σ w·log p
+    private readonly IBlockKernel<TComponent>? _blockKernel; // the family's batched path for complete blocks, if it has one
 
     public EmEngine(IComponentFamily<TComponent> family, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings)
     {
@@ -41,6 +42,7 @@ internal sealed class EmEngine<TComponent>
         }
 
         _chunkLogLikelihood = new double[_plan.ChunkCount];
+        _blockKernel = (family as IBlockKernelSource<TComponent>)?.CreateBlockKernel(componentCount);
     }
 
     /// <summary>Σ of the sample weights (N when unweighted).</summary>
@@ -126,6 +128,7 @@ internal sealed class EmEngine<TComponent>
     private double Pass(double[] weights, TComponent[] components, ISufficientStatistics[][]? chunkStats, int[]? labels, CancellationToken cancellationToken)
     {
         var logWeights = EStepKernel.LogWeights(weights);
+        var blockKernel = _blockKernel is not null && _blockKernel.Prepare(components, logWeights) ? _blockKernel : null;
         ForEachChunk(cancellationToken, c =>
         {
             var (start, end) = _plan.Chunk(c);
@@ -148,17 +151,36 @@ internal sealed class EmEngine<TComponent>
                 int count = Math.Min(b, end - blockStart);
                 var rows = _data.RowBlock(blockStart, count);
                 bool incomplete = _data.BlockHasMissing(blockStart, count);
-                EStepKernel.JointLogDensity(components, logWeights, rows, count, logProb, b, incomplete);
-                if (stats is null)
+                if (blockKernel is not null && !incomplete && stats is not null)
                 {
+                    // The family's batched path: E-step and statistics of all K components in one go.
+                    var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
+                    var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
+                    blockKernel.Accumulate(rows, count, rowWeights, logLikelihoods, stats);
                     for (int n = 0; n < count; n++)
                     {
-                        double logLikelihood = EStepKernel.RowLogSumExp(logProb, n, _k, b, out int best);
-                        sum += RowWeight(blockStart + n) * logLikelihood;
-                        if (labels is not null)
-                        {
-                            labels[blockStart + n] = best;
-                        }
+                        sum += RowWeight(blockStart + n) * logLikelihoods[n];
+                    }
+
+                    continue;
+                }
+
+                if (blockKernel is not null && !incomplete)
+                {
+                    blockKernel.JointLogDensity(rows, count, logProb, b);
+                }
+                else
+                {
+                    EStepKernel.JointLogDensity(components, logWeights, rows, count, logProb, b, incomplete);
+                }
+
+                if (stats is null)
+                {
+                    var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
+                    EStepKernel.LogSumExp(logProb, count, _k, b, logLikelihoods, labels is null ? default : labels.AsSpan(blockStart, count));
+                    for (int n = 0; n < count; n++)
+                    {
+                        sum += RowWeight(blockStart + n) * logLikelihoods[n];
                     }
                 }
                 else

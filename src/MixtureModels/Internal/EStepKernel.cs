@@ -12,7 +12,7 @@ internal static class EStepKernel
     /// ln of the smallest normal double (≈ −708.4). Relative responsibilities below exp of this are flushed to zero:
     /// they cannot change any sum, and subnormal numbers would slow every later multiplication on most CPUs.
     /// </summary>
-    private const double SmallestNormalExponent = -708.3964185322641;
+    internal const double SmallestNormalExponent = -708.3964185322641;
 
     /// <summary>
     /// Writes log π_k + log p(xₙ | θ_k) into logProb[k·stride + n] for the <paramref name="count"/> rows of the block;
@@ -64,6 +64,69 @@ internal static class EStepKernel
         }
 
         return max + Math.Log(total);
+    }
+
+    /// <summary>
+    /// <see cref="RowLogSumExp"/> for every row of a block, vectorised over rows: logLikelihood[n] = log Σ_k
+    /// exp(logProb[k·stride + n]) and, unless <paramref name="labels"/> is empty, labels[n] = the index of the largest
+    /// term (the first on ties). Rows whose terms are all −∞ get −∞ and label 0, as on the scalar path.
+    /// </summary>
+    /// <param name="logProb">K × stride joint log-densities.</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="componentCount">K.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    /// <param name="logLikelihood">Receives log p(xₙ) per row.</param>
+    /// <param name="labels">Receives the most probable component per row, or empty.</param>
+    public static void LogSumExp(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<double> logLikelihood, Span<int> labels)
+    {
+        const int Lanes = 4;
+        int n = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double lp = ref MemoryMarshal.GetReference(logProb);
+            var negativeInfinity = Vector256.Create(double.NegativeInfinity);
+            for (; n + Lanes <= count; n += Lanes)
+            {
+                var max = negativeInfinity;
+                var best = Vector256<long>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n));
+                    var greater = Vector256.GreaterThan(v, max);
+                    max = Vector256.ConditionalSelect(greater, v, max);
+                    best = Vector256.ConditionalSelect(greater.AsInt64(), Vector256.Create((long)k), best);
+                }
+
+                if (Vector256.EqualsAny(max, negativeInfinity))
+                {
+                    break; // rare: finish this and the remaining rows on the scalar path
+                }
+
+                var total = Vector256<double>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    total += Exp(Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n)) - max);
+                }
+
+                (max + Log(total)).CopyTo(logLikelihood.Slice(n, Lanes));
+                if (!labels.IsEmpty)
+                {
+                    for (int lane = 0; lane < Lanes; lane++)
+                    {
+                        labels[n + lane] = (int)best.GetElement(lane);
+                    }
+                }
+            }
+        }
+
+        for (; n < count; n++)
+        {
+            logLikelihood[n] = RowLogSumExp(logProb, n, componentCount, stride, out int best);
+            if (!labels.IsEmpty)
+            {
+                labels[n] = best;
+            }
+        }
     }
 
     /// <summary>

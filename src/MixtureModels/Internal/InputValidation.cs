@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Intrinsics;
 using MixtureModels.Fitting;
 
 namespace MixtureModels.Internal;
@@ -38,12 +39,23 @@ internal static class InputValidation
         Span<double> max = d <= 256 ? stackalloc double[d] : new double[d];
         min.Fill(double.PositiveInfinity);
         max.Fill(double.NegativeInfinity);
+        int vectorColumns = Vector256.IsHardwareAccelerated ? d / 4 * 4 : 0;
         for (int i = 0; i < data.Rows; i++)
         {
             var row = data.Row(i);
-            for (int j = 0; j < d; j++)
+
+            // Four columns at a time; a missing entry (when allowed) has no value to spread, so NaN lanes are left out.
+            for (int j = 0; j < vectorColumns; j += 4)
             {
-                if (!double.IsNaN(row[j])) // a missing entry (when allowed) has no value to spread
+                var v = Vector256.Create(row.Slice(j, 4));
+                var observed = Vector256.Equals(v, v);
+                Vector256.Min(Vector256.Create(min.Slice(j, 4)), Vector256.ConditionalSelect(observed, v, Vector256.Create(double.PositiveInfinity))).CopyTo(min.Slice(j, 4));
+                Vector256.Max(Vector256.Create(max.Slice(j, 4)), Vector256.ConditionalSelect(observed, v, Vector256.Create(double.NegativeInfinity))).CopyTo(max.Slice(j, 4));
+            }
+
+            for (int j = vectorColumns; j < d; j++)
+            {
+                if (!double.IsNaN(row[j]))
                 {
                     min[j] = Math.Min(min[j], row[j]);
                     max[j] = Math.Max(max[j], row[j]);

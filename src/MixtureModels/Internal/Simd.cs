@@ -20,4 +20,9 @@ internal static class Simd
         var cd = Avx.HorizontalAdd(c, d);
         return Avx.Permute2x128(ab, cd, 0x20) + Avx.Permute2x128(ab, cd, 0x31);
     }
+
+    /// <summary>[Σ lanes of a, Σ lanes of b, Σ lanes of c, Σ lanes of d] of four 512-bit vectors (needs AVX).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> SumEach(Vector512<double> a, Vector512<double> b, Vector512<double> c, Vector512<double> d) =>
+        SumEach(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
 }

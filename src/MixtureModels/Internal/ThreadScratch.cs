@@ -21,7 +21,10 @@ internal static class ThreadScratch
     /// <summary>One marginal's log-densities for a block of rows, inside a product component.</summary>
     public const int ProductDensity = 4;
 
-    private const int SlotCount = 5;
+    /// <summary>A block's transposed rows and responsibilities, inside <see cref="DiagonalBlockKernel"/>.</summary>
+    public const int BlockKernel = 5;
+
+    private const int SlotCount = 6;
 
     [ThreadStatic]
     private static double[]?[]? t_slots;

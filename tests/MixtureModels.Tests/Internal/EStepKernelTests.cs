@@ -43,6 +43,48 @@ public sealed class EStepKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(8, 256)]
+    [InlineData(5, 13)]
+    public void Block_log_sum_exp_and_labels_match_the_row_by_row_path(int k, int count)
+    {
+        const int stride = 300;
+        var random = new Random((k * 7) + count);
+        var logProb = new double[k * stride];
+        for (int i = 0; i < logProb.Length; i++)
+        {
+            logProb[i] = -800 * random.NextDouble();
+        }
+
+        if (count > 5)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                logProb[(c * stride) + 2] = double.NegativeInfinity; // row 2: every component impossible
+                logProb[(c * stride) + 5] = -3;                      // row 5: a tie, the first component wins
+            }
+        }
+
+        var logLikelihood = new double[count];
+        var labels = new int[count];
+        EStepKernel.LogSumExp(logProb, count, k, stride, logLikelihood, labels);
+        for (int n = 0; n < count; n++)
+        {
+            double expected = EStepKernel.RowLogSumExp(logProb, n, k, stride, out int best);
+            labels[n].Should().Be(best, $"row {n}");
+            if (double.IsNegativeInfinity(expected))
+            {
+                logLikelihood[n].Should().Be(double.NegativeInfinity);
+            }
+            else
+            {
+                logLikelihood[n].Should().BeApproximately(expected, 1e-14 * Math.Max(1, Math.Abs(expected)), $"row {n}");
+            }
+        }
+    }
+
     [Fact]
     public void Rows_far_below_underflow_stay_finite_and_normalised()
     {

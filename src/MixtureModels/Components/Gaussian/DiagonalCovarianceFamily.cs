@@ -1,10 +1,11 @@
+using MixtureModels.Fitting;
 using MixtureModels.Internal;
 using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with its own diagonal covariance: σ²_kd = scatter_kd / N_k + reg (with a <see cref="CovariancePrior"/>, (scatter_kd + α·s₀) / (N_k + α) + reg).</summary>
-public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
+public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -23,6 +24,10 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
 
     /// <inheritdoc />
     public override ISufficientStatistics CreateStatistics(GaussianComponent? current) => new DiagonalScatterStatistics(Dimension, current is null ? default : current.Mean);
+
+    /// <inheritdoc />
+    IBlockKernel<GaussianComponent>? IBlockKernelSource<GaussianComponent>.CreateBlockKernel(int componentCount) =>
+        DiagonalBlockKernel.IsSupported ? new DiagonalBlockKernel(Dimension, componentCount, spherical: false) : null;
 
     /// <inheritdoc />
     public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)

@@ -54,9 +54,15 @@ public sealed class DiagonalGaussian : GaussianComponent
     /// <inheritdoc />
     public override Matrix<double> GetPrecisionCholesky() => Matrix<double>.Build.DenseOfDiagonalArray(Array.ConvertAll(_precisions, Math.Sqrt));
 
+    /// <summary>The precisions 1/σ_d² (length D).</summary>
+    internal ReadOnlySpan<double> Precisions => _precisions;
+
+    /// <summary>−½·D·log 2π − ½ Σ log σ_d²: the log-density at the mean.</summary>
+    internal double LogDensityConstant => (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky;
+
     /// <inheritdoc />
     public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) =>
-        DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
+        DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, LogDensityConstant, destination);
 
     /// <inheritdoc />
     public override void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)

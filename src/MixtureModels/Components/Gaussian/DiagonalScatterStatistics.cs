@@ -183,6 +183,18 @@ public sealed class DiagonalScatterStatistics : GaussianStatistics
         }
     }
 
+    /// <summary>
+    /// The way in for a batched kernel that computes a block's moments itself: adds the block's total weight to W and
+    /// returns the accumulator s, into which the caller adds the block's Σ wₙ(xₙ − a), and the scatter, into which it
+    /// adds Σ wₙ(xₙ − a)², both about <see cref="GaussianStatistics.Reference"/> (which must be set).
+    /// </summary>
+    internal Span<double> AddBlockWeight(double weight, out Span<double> scatter)
+    {
+        AddTotalWeight(weight);
+        scatter = _scatter;
+        return WeightedSumAccumulator;
+    }
+
     private protected override void AccumulateMoments(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum) =>
         DiagonalCovarianceKernel.Moments(rows, weights, reference, sum, _scatter);
 

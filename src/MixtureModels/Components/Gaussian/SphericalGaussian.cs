@@ -41,9 +41,15 @@ public sealed class SphericalGaussian : GaussianComponent
     /// <inheritdoc />
     public override Matrix<double> GetPrecisionCholesky() => Matrix<double>.Build.DenseDiagonal(Dimension, Dimension, Math.Sqrt(_precisions[0]));
 
+    /// <summary>The precision 1/σ².</summary>
+    internal double Precision => _precisions[0];
+
+    /// <summary>−½·D·(log 2π + log σ²): the log-density at the mean.</summary>
+    internal double LogDensityConstant => (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky;
+
     /// <inheritdoc />
     public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) =>
-        DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky, destination);
+        DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, LogDensityConstant, destination);
 
     /// <inheritdoc />
     public override void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)

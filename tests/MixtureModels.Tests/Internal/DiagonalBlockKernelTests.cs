@@ -1,0 +1,222 @@
+using System.Runtime.Intrinsics;
+using MixtureModels.Components;
+using MixtureModels.Components.Gaussian;
+using MixtureModels.Internal;
+
+namespace MixtureModels.Tests.Internal;
+
+/// <summary>
+/// The batched diagonal/spherical kernel against the per-component path it replaces (density, E-step and moments)
+/// and its exp and log against <see cref="Math"/>, for awkward D, K and row counts. The kernel only exists where
+/// 512-bit vectors are hardware-accelerated; elsewhere these tests have nothing to check and pass.
+/// </summary>
+public sealed class DiagonalBlockKernelTests
+{
+    public static TheoryData<int, int, int> Shapes() => new()
+    {
+        { 1, 1, 1 }, { 3, 7, 3 }, { 8, 8, 4 }, { 9, 13, 5 }, { 16, 256, 8 }, { 16, 255, 8 }, { 17, 64, 2 }, { 33, 31, 9 }, { 5, 200, 1 },
+    };
+
+    [Fact]
+    public void Exp_matches_Math_Exp_over_the_range_of_kept_terms()
+    {
+        if (!DiagonalBlockKernel.IsSupported)
+        {
+            return;
+        }
+
+        var random = new Random(7);
+        var inputs = new List<double> { 0, -0.0, -1e-300, -1e-17, -0.5 * Math.Log(2), -1, -708.39, -708.3964185322, -700 };
+        for (int i = 0; i < 4000; i++)
+        {
+            inputs.Add(-708.39 * Math.Pow(random.NextDouble(), 3));
+        }
+
+        while (inputs.Count % 8 != 0)
+        {
+            inputs.Add(-1);
+        }
+
+        for (int i = 0; i < inputs.Count; i += 8)
+        {
+            var result = DiagonalBlockKernel.ExpNonPositive(Vector512.Create(inputs.ToArray(), i));
+            for (int lane = 0; lane < 8; lane++)
+            {
+                double expected = Math.Exp(inputs[i + lane]);
+                result.GetElement(lane).Should().BeApproximately(expected, 3e-16 * expected, $"exp({inputs[i + lane]:R})");
+            }
+        }
+    }
+
+    [Fact]
+    public void Log_matches_Math_Log_for_positive_values()
+    {
+        if (!DiagonalBlockKernel.IsSupported)
+        {
+            return;
+        }
+
+        var random = new Random(11);
+        var inputs = new List<double> { 1, 1 + 1e-16, 1 - 1e-16, 0.75, 1.5, 1.4999999999999998, 2, 3, 8, 1e-300, 1e300, double.Epsilon * 1e10 };
+        for (int i = 0; i < 2000; i++)
+        {
+            inputs.Add(1 + (63 * random.NextDouble()));
+            inputs.Add(Math.Exp((random.NextDouble() - 0.5) * 1400));
+        }
+
+        while (inputs.Count % 8 != 0)
+        {
+            inputs.Add(2);
+        }
+
+        for (int i = 0; i < inputs.Count; i += 8)
+        {
+            var result = DiagonalBlockKernel.LogPositive(Vector512.Create(inputs.ToArray(), i));
+            for (int lane = 0; lane < 8; lane++)
+            {
+                double expected = Math.Log(inputs[i + lane]);
+                result.GetElement(lane).Should().BeApproximately(expected, 4e-16 * Math.Max(1, Math.Abs(expected)), $"log({inputs[i + lane]:R})");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Joint_log_densities_match_the_per_component_path(int d, int count, int k)
+    {
+        if (!DiagonalBlockKernel.IsSupported)
+        {
+            return;
+        }
+
+        foreach (bool spherical in new[] { false, true })
+        {
+            var random = new Random((d * 1000) + (count * 10) + k);
+            var components = Components(random, d, k, spherical, offset: 50);
+            var logWeights = LogWeights(random, k);
+            var rows = Values(random, count * d, 50, 4);
+            int stride = count + 3;
+            var expected = new double[k * stride];
+            var actual = new double[k * stride];
+            EStepKernel.JointLogDensity(components, logWeights, rows, count, expected, stride);
+
+            var kernel = new DiagonalBlockKernel(d, k, spherical);
+            kernel.Prepare(components, logWeights).Should().BeTrue();
+            kernel.JointLogDensity(rows, count, actual, stride);
+            for (int c = 0; c < k; c++)
+            {
+                for (int n = 0; n < count; n++)
+                {
+                    double e = expected[(c * stride) + n];
+                    actual[(c * stride) + n].Should().BeApproximately(e, 1e-12 * Math.Max(1, Math.Abs(e)), $"component {c}, row {n}, spherical {spherical}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Accumulated_statistics_and_log_likelihoods_match_the_per_component_path(int d, int count, int k)
+    {
+        if (!DiagonalBlockKernel.IsSupported)
+        {
+            return;
+        }
+
+        foreach (bool spherical in new[] { false, true })
+        {
+            foreach (bool weighted in new[] { false, true })
+            {
+                var random = new Random((d * 1000) + (count * 10) + k + (weighted ? 1 : 0));
+                var components = Components(random, d, k, spherical, offset: 1e5); // far from the origin: the centring matters
+                var logWeights = LogWeights(random, k);
+                var rows = Values(random, count * d, 1e5, 3);
+                var rowWeights = weighted ? Values(random, count, 1, 1) : default;
+                Check(d, count, k, spherical, components, logWeights, rows, rowWeights);
+            }
+        }
+    }
+
+    [Fact]
+    public void Rows_where_every_component_is_impossible_and_empty_components_match_the_per_component_path()
+    {
+        if (!DiagonalBlockKernel.IsSupported)
+        {
+            return;
+        }
+
+        const int d = 4, count = 21, k = 3;
+        var random = new Random(3);
+        var components = Components(random, d, k, spherical: false, offset: 0);
+        var logWeights = new[] { Math.Log(0.5), double.NegativeInfinity, Math.Log(0.5) }; // component 1 has weight 0
+        var rows = Values(random, count * d, 0, 3);
+        rows[(5 * d) + 2] = 1e200; // row 5: every density underflows to −∞
+        rows[(17 * d) + 0] = -1e200;
+        Check(d, count, k, spherical: false, components, logWeights, rows, default);
+    }
+
+    private static void Check(int d, int count, int k, bool spherical, GaussianComponent[] components, double[] logWeights, double[] rows, ReadOnlySpan<double> rowWeights)
+    {
+        var family = spherical ? (GaussianFamily)new SphericalCovarianceFamily(d, 1e-6) : new DiagonalCovarianceFamily(d, 1e-6);
+        var expectedStats = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
+        var actualStats = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
+        var logProb = new double[k * count];
+        var expectedLogLikelihood = new double[count];
+        EStepKernel.JointLogDensity(components, logWeights, rows, count, logProb, count);
+        EStepKernel.Responsibilities(logProb, count, k, count, rowWeights, expectedLogLikelihood);
+        for (int c = 0; c < k; c++)
+        {
+            expectedStats[c].Accumulate(rows, logProb.AsSpan(c * count, count));
+        }
+
+        var kernel = new DiagonalBlockKernel(d, k, spherical);
+        kernel.Prepare(components, logWeights).Should().BeTrue();
+        var actualLogLikelihood = new double[count];
+        kernel.Accumulate(rows, count, rowWeights, actualLogLikelihood, actualStats.Cast<ISufficientStatistics>().ToArray());
+
+        for (int n = 0; n < count; n++)
+        {
+            double e = expectedLogLikelihood[n];
+            actualLogLikelihood[n].Should().BeApproximately(e, 1e-12 * Math.Max(1, Math.Abs(e)), $"row {n}");
+        }
+
+        for (int c = 0; c < k; c++)
+        {
+            var expected = expectedStats[c];
+            var actual = actualStats[c];
+            actual.TotalWeight.Should().BeApproximately(expected.TotalWeight, 1e-12 * Math.Max(1, expected.TotalWeight), $"W of component {c}");
+            for (int i = 0; i < d; i++)
+            {
+                // The sums about the component's mean are differences of rows 1e5 from the origin: compare on the scale of
+                // the terms (W times a typical |x − a|), not of the sum, which may be near zero.
+                double scale = Math.Max(1, expected.TotalWeight) * 10;
+                actual.WeightedSum[i].Should().BeApproximately(expected.WeightedSum[i], 1e-12 * scale, $"s[{i}] of component {c}");
+                actual.Scatter[i].Should().BeApproximately(expected.Scatter[i], 1e-12 * Math.Max(scale, Math.Abs(expected.Scatter[i])), $"scatter[{i}] of component {c}");
+            }
+        }
+    }
+
+    private static GaussianComponent[] Components(Random random, int d, int k, bool spherical, double offset)
+    {
+        var result = new GaussianComponent[k];
+        for (int c = 0; c < k; c++)
+        {
+            var mean = Values(random, d, offset, 3);
+            result[c] = spherical
+                ? SphericalGaussian.WithMeanVariance(mean, 0.5 + (2 * random.NextDouble()))
+                : DiagonalGaussian.WithMeanVariances(mean, Values(random, d, 1.5, 1));
+        }
+
+        return result;
+    }
+
+    private static double[] LogWeights(Random random, int k)
+    {
+        var weights = Values(random, k, 1, 0.9);
+        double total = weights.Sum();
+        return weights.Select(w => Math.Log(w / total)).ToArray();
+    }
+
+    private static double[] Values(Random random, int length, double centre, double halfWidth) =>
+        Enumerable.Range(0, length).Select(_ => centre + (halfWidth * ((2 * random.NextDouble()) - 1))).ToArray();
+}
