@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
+using MixtureModels.Fitting;
 using MixtureModels.Internal;
 
 namespace MixtureModels.Tests.Internal;
@@ -8,7 +9,8 @@ namespace MixtureModels.Tests.Internal;
 /// <summary>
 /// The batched diagonal/spherical kernel against the per-component path it replaces (density, E-step and moments)
 /// and its exp and log against <see cref="Math"/>, for awkward D, K and row counts. The kernel only exists where
-/// 512-bit vectors are hardware-accelerated; elsewhere these tests have nothing to check and pass.
+/// 512-bit vectors are hardware-accelerated; elsewhere these tests check the fallback instead: the families offer no
+/// block kernel, so the engine runs the per-component kernels (tested on their own in the component tests).
 /// </summary>
 public sealed class DiagonalBlockKernelTests
 {
@@ -22,6 +24,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!DiagonalBlockKernel.IsSupported)
         {
+            FamiliesOfferNoBlockKernel();
             return;
         }
 
@@ -53,6 +56,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!DiagonalBlockKernel.IsSupported)
         {
+            FamiliesOfferNoBlockKernel();
             return;
         }
 
@@ -86,6 +90,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!DiagonalBlockKernel.IsSupported)
         {
+            FamiliesOfferNoBlockKernel();
             return;
         }
 
@@ -120,6 +125,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!DiagonalBlockKernel.IsSupported)
         {
+            FamiliesOfferNoBlockKernel();
             return;
         }
 
@@ -142,6 +148,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!DiagonalBlockKernel.IsSupported)
         {
+            FamiliesOfferNoBlockKernel();
             return;
         }
 
@@ -153,6 +160,12 @@ public sealed class DiagonalBlockKernelTests
         rows[(5 * d) + 2] = 1e200; // row 5: every density underflows to −∞
         rows[(17 * d) + 0] = -1e200;
         Check(d, count, k, spherical: false, components, logWeights, rows, default);
+    }
+
+    private static void FamiliesOfferNoBlockKernel()
+    {
+        ((IBlockKernelSource<GaussianComponent>)new DiagonalCovarianceFamily(3, 1e-6)).CreateBlockKernel(2).Should().BeNull();
+        ((IBlockKernelSource<GaussianComponent>)new SphericalCovarianceFamily(3, 1e-6)).CreateBlockKernel(2).Should().BeNull();
     }
 
     private static void Check(int d, int count, int k, bool spherical, GaussianComponent[] components, double[] logWeights, double[] rows, ReadOnlySpan<double> rowWeights)
