@@ -40,6 +40,7 @@ internal static class BernoulliKernel
         WeightedColumnSumsScalar(rows, weights, counts, vectorColumns);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LogDensityScalar(ReadOnlySpan<double> rows, ReadOnlySpan<double> logOdds, double constant, Span<double> destination)
     {
         int d = logOdds.Length;
@@ -56,6 +57,7 @@ internal static class BernoulliKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LogDensityVector(ReadOnlySpan<double> rows, ReadOnlySpan<double> logOdds, double constant, Span<double> destination)
     {
         int d = logOdds.Length, count = destination.Length;
@@ -123,6 +125,7 @@ internal static class BernoulliKernel
     }
 
     /// <summary>The scalar column sums for columns [<paramref name="firstColumn"/>, D).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void WeightedColumnSumsScalar(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, Span<double> counts, int firstColumn)
     {
         int d = counts.Length;
@@ -139,6 +142,7 @@ internal static class BernoulliKernel
     }
 
     /// <summary>The vector column sums for columns [0, <paramref name="vectorColumns"/>), a multiple of the vector width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void WeightedColumnSumsVector(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, Span<double> counts, int vectorColumns)
     {
         int d = counts.Length, count = weights.Length;

@@ -86,6 +86,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
     {
         // In pieces whose transposed rows and responsibilities stay in the first-level cache.
@@ -97,6 +98,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
     {
         for (int start = 0; start < count; start += _pieceRows)
@@ -123,6 +125,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     private static int Padded(int count) => (count + Lanes - 1) / Lanes * Lanes;
 
     /// <summary><see cref="Accumulate"/> on at most <see cref="_pieceRows"/> rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
     {
         int p = Padded(count);
@@ -192,6 +195,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <summary>columns[d·p + n] = rows[n·D + d]; the padding rows count ≤ n &lt; p are zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Transpose(ReadOnlySpan<double> rows, int count, Span<double> columns, int p)
     {
         int d = _d;
@@ -278,6 +282,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <summary>destination[k·p + g ..] = log π_k + log p(x | θ_k) for the eight rows g.. of the transposed block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LogDensities(ReadOnlySpan<double> columns, int p, int g, Span<double> destination)
     {
         int d = _d;
@@ -377,6 +382,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     /// Turns the joint log-densities of the eight rows g.. into responsibilities × row weight in place, as
     /// <see cref="EStepKernel.Responsibilities"/> does, and returns log p(xₙ) of the eight rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Vector512<double> Normalize(Span<double> values, int p, int g, Vector512<double> weight)
     {
         ref double lp = ref Unsafe.Add(ref MemoryMarshal.GetReference(values), g);
@@ -419,6 +425,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <summary>The eight rows g.. one at a time, with <see cref="EStepKernel.NormalizeRow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Vector512<double> NormalizeEach(Span<double> values, int p, int g, Vector512<double> weight)
     {
         Span<double> result = stackalloc double[Lanes];
@@ -440,6 +447,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     /// sum[d] += Σₙ wₙ(x_nd − a_d) and scatter[d] += Σₙ wₙ(x_nd − a_d)² over the p rows of the transposed block, four
     /// columns at a time with one vector sum per column and moment, reduced across lanes at the end of the block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Moments(ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum, Span<double> scatter)
     {
         int d = _d;
@@ -511,6 +519,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <summary>Σ values, a whole number of vectors long.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Sum(ReadOnlySpan<double> values)
     {
         ref double v = ref MemoryMarshal.GetReference(values);

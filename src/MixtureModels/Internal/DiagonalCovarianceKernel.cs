@@ -28,6 +28,7 @@ internal static class DiagonalCovarianceKernel
     }
 
     /// <summary>sum[d] += Σₙ wₙ(xₙ_d − a_d) and scatter[d] += Σₙ wₙ(xₙ_d − a_d)² over the rows of a block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Moments(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum, Span<double> scatter)
     {
         int d = reference.Length;
@@ -64,6 +65,7 @@ internal static class DiagonalCovarianceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LogDensityScalar(ReadOnlySpan<double> rows, ReadOnlySpan<double> mean, ReadOnlySpan<double> precisions, double constant, Span<double> destination)
     {
         int d = mean.Length;
@@ -81,6 +83,7 @@ internal static class DiagonalCovarianceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LogDensityVector(ReadOnlySpan<double> rows, ReadOnlySpan<double> mean, ReadOnlySpan<double> precisions, double constant, Span<double> destination)
     {
         int d = mean.Length, count = destination.Length;
@@ -153,6 +156,7 @@ internal static class DiagonalCovarianceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MomentsVector(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum, Span<double> scatter, int vectorColumns)
     {
         int d = reference.Length, count = weights.Length;

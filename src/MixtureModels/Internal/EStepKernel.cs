@@ -38,6 +38,7 @@ internal static class EStepKernel
     }
 
     /// <summary>log Σ_k exp(logProb[k·stride + n]) for row n, and the index of the largest term (the first on ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double RowLogSumExp(ReadOnlySpan<double> logProb, int n, int componentCount, int stride, out int best)
     {
         double max = double.NegativeInfinity;
@@ -77,6 +78,7 @@ internal static class EStepKernel
     /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
     /// <param name="logLikelihood">Receives log p(xₙ) per row.</param>
     /// <param name="labels">Receives the most probable component per row, or empty.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSumExp(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<double> logLikelihood, Span<int> labels)
     {
         const int Lanes = 4;
@@ -134,6 +136,7 @@ internal static class EStepKernel
     /// (a term below e^−708 relative to the largest is flushed to 0), and returns log Σ_k exp(l_k). Normalising against the row maximum keeps every row finite and summing to 1 even
     /// when the log-densities are huge and negative; a row where every term is −∞ gets uniform responsibilities.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double NormalizeRow(Span<double> logProb, int n, int componentCount, int stride)
     {
         double max = double.NegativeInfinity;
@@ -180,6 +183,7 @@ internal static class EStepKernel
     /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
     /// <param name="rowWeights">wₙ per row, or empty for weight 1.</param>
     /// <param name="logLikelihood">Receives log p(xₙ) per row.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Responsibilities(Span<double> logProb, int count, int componentCount, int stride, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
     {
         const int Lanes = 4;

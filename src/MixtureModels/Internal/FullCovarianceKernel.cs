@@ -21,6 +21,7 @@ internal static class FullCovarianceKernel
     /// <summary>
     /// destination[n·dp + i] = rows[n·d + i] − center[i] for n &lt; count and i &lt; d, and zero in the padding columns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Centre(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> center, int dp, Span<double> destination)
     {
         int d = center.Length;
@@ -73,6 +74,7 @@ internal static class FullCovarianceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void WeightRowsScalar(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> sum)
     {
         for (int n = 0; n < count; n++)
@@ -87,6 +89,7 @@ internal static class FullCovarianceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void WeightRowsVector(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> sum)
     {
         ref double x = ref MemoryMarshal.GetReference(source);
@@ -107,6 +110,7 @@ internal static class FullCovarianceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void QuadraticFormsScalar(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> mean, int dp, ReadOnlySpan<double> p, Span<double> q)
     {
         int d = mean.Length;
@@ -129,6 +133,7 @@ internal static class FullCovarianceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScatterScalar(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
     {
         for (int n = 0; n < count; n++)
@@ -146,6 +151,7 @@ internal static class FullCovarianceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void QuadraticFormsVector(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> mean, int dp, ReadOnlySpan<double> p, Span<double> q)
     {
         int d = mean.Length;
@@ -233,6 +239,7 @@ internal static class FullCovarianceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScatterVector(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
     {
         ref double x = ref MemoryMarshal.GetReference(source);
@@ -256,6 +263,7 @@ internal static class FullCovarianceKernel
     }
 
     /// <summary>One 4 × (4 or 8) tile of the scatter, streaming every row of the block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScatterTile<TWidth>(ref double x, ref double wx, ref double s, ReadOnlySpan<double> center, int count, int dp, int i0, int j0)
         where TWidth : struct, IColumnWidth
     {

@@ -10,6 +10,7 @@ internal static class VectorKernels
     private const int Lanes = 4;
 
     /// <summary>Σ values[i], with four independent vector sums so consecutive additions do not wait on each other.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sum(ReadOnlySpan<double> values)
     {
         int i = 0;
@@ -41,6 +42,7 @@ internal static class VectorKernels
     }
 
     /// <summary>destination[i] += value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScalar(double value, Span<double> destination)
     {
         int i = 0;
