@@ -34,6 +34,6 @@ public sealed class CovarianceNotPositiveDefiniteException : InvalidOperationExc
         string which = componentIndex < 0 ? "The shared (tied) covariance" : string.Create(CultureInfo.InvariantCulture, $"The covariance of component {componentIndex}");
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{which} is not positive definite with CovarianceRegularization (reg_covar) = {regularization}; the component has collapsed onto too few distinct points. Increase CovarianceRegularization (for example to 1e-6 or more), set CovariancePrior (for example CovariancePrior.FromData(data, k)), use fewer components, or scale the data so every column has a comparable spread.");
+            $"{which} is not positive definite with CovarianceRegularization (reg_covar) = {regularization}; the component has collapsed onto too few distinct points. Increase CovarianceRegularization (for example to 1e-6 or more), set a CovariancePrior (GaussianMixtureOptions.CovariancePrior, or the prior of a Gaussian or normal marginal; for example CovariancePrior.FromData(data, k)) or a stronger one, use fewer components, or scale the data so every column has a comparable spread.");
     }
 }

@@ -18,10 +18,17 @@ public sealed record FitReport
     /// </summary>
     public required double LowerBound { get; init; }
 
-    /// <summary>L after every iteration of the kept initialisation; non-decreasing up to rounding (scikit-learn's lower_bounds_).</summary>
+    /// <summary>
+    /// L after every iteration of the kept initialisation (scikit-learn's lower_bounds_): non-decreasing up to rounding
+    /// for EM without a prior. With a prior (a <see cref="Components.Gaussian.CovariancePrior"/>, a Beta or Dirichlet
+    /// prior) the fit maximises the likelihood plus the log prior, so L alone may fall slightly.
+    /// </summary>
     public required IReadOnlyList<double> LowerBoundHistory { get; init; }
 
-    /// <summary>The final lower bound of every initialisation, in order; the kept one is the largest.</summary>
+    /// <summary>
+    /// The final lower bound of every initialisation, in order. The kept one has the largest lower bound or, with a
+    /// prior, the largest posterior (lower bound + log prior / W).
+    /// </summary>
     public required IReadOnlyList<double> InitializationLowerBounds { get; init; }
 
     /// <summary>Index of the kept initialisation in <see cref="InitializationLowerBounds"/>.</summary>

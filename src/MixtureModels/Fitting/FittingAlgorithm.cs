@@ -3,12 +3,13 @@ namespace MixtureModels.Fitting;
 /// <summary>How the parameters are optimised after the initialiser has produced a start.</summary>
 public enum FittingAlgorithm
 {
-    /// <summary>Expectation–maximisation (the default): closed-form updates, a lower bound that never decreases.</summary>
+    /// <summary>Expectation–maximisation (the default): closed-form updates; without a prior, a lower bound that never decreases.</summary>
     ExpectationMaximization,
 
     /// <summary>
-    /// Direct minimisation of the mean negative log-likelihood by L-BFGS over unconstrained parameters (softmax logits,
-    /// free means, log-variances, log-Cholesky factors, logits, log-rates), on full passes over the data.
+    /// Direct minimisation of the mean negative log-likelihood (minus the log prior / W when the family has a prior) by
+    /// L-BFGS over unconstrained parameters (softmax logits, free means, log-variances, log-Cholesky factors, logits,
+    /// log-rates), on full passes over the data.
     /// </summary>
     Lbfgs,
 

@@ -11,8 +11,9 @@ namespace MixtureModels.Fitting;
 /// The gradient algorithms minimise −(1/W)·(Σₙ wₙ log p(xₙ) + log π(θ)), where π is the prior the estimator's options
 /// configure — <see cref="GaussianMixtureOptions.CovariancePrior"/> (or the <c>prior</c> of a Gaussian or normal
 /// <see cref="Components.Product.Marginal"/>), <see cref="BernoulliMixtureOptions.Priors"/>, a categorical marginal's
-/// Dirichlet smoothing — so they maximise the same posterior as EM and reach the same optimum from the same start.
-/// Without a prior this is the plain likelihood.
+/// Dirichlet smoothing — so they maximise the same posterior as EM and, with reg_covar = 0 (which EM adds after each
+/// M-step but the objective does not contain), reach the same optimum from the same start. Without a prior this is the
+/// plain likelihood.
 /// </para>
 /// <para>
 /// The Gaussian likelihood is unbounded: a component that collapses onto a single point (or a lower-dimensional set)
@@ -24,10 +25,10 @@ namespace MixtureModels.Fitting;
 /// </remarks>
 public sealed record GradientOptions
 {
-    /// <summary>Stop L-BFGS when the largest entry of the gradient of the mean negative log-likelihood is below this (default 1e-6).</summary>
+    /// <summary>Stop L-BFGS when the largest entry of the objective's gradient (the mean negative log-likelihood, minus the log prior / W with a prior) is below this (default 1e-6).</summary>
     public double GradientTolerance { get; init; } = 1e-6;
 
-    /// <summary>Stop when the mean log-likelihood changes by at most this × max(1, |value|) per iteration or epoch (default 1e-10).</summary>
+    /// <summary>Stop when the objective (the mean log-likelihood, plus the log prior / W with a prior) changes by at most this × max(1, |value|) per iteration or epoch (default 1e-10).</summary>
     public double RelativeTolerance { get; init; } = 1e-10;
 
     /// <summary>Adam's step size (default 0.01), decayed as 1/√epoch; parameters are in the data's units, so scale the data first.</summary>

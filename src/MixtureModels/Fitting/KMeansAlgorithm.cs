@@ -1,3 +1,5 @@
+using MixtureModels.Internal;
+
 namespace MixtureModels.Fitting;
 
 /// <summary>k-means++ seeding and Lloyd iterations on row-major data with optional row weights.</summary>
@@ -66,7 +68,7 @@ internal static class KMeansAlgorithm
         var next = new double[k * d];
         var mass = new double[k];
         var labels = new int[n];
-        double absoluteTolerance = tolerance * MeanColumnVariance(data, weights);
+        double absoluteTolerance = tolerance * ColumnVariance.Mean(data, weights, out _);
         int iteration = 0;
         bool converged = false;
         while (iteration < maxIterations)
@@ -231,41 +233,5 @@ internal static class KMeansAlgorithm
         }
 
         return lastPositive;
-    }
-
-    private static double MeanColumnVariance(DataMatrix data, double[]? weights)
-    {
-        int d = data.Columns;
-        var mean = new double[d];
-        double total = 0;
-        for (int i = 0; i < data.Rows; i++)
-        {
-            double w = W(weights, i);
-            total += w;
-            var row = data.Row(i);
-            for (int j = 0; j < d; j++)
-            {
-                mean[j] += w * row[j];
-            }
-        }
-
-        for (int j = 0; j < d; j++)
-        {
-            mean[j] /= total;
-        }
-
-        double variance = 0;
-        for (int i = 0; i < data.Rows; i++)
-        {
-            double w = W(weights, i);
-            var row = data.Row(i);
-            for (int j = 0; j < d; j++)
-            {
-                double diff = row[j] - mean[j];
-                variance += w * diff * diff;
-            }
-        }
-
-        return variance / total / d;
     }
 }

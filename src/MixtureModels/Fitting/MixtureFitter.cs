@@ -53,6 +53,23 @@ internal static class MixtureFitter
         };
     }
 
+    /// <summary>
+    /// What a restart is judged by: the lower bound (mean log-likelihood), plus log π(θ) / W when the family has a prior,
+    /// the objective both EM and the gradient algorithms maximise.
+    /// </summary>
+    private static double PosteriorScore<TComponent>(IComponentFamily<TComponent> family, EmResult<TComponent> result, double totalWeight)
+        where TComponent : class, IComponent
+    {
+        if (family is not Optimization.IReparameterization<TComponent> reparameterization)
+        {
+            return result.LowerBound;
+        }
+
+        // The gradient is not needed: scale 0 into a scratch vector of the right length.
+        var scratch = new double[reparameterization.UnconstrainedLength(result.Components.Length)];
+        return result.LowerBound + (reparameterization.AddLogPrior(result.Components, 0, scratch) / totalWeight);
+    }
+
     /// <summary>Fits K components of <paramref name="family"/> to validated data.</summary>
     public static FitOutcome<TComponent> Fit<TComponent>(
         IComponentFamily<TComponent> family,
@@ -78,6 +95,7 @@ internal static class MixtureFitter
         int initializations = warm is null ? settings.InitializationCount : 1;
         var bounds = new double[initializations];
         EmResult<TComponent>? best = null;
+        double bestScore = double.NegativeInfinity;
         int bestIndex = 0;
         for (int init = 0; init < initializations; init++)
         {
@@ -106,9 +124,11 @@ internal static class MixtureFitter
 
             var result = Optimize(family, data, sampleWeights, settings, engine, startWeights, startComponents, previousBound, init, progress, cancellationToken);
             bounds[init] = result.LowerBound;
-            if (best is null || result.LowerBound > best.LowerBound)
+            double score = PosteriorScore(family, result, engine.TotalWeight);
+            if (best is null || score > bestScore)
             {
                 best = result;
+                bestScore = score;
                 bestIndex = init;
             }
         }

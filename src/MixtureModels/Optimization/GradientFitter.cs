@@ -56,11 +56,22 @@ internal static class GradientFitter
         var minimizer = new LbfgsMinimizer { MaxIterations = settings.MaxIterations, GradientTolerance = settings.GradientTolerance, RelativeTolerance = settings.RelativeTolerance };
         var history = new List<double>();
         double previous = double.NegativeInfinity;
+        double startLogLikelihood = double.NaN;
 
-        // The minimiser reports an iteration right after evaluating the point it accepted, so the objective's last
-        // log-likelihood is that point's: the history holds log-likelihoods (as EM's does), not penalised values.
+        // The minimiser evaluates the start first, and reports an iteration right after evaluating the point it
+        // accepted, so the objective's last log-likelihood is that point's: the history holds log-likelihoods (as EM's
+        // does), not penalised values, and its last entry is the returned point's.
         var result = minimizer.Minimize(
-            (u, g) => objective.Evaluate(u, g, cancellationToken),
+            (u, g) =>
+            {
+                double value = objective.Evaluate(u, g, cancellationToken);
+                if (double.IsNaN(startLogLikelihood))
+                {
+                    startLogLikelihood = objective.LastMeanLogLikelihood;
+                }
+
+                return value;
+            },
             objective.ToUnconstrained(startWeights, startComponents),
             (iteration, _) =>
             {
@@ -71,8 +82,8 @@ internal static class GradientFitter
             },
             cancellationToken);
         objective.TryFromUnconstrained(result.Minimizer, out var weights, out var components);
-        objective.Evaluate(result.Minimizer, new double[result.Minimizer.Length], cancellationToken);
-        return new EmResult<TComponent>(weights, components, result.Converged, result.Iterations, objective.LastMeanLogLikelihood, history.ToArray());
+        double logLikelihood = history.Count > 0 ? history[^1] : startLogLikelihood;
+        return new EmResult<TComponent>(weights, components, result.Converged, result.Iterations, logLikelihood, history.ToArray());
     }
 
     private static EmResult<TComponent> FitAdam<TComponent>(

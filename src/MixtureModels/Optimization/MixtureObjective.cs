@@ -13,7 +13,8 @@ namespace MixtureModels.Optimization;
 /// </summary>
 /// <remarks>
 /// The prior share s is 1 on the full data. A minibatch of weight W_b out of W uses s = W_b / W, so that its objective
-/// −(1/W_b)·Σ_b wₙ log p(xₙ) − log π / W is an unbiased estimate of the full one. Without a prior
+/// is −(1/W_b)·Σ_b wₙ log p(xₙ) − log π / W and the minibatch objectives weighted by their shares W_b / W add up to the
+/// full one exactly. Without a prior
 /// (<see cref="IReparameterization{TComponent}.AddLogPrior"/> returns 0) f is the plain mean negative log-likelihood.
 /// </remarks>
 internal sealed class MixtureObjective<TComponent>

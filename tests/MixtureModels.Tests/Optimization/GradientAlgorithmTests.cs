@@ -81,6 +81,18 @@ public sealed class GradientAlgorithmTests
         double.IsFinite(model.MeanLogLikelihood(table)).Should().BeTrue();
         model.Report.LowerBoundHistory.Should().BeInAscendingOrder();
         model.Impute(table).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
+
+        // With Dirichlet smoothing the objective includes its prior; the fit stays finite and reaches EM's posterior.
+        var smoothed = options with
+        {
+            Marginals = [Marginal.Gaussian([0, 1, 2, 3], CovarianceType.Diagonal, 0), Marginal.Categorical(4, 3, dirichletAlpha: 1)],
+            Gradient = new GradientOptions { GradientTolerance = 1e-9, RelativeTolerance = 1e-15 },
+            MaxIterations = 2000,
+        };
+        var lbfgs = new ProductMixture(smoothed).Fit(table);
+        var em = new ProductMixture(smoothed with { Algorithm = FittingAlgorithm.ExpectationMaximization, Tolerance = 1e-14, MaxIterations = 5000 }).Fit(table);
+        lbfgs.Report.LowerBoundHistory.Should().OnlyContain(v => double.IsFinite(v));
+        lbfgs.MeanLogLikelihood(table).Should().BeApproximately(em.MeanLogLikelihood(table), 1e-6);
     }
 
     [Fact]

@@ -7,12 +7,14 @@ namespace MixtureModels.Components.Gaussian;
 /// A weak conjugate prior on every Gaussian covariance (and every univariate normal variance): α pseudo-observations
 /// of variance s₀ in every direction, spread about the component's own mean. It keeps the maximum of the penalised
 /// likelihood finite — a component can no longer collapse onto one point or a lower-dimensional set and drive the
-/// likelihood to +∞ — and it is the same objective for EM and for the gradient algorithms.
+/// likelihood to +∞ — and it is the same objective for EM and for the gradient algorithms (exactly so with reg_covar = 0,
+/// since EM adds reg_covar after its M-step and the gradient objective does not contain it).
 /// </summary>
 /// <remarks>
 /// <para>
 /// On the precision Λ = Σ⁻¹ of each covariance the log prior is (α/2)·log det Λ − (α·s₀/2)·tr Λ (a Wishart density
-/// up to constants; for a diagonal or spherical covariance, one inverse-gamma term per variance). The M-step then
+/// up to constants, with ν = α + D + 1 degrees of freedom; for a diagonal or spherical covariance, a Gamma(α/2 + 1,
+/// α·s₀/2) prior on each precision 1/σ²). The M-step then
 /// maximises the posterior: Σ = (S + α·s₀·I) / (N + α) + reg, with S the component's weighted scatter about its mean
 /// and N its weight (a tied covariance gets one prior: (Σₖ Sₖ + α·s₀·I) / (N + α)). The means and mixing weights are
 /// not affected. The gradient algorithms minimise −(1/W)·(log-likelihood + log prior), whose stationary points are
@@ -40,6 +42,21 @@ public sealed record CovariancePrior
         Variance = variance;
     }
 
+    /// <summary>α·s₀, the scatter the prior adds to every diagonal entry; finite (checked when the prior is used).</summary>
+    internal double AddedScatter
+    {
+        get
+        {
+            double added = _pseudoObservations * _variance;
+            if (!double.IsFinite(added))
+            {
+                ThrowHelper.ThrowArgumentOutOfRange(nameof(Variance), _variance, string.Create(CultureInfo.InvariantCulture, $"PseudoObservations × Variance = {_pseudoObservations} × {_variance} overflows. Use a smaller variance or fewer pseudo-observations (or scale the data)."));
+            }
+
+            return added;
+        }
+    }
+
     /// <summary>α: how many observations of variance <see cref="Variance"/> the prior is worth (finite, positive).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not finite and positive.</exception>
     public double PseudoObservations
@@ -57,51 +74,33 @@ public sealed record CovariancePrior
     }
 
     /// <summary>
-    /// A weak prior scaled to the data, as mclust's default: s₀ = (mean of the columns' variances) / K^(2/D), the
-    /// variance of one of K equal clusters that split the data's volume, with α pseudo-observations.
+    /// A weak prior scaled to the data, like the scale of mclust's default prior: s₀ = (mean of the columns' variances) /
+    /// K^(2/D), the variance of one of K equal clusters that split the data's volume, with α pseudo-observations.
     /// </summary>
+    /// <remarks>
+    /// Each column's variance is taken about its mean over its observed entries (missing ones, NaN, are skipped, and a
+    /// column with none is left out), with every row weighing the same.
+    /// </remarks>
     /// <param name="data">The training data (rows × D); missing entries (NaN) are skipped.</param>
     /// <param name="componentCount">K, at least 1.</param>
     /// <param name="pseudoObservations">α, finite and positive; default 1.</param>
     /// <returns>The prior.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="componentCount"/> is below 1 or <paramref name="pseudoObservations"/> is not finite and positive.</exception>
-    /// <exception cref="ArgumentException">The data holds ±∞, or no column has two observed values with a positive variance.</exception>
+    /// <exception cref="ArgumentException">The data holds ±∞ or a row with every entry missing, a column's variance overflows, or no column varies.</exception>
     public static CovariancePrior FromData(DataMatrix data, int componentCount, double pseudoObservations = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
         InputValidation.AtLeast(componentCount, 1, nameof(componentCount), "Use the number of components the mixture will have (at least 1).");
-        var values = data.Values;
-        double total = 0;
-        for (int c = 0; c < data.Columns; c++)
+        data.EnsureObservedOrMissing(nameof(data), everyColumnObserved: false);
+        double variance = ColumnVariance.Mean(data, null, out int columns);
+        if (double.IsPositiveInfinity(variance))
         {
-            double mean = 0, scatter = 0;
-            int count = 0;
-            for (int r = 0; r < data.Rows; r++)
-            {
-                double x = values[(r * data.Columns) + c];
-                if (double.IsNaN(x))
-                {
-                    continue;
-                }
-
-                if (double.IsInfinity(x))
-                {
-                    ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data[{r}, {c}] = {x}. Remove or replace infinite values before deriving a prior."));
-                }
-
-                // Welford's update: no cancellation for data far from the origin.
-                count++;
-                double delta = x - mean;
-                mean += delta / count;
-                scatter += delta * (x - mean);
-            }
-
-            total += count > 1 ? scatter / (count - 1) : 0;
+            ThrowHelper.ThrowArgument(nameof(data), "data has a column whose variance overflows. Scale the data (for example to unit variance) before deriving a prior.");
         }
 
-        double variance = total / data.Columns / Math.Pow(componentCount, 2.0 / data.Columns);
-        if (!(variance > 0) || !double.IsFinite(variance))
+        variance /= Math.Pow(componentCount, 2.0 / Math.Max(columns, 1));
+        if (!(variance > 0))
         {
             ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has no spread to scale a prior by (mean column variance {variance}). Give data whose columns vary, or choose the variance yourself with new CovariancePrior(α, s₀)."));
         }
@@ -112,8 +111,15 @@ public sealed record CovariancePrior
     /// <summary>The M-step's denominator N + α for a component (or column) of weight N.</summary>
     internal double Denominator(double weight) => weight + _pseudoObservations;
 
-    /// <summary>α·s₀, the scatter the prior adds to every diagonal entry.</summary>
-    internal double AddedScatter => _pseudoObservations * _variance;
+    /// <summary>
+    /// The M-step's variance for a scatter of total weight N that stands for <paramref name="multiplicity"/>
+    /// directions: S / N + reg without a prior, (S + m·α·s₀) / (N + m·α) + reg with one.
+    /// </summary>
+    internal static double PosteriorVariance(CovariancePrior? prior, double scatter, double weight, double regularization, int multiplicity = 1) =>
+        prior is null
+            ? (scatter / weight) + regularization
+            : ((scatter + (multiplicity * prior.AddedScatter)) / (weight + (multiplicity * prior._pseudoObservations))) + regularization;
+
 
     /// <summary>
     /// For a precision Cholesky factor P (upper, D × D row-major; Λ = PPᵀ): returns the log prior α·Σ log Pᵢᵢ −

@@ -103,14 +103,9 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
         }
     }
 
-    /// <summary>
-    /// The M-step's variance for a scatter of total weight N that stands for <paramref name="multiplicity"/>
-    /// directions: S / N + reg, or (S + m·α·s₀) / (N + m·α) + reg with a prior.
-    /// </summary>
+    /// <summary>The M-step's variance for a scatter of total weight N standing for <paramref name="multiplicity"/> directions (see <see cref="CovariancePrior.PosteriorVariance"/>).</summary>
     private protected double ScatterToVariance(double scatter, double weight, int multiplicity = 1) =>
-        Prior is null
-            ? (scatter / weight) + Regularization
-            : ((scatter + (multiplicity * Prior.AddedScatter)) / (weight + (multiplicity * Prior.PseudoObservations))) + Regularization;
+        CovariancePrior.PosteriorVariance(Prior, scatter, weight, Regularization, multiplicity);
 
     /// <summary>Means of every accumulator, as arrays the new components will own.</summary>
     private protected double[] MeanOf(ISufficientStatistics statistics)

@@ -79,10 +79,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
         {
             var s = Cast(statistics[k], k);
             double mean = s.ComputeMean();
-            double weight = s.TotalWeight + MixtureConstants.EmptyComponentWeight;
-            double variance = Prior is null
-                ? (s.CentredScatter() / weight) + VarianceRegularization
-                : ((s.CentredScatter() + Prior.AddedScatter) / Prior.Denominator(weight)) + VarianceRegularization;
+            double variance = CovariancePrior.PosteriorVariance(Prior, s.CentredScatter(), s.TotalWeight + MixtureConstants.EmptyComponentWeight, VarianceRegularization);
             if (!(variance > 0) || !double.IsFinite(variance) || !double.IsFinite(mean))
             {
                 ThrowHelper.ThrowNotPositiveDefinite(k, VarianceRegularization);

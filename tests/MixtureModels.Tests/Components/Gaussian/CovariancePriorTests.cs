@@ -26,7 +26,7 @@ public sealed class CovariancePriorTests
         double meanVariance = 0;
         for (int j = 0; j < d; j++)
         {
-            // Two-pass sample variance, independent of the library's one-pass update.
+            // Two-pass population variance, written out here independently of the library.
             double mean = 0;
             for (int i = 0; i < n; i++)
             {
@@ -40,7 +40,7 @@ public sealed class CovariancePriorTests
                 sum += (x[i, j] - mean) * (x[i, j] - mean);
             }
 
-            meanVariance += sum / (n - 1) / d;
+            meanVariance += sum / n / d;
         }
 
         var prior = CovariancePrior.FromData(x, 3, 2.5);
@@ -58,7 +58,7 @@ public sealed class CovariancePriorTests
         double expected = (CovariancePrior.FromData(observedColumn0, 1).Variance + CovariancePrior.FromData(observedColumn1, 1).Variance) / 2;
 
         CovariancePrior.FromData(withMissing, 1).Variance.Should().BeApproximately(expected, 1e-12 * expected);
-        expected.Should().BeApproximately((4.0 + (700.0 / 3)) / 2, 1e-12, "sample variances 4 and 233.3");
+        expected.Should().BeApproximately(((8.0 / 3) + (4200.0 / 27)) / 2, 1e-12, "population variances 8/3 and 4200/27");
     }
 
     [Fact]
@@ -70,9 +70,40 @@ public sealed class CovariancePriorTests
 
         double[,] infinite = { { 1, 2 }, { double.PositiveInfinity, 3 }, { 2, 2 } };
         act = () => CovariancePrior.FromData(infinite, 2);
-        act.Should().Throw<ArgumentException>().WithMessage("*data[1, 0]*");
+        act.Should().Throw<ArgumentException>().WithMessage("*Infinity at row 1, column 0*");
 
         act = () => CovariancePrior.FromData(TestData.Faithful(), 0);
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("componentCount");
+    }
+
+    [Fact]
+    public void FromData_leaves_out_columns_never_observed_and_handles_one_column()
+    {
+        double[,] withEmptyColumn = { { 1, double.NaN }, { 3, double.NaN }, { 5, double.NaN } };
+        double[,] one = { { 1 }, { 3 }, { 5 } };
+
+        // Population variance of 1, 3, 5 is 8/3; K = 2 in one dimension divides it by 2² = 4.
+        CovariancePrior.FromData(one, 2).Variance.Should().BeApproximately(8.0 / 3 / 4, 1e-15);
+        CovariancePrior.FromData(withEmptyColumn, 2).Variance.Should().BeApproximately(8.0 / 3 / 4, 1e-15, "the empty column neither adds a zero nor counts as a dimension");
+    }
+
+    [Fact]
+    public void FromData_reports_overflow_and_a_single_row()
+    {
+        double[,] huge = { { 1e300, 0 }, { -1e300, 1 } };
+        var act = () => CovariancePrior.FromData(huge, 2);
+        act.Should().Throw<ArgumentException>().WithMessage("*overflows*Scale the data*").Which.ParamName.Should().Be("data");
+
+        double[,] single = { { 1, 2 } };
+        act = () => CovariancePrior.FromData(single, 1);
+        act.Should().Throw<ArgumentException>().WithMessage("*no spread*").Which.ParamName.Should().Be("data");
+    }
+
+    [Fact]
+    public void A_prior_whose_added_scatter_overflows_is_named_when_used()
+    {
+        var prior = new CovariancePrior(1e200, 1e200);
+        var act = () => new GaussianMixture(new GaussianMixtureOptions { ComponentCount = 1, CovariancePrior = prior }).Fit(TestData.Faithful());
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*overflows*").Which.ParamName.Should().Be("Variance");
     }
 }
