@@ -14,9 +14,9 @@ namespace MixtureModels.Internal;
 /// consecutive rows), as in <see cref="DiagonalBlockKernel"/>. The quadratic forms ‖(x − μ)ᵀP‖² are then a small
 /// triangular GEMM whose register tile is 16 rows × 8 columns of y = (x − μ)ᵀP, fed by broadcasts of P, with the
 /// diagonal blocks of P walked as triangles; the squares of y add up lane by lane, so the forms of eight rows come out
-/// in one vector with no horizontal sums. The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ takes the centred and weighted columns of
-/// the piece once per component and sums 4 × 4 tiles of column pairs over the rows (triangular on the diagonal),
-/// lane by lane, reduced across lanes once per piece. Only built where 512-bit vectors are hardware-accelerated
+/// in one vector with no horizontal sums. The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ stores the weighted centred columns of
+/// the piece once per component and sums 4 × 4 tiles of column pairs over the rows (triangular on the diagonal,
+/// centring the other factor in registers), lane by lane, reduced across lanes once per piece. Only built where 512-bit vectors are hardware-accelerated
 /// (<see cref="IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
 internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
@@ -24,7 +24,8 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
     private const int Lanes = 8;
     private const int TileRows = 2 * Lanes; // rows of a quadratic-form tile
     private const int Columns = 8;          // columns of y in a quadratic-form tile
-    private const int PieceBudget = 8192;   // doubles of scratch per piece (64 KB): transposed, centred and weighted columns and responsibilities
+    private const int PieceBudget = 8192;   // doubles of scratch per piece (64 KB): transposed and weighted columns and responsibilities
+    private const int Skew = 40;            // doubles (320 bytes, whole cache lines) between scratch regions, against 4K aliasing
 
     private readonly int _d;
     private readonly int _k;
@@ -47,7 +48,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
         _means = new double[componentCount * dimension];
         _factors = new double[componentCount * dimension * _dc];
         _constants = new double[componentCount];
-        _pieceRows = Math.Clamp(PieceBudget / ((3 * _d4) + componentCount) / TileRows * TileRows, TileRows, 256);
+        _pieceRows = Math.Clamp(PieceBudget / ((2 * _d4) + componentCount) / TileRows * TileRows, TileRows, 256);
     }
 
     /// <summary>Whether this CPU runs the kernel's 512-bit vectors in hardware.</summary>
@@ -131,15 +132,20 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
     private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
     {
         int p = Padded(count);
-        var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (_d + _k + (2 * _d4)) * p);
-        var columns = scratch[..(_d * p)];
-        var responsibilities = scratch.Slice(_d * p, _k * p);
-        var centred = scratch.Slice((_d + _k) * p, _d4 * p);
-        var weighted = scratch.Slice((_d + _k + _d4) * p, _d4 * p);
+        // The transposed columns are padded with zero rows to a multiple of 4 for the scatter tiles. The weighted columns
+        // start Skew doubles off them, so that the stores to them do not fall on the addresses of the loads modulo 4 KB
+        // (a false dependence in the load-store unit, "4K aliasing").
+        var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, ((_d4 + _k + _d4) * p) + Skew);
+        var columns = scratch[..(_d4 * p)];
+        var responsibilities = scratch.Slice(_d4 * p, _k * p);
+        var weighted = scratch.Slice(((_d4 + _k) * p) + Skew, _d4 * p);
         DiagonalBlockKernel.Transpose(rows, count, _d, columns, p);
+        columns[(_d * p)..].Clear();
         LogDensities(columns, p, responsibilities);
 
         Span<double> lastWeights = stackalloc double[Lanes];
+        Span<double> reference = stackalloc double[_d4]; // a component's reference point, zero past D
+        reference.Clear();
         for (int g = 0; g < p; g += Lanes)
         {
             Vector512<double> weight;
@@ -190,8 +196,9 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
             }
 
             var sum = target.AddBlockWeight(total, out var scatter);
-            CentreAndWeight(columns, p, weights, target.Reference, centred, weighted, sum);
-            Scatter(centred, weighted, p, scatter);
+            target.Reference.CopyTo(reference);
+            Weight(columns, p, weights, reference, weighted, sum);
+            Scatter(columns, weighted, reference, p, scatter);
         }
     }
 
@@ -474,61 +481,81 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <summary>
-    /// centred[i·p + n] = x_in − a_i and weighted[i·p + n] = wₙ·(x_in − a_i) for i &lt; D (rows D ≤ i &lt; D rounded up
-    /// to 4 are zero), and sum[i] += Σₙ wₙ·(x_in − a_i).
+    /// weighted[i·p + n] = wₙ·(x_in − a_i) for the rows i &lt; D rounded up to 4 (zero past D, where the columns and a are
+    /// zero), and sum[i] += Σₙ wₙ·(x_in − a_i) for i &lt; D; four columns at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CentreAndWeight(ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> centred, Span<double> weighted, Span<double> sum)
+    private void Weight(ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> weighted, Span<double> sum)
     {
-        int d = _d;
         ref double x = ref MemoryMarshal.GetReference(columns);
         ref double w = ref MemoryMarshal.GetReference(weights);
-        ref double c = ref MemoryMarshal.GetReference(centred);
         ref double wc = ref MemoryMarshal.GetReference(weighted);
-        for (int i = 0; i < d; i++)
+        Span<double> sums = stackalloc double[4];
+        for (int i = 0; i < _d4; i += 4)
         {
-            var a = Vector512.Create(reference[i]);
-            var s = Vector512<double>.Zero;
-            int offset = i * p;
+            var a0 = Vector512.Create(reference[i]);
+            var a1 = Vector512.Create(reference[i + 1]);
+            var a2 = Vector512.Create(reference[i + 2]);
+            var a3 = Vector512.Create(reference[i + 3]);
+            var s0 = Vector512<double>.Zero;
+            var s1 = Vector512<double>.Zero;
+            var s2 = Vector512<double>.Zero;
+            var s3 = Vector512<double>.Zero;
+            ref double x0 = ref Unsafe.Add(ref x, i * p);
+            ref double t0 = ref Unsafe.Add(ref wc, i * p);
             for (int n = 0; n < p; n += Lanes)
             {
-                var diff = Vector512.LoadUnsafe(ref Unsafe.Add(ref x, offset + n)) - a;
-                var wd = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, n)) * diff;
-                diff.StoreUnsafe(ref Unsafe.Add(ref c, offset + n));
-                wd.StoreUnsafe(ref Unsafe.Add(ref wc, offset + n));
-                s += wd;
+                var wn = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, n));
+                var v0 = wn * (Vector512.LoadUnsafe(ref Unsafe.Add(ref x0, n)) - a0);
+                var v1 = wn * (Vector512.LoadUnsafe(ref Unsafe.Add(ref x0, p + n)) - a1);
+                var v2 = wn * (Vector512.LoadUnsafe(ref Unsafe.Add(ref x0, (2 * p) + n)) - a2);
+                var v3 = wn * (Vector512.LoadUnsafe(ref Unsafe.Add(ref x0, (3 * p) + n)) - a3);
+                v0.StoreUnsafe(ref Unsafe.Add(ref t0, n));
+                v1.StoreUnsafe(ref Unsafe.Add(ref t0, p + n));
+                v2.StoreUnsafe(ref Unsafe.Add(ref t0, (2 * p) + n));
+                v3.StoreUnsafe(ref Unsafe.Add(ref t0, (3 * p) + n));
+                s0 += v0;
+                s1 += v1;
+                s2 += v2;
+                s3 += v3;
             }
 
-            sum[i] += Vector512.Sum(s);
+            Simd.SumEach(s0, s1, s2, s3).CopyTo(sums);
+            for (int t = 0; t < 4 && i + t < _d; t++)
+            {
+                sum[i + t] += sums[t];
+            }
         }
-
-        centred[(d * p)..].Clear();
-        weighted[(d * p)..].Clear();
     }
 
     /// <summary>
-    /// scatter[i·D + j] += Σₙ weighted[i·p + n]·centred[j·p + n] for i ≤ j &lt; D, by 4 × 4 tiles (the diagonal ones
-    /// triangular) summed lane by lane over the p rows and across lanes at the end.
+    /// scatter[i·D + j] += Σₙ weighted[i·p + n]·(x_jn − a_j) for i ≤ j &lt; D, by 4 × 4 tiles (the diagonal ones
+    /// triangular) summed lane by lane over the p rows and across lanes at the end, centring in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Scatter(ReadOnlySpan<double> centred, ReadOnlySpan<double> weighted, int p, Span<double> scatter)
+    private void Scatter(ReadOnlySpan<double> columns, ReadOnlySpan<double> weighted, ReadOnlySpan<double> reference, int p, Span<double> scatter)
     {
-        ref double c = ref MemoryMarshal.GetReference(centred);
+        ref double x = ref MemoryMarshal.GetReference(columns);
         ref double wc = ref MemoryMarshal.GetReference(weighted);
+        ref double a = ref MemoryMarshal.GetReference(reference);
         for (int i0 = 0; i0 < _d4; i0 += 4)
         {
-            DiagonalTile(ref Unsafe.Add(ref wc, i0 * p), ref Unsafe.Add(ref c, i0 * p), p, i0, scatter);
+            DiagonalTile(ref Unsafe.Add(ref wc, i0 * p), ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, i0, scatter);
             for (int j0 = i0 + 4; j0 < _d4; j0 += 4)
             {
-                OffDiagonalTile(ref Unsafe.Add(ref wc, i0 * p), ref Unsafe.Add(ref c, j0 * p), p, i0, j0, scatter);
+                OffDiagonalTile(ref Unsafe.Add(ref wc, i0 * p), ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, i0, j0, scatter);
             }
         }
     }
 
     /// <summary>The 4 × 4 tile of the scatter at rows i0.. and columns j0.. (j0 &gt; i0), summed over the p rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void OffDiagonalTile(ref double wi, ref double cj, int p, int i0, int j0, Span<double> scatter)
+    private void OffDiagonalTile(ref double wi, ref double xj, ref double aj, int p, int i0, int j0, Span<double> scatter)
     {
+        var a0 = Vector512.Create(aj);
+        var a1 = Vector512.Create(Unsafe.Add(ref aj, 1));
+        var a2 = Vector512.Create(Unsafe.Add(ref aj, 2));
+        var a3 = Vector512.Create(Unsafe.Add(ref aj, 3));
         var s00 = Vector512<double>.Zero;
         var s01 = Vector512<double>.Zero;
         var s02 = Vector512<double>.Zero;
@@ -551,10 +578,10 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
             var w1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, p + n));
             var w2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (2 * p) + n));
             var w3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (3 * p) + n));
-            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cj, n));
-            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cj, p + n));
-            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cj, (2 * p) + n));
-            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cj, (3 * p) + n));
+            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, n)) - a0;
+            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, p + n)) - a1;
+            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (2 * p) + n)) - a2;
+            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (3 * p) + n)) - a3;
             s00 = Avx512F.FusedMultiplyAdd(w0, c0, s00);
             s01 = Avx512F.FusedMultiplyAdd(w0, c1, s01);
             s02 = Avx512F.FusedMultiplyAdd(w0, c2, s02);
@@ -581,8 +608,12 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
 
     /// <summary>The upper triangle of the 4 × 4 tile of the scatter on the diagonal at i0, summed over the p rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void DiagonalTile(ref double wi, ref double ci, int p, int i0, Span<double> scatter)
+    private void DiagonalTile(ref double wi, ref double xj, ref double aj, int p, int i0, Span<double> scatter)
     {
+        var a0 = Vector512.Create(aj);
+        var a1 = Vector512.Create(Unsafe.Add(ref aj, 1));
+        var a2 = Vector512.Create(Unsafe.Add(ref aj, 2));
+        var a3 = Vector512.Create(Unsafe.Add(ref aj, 3));
         var s00 = Vector512<double>.Zero;
         var s01 = Vector512<double>.Zero;
         var s02 = Vector512<double>.Zero;
@@ -599,10 +630,10 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
             var w1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, p + n));
             var w2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (2 * p) + n));
             var w3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (3 * p) + n));
-            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref ci, n));
-            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref ci, p + n));
-            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref ci, (2 * p) + n));
-            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref ci, (3 * p) + n));
+            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, n)) - a0;
+            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, p + n)) - a1;
+            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (2 * p) + n)) - a2;
+            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (3 * p) + n)) - a3;
             s00 = Avx512F.FusedMultiplyAdd(w0, c0, s00);
             s01 = Avx512F.FusedMultiplyAdd(w0, c1, s01);
             s02 = Avx512F.FusedMultiplyAdd(w0, c2, s02);
@@ -629,6 +660,14 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
         int d = _d;
         if (i >= d)
         {
+            return;
+        }
+
+        if (j0 > i && j0 + 4 <= d)
+        {
+            // A whole row of a tile above the diagonal.
+            var target = scatter.Slice((i * d) + j0, 4);
+            (Vector256.Create(target) + values).CopyTo(target);
             return;
         }
 
