@@ -197,8 +197,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
 
             var sum = target.AddBlockWeight(total, out var scatter);
             target.Reference.CopyTo(reference);
-            Weight(columns, p, weights, reference, weighted, sum);
-            Scatter(columns, weighted, reference, p, scatter);
+            Scatter(columns, weights, reference, p, weighted, scatter, sum);
         }
     }
 
@@ -481,66 +480,21 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <summary>
-    /// weighted[i·p + n] = wₙ·(x_in − a_i) for the rows i &lt; D rounded up to 4 (zero past D, where the columns and a are
-    /// zero), and sum[i] += Σₙ wₙ·(x_in − a_i) for i &lt; D; four columns at a time.
+    /// scatter[i·D + j] += Σₙ wₙ(x_in − a_i)(x_jn − a_j) for i ≤ j &lt; D and sum[i] += Σₙ wₙ(x_in − a_i), by 4 × 4 tiles
+    /// summed lane by lane over the p rows and across lanes at the end, centring in registers. The diagonal tile of a
+    /// band of four columns comes first and stores the band's weighted centred columns in <paramref name="weighted"/>,
+    /// which the tiles right of it read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Weight(ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> weighted, Span<double> sum)
+    private void Scatter(ReadOnlySpan<double> columns, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, int p, Span<double> weighted, Span<double> scatter, Span<double> sum)
     {
         ref double x = ref MemoryMarshal.GetReference(columns);
         ref double w = ref MemoryMarshal.GetReference(weights);
         ref double wc = ref MemoryMarshal.GetReference(weighted);
-        Span<double> sums = stackalloc double[4];
-        for (int i = 0; i < _d4; i += 4)
-        {
-            var a0 = Vector512.Create(reference[i]);
-            var a1 = Vector512.Create(reference[i + 1]);
-            var a2 = Vector512.Create(reference[i + 2]);
-            var a3 = Vector512.Create(reference[i + 3]);
-            var s0 = Vector512<double>.Zero;
-            var s1 = Vector512<double>.Zero;
-            var s2 = Vector512<double>.Zero;
-            var s3 = Vector512<double>.Zero;
-            ref double x0 = ref Unsafe.Add(ref x, i * p);
-            ref double t0 = ref Unsafe.Add(ref wc, i * p);
-            for (int n = 0; n < p; n += Lanes)
-            {
-                var wn = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, n));
-                var v0 = wn * (Vector512.LoadUnsafe(ref Unsafe.Add(ref x0, n)) - a0);
-                var v1 = wn * (Vector512.LoadUnsafe(ref Unsafe.Add(ref x0, p + n)) - a1);
-                var v2 = wn * (Vector512.LoadUnsafe(ref Unsafe.Add(ref x0, (2 * p) + n)) - a2);
-                var v3 = wn * (Vector512.LoadUnsafe(ref Unsafe.Add(ref x0, (3 * p) + n)) - a3);
-                v0.StoreUnsafe(ref Unsafe.Add(ref t0, n));
-                v1.StoreUnsafe(ref Unsafe.Add(ref t0, p + n));
-                v2.StoreUnsafe(ref Unsafe.Add(ref t0, (2 * p) + n));
-                v3.StoreUnsafe(ref Unsafe.Add(ref t0, (3 * p) + n));
-                s0 += v0;
-                s1 += v1;
-                s2 += v2;
-                s3 += v3;
-            }
-
-            Simd.SumEach(s0, s1, s2, s3).CopyTo(sums);
-            for (int t = 0; t < 4 && i + t < _d; t++)
-            {
-                sum[i + t] += sums[t];
-            }
-        }
-    }
-
-    /// <summary>
-    /// scatter[i·D + j] += Σₙ weighted[i·p + n]·(x_jn − a_j) for i ≤ j &lt; D, by 4 × 4 tiles (the diagonal ones
-    /// triangular) summed lane by lane over the p rows and across lanes at the end, centring in registers.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Scatter(ReadOnlySpan<double> columns, ReadOnlySpan<double> weighted, ReadOnlySpan<double> reference, int p, Span<double> scatter)
-    {
-        ref double x = ref MemoryMarshal.GetReference(columns);
-        ref double wc = ref MemoryMarshal.GetReference(weighted);
         ref double a = ref MemoryMarshal.GetReference(reference);
         for (int i0 = 0; i0 < _d4; i0 += 4)
         {
-            DiagonalTile(ref Unsafe.Add(ref wc, i0 * p), ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, i0, scatter);
+            DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref Unsafe.Add(ref wc, i0 * p), i0, scatter, sum);
             for (int j0 = i0 + 4; j0 < _d4; j0 += 4)
             {
                 OffDiagonalTile(ref Unsafe.Add(ref wc, i0 * p), ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, i0, j0, scatter);
@@ -606,14 +560,17 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
         AddRow(scatter, i0 + 3, j0, Simd.SumEach(s30, s31, s32, s33));
     }
 
-    /// <summary>The upper triangle of the 4 × 4 tile of the scatter on the diagonal at i0, summed over the p rows.</summary>
+    /// <summary>
+    /// The upper triangle of the 4 × 4 tile of the scatter on the diagonal at i0, summed over the p rows, with the
+    /// sums of the four weighted centred columns, which it also stores in <paramref name="weighted"/> (rows of p).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void DiagonalTile(ref double wi, ref double xj, ref double aj, int p, int i0, Span<double> scatter)
+    private void DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, int i0, Span<double> scatter, Span<double> sum)
     {
-        var a0 = Vector512.Create(aj);
-        var a1 = Vector512.Create(Unsafe.Add(ref aj, 1));
-        var a2 = Vector512.Create(Unsafe.Add(ref aj, 2));
-        var a3 = Vector512.Create(Unsafe.Add(ref aj, 3));
+        var a0 = Vector512.Create(ai);
+        var a1 = Vector512.Create(Unsafe.Add(ref ai, 1));
+        var a2 = Vector512.Create(Unsafe.Add(ref ai, 2));
+        var a3 = Vector512.Create(Unsafe.Add(ref ai, 3));
         var s00 = Vector512<double>.Zero;
         var s01 = Vector512<double>.Zero;
         var s02 = Vector512<double>.Zero;
@@ -624,16 +581,29 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
         var s22 = Vector512<double>.Zero;
         var s23 = Vector512<double>.Zero;
         var s33 = Vector512<double>.Zero;
+        var t0 = Vector512<double>.Zero;
+        var t1 = Vector512<double>.Zero;
+        var t2 = Vector512<double>.Zero;
+        var t3 = Vector512<double>.Zero;
         for (int n = 0; n < p; n += Lanes)
         {
-            var w0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, n));
-            var w1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, p + n));
-            var w2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (2 * p) + n));
-            var w3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (3 * p) + n));
-            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, n)) - a0;
-            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, p + n)) - a1;
-            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (2 * p) + n)) - a2;
-            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (3 * p) + n)) - a3;
+            var wn = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, n));
+            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, n)) - a0;
+            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, p + n)) - a1;
+            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, (2 * p) + n)) - a2;
+            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, (3 * p) + n)) - a3;
+            var w0 = wn * c0;
+            var w1 = wn * c1;
+            var w2 = wn * c2;
+            var w3 = wn * c3;
+            w0.StoreUnsafe(ref Unsafe.Add(ref weighted, n));
+            w1.StoreUnsafe(ref Unsafe.Add(ref weighted, p + n));
+            w2.StoreUnsafe(ref Unsafe.Add(ref weighted, (2 * p) + n));
+            w3.StoreUnsafe(ref Unsafe.Add(ref weighted, (3 * p) + n));
+            t0 += w0;
+            t1 += w1;
+            t2 += w2;
+            t3 += w3;
             s00 = Avx512F.FusedMultiplyAdd(w0, c0, s00);
             s01 = Avx512F.FusedMultiplyAdd(w0, c1, s01);
             s02 = Avx512F.FusedMultiplyAdd(w0, c2, s02);
@@ -651,6 +621,11 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
         AddRow(scatter, i0 + 1, i0, Simd.SumEach(zero, s11, s12, s13));
         AddRow(scatter, i0 + 2, i0, Simd.SumEach(zero, zero, s22, s23));
         AddRow(scatter, i0 + 3, i0, Simd.SumEach(zero, zero, zero, s33));
+        var sums = Simd.SumEach(t0, t1, t2, t3);
+        for (int t = 0; t < 4 && i0 + t < _d; t++)
+        {
+            sum[i0 + t] += sums.GetElement(t);
+        }
     }
 
     /// <summary>scatter[i·D + j0 + t] += values[t] for the columns i ≤ j0 + t &lt; D of a row i &lt; D; other entries are left alone.</summary>
