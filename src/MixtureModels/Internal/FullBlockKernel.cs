@@ -135,17 +135,17 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
         // The transposed columns are padded with zero rows to a multiple of 4 for the scatter tiles. The weighted columns
         // start Skew doubles off them, so that the stores to them do not fall on the addresses of the loads modulo 4 KB
         // (a false dependence in the load-store unit, "4K aliasing").
-        var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, ((_d4 + _k + _d4) * p) + Skew);
+        var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, ((_d4 + _k + _d4) * p) + Skew + _d4);
         var columns = scratch[..(_d4 * p)];
         var responsibilities = scratch.Slice(_d4 * p, _k * p);
         var weighted = scratch.Slice(((_d4 + _k) * p) + Skew, _d4 * p);
+        var reference = scratch.Slice(((_d4 + _k + _d4) * p) + Skew, _d4); // a component's reference point, zero past D
+        reference.Clear();
         DiagonalBlockKernel.Transpose(rows, count, _d, columns, p);
         columns[(_d * p)..].Clear();
         LogDensities(columns, p, responsibilities);
 
         Span<double> lastWeights = stackalloc double[Lanes];
-        Span<double> reference = stackalloc double[_d4]; // a component's reference point, zero past D
-        reference.Clear();
         for (int g = 0; g < p; g += Lanes)
         {
             Vector512<double> weight;
