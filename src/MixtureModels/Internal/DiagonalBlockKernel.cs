@@ -108,7 +108,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
             var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (_d + _k) * p);
             var columns = scratch[..(_d * p)];
             var densities = scratch.Slice(_d * p, _k * p);
-            Transpose(rows.Slice(start * _d, rowCount * _d), rowCount, columns, p);
+            Transpose(rows.Slice(start * _d, rowCount * _d), rowCount, _d, columns, p);
             for (int g = 0; g < p; g += Lanes)
             {
                 LogDensities(columns, p, g, densities);
@@ -132,7 +132,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
         var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (_d + _k) * p);
         var columns = scratch[..(_d * p)];
         var responsibilities = scratch.Slice(_d * p, _k * p);
-        Transpose(rows, count, columns, p);
+        Transpose(rows, count, _d, columns, p);
         for (int g = 0; g < p; g += Lanes)
         {
             LogDensities(columns, p, g, responsibilities);
@@ -158,7 +158,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
                 weight = Vector512.Create(lastWeights);
             }
 
-            var rowLogLikelihood = Normalize(responsibilities, p, g, weight);
+            var rowLogLikelihood = Normalize(responsibilities, _k, p, g, weight);
             if (g + Lanes <= count)
             {
                 rowLogLikelihood.CopyTo(logLikelihood.Slice(g, Lanes));
@@ -196,9 +196,8 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
 
     /// <summary>columns[d·p + n] = rows[n·D + d]; the padding rows count ≤ n &lt; p are zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Transpose(ReadOnlySpan<double> rows, int count, Span<double> columns, int p)
+    internal static void Transpose(ReadOnlySpan<double> rows, int count, int d, Span<double> columns, int p)
     {
-        int d = _d;
         ref double source = ref MemoryMarshal.GetReference(rows);
         ref double target = ref MemoryMarshal.GetReference(columns);
         int wholeRows = count / Lanes * Lanes, wholeColumns = d / Lanes * Lanes;
@@ -383,23 +382,23 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     /// <see cref="EStepKernel.Responsibilities"/> does, and returns log p(xₙ) of the eight rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Vector512<double> Normalize(Span<double> values, int p, int g, Vector512<double> weight)
+    internal static Vector512<double> Normalize(Span<double> values, int componentCount, int p, int g, Vector512<double> weight)
     {
         ref double lp = ref Unsafe.Add(ref MemoryMarshal.GetReference(values), g);
         var max = Vector512.LoadUnsafe(ref lp);
-        for (int k = 1; k < _k; k++)
+        for (int k = 1; k < componentCount; k++)
         {
             max = Max(max, Vector512.LoadUnsafe(ref Unsafe.Add(ref lp, k * p)));
         }
 
         if (Vector512.EqualsAny(max, Vector512.Create(double.NegativeInfinity)))
         {
-            return NormalizeEach(values, p, g, weight); // rare: a row where every term is −∞
+            return NormalizeEach(values, componentCount, p, g, weight); // rare: a row where every term is −∞
         }
 
         var smallest = Vector512.Create(EStepKernel.SmallestNormalExponent);
         var total = Vector512<double>.Zero;
-        for (int k = 0; k < _k; k++)
+        for (int k = 0; k < componentCount; k++)
         {
             ref double target = ref Unsafe.Add(ref lp, k * p);
             var shifted = Vector512.LoadUnsafe(ref target) - max;
@@ -415,7 +414,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
         }
 
         var scale = weight / total;
-        for (int k = 0; k < _k; k++)
+        for (int k = 0; k < componentCount; k++)
         {
             ref double target = ref Unsafe.Add(ref lp, k * p);
             (Vector512.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
@@ -426,15 +425,15 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
 
     /// <summary>The eight rows g.. one at a time, with <see cref="EStepKernel.NormalizeRow"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Vector512<double> NormalizeEach(Span<double> values, int p, int g, Vector512<double> weight)
+    private static Vector512<double> NormalizeEach(Span<double> values, int componentCount, int p, int g, Vector512<double> weight)
     {
         Span<double> result = stackalloc double[Lanes];
         for (int lane = 0; lane < Lanes; lane++)
         {
             int n = g + lane;
-            result[lane] = EStepKernel.NormalizeRow(values, n, _k, p);
+            result[lane] = EStepKernel.NormalizeRow(values, n, componentCount, p);
             double w = weight.GetElement(lane);
-            for (int k = 0; k < _k; k++)
+            for (int k = 0; k < componentCount; k++)
             {
                 values[(k * p) + n] *= w;
             }
@@ -520,7 +519,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
 
     /// <summary>Σ values, a whole number of vectors long.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Sum(ReadOnlySpan<double> values)
+    internal static double Sum(ReadOnlySpan<double> values)
     {
         ref double v = ref MemoryMarshal.GetReference(values);
         var s0 = Vector512<double>.Zero;

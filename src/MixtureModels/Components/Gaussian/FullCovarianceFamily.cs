@@ -1,10 +1,11 @@
+using MixtureModels.Fitting;
 using MixtureModels.Internal;
 using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with its own general covariance: Σ_k = scatter_k / N_k + reg·I (with a <see cref="CovariancePrior"/>, (scatter_k + α·s₀·I) / (N_k + α) + reg·I).</summary>
-public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>
+public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -29,6 +30,10 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
     /// </remarks>
     public override ISufficientStatistics CreateStatistics(GaussianComponent? current) =>
         new FullScatterStatistics(Dimension, current is null ? default : current.Mean) { Current = current };
+
+    /// <inheritdoc />
+    IBlockKernel<GaussianComponent>? IBlockKernelSource<GaussianComponent>.CreateBlockKernel(int componentCount) =>
+        FullBlockKernel.IsSupported ? new FullBlockKernel(Dimension, componentCount) : null;
 
     /// <inheritdoc />
     public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)

@@ -63,6 +63,19 @@ public sealed class FullScatterStatistics : GaussianStatistics
         }
     }
 
+    /// <summary>
+    /// The way in for a batched kernel that computes a block's moments itself: adds the block's total weight to W and
+    /// returns the accumulator s, into which the caller adds the block's Σ wₙ(xₙ − a), and the scatter (D × D
+    /// row-major), into whose upper triangle it adds Σ wₙ(xₙ − a)(xₙ − a)ᵀ, both about
+    /// <see cref="GaussianStatistics.Reference"/> (which must be set).
+    /// </summary>
+    internal Span<double> AddBlockWeight(double weight, out Span<double> scatter)
+    {
+        AddTotalWeight(weight);
+        scatter = _scatter;
+        return WeightedSumAccumulator;
+    }
+
     private protected override void AccumulateMoments(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum)
     {
         int d = Dimension, count = weights.Length;
