@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Internal;
 
@@ -188,7 +189,23 @@ public sealed class DataMatrix
         }
 
         var span = _values.Span;
-        for (int i = 0; i < span.Length; i++)
+
+        // x − x is 0 for every finite x and NaN for ±∞ and NaN: whole vectors are cleared at once, and only a vector
+        // holding a bad value (or the tail) is searched entry by entry for the first one.
+        int start = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; start + Vector256<double>.Count <= span.Length; start += Vector256<double>.Count)
+            {
+                var v = Vector256.Create(span.Slice(start, Vector256<double>.Count));
+                if (!Vector256.EqualsAll(v - v, Vector256<double>.Zero))
+                {
+                    break;
+                }
+            }
+        }
+
+        for (int i = start; i < span.Length; i++)
         {
             if (!double.IsFinite(span[i]))
             {

@@ -83,4 +83,30 @@ public sealed class DataMatrixTests
         m.Row(0).ToArray().Should().Equal(1, 2);
         m.Row(1).ToArray().Should().Equal(3, 4);
     }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void EnsureFinite_names_the_first_bad_entry_wherever_it_is(double bad)
+    {
+        // 7 × 3 = 21 values: whole vectors and a tail, so every position of a vector and of the tail is tried; a second
+        // bad value later in the data must not be the one reported.
+        for (int position = 0; position < 21; position++)
+        {
+            var values = Enumerable.Range(0, 21).Select(i => 1.5 * i).ToArray();
+            values[position] = bad;
+            if (position < 20)
+            {
+                values[20] = double.NaN;
+            }
+
+            var data = DataMatrix.FromRowMajor(values, 3);
+            var act = () => data.EnsureFinite("data");
+            act.Should().Throw<ArgumentException>().WithMessage($"*{bad.ToString(System.Globalization.CultureInfo.InvariantCulture)} at row {position / 3}, column {position % 3}*");
+        }
+
+        var finite = DataMatrix.FromRowMajor(Enumerable.Range(0, 21).Select(i => (double)i).ToArray(), 3);
+        finite.Invoking(d => d.EnsureFinite("data")).Should().NotThrow();
+    }
 }
