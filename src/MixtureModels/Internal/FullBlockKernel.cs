@@ -108,7 +108,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
             var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (_d + _k) * p);
             var columns = scratch[..(_d * p)];
             var densities = scratch.Slice(_d * p, _k * p);
-            DiagonalBlockKernel.Transpose(rows.Slice(start * _d, rowCount * _d), rowCount, _d, columns, p);
+            BlockVectorMath.Transpose(rows.Slice(start * _d, rowCount * _d), rowCount, _d, columns, p);
             LogDensities(columns, p, densities);
             for (int k = 0; k < _k; k++)
             {
@@ -141,7 +141,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
         var weighted = scratch.Slice(((_d4 + _k) * p) + Skew, _d4 * p);
         var reference = scratch.Slice(((_d4 + _k + _d4) * p) + Skew, _d4); // a component's reference point, zero past D
         reference.Clear();
-        DiagonalBlockKernel.Transpose(rows, count, _d, columns, p);
+        BlockVectorMath.Transpose(rows, count, _d, columns, p);
         columns[(_d * p)..].Clear();
         LogDensities(columns, p, responsibilities);
 
@@ -165,7 +165,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
                 weight = Vector512.Create(lastWeights);
             }
 
-            var rowLogLikelihood = DiagonalBlockKernel.Normalize(responsibilities, _k, p, g, weight);
+            var rowLogLikelihood = BlockVectorMath.Normalize(responsibilities, _k, p, g, weight);
             if (g + Lanes <= count)
             {
                 rowLogLikelihood.CopyTo(logLikelihood.Slice(g, Lanes));
@@ -182,7 +182,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
         for (int k = 0; k < _k; k++)
         {
             var weights = responsibilities.Slice(k * p, p);
-            double total = DiagonalBlockKernel.Sum(weights);
+            double total = BlockVectorMath.Sum(weights);
             if (total == 0)
             {
                 continue; // as GaussianStatistics.Accumulate: a block without weight adds nothing
