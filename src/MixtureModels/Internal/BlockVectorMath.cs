@@ -101,6 +101,56 @@ internal static class BlockVectorMath
     }
 
     /// <summary>
+    /// The E-step of a transposed piece of <paramref name="count"/> rows padded to <paramref name="p"/>: turns the joint
+    /// log-densities (K × p) into responsibilities × row weight in place, eight rows at a time with
+    /// <see cref="Normalize"/>, and writes log p(xₙ) of the real rows. Padding rows get weight 0, so that they add
+    /// nothing to the statistics.
+    /// </summary>
+    /// <param name="responsibilities">K × p joint log-densities in, weighted responsibilities out.</param>
+    /// <param name="componentCount">K.</param>
+    /// <param name="p">The padded row count, a multiple of 8.</param>
+    /// <param name="count">The real rows, at most p.</param>
+    /// <param name="rowWeights">wₙ per real row, or empty for weight 1.</param>
+    /// <param name="logLikelihood">Receives log p(xₙ) of the real rows.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void NormalizeBlock(Span<double> responsibilities, int componentCount, int p, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
+    {
+        Span<double> lastWeights = stackalloc double[Lanes];
+        for (int g = 0; g < p; g += Lanes)
+        {
+            Vector512<double> weight;
+            if (g + Lanes <= count)
+            {
+                weight = rowWeights.IsEmpty ? Vector512.Create(1.0) : Vector512.Create(rowWeights.Slice(g, Lanes));
+            }
+            else
+            {
+                // The last, partial group: padding rows get weight 0, so that they add nothing to the statistics.
+                lastWeights.Clear();
+                for (int n = g; n < count; n++)
+                {
+                    lastWeights[n - g] = rowWeights.IsEmpty ? 1.0 : rowWeights[n];
+                }
+
+                weight = Vector512.Create(lastWeights);
+            }
+
+            var rowLogLikelihood = Normalize(responsibilities, componentCount, p, g, weight);
+            if (g + Lanes <= count)
+            {
+                rowLogLikelihood.CopyTo(logLikelihood.Slice(g, Lanes));
+            }
+            else
+            {
+                for (int n = g; n < count; n++)
+                {
+                    logLikelihood[n] = rowLogLikelihood.GetElement(n - g);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Turns the joint log-densities of the eight rows g.. into responsibilities × row weight in place, as
     /// <see cref="EStepKernel.Responsibilities"/> does, and returns log p(xₙ) of the eight rows.
     /// </summary>

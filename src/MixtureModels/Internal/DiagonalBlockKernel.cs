@@ -138,39 +138,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
             LogDensities(columns, p, g, responsibilities);
         }
 
-        Span<double> lastWeights = stackalloc double[Lanes];
-        for (int g = 0; g < p; g += Lanes)
-        {
-            Vector512<double> weight;
-            if (g + Lanes <= count)
-            {
-                weight = rowWeights.IsEmpty ? Vector512.Create(1.0) : Vector512.Create(rowWeights.Slice(g, Lanes));
-            }
-            else
-            {
-                // The last, partial group: padding rows get weight 0, so that they add nothing to the statistics.
-                lastWeights.Clear();
-                for (int n = g; n < count; n++)
-                {
-                    lastWeights[n - g] = rowWeights.IsEmpty ? 1.0 : rowWeights[n];
-                }
-
-                weight = Vector512.Create(lastWeights);
-            }
-
-            var rowLogLikelihood = BlockVectorMath.Normalize(responsibilities, _k, p, g, weight);
-            if (g + Lanes <= count)
-            {
-                rowLogLikelihood.CopyTo(logLikelihood.Slice(g, Lanes));
-            }
-            else
-            {
-                for (int n = g; n < count; n++)
-                {
-                    logLikelihood[n] = rowLogLikelihood.GetElement(n - g);
-                }
-            }
-        }
+        BlockVectorMath.NormalizeBlock(responsibilities, _k, p, count, rowWeights, logLikelihood);
 
         for (int k = 0; k < _k; k++)
         {
