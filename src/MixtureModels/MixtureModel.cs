@@ -94,12 +94,7 @@ public class MixtureModel<TComponent> : IComponent
         CheckQueryData(data);
         var result = new double[data.Rows];
         ForEachBlock(data, (start, count, logProb) =>
-        {
-            for (int n = 0; n < count; n++)
-            {
-                result[start + n] = EStepKernel.RowLogSumExp(logProb, n, ComponentCount, BlockRows, out _);
-            }
-        });
+            EStepKernel.LogSumExp(logProb, count, ComponentCount, BlockRows, result.AsSpan(start, count), default));
         return result;
     }
 
