@@ -1,6 +1,5 @@
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
 
 namespace MixtureModels.Tests.Internal;
@@ -24,7 +23,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!DiagonalBlockKernel.IsSupported)
         {
-            FamiliesOfferNoBlockKernel();
+            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
         }
 
@@ -32,24 +31,9 @@ public sealed class DiagonalBlockKernelTests
         {
             var random = new Random((d * 1000) + (count * 10) + k);
             var components = Components(random, d, k, spherical, offset: 50);
-            var logWeights = LogWeights(random, k);
-            var rows = Values(random, count * d, 50, 4);
-            int stride = count + 3;
-            var expected = new double[k * stride];
-            var actual = new double[k * stride];
-            EStepKernel.JointLogDensity(components, logWeights, rows, count, expected, stride);
-
-            var kernel = new DiagonalBlockKernel(d, k, spherical);
-            kernel.Prepare(components, logWeights).Should().BeTrue();
-            kernel.JointLogDensity(rows, count, actual, stride);
-            for (int c = 0; c < k; c++)
-            {
-                for (int n = 0; n < count; n++)
-                {
-                    double e = expected[(c * stride) + n];
-                    actual[(c * stride) + n].Should().BeApproximately(e, 1e-12 * Math.Max(1, Math.Abs(e)), $"component {c}, row {n}, spherical {spherical}");
-                }
-            }
+            var logWeights = BlockKernelCheck.LogWeights(random, k);
+            var rows = BlockKernelCheck.Values(random, count * d, 50, 4);
+            BlockKernelCheck.JointLogDensitiesMatch(new DiagonalBlockKernel(d, k, spherical), components, logWeights, rows, count, $"spherical {spherical}");
         }
     }
 
@@ -59,7 +43,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!DiagonalBlockKernel.IsSupported)
         {
-            FamiliesOfferNoBlockKernel();
+            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
         }
 
@@ -69,9 +53,9 @@ public sealed class DiagonalBlockKernelTests
             {
                 var random = new Random((d * 1000) + (count * 10) + k + (weighted ? 1 : 0));
                 var components = Components(random, d, k, spherical, offset: 1e5); // far from the origin: the centring matters
-                var logWeights = LogWeights(random, k);
-                var rows = Values(random, count * d, 1e5, 3);
-                var rowWeights = weighted ? Values(random, count, 1, 1) : default;
+                var logWeights = BlockKernelCheck.LogWeights(random, k);
+                var rows = BlockKernelCheck.Values(random, count * d, 1e5, 3);
+                var rowWeights = weighted ? BlockKernelCheck.Values(random, count, 1, 1) : default;
                 Check(d, count, k, spherical, components, logWeights, rows, rowWeights);
             }
         }
@@ -82,7 +66,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!DiagonalBlockKernel.IsSupported)
         {
-            FamiliesOfferNoBlockKernel();
+            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
         }
 
@@ -90,16 +74,10 @@ public sealed class DiagonalBlockKernelTests
         var random = new Random(3);
         var components = Components(random, d, k, spherical: false, offset: 0);
         var logWeights = new[] { Math.Log(0.5), double.NegativeInfinity, Math.Log(0.5) }; // component 1 has weight 0
-        var rows = Values(random, count * d, 0, 3);
+        var rows = BlockKernelCheck.Values(random, count * d, 0, 3);
         rows[(5 * d) + 2] = 1e200; // row 5: every density underflows to −∞
         rows[(17 * d) + 0] = -1e200;
         Check(d, count, k, spherical: false, components, logWeights, rows, default);
-    }
-
-    private static void FamiliesOfferNoBlockKernel()
-    {
-        ((IBlockKernelSource<GaussianComponent>)new DiagonalCovarianceFamily(3, 1e-6)).CreateBlockKernel(2).Should().BeNull();
-        ((IBlockKernelSource<GaussianComponent>)new SphericalCovarianceFamily(3, 1e-6)).CreateBlockKernel(2).Should().BeNull();
     }
 
     private static void Check(int d, int count, int k, bool spherical, GaussianComponent[] components, double[] logWeights, double[] rows, ReadOnlySpan<double> rowWeights)
@@ -148,22 +126,12 @@ public sealed class DiagonalBlockKernelTests
         var result = new GaussianComponent[k];
         for (int c = 0; c < k; c++)
         {
-            var mean = Values(random, d, offset, 3);
+            var mean = BlockKernelCheck.Values(random, d, offset, 3);
             result[c] = spherical
                 ? SphericalGaussian.WithMeanVariance(mean, 0.5 + (2 * random.NextDouble()))
-                : DiagonalGaussian.WithMeanVariances(mean, Values(random, d, 1.5, 1));
+                : DiagonalGaussian.WithMeanVariances(mean, BlockKernelCheck.Values(random, d, 1.5, 1));
         }
 
         return result;
     }
-
-    private static double[] LogWeights(Random random, int k)
-    {
-        var weights = Values(random, k, 1, 0.9);
-        double total = weights.Sum();
-        return weights.Select(w => Math.Log(w / total)).ToArray();
-    }
-
-    private static double[] Values(Random random, int length, double centre, double halfWidth) =>
-        Enumerable.Range(0, length).Select(_ => centre + (halfWidth * ((2 * random.NextDouble()) - 1))).ToArray();
 }

@@ -25,7 +25,7 @@ public sealed class FullBlockKernelTests
     {
         if (!FullBlockKernel.IsSupported)
         {
-            FamiliesOfferNoBlockKernel();
+            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
         }
 
@@ -33,24 +33,9 @@ public sealed class FullBlockKernelTests
         {
             var random = new Random((d * 1000) + (count * 10) + k);
             var components = Components(random, d, k, tied, offset: 50);
-            var logWeights = LogWeights(random, k);
-            var rows = Values(random, count * d, 50, 4);
-            int stride = count + 3;
-            var expected = new double[k * stride];
-            var actual = new double[k * stride];
-            EStepKernel.JointLogDensity(components, logWeights, rows, count, expected, stride);
-
-            var kernel = new FullBlockKernel(d, k);
-            kernel.Prepare(components, logWeights).Should().BeTrue();
-            kernel.JointLogDensity(rows, count, actual, stride);
-            for (int c = 0; c < k; c++)
-            {
-                for (int n = 0; n < count; n++)
-                {
-                    double e = expected[(c * stride) + n];
-                    actual[(c * stride) + n].Should().BeApproximately(e, 1e-12 * Math.Max(1, Math.Abs(e)), $"component {c}, row {n}, tied {tied}");
-                }
-            }
+            var logWeights = BlockKernelCheck.LogWeights(random, k);
+            var rows = BlockKernelCheck.Values(random, count * d, 50, 4);
+            BlockKernelCheck.JointLogDensitiesMatch(new FullBlockKernel(d, k), components, logWeights, rows, count, $"tied {tied}");
         }
     }
 
@@ -60,7 +45,7 @@ public sealed class FullBlockKernelTests
     {
         if (!FullBlockKernel.IsSupported)
         {
-            FamiliesOfferNoBlockKernel();
+            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
         }
 
@@ -70,9 +55,9 @@ public sealed class FullBlockKernelTests
             {
                 var random = new Random((d * 1000) + (count * 10) + k + (weighted ? 1 : 0));
                 var components = Components(random, d, k, tied, offset: 1e5); // far from the origin: the centring matters
-                var logWeights = LogWeights(random, k);
-                var rows = Values(random, count * d, 1e5, 3);
-                var rowWeights = weighted ? Values(random, count, 1, 1) : default;
+                var logWeights = BlockKernelCheck.LogWeights(random, k);
+                var rows = BlockKernelCheck.Values(random, count * d, 1e5, 3);
+                var rowWeights = weighted ? BlockKernelCheck.Values(random, count, 1, 1) : default;
                 Check(d, count, k, tied, components, logWeights, rows, rowWeights);
             }
         }
@@ -83,7 +68,7 @@ public sealed class FullBlockKernelTests
     {
         if (!FullBlockKernel.IsSupported)
         {
-            FamiliesOfferNoBlockKernel();
+            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
         }
 
@@ -91,7 +76,7 @@ public sealed class FullBlockKernelTests
         var random = new Random(3);
         var components = Components(random, d, k, tied: false, offset: 0);
         var logWeights = new[] { Math.Log(0.5), double.NegativeInfinity, Math.Log(0.5) }; // component 1 has weight 0
-        var rows = Values(random, count * d, 0, 3);
+        var rows = BlockKernelCheck.Values(random, count * d, 0, 3);
         rows[(5 * d) + 2] = 1e200; // row 5: every density underflows to −∞
         rows[(17 * d) + 0] = -1e200;
         Check(d, count, k, tied: false, components, logWeights, rows, default);
@@ -102,15 +87,15 @@ public sealed class FullBlockKernelTests
     {
         if (!FullBlockKernel.IsSupported)
         {
-            FamiliesOfferNoBlockKernel();
+            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
         }
 
         const int d = 5, count = 40, k = 2;
         var random = new Random(5);
         var components = Components(random, d, k, tied: false, offset: 10);
-        var logWeights = LogWeights(random, k);
-        var rows = Values(random, count * d, 10, 3);
+        var logWeights = BlockKernelCheck.LogWeights(random, k);
+        var rows = BlockKernelCheck.Values(random, count * d, 10, 3);
         var family = new FullCovarianceFamily(d, 1e-6);
         var expected = Enumerable.Range(0, k).Select(_ => (FullScatterStatistics)family.CreateStatistics(null)).ToArray();
         var actual = Enumerable.Range(0, k).Select(_ => (FullScatterStatistics)family.CreateStatistics(null)).ToArray();
@@ -138,18 +123,18 @@ public sealed class FullBlockKernelTests
     {
         if (!FullBlockKernel.IsSupported)
         {
-            FamiliesOfferNoBlockKernel();
+            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
         }
 
         var kernel = new FullBlockKernel(3, 2);
         var random = new Random(1);
         var full = Components(random, 3, 2, tied: false, offset: 0);
-        kernel.Prepare(full, LogWeights(random, 2)).Should().BeTrue();
-        kernel.Prepare(full.Take(1).ToArray(), LogWeights(random, 1)).Should().BeFalse();
+        kernel.Prepare(full, BlockKernelCheck.LogWeights(random, 2)).Should().BeTrue();
+        kernel.Prepare(full.Take(1).ToArray(), BlockKernelCheck.LogWeights(random, 1)).Should().BeFalse();
         var diagonal = new GaussianComponent[] { full[0], DiagonalGaussian.WithMeanVariances(new double[3], new[] { 1.0, 1, 1 }) };
-        kernel.Prepare(diagonal, LogWeights(random, 2)).Should().BeFalse();
-        kernel.Prepare(Components(random, 4, 2, tied: false, offset: 0), LogWeights(random, 2)).Should().BeFalse();
+        kernel.Prepare(diagonal, BlockKernelCheck.LogWeights(random, 2)).Should().BeFalse();
+        kernel.Prepare(Components(random, 4, 2, tied: false, offset: 0), BlockKernelCheck.LogWeights(random, 2)).Should().BeFalse();
     }
 
     [Fact]
@@ -158,12 +143,6 @@ public sealed class FullBlockKernelTests
         bool supported = FullBlockKernel.IsSupported;
         (((IBlockKernelSource<GaussianComponent>)new FullCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
         (((IBlockKernelSource<GaussianComponent>)new TiedCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
-    }
-
-    private static void FamiliesOfferNoBlockKernel()
-    {
-        ((IBlockKernelSource<GaussianComponent>)new FullCovarianceFamily(3, 1e-6)).CreateBlockKernel(2).Should().BeNull();
-        ((IBlockKernelSource<GaussianComponent>)new TiedCovarianceFamily(3, 1e-6)).CreateBlockKernel(2).Should().BeNull();
     }
 
     private static void Check(int d, int count, int k, bool tied, GaussianComponent[] components, double[] logWeights, double[] rows, ReadOnlySpan<double> rowWeights)
@@ -221,7 +200,7 @@ public sealed class FullBlockKernelTests
         var result = new GaussianComponent[k];
         for (int c = 0; c < k; c++)
         {
-            var mean = Values(random, d, offset, 3);
+            var mean = BlockKernelCheck.Values(random, d, offset, 3);
             if (tied && c > 0)
             {
                 result[c] = FullGaussian.WithSharedCovariance(mean, (FullGaussian)result[0]);
@@ -236,14 +215,4 @@ public sealed class FullBlockKernelTests
 
         return result;
     }
-
-    private static double[] LogWeights(Random random, int k)
-    {
-        var weights = Values(random, k, 1, 0.9);
-        double total = weights.Sum();
-        return weights.Select(w => Math.Log(w / total)).ToArray();
-    }
-
-    private static double[] Values(Random random, int length, double centre, double halfWidth) =>
-        Enumerable.Range(0, length).Select(_ => centre + (halfWidth * ((2 * random.NextDouble()) - 1))).ToArray();
 }
