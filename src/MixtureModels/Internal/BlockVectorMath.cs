@@ -8,11 +8,14 @@ namespace MixtureModels.Internal;
 /// <summary>
 /// The 512-bit pieces the block kernels (<see cref="DiagonalBlockKernel"/>, <see cref="FullBlockKernel"/>) share: the
 /// transpose of a block of rows into columns of eight rows, the E-step normalisation of eight rows over K components,
-/// a vector sum, and exp and log as inlined polynomials. Callers check <see cref="DiagonalBlockKernel.IsSupported"/>.
+/// a vector sum, and exp and log as inlined polynomials. Callers check <see cref="IsSupported"/>.
 /// </summary>
 internal static class BlockVectorMath
 {
     private const int Lanes = 8;
+
+    /// <summary>Whether this CPU runs the block kernels' 512-bit vectors in hardware; the families offer the kernels only then.</summary>
+    public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     /// <summary>columns[d·p + n] = rows[n·D + d]; the padding rows count ≤ n &lt; p are zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -14,7 +14,7 @@ namespace MixtureModels.Internal;
 /// eight consecutive rows: the log-densities of eight rows then come out in one vector per component with no
 /// horizontal sums, for any D, and the responsibilities and the moments about each component's reference point are
 /// computed from the same cached columns. Only built where 512-bit vectors are hardware-accelerated
-/// (<see cref="IsSupported"/>); elsewhere the engine keeps the per-component kernels.
+/// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
 internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
 {
@@ -44,9 +44,6 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
         // About 16 KB of transposed rows and responsibilities per piece: half the first-level data cache of most CPUs.
         _pieceRows = Math.Clamp(2048 / (dimension + componentCount) / Lanes * Lanes, Lanes, 256);
     }
-
-    /// <summary>Whether this CPU runs the kernel's 512-bit vectors in hardware.</summary>
-    public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     /// <inheritdoc />
     public bool Prepare(IReadOnlyList<GaussianComponent> components, ReadOnlySpan<double> logWeights)

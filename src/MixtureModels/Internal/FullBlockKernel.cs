@@ -17,7 +17,7 @@ namespace MixtureModels.Internal;
 /// in one vector with no horizontal sums. The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ stores the weighted centred columns of
 /// the piece once per component and sums 4 × 4 tiles of column pairs over the rows (triangular on the diagonal,
 /// centring the other factor in registers), lane by lane, reduced across lanes once per piece. Only built where 512-bit vectors are hardware-accelerated
-/// (<see cref="IsSupported"/>); elsewhere the engine keeps the per-component kernels.
+/// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
 internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
 {
@@ -50,9 +50,6 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
         _constants = new double[componentCount];
         _pieceRows = Math.Clamp(PieceBudget / ((2 * _d4) + componentCount) / TileRows * TileRows, TileRows, 256);
     }
-
-    /// <summary>Whether this CPU runs the kernel's 512-bit vectors in hardware.</summary>
-    public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     /// <inheritdoc />
     public bool Prepare(IReadOnlyList<GaussianComponent> components, ReadOnlySpan<double> logWeights)

@@ -9,7 +9,7 @@ public sealed class BlockVectorMathTests
     [Fact]
     public void Exp_matches_Math_Exp_over_the_range_of_kept_terms()
     {
-        if (!DiagonalBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel(); // then nothing uses this code
             return;
@@ -41,7 +41,7 @@ public sealed class BlockVectorMathTests
     [Fact]
     public void Log_matches_Math_Log_for_positive_values()
     {
-        if (!DiagonalBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel(); // then nothing uses this code
             return;

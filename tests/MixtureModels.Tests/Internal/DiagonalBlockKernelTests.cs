@@ -21,7 +21,7 @@ public sealed class DiagonalBlockKernelTests
     [MemberData(nameof(Shapes))]
     public void Joint_log_densities_match_the_per_component_path(int d, int count, int k)
     {
-        if (!DiagonalBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
@@ -41,7 +41,7 @@ public sealed class DiagonalBlockKernelTests
     [MemberData(nameof(Shapes))]
     public void Accumulated_statistics_and_log_likelihoods_match_the_per_component_path(int d, int count, int k)
     {
-        if (!DiagonalBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
@@ -64,7 +64,7 @@ public sealed class DiagonalBlockKernelTests
     [Fact]
     public void Rows_where_every_component_is_impossible_and_empty_components_match_the_per_component_path()
     {
-        if (!DiagonalBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;

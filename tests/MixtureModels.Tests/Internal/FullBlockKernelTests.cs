@@ -23,7 +23,7 @@ public sealed class FullBlockKernelTests
     [MemberData(nameof(Shapes))]
     public void Joint_log_densities_match_the_per_component_path(int d, int count, int k)
     {
-        if (!FullBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
@@ -43,7 +43,7 @@ public sealed class FullBlockKernelTests
     [MemberData(nameof(Shapes))]
     public void Accumulated_statistics_and_log_likelihoods_match_the_per_component_path(int d, int count, int k)
     {
-        if (!FullBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
@@ -66,7 +66,7 @@ public sealed class FullBlockKernelTests
     [Fact]
     public void Rows_where_every_component_is_impossible_and_empty_components_match_the_per_component_path()
     {
-        if (!FullBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
@@ -85,7 +85,7 @@ public sealed class FullBlockKernelTests
     [Fact]
     public void Statistics_without_a_reference_take_the_general_path()
     {
-        if (!FullBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
@@ -121,7 +121,7 @@ public sealed class FullBlockKernelTests
     [Fact]
     public void Prepare_refuses_components_it_cannot_serve()
     {
-        if (!FullBlockKernel.IsSupported)
+        if (!BlockVectorMath.IsSupported)
         {
             BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
             return;
@@ -140,7 +140,7 @@ public sealed class FullBlockKernelTests
     [Fact]
     public void Families_offer_the_kernel_exactly_where_it_is_supported()
     {
-        bool supported = FullBlockKernel.IsSupported;
+        bool supported = BlockVectorMath.IsSupported;
         (((IBlockKernelSource<GaussianComponent>)new FullCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
         (((IBlockKernelSource<GaussianComponent>)new TiedCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
     }

@@ -27,7 +27,7 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
 
     /// <inheritdoc />
     IBlockKernel<GaussianComponent>? IBlockKernelSource<GaussianComponent>.CreateBlockKernel(int componentCount) =>
-        DiagonalBlockKernel.IsSupported ? new DiagonalBlockKernel(Dimension, componentCount, spherical: false) : null;
+        BlockVectorMath.IsSupported ? new DiagonalBlockKernel(Dimension, componentCount, spherical: false) : null;
 
     /// <inheritdoc />
     public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)

@@ -27,7 +27,7 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
 
     /// <inheritdoc />
     IBlockKernel<GaussianComponent>? IBlockKernelSource<GaussianComponent>.CreateBlockKernel(int componentCount) =>
-        DiagonalBlockKernel.IsSupported ? new DiagonalBlockKernel(Dimension, componentCount, spherical: true) : null;
+        BlockVectorMath.IsSupported ? new DiagonalBlockKernel(Dimension, componentCount, spherical: true) : null;
 
     /// <inheritdoc />
     public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)

@@ -33,7 +33,7 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
 
     /// <inheritdoc />
     IBlockKernel<GaussianComponent>? IBlockKernelSource<GaussianComponent>.CreateBlockKernel(int componentCount) =>
-        FullBlockKernel.IsSupported ? new FullBlockKernel(Dimension, componentCount) : null;
+        BlockVectorMath.IsSupported ? new FullBlockKernel(Dimension, componentCount) : null;
 
     /// <inheritdoc />
     public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)
