@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
 
 namespace MixtureModels.Benchmarks;
 
@@ -36,59 +34,11 @@ internal static class PeerCommand
             return 2;
         }
 
-        var type = cov switch
-        {
-            "full" => CovarianceType.Full,
-            "diag" => CovarianceType.Diagonal,
-            "spherical" => CovarianceType.Spherical,
-            "tied" => CovarianceType.Tied,
-            _ => throw new ArgumentException($"--covariance {cov}: use full, diag, spherical or tied."),
-        };
-
-        var (xShape, xValues) = NpyReader.Read(prefix + ".x.npy");
-        var (_, weights) = NpyReader.Read(prefix + ".weights.npy");
-        var (meanShape, meanValues) = NpyReader.Read(prefix + ".means.npy");
-        var (covShape, covValues) = NpyReader.Read(prefix + ".covariances.npy");
-        int n = xShape[0], d = xShape[1], k = meanShape[0];
-        if (meanShape[1] != d || covShape[0] != k || covShape[1] != d || covShape[2] != d || weights.Length != k)
-        {
-            throw new InvalidDataException("The shapes of x, weights, means and covariances disagree.");
-        }
-
-        var data = DataMatrix.FromRowMajor(xValues, d);
-        var means = Matrix<double>.Build.Dense(k, d, (r, c) => meanValues[(r * d) + c]);
-        Matrix<double> Covariance(int c) => Matrix<double>.Build.Dense(d, d, (i, j) => covValues[(c * d * d) + (i * d) + j]);
-        List<Matrix<double>> precisions = type switch
-        {
-            CovarianceType.Full => [.. Enumerable.Range(0, k).Select(c => Covariance(c).Inverse())],
-            CovarianceType.Tied => [Covariance(0).Inverse()],
-            CovarianceType.Diagonal => [.. Enumerable.Range(0, k).Select(c => Matrix<double>.Build.DenseOfDiagonalVector(Covariance(c).Diagonal().Map(v => 1.0 / v)))],
-            _ => [.. Enumerable.Range(0, k).Select(c => Matrix<double>.Build.DenseIdentity(d) * (1.0 / Covariance(c)[0, 0]))],
-        };
-
-        var options = new GaussianMixtureOptions
-        {
-            ComponentCount = k,
-            CovarianceType = type,
-            Tolerance = 0,
-            MaxIterations = iterations,
-            CovarianceRegularization = 1e-6,
-            InitialWeights = weights,
-            InitialMeans = means,
-            InitialPrecisions = precisions,
-            MaxDegreeOfParallelism = threads,
-        };
-        // Warm-up on a slice (JIT, tiering, thread pool) so that the timed Fit measures steady-state EM, as for the
-        // precompiled peers. Not timed.
-        // Enough calls for every hot method to be promoted to optimised tier-1 code, then a pause for the background
-        // compiler to install it.
-        int warmRows = Math.Min(n, Math.Max(k, 16384));
-        var warmData = DataMatrix.FromRowMajor(xValues.AsMemory(0, warmRows * d), d);
-        for (int round = 0; round < 3; round++)
-        {
-            new GaussianMixture(options with { MaxIterations = 3 }).Fit(warmData);
-            Thread.Sleep(200);
-        }
+        var problem = PeerProblem.Load(prefix, PeerProblem.ParseCovariance(cov), iterations);
+        var data = problem.Data;
+        int n = data.Rows, d = data.Columns, k = problem.Options.ComponentCount;
+        var options = problem.Options with { MaxDegreeOfParallelism = threads };
+        problem.WarmUp(threads);
 
         var mixture = new GaussianMixture(options);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
