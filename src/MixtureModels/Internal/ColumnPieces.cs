@@ -4,10 +4,10 @@ using MixtureModels.Components;
 namespace MixtureModels.Internal;
 
 /// <summary>
-/// The part of the block kernel <see cref="DiagonalBlockKernel"/> that does not
+/// The part of the block kernels <see cref="DiagonalBlockKernel"/> and <see cref="BernoulliBlockKernel"/> that does not
 /// depend on the family: a block is cut into pieces whose transposed rows and responsibilities stay in the first-level
-/// cache, each piece is transposed into this thread's scratch, and the family's <see cref="IColumnPieceKernel"/>
-/// computes its log-densities and statistics, with the E-step (<see cref="BlockVectorMath.NormalizeBlock"/>) in between.
+/// cache, each piece is transposed into this thread's scratch, and the family's <see cref="IColumnPieceKernel"/> computes
+/// its log-densities and statistics, with the E-step (<see cref="BlockVectorMath.NormalizeBlock"/>) in between.
 /// </summary>
 internal static class ColumnPieces
 {

@@ -1,4 +1,5 @@
 using MixtureModels.Components;
+using MixtureModels.Components.Bernoulli;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
 using MixtureModels.Internal;
@@ -11,13 +12,18 @@ namespace MixtureModels.Tests.Internal;
 /// </summary>
 internal static class BlockKernelCheck
 {
-    /// <summary>Where 512-bit vectors are not accelerated: no Gaussian family offers a block kernel, so the engine runs the per-component kernels.</summary>
-    public static void NoGaussianFamilyOffersABlockKernel()
+    /// <summary>
+    /// Where 512-bit vectors are not accelerated: no family (the four Gaussian ones and Bernoulli) offers a block kernel,
+    /// so the engine runs the per-component kernels.
+    /// </summary>
+    public static void NoFamilyOffersABlockKernel()
     {
         foreach (var type in new[] { CovarianceType.Full, CovarianceType.Tied, CovarianceType.Diagonal, CovarianceType.Spherical })
         {
             ((IBlockKernelSource<GaussianComponent>)GaussianFamily.Create(type, 3, 1e-6)).CreateBlockKernel(2).Should().BeNull($"{type} has no 512-bit hardware to run on");
         }
+
+        ((IBlockKernelSource<BernoulliComponent>)new BernoulliFamily(3)).CreateBlockKernel(2).Should().BeNull("Bernoulli has no 512-bit hardware to run on");
     }
 
     /// <summary>

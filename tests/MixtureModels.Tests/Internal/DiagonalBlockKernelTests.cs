@@ -22,7 +22,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!BlockVectorMath.IsSupported)
         {
-            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
             return;
         }
 
@@ -42,7 +42,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!BlockVectorMath.IsSupported)
         {
-            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
             return;
         }
 
@@ -65,7 +65,7 @@ public sealed class DiagonalBlockKernelTests
     {
         if (!BlockVectorMath.IsSupported)
         {
-            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
             return;
         }
 

@@ -25,7 +25,7 @@ public sealed class FullBlockKernelTests
     {
         if (!BlockVectorMath.IsSupported)
         {
-            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
             return;
         }
 
@@ -45,7 +45,7 @@ public sealed class FullBlockKernelTests
     {
         if (!BlockVectorMath.IsSupported)
         {
-            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
             return;
         }
 
@@ -68,7 +68,7 @@ public sealed class FullBlockKernelTests
     {
         if (!BlockVectorMath.IsSupported)
         {
-            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
             return;
         }
 
@@ -87,7 +87,7 @@ public sealed class FullBlockKernelTests
     {
         if (!BlockVectorMath.IsSupported)
         {
-            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
             return;
         }
 
@@ -123,7 +123,7 @@ public sealed class FullBlockKernelTests
     {
         if (!BlockVectorMath.IsSupported)
         {
-            BlockKernelCheck.NoGaussianFamilyOffersABlockKernel();
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
             return;
         }
 
