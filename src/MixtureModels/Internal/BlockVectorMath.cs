@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace MixtureModels.Internal;
 
 /// <summary>
-/// The 512-bit pieces the block kernels (<see cref="DiagonalBlockKernel"/>, <see cref="FullBlockKernel"/>) share: the
+/// The 512-bit pieces the block kernels (<see cref="DiagonalBlockKernel"/>, <see cref="BernoulliBlockKernel"/>, <see cref="FullBlockKernel"/>) share: the
 /// transpose of a block of rows into columns of eight rows, the E-step normalisation of eight rows over K components,
 /// a vector sum, and exp and log as inlined polynomials. Callers check <see cref="IsSupported"/>.
 /// </summary>

@@ -16,7 +16,7 @@ namespace MixtureModels.Internal;
 /// computed from the same cached columns. Only built where 512-bit vectors are hardware-accelerated
 /// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
-internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
+internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>, IColumnPieceKernel
 {
     private const int Lanes = 8;
 
@@ -26,7 +26,6 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     private readonly double[] _means;      // K × D
     private readonly double[] _precisions; // K × D, or K for spherical components
     private readonly double[] _constants;  // K: log π_k + the log-density at the mean
-    private readonly int _pieceRows;       // rows processed together, a multiple of the vector width
 
     /// <summary>Creates the kernel for K components of dimension D.</summary>
     /// <param name="dimension">D.</param>
@@ -40,10 +39,13 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
         _means = new double[componentCount * dimension];
         _precisions = new double[spherical ? componentCount : componentCount * dimension];
         _constants = new double[componentCount];
-
-        // About 16 KB of transposed rows and responsibilities per piece: half the first-level data cache of most CPUs.
-        _pieceRows = Math.Clamp(2048 / (dimension + componentCount) / Lanes * Lanes, Lanes, 256);
     }
+
+    /// <inheritdoc />
+    int IColumnPieceKernel.Dimension => _d;
+
+    /// <inheritdoc />
+    int IColumnPieceKernel.ComponentCount => _k;
 
     /// <inheritdoc />
     public bool Prepare(IReadOnlyList<GaussianComponent> components, ReadOnlySpan<double> logWeights)
@@ -83,60 +85,29 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <inheritdoc />
+    /// <remarks>In pieces whose transposed rows and responsibilities stay in the first-level cache (<see cref="ColumnPieces"/>).</remarks>
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics) =>
+        ColumnPieces.Accumulate(this, rows, count, rowWeights, logLikelihood, statistics);
+
+    /// <inheritdoc />
+    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
+        ColumnPieces.JointLogDensity(this, rows, count, logProb, stride);
+
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
+    void IColumnPieceKernel.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
     {
-        // In pieces whose transposed rows and responsibilities stay in the first-level cache.
-        for (int start = 0; start < count; start += _pieceRows)
+        for (int g = 0; g < p; g += Lanes)
         {
-            int rowCount = Math.Min(_pieceRows, count - start);
-            AccumulatePiece(rows.Slice(start * _d, rowCount * _d), rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount), statistics);
+            LogDensities(columns, p, g, destination);
         }
     }
 
     /// <inheritdoc />
+    /// <remarks>The moments about each component's reference point, or the general path for an accumulator not centred yet.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
+    void IColumnPieceKernel.AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<ISufficientStatistics> statistics)
     {
-        for (int start = 0; start < count; start += _pieceRows)
-        {
-            int rowCount = Math.Min(_pieceRows, count - start);
-            int p = Padded(rowCount);
-            var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (_d + _k) * p);
-            var columns = scratch[..(_d * p)];
-            var densities = scratch.Slice(_d * p, _k * p);
-            BlockVectorMath.Transpose(rows.Slice(start * _d, rowCount * _d), rowCount, _d, columns, p);
-            for (int g = 0; g < p; g += Lanes)
-            {
-                LogDensities(columns, p, g, densities);
-            }
-
-            for (int k = 0; k < _k; k++)
-            {
-                densities.Slice(k * p, rowCount).CopyTo(logProb.Slice((k * stride) + start, rowCount));
-            }
-        }
-    }
-
-    /// <summary>count rounded up to whole vectors of rows.</summary>
-    private static int Padded(int count) => (count + Lanes - 1) / Lanes * Lanes;
-
-    /// <summary><see cref="Accumulate"/> on at most <see cref="_pieceRows"/> rows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
-    {
-        int p = Padded(count);
-        var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (_d + _k) * p);
-        var columns = scratch[..(_d * p)];
-        var responsibilities = scratch.Slice(_d * p, _k * p);
-        BlockVectorMath.Transpose(rows, count, _d, columns, p);
-        for (int g = 0; g < p; g += Lanes)
-        {
-            LogDensities(columns, p, g, responsibilities);
-        }
-
-        BlockVectorMath.NormalizeBlock(responsibilities, _k, p, count, rowWeights, logLikelihood);
-
         for (int k = 0; k < _k; k++)
         {
             var weights = responsibilities.Slice(k * p, p);

@@ -21,7 +21,7 @@ internal static class ThreadScratch
     /// <summary>One marginal's log-densities for a block of rows, inside a product component.</summary>
     public const int ProductDensity = 4;
 
-    /// <summary>A block's transposed rows and responsibilities, inside <see cref="DiagonalBlockKernel"/> and <see cref="FullBlockKernel"/> (which also keeps weighted centred columns there).</summary>
+    /// <summary>A block's transposed rows and responsibilities, inside the block kernels (<see cref="ColumnPieces"/> for <see cref="DiagonalBlockKernel"/> and <see cref="BernoulliBlockKernel"/>, and <see cref="FullBlockKernel"/>, which also keeps weighted centred columns there).</summary>
     public const int BlockKernel = 5;
 
     private const int SlotCount = 6;

@@ -48,6 +48,9 @@ public sealed class BernoulliComponent : IComponent
     /// <summary>The log-odds log(φ_d / (1 − φ_d)), length D (the natural parameters of the component).</summary>
     public ReadOnlySpan<double> LogOdds => _logOdds;
 
+    /// <summary>Σ_d log(1 − φ_d): the log-density of the all-zero row, to which log p(x) adds Σ_d x_d·logit_d.</summary>
+    internal double LogDensityConstant => _logComplementSum;
+
     /// <summary>Creates the component with the given probabilities φ_d = P(x_d = 1).</summary>
     /// <param name="probabilities">φ, length D ≥ 1, each strictly between 0 and 1. Copied.</param>
     /// <returns>The component.</returns>

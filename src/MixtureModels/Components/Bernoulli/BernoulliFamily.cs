@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixtureModels.Fitting;
 using MixtureModels.Internal;
 using MixtureModels.Optimization;
 
@@ -15,7 +16,7 @@ namespace MixtureModels.Components.Bernoulli;
 /// α/(α + β) = ½ in every column, so it stays finite. With a prior (α + β &gt; 2) the formula itself stays finite and
 /// gives the prior's mode.
 /// </remarks>
-public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IReparameterization<BernoulliComponent>
+public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IReparameterization<BernoulliComponent>, IBlockKernelSource<BernoulliComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -57,6 +58,10 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IRep
     /// <inheritdoc />
     /// <exception cref="ArgumentException"><paramref name="statistics"/> was not created by a Bernoulli family of this dimension.</exception>
     public void ResetStatistics(ISufficientStatistics statistics, BernoulliComponent current) => Cast(statistics, nameof(statistics)).Clear();
+
+    /// <inheritdoc />
+    IBlockKernel<BernoulliComponent>? IBlockKernelSource<BernoulliComponent>.CreateBlockKernel(int componentCount) =>
+        BlockVectorMath.IsSupported ? new BernoulliBlockKernel(Dimension, componentCount) : null;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">An accumulator was not created by a Bernoulli family of this dimension, or the spans differ in length.</exception>

@@ -137,6 +137,18 @@ public sealed class BernoulliStatistics : ISufficientStatistics
         BernoulliKernel.WeightedColumnSums(rows[..(count * Dimension)], weights, _counts);
     }
 
+    /// <summary>
+    /// The way in for a batched kernel that computes a block's weighted counts itself: adds the block's total weight
+    /// Σ wₙ to W and returns the counts c, into which the caller adds the block's Σₙ wₙ·xₙd per column (rows without
+    /// missing entries only).
+    /// </summary>
+    /// <param name="weight">Σ wₙ over the block.</param>
+    internal Span<double> AddBlockWeight(double weight)
+    {
+        TotalWeight += weight;
+        return _counts;
+    }
+
     /// <inheritdoc />
     public void Merge(ISufficientStatistics other)
     {

@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+using MixtureModels.Components;
+
+namespace MixtureModels.Internal;
+
+/// <summary>
+/// The part of the block kernels <see cref="DiagonalBlockKernel"/> and <see cref="BernoulliBlockKernel"/> that does not
+/// depend on the family: a block is cut into pieces whose transposed rows and responsibilities stay in the first-level
+/// cache, each piece is transposed into this thread's scratch, and the family's <see cref="IColumnPieceKernel"/> computes
+/// its log-densities and statistics, with the E-step (<see cref="BlockVectorMath.NormalizeBlock"/>) in between.
+/// </summary>
+internal static class ColumnPieces
+{
+    private const int Lanes = 8;
+
+    /// <summary>
+    /// The rows of a piece for D columns and K components: about 16 KB of transposed rows and responsibilities, half
+    /// the first-level data cache of most CPUs; a multiple of the vector width, between 8 and 256.
+    /// </summary>
+    /// <param name="dimension">D.</param>
+    /// <param name="componentCount">K.</param>
+    public static int PieceRows(int dimension, int componentCount) =>
+        Math.Clamp(2048 / (dimension + componentCount) / Lanes * Lanes, Lanes, 256);
+
+    /// <summary>The fused E+M pass of <see cref="Fitting.IBlockKernel{TComponent}.Accumulate"/>, piece by piece.</summary>
+    /// <param name="kernel">The family's piece kernel, prepared.</param>
+    /// <param name="rows">count × D row-major values, none missing.</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="rowWeights">wₙ per row, or empty for weight 1.</param>
+    /// <param name="logLikelihood">Receives log p(xₙ) (length count).</param>
+    /// <param name="statistics">The K accumulators of this chunk.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Accumulate(IColumnPieceKernel kernel, ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
+    {
+        int d = kernel.Dimension, k = kernel.ComponentCount, pieceRows = PieceRows(d, k);
+        for (int start = 0; start < count; start += pieceRows)
+        {
+            int rowCount = Math.Min(pieceRows, count - start);
+            int p = Padded(rowCount);
+            var pieceRowValues = rows.Slice(start * d, rowCount * d);
+            var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (d + k) * p);
+            var columns = scratch[..(d * p)];
+            var responsibilities = scratch.Slice(d * p, k * p);
+            BlockVectorMath.Transpose(pieceRowValues, rowCount, d, columns, p);
+            kernel.LogDensities(columns, p, responsibilities);
+            BlockVectorMath.NormalizeBlock(responsibilities, k, p, rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount));
+            kernel.AddStatistics(pieceRowValues, rowCount, columns, p, responsibilities, statistics);
+        }
+    }
+
+    /// <summary>The joint log-densities of <see cref="Fitting.IBlockKernel{TComponent}.JointLogDensity"/>, piece by piece.</summary>
+    /// <param name="kernel">The family's piece kernel, prepared.</param>
+    /// <param name="rows">count × D row-major values, none missing.</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="logProb">K × stride destination.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void JointLogDensity(IColumnPieceKernel kernel, ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
+    {
+        int d = kernel.Dimension, k = kernel.ComponentCount, pieceRows = PieceRows(d, k);
+        for (int start = 0; start < count; start += pieceRows)
+        {
+            int rowCount = Math.Min(pieceRows, count - start);
+            int p = Padded(rowCount);
+            var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (d + k) * p);
+            var columns = scratch[..(d * p)];
+            var densities = scratch.Slice(d * p, k * p);
+            BlockVectorMath.Transpose(rows.Slice(start * d, rowCount * d), rowCount, d, columns, p);
+            kernel.LogDensities(columns, p, densities);
+            for (int c = 0; c < k; c++)
+            {
+                densities.Slice(c * p, rowCount).CopyTo(logProb.Slice((c * stride) + start, rowCount));
+            }
+        }
+    }
+
+    /// <summary>count rounded up to whole vectors of rows.</summary>
+    private static int Padded(int count) => (count + Lanes - 1) / Lanes * Lanes;
+}
