@@ -62,4 +62,27 @@ internal static class VectorKernels
             destination[i] += value;
         }
     }
+
+    /// <summary>destination[i] += values[i] for i &lt; destination.Length (values at least as long).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Add(ReadOnlySpan<double> values, Span<double> destination)
+    {
+        values = values[..destination.Length]; // throws when values is shorter, before the unchecked loads
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double v = ref MemoryMarshal.GetReference(values);
+            ref double d = ref MemoryMarshal.GetReference(destination);
+            for (; i + Lanes <= destination.Length; i += Lanes)
+            {
+                ref double target = ref Unsafe.Add(ref d, i);
+                (Vector256.LoadUnsafe(ref target) + Vector256.LoadUnsafe(ref Unsafe.Add(ref v, i))).StoreUnsafe(ref target);
+            }
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] += values[i];
+        }
+    }
 }
