@@ -85,4 +85,39 @@ internal static class VectorKernels
             destination[i] += values[i];
         }
     }
+
+    /// <summary>
+    /// destination[i] = constant − (scale·dᵢ)·dᵢ with dᵢ = values[i] − centre, for i &lt; destination.Length (values at
+    /// least as long): the same operations in the same order on every element, vector or scalar.
+    /// </summary>
+    /// <param name="values">xᵢ.</param>
+    /// <param name="centre">The value subtracted from each xᵢ.</param>
+    /// <param name="scale">The factor of each square.</param>
+    /// <param name="constant">The value the scaled squares are subtracted from.</param>
+    /// <param name="destination">Receives the results.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ConstantMinusScaledSquares(ReadOnlySpan<double> values, double centre, double scale, double constant, Span<double> destination)
+    {
+        values = values[..destination.Length]; // throws when values is shorter, before the unchecked loads
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double x = ref MemoryMarshal.GetReference(values);
+            ref double y = ref MemoryMarshal.GetReference(destination);
+            var c = Vector256.Create(centre);
+            var f = Vector256.Create(scale);
+            var k = Vector256.Create(constant);
+            for (; i + Lanes <= destination.Length; i += Lanes)
+            {
+                var d = Vector256.LoadUnsafe(ref Unsafe.Add(ref x, i)) - c;
+                (k - (f * d * d)).StoreUnsafe(ref Unsafe.Add(ref y, i));
+            }
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            double d = values[i] - centre;
+            destination[i] = constant - (scale * d * d);
+        }
+    }
 }
