@@ -41,4 +41,30 @@ public sealed class VectorKernelsTests
 
         destination.Should().Equal(values.Select(x => constant - (scale * (x - centre) * (x - centre))));
     }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Weighted_moments_match_plain_sums(int length)
+    {
+        var random = new Random(length + 200);
+        var values = BlockKernelCheck.Values(random, length, 1e4, 3); // far from 0, summed about a nearby reference
+        var weights = BlockKernelCheck.Values(random, length, 1, 1);
+        const double reference = 1e4 + 0.5;
+
+        VectorKernels.WeightedMoments(values, weights, reference, out double total, out double sum, out double scatter);
+
+        double expectedTotal = 0, expectedSum = 0, expectedScatter = 0;
+        for (int n = 0; n < length; n++)
+        {
+            double d = values[n] - reference;
+            expectedTotal += weights[n];
+            expectedSum += weights[n] * d;
+            expectedScatter += weights[n] * d * d;
+        }
+
+        double scale = Math.Max(1, expectedTotal) * 4; // the size of the terms: W times a typical |x − a|
+        total.Should().BeApproximately(expectedTotal, 1e-13 * Math.Max(1, expectedTotal));
+        sum.Should().BeApproximately(expectedSum, 1e-13 * scale);
+        scatter.Should().BeApproximately(expectedScatter, 1e-13 * Math.Max(scale, expectedScatter));
+    }
 }
