@@ -15,10 +15,10 @@ internal static class ThreadScratch
     /// <summary>A block's partial scatter and sums.</summary>
     public const int StatisticsBlock = 2;
 
-    /// <summary>The columns of one marginal, gathered from a block of rows by a product component.</summary>
+    /// <summary>The columns of one marginal, gathered from a block of rows by a product component; those of every marginal, inside <see cref="ProductBlockKernel"/>.</summary>
     public const int ProductColumns = 3;
 
-    /// <summary>One marginal's log-densities for a block of rows, inside a product component.</summary>
+    /// <summary>One marginal's log-densities for a block of rows, inside a product component; the K components' joint log-densities and one marginal's, inside <see cref="ProductBlockKernel"/>.</summary>
     public const int ProductDensity = 4;
 
     /// <summary>A block's transposed rows and responsibilities, inside the block kernels (<see cref="ColumnPieces"/> for <see cref="DiagonalBlockKernel"/> and <see cref="BernoulliBlockKernel"/>, and <see cref="FullBlockKernel"/>, which also keeps weighted centred columns there).</summary>

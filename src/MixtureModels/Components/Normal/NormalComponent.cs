@@ -73,14 +73,7 @@ public sealed class NormalComponent : IComponent
             ThrowHelper.ThrowArgument(nameof(rows), string.Create(CultureInfo.InvariantCulture, $"rows has {rows.Length} values but destination has {destination.Length}. A normal component reads one value per row."));
         }
 
-        double mean = Mean;
-        double halfPrecision = 0.5 * _precision;
-        double constant = _logNormaliser;
-        for (int n = 0; n < destination.Length; n++)
-        {
-            double d = rows[n] - mean;
-            destination[n] = constant - (halfPrecision * d * d);
-        }
+        VectorKernels.ConstantMinusScaledSquares(rows, Mean, 0.5 * _precision, _logNormaliser, destination);
     }
 
     /// <summary>log p(x) = −½ log(2πσ²) − (x − μ)² / (2σ²) of one row holding one value.</summary>

@@ -98,19 +98,7 @@ public sealed class NormalStatistics : ISufficientStatistics
         }
 
         double a = _reference ??= rows[0];
-        double total = 0;
-        double sum = 0;
-        double scatter = 0;
-        for (int n = 0; n < weights.Length; n++)
-        {
-            double w = weights[n];
-            double d = rows[n] - a;
-            double wd = w * d;
-            total += w;
-            sum += wd;
-            scatter += wd * d;
-        }
-
+        VectorKernels.WeightedMoments(rows, weights, a, out double total, out double sum, out double scatter);
         TotalWeight += total;
         WeightedSum += sum;
         Scatter += scatter;

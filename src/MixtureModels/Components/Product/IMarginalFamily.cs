@@ -16,6 +16,13 @@ internal interface IMarginalFamily
 
     void ResetStatistics(ISufficientStatistics statistics, IComponent current);
 
+    /// <summary>
+    /// The wrapped family's batched kernel for <paramref name="componentCount"/> components, seen through
+    /// <see cref="IComponent"/>, or null when the family has none for this CPU or shape (see <see cref="Fitting.IBlockKernelSource{TComponent}"/>).
+    /// </summary>
+    /// <param name="componentCount">K.</param>
+    Fitting.IBlockKernel<IComponent>? CreateBlockKernel(int componentCount);
+
     /// <summary>The M-step of this marginal for all K components.</summary>
     void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<IComponent> destination);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixtureModels.Fitting;
 using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Product;
@@ -21,6 +22,10 @@ internal sealed class MarginalFamily<TComponent> : IMarginalFamily
     public ISufficientStatistics CreateStatistics(IComponent? current) => _family.CreateStatistics((TComponent?)current);
 
     public void ResetStatistics(ISufficientStatistics statistics, IComponent current) => _family.ResetStatistics(statistics, (TComponent)current);
+
+    /// <inheritdoc />
+    public IBlockKernel<IComponent>? CreateBlockKernel(int componentCount) =>
+        (_family as IBlockKernelSource<TComponent>)?.CreateBlockKernel(componentCount) is { } kernel ? new MarginalBlockKernel<TComponent>(kernel, componentCount) : null;
 
     public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<IComponent> destination)
     {

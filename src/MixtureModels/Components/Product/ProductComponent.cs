@@ -34,7 +34,16 @@ public sealed class ProductComponent : IComponent
     /// <param name="index">Marginal index.</param>
     public IReadOnlyList<int> ColumnsOf(int index) => Array.AsReadOnly(_columns[index]);
 
+    /// <summary>The number of marginals.</summary>
+    internal int MarginalCount => _marginals.Length;
+
+    /// <summary>Marginal <paramref name="index"/>'s component.</summary>
+    /// <param name="index">Marginal index.</param>
     internal IComponent Marginal(int index) => _marginals[index];
+
+    /// <summary>The data columns of marginal <paramref name="index"/>, without a copy or wrapper.</summary>
+    /// <param name="index">Marginal index.</param>
+    internal int[] ColumnArray(int index) => _columns[index];
 
     /// <inheritdoc />
     public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
@@ -48,10 +57,7 @@ public sealed class ProductComponent : IComponent
             var gathered = ThreadScratch.Get(ThreadScratch.ProductColumns, count * columns.Length);
             ColumnGather.Gather(rows, count, Dimension, columns, gathered);
             _marginals[m].LogDensity(gathered, partial);
-            for (int n = 0; n < count; n++)
-            {
-                destination[n] += partial[n];
-            }
+            VectorKernels.Add(partial, destination);
         }
     }
 

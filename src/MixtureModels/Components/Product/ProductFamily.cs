@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixtureModels.Fitting;
 using MixtureModels.Internal;
 using MixtureModels.Optimization;
 
@@ -8,7 +9,7 @@ namespace MixtureModels.Components.Product;
 /// Products of independent marginals over disjoint column groups that together cover every column once. The M-step
 /// runs each marginal's own family on its columns, so shared parameters (a tied Gaussian block) stay shared.
 /// </summary>
-public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparameterization<ProductComponent>
+public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparameterization<ProductComponent>, IBlockKernelSource<ProductComponent>
 {
     private readonly Marginal[] _marginals;
     private readonly int[][] _columns;
@@ -245,9 +246,24 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
         return value;
     }
 
-    private ProductStatistics Cast(ISufficientStatistics statistics)
+    /// <summary>The K components' batched E-step and statistics (<see cref="ProductBlockKernel"/>), on any CPU: it gathers each marginal's columns once per block instead of once per component, and runs the marginals' own block kernels where they have them.</summary>
+    /// <param name="componentCount">K.</param>
+    IBlockKernel<ProductComponent>? IBlockKernelSource<ProductComponent>.CreateBlockKernel(int componentCount)
     {
-        if (statistics is ProductStatistics product && product.Dimension == Dimension && product.Parts.Count == _marginals.Length)
+        var parts = new IBlockKernel<IComponent>?[_marginals.Length];
+        for (int m = 0; m < parts.Length; m++)
+        {
+            parts[m] = _marginals[m].Family.CreateBlockKernel(componentCount);
+        }
+
+        return new ProductBlockKernel(this, _columns, parts, componentCount);
+    }
+
+    /// <summary><paramref name="statistics"/> as a product accumulator of this family; throws when it is not one.</summary>
+    /// <param name="statistics">An accumulator created by <see cref="CreateStatistics"/>.</param>
+    internal ProductStatistics Cast(ISufficientStatistics statistics)
+    {
+        if (statistics is ProductStatistics product && product.Dimension == Dimension && product.PartCount == _marginals.Length)
         {
             return product;
         }

@@ -26,7 +26,20 @@ public sealed class ProductStatistics : ISufficientStatistics
     /// <summary>The marginals' accumulators, in the order of the family's <see cref="Marginal"/> list.</summary>
     public IReadOnlyList<ISufficientStatistics> Parts => Array.AsReadOnly(_parts);
 
+    /// <summary>The number of marginals' accumulators (<see cref="Parts"/> without the wrapper).</summary>
+    internal int PartCount => _parts.Length;
+
+    /// <summary>Marginal <paramref name="index"/>'s accumulator.</summary>
+    /// <param name="index">Marginal index.</param>
     internal ISufficientStatistics Part(int index) => _parts[index];
+
+    /// <summary>
+    /// Counts a block whose parts the caller feeds itself, each with its marginal's columns already gathered
+    /// (<see cref="Internal.ProductBlockKernel"/>): adds Σ of the block's weights to <see cref="TotalWeight"/>, as
+    /// <see cref="Accumulate"/> does.
+    /// </summary>
+    /// <param name="totalWeight">Σ of the block's weights.</param>
+    internal void AddBlock(double totalWeight) => TotalWeight += totalWeight;
 
     /// <inheritdoc />
     public void Accumulate(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
