@@ -23,6 +23,7 @@ internal sealed class EmEngine<TComponent>
     private readonly double[][] _chunkRowBuffer;   // per chunk: BlockRows (row weights or log-likelihoods of a block)
     private readonly double[] _chunkLogLikelihood; // per chunk partial Σ w·log p
     private readonly IBlockKernel<TComponent>? _blockKernel; // the family's batched path for complete blocks, if it has one
+    private readonly int _prefetchRows;            // rows of the next block (about 4 KB) fetched ahead while a block is computed
 
     public EmEngine(IComponentFamily<TComponent> family, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings)
     {
@@ -43,6 +44,7 @@ internal sealed class EmEngine<TComponent>
 
         _chunkLogLikelihood = new double[_plan.ChunkCount];
         _blockKernel = (family as IBlockKernelSource<TComponent>)?.CreateBlockKernel(componentCount);
+        _prefetchRows = Math.Max(512 / data.Columns, 1);
     }
 
     /// <summary>Σ of the sample weights (N when unweighted).</summary>
@@ -150,6 +152,12 @@ internal sealed class EmEngine<TComponent>
             {
                 int count = Math.Min(b, end - blockStart);
                 var rows = _data.RowBlock(blockStart, count);
+                if (blockStart + count < end)
+                {
+                    // The first lines of the next block, while this one is computed; the kernels fetch ahead within a block.
+                    BlockVectorMath.Prefetch(_data.RowBlock(blockStart + count, Math.Min(_prefetchRows, end - blockStart - count)));
+                }
+
                 bool incomplete = _data.BlockHasMissing(blockStart, count);
                 if (blockKernel is not null && !incomplete && stats is not null)
                 {

@@ -42,8 +42,16 @@ internal static class ColumnPieces
             var columns = scratch[..(d * p)];
             var responsibilities = scratch.Slice(d * p, k * p);
             BlockVectorMath.Transpose(pieceRowValues, rowCount, d, columns, p);
+
+            // The next piece's rows are fetched from memory in three parts while this piece is computed.
+            int next = start + rowCount;
+            var ahead = rows.Slice(next * d, Math.Min(pieceRows, Math.Max(count - next, 0)) * d);
+            int third = (ahead.Length / 3) + 1;
+            BlockVectorMath.Prefetch(ahead[..Math.Min(third, ahead.Length)]);
             kernel.LogDensities(columns, p, responsibilities);
+            BlockVectorMath.Prefetch(ahead.Slice(Math.Min(third, ahead.Length), Math.Min(third, Math.Max(ahead.Length - third, 0))));
             BlockVectorMath.NormalizeBlock(responsibilities, k, p, rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount));
+            BlockVectorMath.Prefetch(ahead[Math.Min(2 * third, ahead.Length)..]);
             kernel.AddStatistics(pieceRowValues, rowCount, columns, p, responsibilities, statistics);
         }
     }
