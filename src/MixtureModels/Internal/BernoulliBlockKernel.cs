@@ -49,7 +49,7 @@ internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, I
     /// <inheritdoc />
     public bool Prepare(IReadOnlyList<BernoulliComponent> components, ReadOnlySpan<double> logWeights)
     {
-        if (components.Count != _k)
+        if (components.Count != _k || logWeights.Length != _k)
         {
             return false;
         }

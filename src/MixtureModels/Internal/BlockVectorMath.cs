@@ -32,7 +32,8 @@ internal static class BlockVectorMath
         fixed (double* start = values)
         {
             byte* end = (byte*)(start + values.Length);
-            for (byte* line = (byte*)start; line < end; line += 64)
+            // From the start of the first line, so that the line holding the last values is not skipped.
+            for (byte* line = (byte*)((nuint)start & ~(nuint)63); line < end; line += 64)
             {
                 Sse.Prefetch1(line);
             }

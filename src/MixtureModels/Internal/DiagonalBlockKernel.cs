@@ -50,7 +50,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>, ICo
     /// <inheritdoc />
     public bool Prepare(IReadOnlyList<GaussianComponent> components, ReadOnlySpan<double> logWeights)
     {
-        if (components.Count != _k)
+        if (components.Count != _k || logWeights.Length != _k)
         {
             return false;
         }

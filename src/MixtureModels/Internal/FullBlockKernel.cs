@@ -54,7 +54,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
     /// <inheritdoc />
     public bool Prepare(IReadOnlyList<GaussianComponent> components, ReadOnlySpan<double> logWeights)
     {
-        if (components.Count != _k)
+        if (components.Count != _k || logWeights.Length != _k)
         {
             return false;
         }

@@ -106,7 +106,7 @@ internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent>
     public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
     {
         int length = _k * count;
-        var scratch = ThreadScratch.Get(ThreadScratch.ProductDensity, 2 * length);
+        var scratch = ThreadScratch.Get(ThreadScratch.ProductKernelDensity, 2 * length);
         var responsibilities = scratch[..length];
         var gathered = Gather(rows, count);
         GatheredJointLogDensity(gathered, count, responsibilities, count, scratch.Slice(length, length));
@@ -136,7 +136,7 @@ internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
     {
-        var partial = ThreadScratch.Get(ThreadScratch.ProductDensity, _k * count);
+        var partial = ThreadScratch.Get(ThreadScratch.ProductKernelDensity, _k * count);
         GatheredJointLogDensity(Gather(rows, count), count, logProb, stride, partial);
     }
 
@@ -171,7 +171,7 @@ internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent>
             return rows[..(count * _d)];
         }
 
-        var gathered = ThreadScratch.Get(ThreadScratch.ProductColumns, count * _d);
+        var gathered = ThreadScratch.Get(ThreadScratch.ProductKernelColumns, count * _d);
         for (int m = 0; m < _columns.Length; m++)
         {
             var columns = _columns[m];

@@ -15,16 +15,22 @@ internal static class ThreadScratch
     /// <summary>A block's partial scatter and sums.</summary>
     public const int StatisticsBlock = 2;
 
-    /// <summary>The columns of one marginal, gathered from a block of rows by a product component; those of every marginal, inside <see cref="ProductBlockKernel"/>.</summary>
+    /// <summary>The columns of one marginal, gathered from a block of rows by a product component.</summary>
     public const int ProductColumns = 3;
 
-    /// <summary>One marginal's log-densities for a block of rows, inside a product component; the K components' joint log-densities and one marginal's, inside <see cref="ProductBlockKernel"/>.</summary>
+    /// <summary>One marginal's log-densities for a block of rows, inside a product component.</summary>
     public const int ProductDensity = 4;
 
     /// <summary>A block's transposed rows and responsibilities, inside the block kernels (<see cref="ColumnPieces"/> for <see cref="DiagonalBlockKernel"/> and <see cref="BernoulliBlockKernel"/>, and <see cref="FullBlockKernel"/>, which also keeps weighted centred columns there).</summary>
     public const int BlockKernel = 5;
 
-    private const int SlotCount = 6;
+    /// <summary>Every marginal's columns of a block, gathered once inside <see cref="ProductBlockKernel"/>; apart from <see cref="ProductColumns"/>, which a marginal's own code may use while these are held.</summary>
+    public const int ProductKernelColumns = 6;
+
+    /// <summary>The K components' joint log-densities and one marginal's, inside <see cref="ProductBlockKernel"/>; held while the marginals' own kernels run.</summary>
+    public const int ProductKernelDensity = 7;
+
+    private const int SlotCount = 8;
 
     [ThreadStatic]
     private static double[]?[]? t_slots;

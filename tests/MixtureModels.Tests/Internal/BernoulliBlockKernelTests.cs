@@ -193,6 +193,31 @@ public sealed class BernoulliBlockKernelTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void The_engine_is_bit_identical_on_one_thread_and_on_all(bool weighted)
+    {
+        var (data, sampleWeights) = FitData(weighted);
+        var family = new BernoulliFamily(data.Columns);
+        var random = new Random(5);
+        var startWeights = new[] { 0.1, 0.2, 0.3, 0.15, 0.25 };
+        var start = Components(random, data.Columns, startWeights.Length);
+        EmResult<BernoulliComponent> Run(int threads) =>
+            new EmEngine<BernoulliComponent>(family, data, sampleWeights, startWeights.Length, new EmSettings(0, 15, threads))
+                .Run((double[])startWeights.Clone(), (BernoulliComponent[])start.Clone(), double.NegativeInfinity, 0, null, CancellationToken.None);
+
+        var one = Run(1);
+        var all = Run(4);
+
+        all.LowerBoundHistory.Should().Equal(one.LowerBoundHistory);
+        all.Weights.Should().Equal(one.Weights);
+        for (int k = 0; k < one.Components.Length; k++)
+        {
+            all.Components[k].Probabilities.ToArray().Should().Equal(one.Components[k].Probabilities.ToArray(), $"component {k}");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void A_fit_gives_the_same_model_as_the_per_component_path(bool weighted)
     {
         var (data, sampleWeights) = FitData(weighted);

@@ -15,6 +15,9 @@ internal sealed class PerComponentFamily<TComponent> : IComponentFamily<TCompone
 
     public PerComponentFamily(IComponentFamily<TComponent> inner) => _inner = inner;
 
+    /// <summary>The wrapped family.</summary>
+    public IComponentFamily<TComponent> Inner => _inner;
+
     public int Dimension => _inner.Dimension;
 
     public int ParameterCount(int componentCount) => _inner.ParameterCount(componentCount);

@@ -169,7 +169,7 @@ public sealed class ProductBlockKernelTests
         var responsibilities = RandomResponsibilities(random, n, k);
 
         ((IBlockKernelSource<ProductComponent>)family).CreateBlockKernel(k).Should().NotBeNull();
-        var reference = Fit(new WithoutBlockKernel(family), data, sampleWeights, responsibilities, k, threads: 1);
+        var reference = Fit(new PerComponentFamily<ProductComponent>(family), data, sampleWeights, responsibilities, k, threads: 1);
         var serial = Fit(family, data, sampleWeights, responsibilities, k, threads: 1);
         var parallel = Fit(family, data, sampleWeights, responsibilities, k, threads: 4);
 
@@ -400,7 +400,7 @@ public sealed class ProductBlockKernelTests
         var result = engine.Run(weights, components, double.NegativeInfinity, 0, null, CancellationToken.None);
         var labels = new int[data.Rows];
         double mean = engine.Evaluate(result.Weights, result.Components, labels, CancellationToken.None);
-        var product = family as ProductFamily ?? ((WithoutBlockKernel)family).Inner;
+        var product = family as ProductFamily ?? (ProductFamily)((PerComponentFamily<ProductComponent>)family).Inner;
         return (result.Weights, Parameters(product, result.Components), result.LowerBoundHistory, labels, mean);
     }
 
@@ -417,21 +417,5 @@ public sealed class ProductBlockKernelTests
         }
 
         return x;
-    }
-
-    /// <summary>The product family without its block kernel: the engine then runs the per-component path.</summary>
-    private sealed class WithoutBlockKernel(ProductFamily inner) : IComponentFamily<ProductComponent>
-    {
-        public ProductFamily Inner => inner;
-
-        public int Dimension => inner.Dimension;
-
-        public int ParameterCount(int componentCount) => inner.ParameterCount(componentCount);
-
-        public ISufficientStatistics CreateStatistics(ProductComponent? current) => inner.CreateStatistics(current);
-
-        public void ResetStatistics(ISufficientStatistics statistics, ProductComponent current) => inner.ResetStatistics(statistics, current);
-
-        public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<ProductComponent> destination) => inner.Estimate(statistics, destination);
     }
 }
