@@ -41,10 +41,10 @@ internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, I
     }
 
     /// <inheritdoc />
-    int IColumnPieceKernel.Dimension => _d;
+    int IColumnPieceDensities.Dimension => _d;
 
     /// <inheritdoc />
-    int IColumnPieceKernel.ComponentCount => _k;
+    int IColumnPieceDensities.ComponentCount => _k;
 
     /// <inheritdoc />
     public bool Prepare(IReadOnlyList<BernoulliComponent> components, ReadOnlySpan<double> logWeights)
@@ -80,7 +80,7 @@ internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, I
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void IColumnPieceKernel.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
+    void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
     {
         for (int g = 0; g < p; g += Lanes)
         {
@@ -236,10 +236,10 @@ internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, I
                 s33 = Avx512F.FusedMultiplyAdd(b, a3, s33);
             }
 
-            AddTo(counts0.Slice(i, 4), Simd.SumEach(s00, s01, s02, s03));
-            AddTo(counts1.Slice(i, 4), Simd.SumEach(s10, s11, s12, s13));
-            AddTo(counts2.Slice(i, 4), Simd.SumEach(s20, s21, s22, s23));
-            AddTo(counts3.Slice(i, 4), Simd.SumEach(s30, s31, s32, s33));
+            Simd.AddTo(counts0.Slice(i, 4), Simd.SumEach(s00, s01, s02, s03));
+            Simd.AddTo(counts1.Slice(i, 4), Simd.SumEach(s10, s11, s12, s13));
+            Simd.AddTo(counts2.Slice(i, 4), Simd.SumEach(s20, s21, s22, s23));
+            Simd.AddTo(counts3.Slice(i, 4), Simd.SumEach(s30, s31, s32, s33));
         }
 
         for (; i < d; i++)
@@ -292,7 +292,7 @@ internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, I
                 s3 = Avx512F.FusedMultiplyAdd(wn, Vector512.LoadUnsafe(ref Unsafe.Add(ref x3, n)), s3);
             }
 
-            AddTo(counts.Slice(i, 4), Simd.SumEach(s0, s1, s2, s3));
+            Simd.AddTo(counts.Slice(i, 4), Simd.SumEach(s0, s1, s2, s3));
         }
 
         for (; i < d; i++)
@@ -307,8 +307,4 @@ internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, I
             counts[i] += Vector512.Sum(s);
         }
     }
-
-    /// <summary>target[j] += sums[j] for the four values of <paramref name="target"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTo(Span<double> target, Vector256<double> sums) => (Vector256.Create((ReadOnlySpan<double>)target) + sums).CopyTo(target);
 }

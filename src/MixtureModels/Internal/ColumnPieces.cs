@@ -62,14 +62,25 @@ internal static class ColumnPieces
     /// <param name="count">Rows in the block.</param>
     /// <param name="logProb">K × stride destination.</param>
     /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    public static void JointLogDensity(IColumnPieceDensities kernel, ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
+        JointLogDensity(kernel, rows, count, logProb, stride, PieceRows(kernel.Dimension, kernel.ComponentCount), Lanes);
+
+    /// <summary>The same with the kernel's own piece size and padding (a kernel whose tiles span more than one vector of rows).</summary>
+    /// <param name="kernel">The kernel, prepared.</param>
+    /// <param name="rows">count × D row-major values, none missing.</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="logProb">K × stride destination.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    /// <param name="pieceRows">Rows per piece.</param>
+    /// <param name="rowMultiple">Each piece is zero-padded to a multiple of this many rows (a multiple of 8).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void JointLogDensity(IColumnPieceKernel kernel, ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
+    public static void JointLogDensity(IColumnPieceDensities kernel, ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride, int pieceRows, int rowMultiple)
     {
-        int d = kernel.Dimension, k = kernel.ComponentCount, pieceRows = PieceRows(d, k);
+        int d = kernel.Dimension, k = kernel.ComponentCount;
         for (int start = 0; start < count; start += pieceRows)
         {
             int rowCount = Math.Min(pieceRows, count - start);
-            int p = Padded(rowCount);
+            int p = (rowCount + rowMultiple - 1) / rowMultiple * rowMultiple;
             var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (d + k) * p);
             var columns = scratch[..(d * p)];
             var densities = scratch.Slice(d * p, k * p);

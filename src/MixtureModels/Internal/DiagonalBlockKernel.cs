@@ -42,10 +42,10 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>, ICo
     }
 
     /// <inheritdoc />
-    int IColumnPieceKernel.Dimension => _d;
+    int IColumnPieceDensities.Dimension => _d;
 
     /// <inheritdoc />
-    int IColumnPieceKernel.ComponentCount => _k;
+    int IColumnPieceDensities.ComponentCount => _k;
 
     /// <inheritdoc />
     public bool Prepare(IReadOnlyList<GaussianComponent> components, ReadOnlySpan<double> logWeights)
@@ -95,7 +95,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>, ICo
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void IColumnPieceKernel.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
+    void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
     {
         for (int g = 0; g < p; g += Lanes)
         {
@@ -277,10 +277,8 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>, ICo
                 s23 = Avx512F.FusedMultiplyAdd(wd3, d3, s23);
             }
 
-            var first = sum.Slice(i, 4);
-            var second = scatter.Slice(i, 4);
-            (Vector256.Create(first) + Simd.SumEach(s10, s11, s12, s13)).CopyTo(first);
-            (Vector256.Create(second) + Simd.SumEach(s20, s21, s22, s23)).CopyTo(second);
+            Simd.AddTo(sum.Slice(i, 4), Simd.SumEach(s10, s11, s12, s13));
+            Simd.AddTo(scatter.Slice(i, 4), Simd.SumEach(s20, s21, s22, s23));
         }
 
         for (; i < d; i++)

@@ -19,7 +19,7 @@ namespace MixtureModels.Internal;
 /// centring the other factor in registers), lane by lane, reduced across lanes once per piece. Only built where 512-bit vectors are hardware-accelerated
 /// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
-internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
+internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>, IColumnPieceDensities
 {
     private const int Lanes = 8;
     private const int TileRows = 2 * Lanes; // rows of a quadratic-form tile
@@ -94,25 +94,18 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>
     }
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
-    {
-        int pieceRows = PieceRows(count);
-        for (int start = 0; start < count; start += pieceRows)
-        {
-            int rowCount = Math.Min(pieceRows, count - start);
-            int p = Padded(rowCount);
-            var scratch = ThreadScratch.Get(ThreadScratch.BlockKernel, (_d + _k) * p);
-            var columns = scratch[..(_d * p)];
-            var densities = scratch.Slice(_d * p, _k * p);
-            BlockVectorMath.Transpose(rows.Slice(start * _d, rowCount * _d), rowCount, _d, columns, p);
-            LogDensities(columns, p, densities);
-            for (int k = 0; k < _k; k++)
-            {
-                densities.Slice(k * p, rowCount).CopyTo(logProb.Slice((k * stride) + start, rowCount));
-            }
-        }
-    }
+    /// <remarks>Through <see cref="ColumnPieces"/>, in pieces of nearly equal size padded to whole quadratic-form tiles.</remarks>
+    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
+        ColumnPieces.JointLogDensity(this, rows, count, logProb, stride, PieceRows(count), TileRows);
+
+    /// <inheritdoc />
+    int IColumnPieceDensities.Dimension => _d;
+
+    /// <inheritdoc />
+    int IColumnPieceDensities.ComponentCount => _k;
+
+    /// <inheritdoc />
+    void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination) => LogDensities(columns, p, destination);
 
     /// <summary>count rounded up to whole quadratic-form tiles of rows.</summary>
     private static int Padded(int count) => (count + TileRows - 1) / TileRows * TileRows;

@@ -7,20 +7,8 @@ namespace MixtureModels.Internal;
 /// eight consecutive rows): the joint log-densities and the statistics of one piece. <see cref="ColumnPieces"/> is the
 /// other half: it cuts the block into pieces, transposes them into per-thread scratch and runs the E-step between the two.
 /// </summary>
-internal interface IColumnPieceKernel
+internal interface IColumnPieceKernel : IColumnPieceDensities
 {
-    /// <summary>D.</summary>
-    int Dimension { get; }
-
-    /// <summary>K.</summary>
-    int ComponentCount { get; }
-
-    /// <summary>destination[k·p + n] = log π_k + log p(xₙ | θ_k) for all p rows of the transposed piece.</summary>
-    /// <param name="columns">D × p: the piece's rows, transposed (<see cref="BlockVectorMath.Transpose"/>), zero-padded to p rows.</param>
-    /// <param name="p">The padded row count, a multiple of 8.</param>
-    /// <param name="destination">K × p destination.</param>
-    void LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination);
-
     /// <summary>Adds the weighted statistics of the piece into the K accumulators.</summary>
     /// <param name="rows">count × D row-major values of the piece (for a kernel that hands some component to the general path).</param>
     /// <param name="count">Rows in the piece.</param>

@@ -25,4 +25,8 @@ internal static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> SumEach(Vector512<double> a, Vector512<double> b, Vector512<double> c, Vector512<double> d) =>
         SumEach(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+    /// <summary>target[j] += sums[j] for the four values of <paramref name="target"/>: a tile's lane sums added into its accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddTo(Span<double> target, Vector256<double> sums) => (Vector256.Create((ReadOnlySpan<double>)target) + sums).CopyTo(target);
 }
