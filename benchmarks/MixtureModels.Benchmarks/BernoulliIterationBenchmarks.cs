@@ -13,8 +13,8 @@ namespace MixtureModels.Benchmarks;
 [MemoryDiagnoser]
 public class BernoulliIterationBenchmarks
 {
-    private EmEngine<BernoulliComponent> _batched = null!;
-    private EmEngine<BernoulliComponent> _perComponent = null!;
+    private EmEngine<BernoulliComponent, BernoulliStatistics> _batched = null!;
+    private EmEngine<BernoulliComponent, BernoulliStatistics> _perComponent = null!;
     private double[] _startWeights = null!;
     private BernoulliComponent[] _startComponents = null!;
 
@@ -46,8 +46,8 @@ public class BernoulliIterationBenchmarks
         var data = DataMatrix.FromRowMajor(values, D);
         var family = new BernoulliFamily(D);
         var settings = new EmSettings(0, 1, -1);
-        _batched = new EmEngine<BernoulliComponent>(family, data, null, K, settings);
-        _perComponent = new EmEngine<BernoulliComponent>(new PerComponentFamily<BernoulliComponent>(family), data, null, K, settings);
+        _batched = new EmEngine<BernoulliComponent, BernoulliStatistics>(family, MaximumLikelihoodWeights.Instance, data, null, K, settings);
+        _perComponent = new EmEngine<BernoulliComponent, BernoulliStatistics>(new PerComponentFamily<BernoulliComponent, BernoulliStatistics>(family), MaximumLikelihoodWeights.Instance, data, null, K, settings);
         _startWeights = [.. Enumerable.Repeat(1.0 / K, K)];
         _startComponents = [.. Enumerable.Range(0, K).Select(c => BernoulliComponent.WithProbabilities(values.AsSpan(c * N / K * D, D).ToArray().Select(x => 0.25 + (0.5 * x)).ToArray()))];
     }
@@ -60,6 +60,6 @@ public class BernoulliIterationBenchmarks
     [Benchmark]
     public double EngineIteration() => Iteration(_batched);
 
-    private double Iteration(EmEngine<BernoulliComponent> engine) =>
+    private double Iteration(EmEngine<BernoulliComponent, BernoulliStatistics> engine) =>
         engine.Run((double[])_startWeights.Clone(), (BernoulliComponent[])_startComponents.Clone(), double.NegativeInfinity, 0, null, CancellationToken.None).LowerBound;
 }

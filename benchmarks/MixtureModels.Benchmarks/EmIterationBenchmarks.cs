@@ -14,7 +14,7 @@ public class EmIterationBenchmarks : GaussianGrid
 {
     private BenchmarkData _set = null!;
     private GaussianMixtureOptions _options = null!;
-    private EmEngine<GaussianComponent> _engine = null!;
+    private EmEngine<GaussianComponent, GaussianStatistics> _engine = null!;
     private double[] _startWeights = null!;
     private GaussianComponent[] _startComponents = null!;
 
@@ -24,7 +24,7 @@ public class EmIterationBenchmarks : GaussianGrid
         _set = BenchmarkData.Create(N, D, K);
         _options = _set.Options(Covariance, 1);
         var family = GaussianFamily.Create(Covariance, D, 1e-6);
-        _engine = new EmEngine<GaussianComponent>(family, _set.Data, null, K, new EmSettings(0, 1, -1));
+        _engine = new EmEngine<GaussianComponent, GaussianStatistics>(family, MaximumLikelihoodWeights.Instance, _set.Data, null, K, new EmSettings(0, 1, -1));
         var start = _set.Model(Covariance);
         _startWeights = [.. start.Weights];
         _startComponents = [.. start.Components];

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
 
@@ -16,7 +15,7 @@ public class MStepBenchmarks : GaussianGrid
     private BenchmarkData _set = null!;
     private GaussianFamily _family = null!;
     private GaussianComponent[] _components = null!;
-    private ISufficientStatistics[] _statistics = null!;
+    private GaussianStatistics[] _statistics = null!;
     private GaussianComponent[] _estimated = null!;
     private double[][] _responsibilities = null!; // per component: N
     private int _blockRows;

@@ -1,12 +1,12 @@
 using MixtureModels.Components.Bernoulli;
 using MixtureModels.Fitting;
-using MixtureModels.Internal;
 
 namespace MixtureModels;
 
 /// <summary>
 /// Fits a mixture of multivariate Bernoulli distributions to binary rows by EM (for example binarised images or
-/// presence/absence tables): p(x) = Σ_k π_k Π_d φ_kd^x_d (1 − φ_kd)^(1−x_d).
+/// presence/absence tables): p(x) = Σ_k π_k Π_d φ_kd^x_d (1 − φ_kd)^(1−x_d). A preset on
+/// <see cref="MixtureEstimator{TComponent, TStatistics}"/> with a <see cref="BernoulliFamily"/>.
 /// </summary>
 /// <remarks>
 /// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
@@ -61,19 +61,12 @@ public sealed class BernoulliMixture
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public BernoulliMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount), Options.MissingValues);
-        BernoulliData.EnsureBinary(data, nameof(data), Options.MissingValues == MissingValueHandling.Marginalize);
-        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
-        var warm = Options.WarmStart ? _fitted : null;
-        if (warm is not null)
-        {
-            data.EnsureColumns(warm.Dimension, nameof(data));
-        }
-
-        var start = BernoulliStartingPoint.Parse(Options, data.Columns);
-        var family = new BernoulliFamily(data.Columns, Options.Priors);
-        var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), start, warm?.ToWarmStart(), progress, cancellationToken);
-        _fitted = new BernoulliMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels, Options.MissingValues);
+        ArgumentNullException.ThrowIfNull(data);
+        var family = new BernoulliFamily(Math.Max(data.Columns, 1), Options.Priors);
+        var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
+        var outcome = MixtureEstimator<BernoulliComponent, BernoulliStatistics>.FitCore(
+            family, Options, MaximumLikelihoodWeights.Instance, data, sampleWeights, d => BernoulliStartingPoint.Parse(Options, d), warm, progress, cancellationToken);
+        _fitted = new BernoulliMixtureModel(outcome);
         return _fitted;
     }
 }

@@ -11,14 +11,11 @@ namespace MixtureModels;
 /// </summary>
 public sealed class BernoulliMixtureModel : FittedMixtureModel<BernoulliComponent>
 {
-    internal BernoulliMixtureModel(double[] weights, BernoulliComponent[] components, BernoulliFamily family, FitReport report, int[] trainingLabels, MissingValueHandling missingValues)
-        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels, missingValues)
+    internal BernoulliMixtureModel(FitOutcome<BernoulliComponent> outcome)
+        : base(outcome)
     {
     }
 
     /// <summary>Returns a new K × D matrix of the probabilities φ_kd = p(x_d = 1 | z = k).</summary>
     public Matrix<double> GetProbabilities() => Matrix<double>.Build.Dense(ComponentCount, Dimension, (k, d) => Components[k].Probabilities[d]);
-
-    /// <inheritdoc />
-    protected override void ValidateQueryData(DataMatrix data) => BernoulliData.EnsureBinary(data, nameof(data), MissingValues == MissingValueHandling.Marginalize);
 }

@@ -4,7 +4,7 @@ using MixtureModels.Fitting;
 namespace MixtureModels;
 
 /// <summary>
-/// A mixture returned by an estimator's <c>Fit</c>: every query of <see cref="MixtureModel{TComponent}"/> plus how
+/// A mixture returned by an estimator's <c>Fit</c> (<see cref="MixtureEstimator{TComponent, TStatistics}"/> and the presets): every query of <see cref="MixtureModel{TComponent}"/> plus how
 /// the fit went (<see cref="Report"/>) and the labels of the training rows. Immutable and safe to share across threads.
 /// </summary>
 /// <typeparam name="TComponent">The component type.</typeparam>
@@ -13,12 +13,12 @@ public class FittedMixtureModel<TComponent> : MixtureModel<TComponent>
 {
     private readonly int[] _trainingLabels;
 
-    private protected FittedMixtureModel(double[] weights, TComponent[] components, int componentParameterCount, FitReport report, int[] trainingLabels, MissingValueHandling missingValues)
-        : base(weights, components, componentParameterCount)
+    internal FittedMixtureModel(FitOutcome<TComponent> outcome)
+        : base(outcome.Weights, outcome.Components, outcome.ParameterCount, outcome.QueryKernel, outcome.Validator)
     {
-        Report = report;
-        _trainingLabels = trainingLabels;
-        MissingValues = missingValues;
+        Report = outcome.Report;
+        _trainingLabels = outcome.Labels;
+        MissingValues = outcome.MissingValues;
     }
 
     /// <summary>What NaN means in this model's queries: as in the options it was fitted with.</summary>

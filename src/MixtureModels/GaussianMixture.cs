@@ -1,12 +1,12 @@
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
-using MixtureModels.Internal;
 
 namespace MixtureModels;
 
 /// <summary>
 /// Fits a Gaussian mixture by expectation–maximisation: the counterpart of scikit-learn's <c>GaussianMixture</c>,
-/// with sample weights in addition.
+/// with sample weights in addition. A preset on <see cref="MixtureEstimator{TComponent, TStatistics}"/> with a
+/// <see cref="GaussianFamily"/> of the chosen covariance type.
 /// </summary>
 /// <remarks>
 /// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
@@ -65,19 +65,12 @@ public sealed class GaussianMixture
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public GaussianMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        int k = Options.ComponentCount;
-        InputValidation.TrainingData(data, k, nameof(Options.ComponentCount), Options.MissingValues);
-        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
-        var warm = Options.WarmStart ? _fitted : null;
-        if (warm is not null)
-        {
-            data.EnsureColumns(warm.Dimension, nameof(data));
-        }
-
-        var start = GaussianStartingPoint.Parse(Options, data.Columns);
-        var family = GaussianFamily.Create(Options.CovarianceType, data.Columns, Options.CovarianceRegularization, Options.CovariancePrior);
-        var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), start, warm?.ToWarmStart(), progress, cancellationToken);
-        _fitted = new GaussianMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels, Options.MissingValues);
+        ArgumentNullException.ThrowIfNull(data);
+        var family = GaussianFamily.Create(Options.CovarianceType, Math.Max(data.Columns, 1), Options.CovarianceRegularization, Options.CovariancePrior);
+        var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
+        var outcome = MixtureEstimator<GaussianComponent, GaussianStatistics>.FitCore(
+            family, Options, MaximumLikelihoodWeights.Instance, data, sampleWeights, d => GaussianStartingPoint.Parse(Options, d), warm, progress, cancellationToken);
+        _fitted = new GaussianMixtureModel(outcome, family.CovarianceType);
         return _fitted;
     }
 }

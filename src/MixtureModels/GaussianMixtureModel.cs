@@ -12,10 +12,10 @@ namespace MixtureModels;
 /// </summary>
 public sealed class GaussianMixtureModel : FittedMixtureModel<GaussianComponent>
 {
-    internal GaussianMixtureModel(double[] weights, GaussianComponent[] components, GaussianFamily family, FitReport report, int[] trainingLabels, MissingValueHandling missingValues)
-        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels, missingValues)
+    internal GaussianMixtureModel(FitOutcome<GaussianComponent> outcome, CovarianceType covarianceType)
+        : base(outcome)
     {
-        CovarianceType = family.CovarianceType;
+        CovarianceType = covarianceType;
     }
 
     /// <summary>The covariance shape of the components.</summary>

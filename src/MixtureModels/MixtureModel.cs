@@ -12,13 +12,15 @@ namespace MixtureModels;
 /// itself a distribution (<see cref="IComponent"/>), so it can be evaluated, sampled and nested like any component.
 /// </summary>
 /// <typeparam name="TComponent">The component type.</typeparam>
-public class MixtureModel<TComponent> : IComponent
+public class MixtureModel<TComponent> : IMissingValueComponent
     where TComponent : IComponent
 {
     private const int BlockRows = 256;
     private readonly double[] _weights;
     private readonly double[] _logWeights;
     private readonly TComponent[] _components;
+    private readonly BlockEStep<TComponent> _eStep;
+    private readonly IDataValidator? _validator;
 
     /// <summary>Creates a mixture from weights and components; the parameter count is (K − 1) + Σ_k (component parameters).</summary>
     /// <param name="weights">π_k: K finite, non-negative values summing to 1 (within 1e-8).</param>
@@ -34,6 +36,12 @@ public class MixtureModel<TComponent> : IComponent
     /// <param name="components">K components of one dimension.</param>
     /// <param name="componentParameterCount">Free parameters of the K components together (without the weights).</param>
     protected MixtureModel(IReadOnlyList<double> weights, IReadOnlyList<TComponent> components, int componentParameterCount)
+        : this(weights, components, componentParameterCount, null, null)
+    {
+    }
+
+    /// <summary>Creates a fitted mixture whose queries use the family's batched kernel and data check.</summary>
+    private protected MixtureModel(IReadOnlyList<double> weights, IReadOnlyList<TComponent> components, int componentParameterCount, IBlockDensityKernel<TComponent>? kernel, IDataValidator? validator)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(components);
@@ -54,6 +62,8 @@ public class MixtureModel<TComponent> : IComponent
         }
 
         _logWeights = EStepKernel.LogWeights(_weights);
+        _eStep = new BlockEStep<TComponent>(_components, _logWeights, kernel);
+        _validator = validator;
         Dimension = d;
         ParameterCount = (_components.Length - 1) + componentParameterCount;
     }
@@ -78,13 +88,13 @@ public class MixtureModel<TComponent> : IComponent
 
     /// <summary>
     /// Checks query data beyond shape and finiteness (for example that Bernoulli data is binary). Called by every
-    /// query that takes a <see cref="DataMatrix"/>; the default accepts any finite data.
+    /// query that takes a <see cref="DataMatrix"/>; the default runs the family's <see cref="IDataValidator"/> when the
+    /// model was fitted with one, and otherwise accepts any finite data.
     /// </summary>
     /// <param name="data">The query data, already checked for shape and finiteness.</param>
     /// <exception cref="ArgumentException">The data is not valid for this model.</exception>
-    protected virtual void ValidateQueryData(DataMatrix data)
-    {
-    }
+    protected virtual void ValidateQueryData(DataMatrix data) =>
+        _validator?.Validate(data, nameof(data), MissingValues == MissingValueHandling.Marginalize);
 
     /// <summary>log p(xₙ) for every row (scikit-learn's score_samples).</summary>
     /// <param name="data">N × D data with the model's column count.</param>
@@ -93,8 +103,8 @@ public class MixtureModel<TComponent> : IComponent
     {
         CheckQueryData(data);
         var result = new double[data.Rows];
-        ForEachBlock(data, (start, count, logProb) =>
-            EStepKernel.LogSumExp(logProb, count, ComponentCount, BlockRows, result.AsSpan(start, count), default));
+        _eStep.Run(data, -1, (start, count, logProb, stride) =>
+            EStepKernel.LogSumExp(logProb, count, ComponentCount, stride, result.AsSpan(start, count), default));
         return result;
     }
 
@@ -116,14 +126,14 @@ public class MixtureModel<TComponent> : IComponent
     {
         CheckQueryData(data);
         var result = new double[data.Rows, ComponentCount];
-        ForEachBlock(data, (start, count, logProb) =>
+        _eStep.Run(data, -1, (start, count, logProb, stride) =>
         {
             for (int n = 0; n < count; n++)
             {
-                EStepKernel.NormalizeRow(logProb, n, ComponentCount, BlockRows);
+                EStepKernel.NormalizeRow(logProb, n, ComponentCount, stride);
                 for (int k = 0; k < ComponentCount; k++)
                 {
-                    result[start + n, k] = logProb[(k * BlockRows) + n];
+                    result[start + n, k] = logProb[(k * stride) + n];
                 }
             }
         });
@@ -137,11 +147,11 @@ public class MixtureModel<TComponent> : IComponent
     {
         CheckQueryData(data);
         var result = new int[data.Rows];
-        ForEachBlock(data, (start, count, logProb) =>
+        _eStep.Run(data, -1, (start, count, logProb, stride) =>
         {
             for (int n = 0; n < count; n++)
             {
-                EStepKernel.RowLogSumExp(logProb, n, ComponentCount, BlockRows, out result[start + n]);
+                EStepKernel.RowLogSumExp(logProb, n, ComponentCount, stride, out result[start + n]);
             }
         });
         return result;
@@ -191,62 +201,27 @@ public class MixtureModel<TComponent> : IComponent
     }
 
     /// <inheritdoc />
-    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
-    {
-        int k = ComponentCount;
-        var pool = ArrayPool<double>.Shared;
-        double[] buffer = pool.Rent(k * BlockRows);
-        try
-        {
-            for (int start = 0; start < destination.Length; start += BlockRows)
-            {
-                int count = Math.Min(BlockRows, destination.Length - start);
-                EStepKernel.JointLogDensity(_components, _logWeights, rows.Slice(start * Dimension, count * Dimension), count, buffer, BlockRows);
-                for (int n = 0; n < count; n++)
-                {
-                    destination[start + n] = EStepKernel.RowLogSumExp(buffer, n, k, BlockRows, out _);
-                }
-            }
-        }
-        finally
-        {
-            pool.Return(buffer);
-        }
-    }
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) => LogDensity(rows, destination, incomplete: false);
 
     /// <inheritdoc />
+    /// <exception cref="NotSupportedException">The components do not implement <see cref="IMissingValueComponent"/>.</exception>
     public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
     {
-        int k = ComponentCount;
-        var pool = ArrayPool<double>.Shared;
-        double[] buffer = pool.Rent(k * BlockRows);
-        try
-        {
-            for (int start = 0; start < destination.Length; start += BlockRows)
-            {
-                int count = Math.Min(BlockRows, destination.Length - start);
-                EStepKernel.JointLogDensity(_components, _logWeights, rows.Slice(start * Dimension, count * Dimension), count, buffer, BlockRows, incomplete: true);
-                for (int n = 0; n < count; n++)
-                {
-                    destination[start + n] = EStepKernel.RowLogSumExp(buffer, n, k, BlockRows, out _);
-                }
-            }
-        }
-        finally
-        {
-            pool.Return(buffer);
-        }
+        RequireMissingValueComponents();
+        LogDensity(rows, destination, incomplete: true);
     }
 
     /// <inheritdoc />
+    /// <exception cref="NotSupportedException">The components do not implement <see cref="IMissingValueComponent"/>.</exception>
     public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
     {
+        RequireMissingValueComponents();
         int k = ComponentCount, d = Dimension;
         row = row[..d];
         Span<double> logProb = k <= 64 ? stackalloc double[k] : new double[k];
         for (int c = 0; c < k; c++)
         {
-            _components[c].MarginalLogDensity(row, logProb.Slice(c, 1));
+            ((IMissingValueComponent)_components[c]).MarginalLogDensity(row, logProb.Slice(c, 1));
             logProb[c] += _logWeights[c];
         }
 
@@ -269,7 +244,7 @@ public class MixtureModel<TComponent> : IComponent
                 continue;
             }
 
-            _components[c].ConditionalMean(row, completed);
+            ((IMissingValueComponent)_components[c]).ConditionalMean(row, completed);
             for (int j = 0; j < d; j++)
             {
                 if (double.IsNaN(row[j]))
@@ -296,26 +271,29 @@ public class MixtureModel<TComponent> : IComponent
         }
 
         CheckQueryData(data);
+        RequireMissingValueComponents();
         var result = new double[data.Rows, Dimension];
-        var completed = new double[Dimension];
-        for (int n = 0; n < data.Rows; n++)
+        _eStep.Run(data, -1, (start, count, _, _) =>
         {
-            var row = data.Row(n);
-            if (data.BlockHasMissing(n, 1))
+            Span<double> completed = Dimension <= 128 ? stackalloc double[Dimension] : new double[Dimension];
+            for (int n = start; n < start + count; n++)
             {
-                ConditionalMean(row, completed);
-            }
-            else
-            {
-                row.CopyTo(completed);
-            }
+                var row = data.Row(n);
+                if (data.BlockHasMissing(n, 1))
+                {
+                    ConditionalMean(row, completed);
+                }
+                else
+                {
+                    row.CopyTo(completed);
+                }
 
-            for (int j = 0; j < Dimension; j++)
-            {
-                result[n, j] = completed[j];
+                for (int j = 0; j < Dimension; j++)
+                {
+                    result[n, j] = completed[j];
+                }
             }
-        }
-
+        });
         return result;
     }
 
@@ -373,22 +351,35 @@ public class MixtureModel<TComponent> : IComponent
         return Array.FindLastIndex(_weights, w => w > 0);
     }
 
-    private void ForEachBlock(DataMatrix data, Action<int, int, double[]> body)
+    /// <summary>log p(xₙ) of rows given as a span, block by block on the calling thread (the <see cref="IComponent"/> view of the mixture).</summary>
+    private void LogDensity(ReadOnlySpan<double> rows, Span<double> destination, bool incomplete)
     {
+        int k = ComponentCount;
         var pool = ArrayPool<double>.Shared;
-        double[] buffer = pool.Rent(ComponentCount * BlockRows);
+        double[] buffer = pool.Rent(k * BlockRows);
         try
         {
-            for (int start = 0; start < data.Rows; start += BlockRows)
+            for (int start = 0; start < destination.Length; start += BlockRows)
             {
-                int count = Math.Min(BlockRows, data.Rows - start);
-                EStepKernel.JointLogDensity(_components, _logWeights, data.RowBlock(start, count), count, buffer, BlockRows, data.BlockHasMissing(start, count));
-                body(start, count, buffer);
+                int count = Math.Min(BlockRows, destination.Length - start);
+                EStepKernel.JointLogDensity(_components, _logWeights, rows.Slice(start * Dimension, count * Dimension), count, buffer, BlockRows, incomplete);
+                for (int n = 0; n < count; n++)
+                {
+                    destination[start + n] = EStepKernel.RowLogSumExp(buffer, n, k, BlockRows, out _);
+                }
             }
         }
         finally
         {
             pool.Return(buffer);
+        }
+    }
+
+    private void RequireMissingValueComponents()
+    {
+        if (!typeof(IMissingValueComponent).IsAssignableFrom(typeof(TComponent)) && !Array.TrueForAll(_components, c => c is IMissingValueComponent))
+        {
+            throw new NotSupportedException($"The components ({typeof(TComponent).Name}) do not implement IMissingValueComponent, so rows with missing entries cannot be evaluated or imputed.");
         }
     }
 

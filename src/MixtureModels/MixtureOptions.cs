@@ -5,9 +5,10 @@ namespace MixtureModels;
 
 /// <summary>
 /// Settings every mixture estimator shares: the number of components, EM's stopping rule, restarts, initialisation,
-/// warm start, the seed and the thread count. The defaults are scikit-learn's.
+/// warm start, the seed and the thread count. The defaults are scikit-learn's. Use it as it is with
+/// <see cref="MixtureEstimator{TComponent, TStatistics}"/>; the presets' options derive from it.
 /// </summary>
-public abstract record MixtureOptions
+public record MixtureOptions
 {
     /// <summary>Number of components K (n_components), at least 1. Required.</summary>
     public required int ComponentCount { get; init; }
@@ -48,10 +49,6 @@ public abstract record MixtureOptions
 
     /// <summary>Worker threads for the E- and M-steps: -1 (default) for all cores. Results are identical for any value.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
-
-    /// <summary>The settings the generic fitting driver reads.</summary>
-    internal MixtureFitSettings ToFitSettings() =>
-        new(ComponentCount, Tolerance, MaxIterations, InitializationCount, Initialization, Seed, MaxDegreeOfParallelism, MissingValues, Algorithm, Gradient);
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad shared setting.</summary>
     internal void ValidateShared()

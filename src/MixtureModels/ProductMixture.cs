@@ -7,7 +7,8 @@ namespace MixtureModels;
 /// <summary>
 /// Fits a mixture whose components are products of independent marginals, one per group of columns (normal,
 /// Bernoulli, categorical, Poisson, or a Gaussian block with its own covariance type), so that one model clusters a
-/// table with real, binary, categorical and count columns: p(x) = Σ_k π_k Π_m p_km(x[columns_m]).
+/// table with real, binary, categorical and count columns: p(x) = Σ_k π_k Π_m p_km(x[columns_m]). A preset on
+/// <see cref="MixtureEstimator{TComponent, TStatistics}"/> with a <see cref="ProductFamily"/>.
 /// </summary>
 /// <remarks>
 /// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
@@ -25,7 +26,7 @@ namespace MixtureModels;
 /// </example>
 public sealed class ProductMixture
 {
-    private readonly ProductStartingPoint? _start;
+    private readonly MixtureStart<ProductComponent>? _start;
     private ProductMixtureModel? _fitted;
 
     /// <summary>Creates the estimator with the given settings.</summary>
@@ -72,16 +73,10 @@ public sealed class ProductMixture
     {
         InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount), Options.MissingValues);
         var family = new ProductFamily(data.Columns, Options.Marginals);
-        family.ValidateData(data, nameof(data), Options.MissingValues == MissingValueHandling.Marginalize);
-        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
-        var warm = Options.WarmStart ? _fitted : null;
-        if (warm is not null)
-        {
-            data.EnsureColumns(warm.Dimension, nameof(data));
-        }
-
-        var outcome = MixtureFitter.Fit(family, data, weights, Options.ToFitSettings(), _start, warm?.ToWarmStart(), progress, cancellationToken);
-        _fitted = new ProductMixtureModel(outcome.Weights, outcome.Components, family, outcome.Report, outcome.Labels, Options.MissingValues);
+        var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
+        var outcome = MixtureEstimator<ProductComponent, ProductStatistics>.FitCore(
+            family, Options, MaximumLikelihoodWeights.Instance, data, sampleWeights, _ => _start, warm, progress, cancellationToken);
+        _fitted = new ProductMixtureModel(outcome, family);
         return _fitted;
     }
 }

@@ -13,15 +13,12 @@ public sealed class ProductMixtureModel : FittedMixtureModel<ProductComponent>
 {
     private readonly ProductFamily _family;
 
-    internal ProductMixtureModel(double[] weights, ProductComponent[] components, ProductFamily family, FitReport report, int[] trainingLabels, MissingValueHandling missingValues)
-        : base(weights, components, family.ParameterCount(components.Length), report, trainingLabels, missingValues)
+    internal ProductMixtureModel(FitOutcome<ProductComponent> outcome, ProductFamily family)
+        : base(outcome)
     {
         _family = family;
     }
 
     /// <summary>The marginals every component is made of, in order.</summary>
     public IReadOnlyList<Marginal> Marginals => _family.Marginals;
-
-    /// <inheritdoc />
-    protected override void ValidateQueryData(DataMatrix data) => _family.ValidateData(data, nameof(data), MissingValues == MissingValueHandling.Marginalize);
 }

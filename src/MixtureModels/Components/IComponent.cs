@@ -23,24 +23,6 @@ public interface IComponent
     /// <param name="row">The row.</param>
     double LogDensity(ReadOnlySpan<double> row);
 
-    /// <summary>
-    /// Writes log p(x_O | θ) for a block of rows that may contain NaN, NaN meaning "not observed": the marginal
-    /// density of each row's observed entries (the missing ones integrated out). Every row has at least one observed
-    /// entry. Used only when missing-value support is switched on; rows without NaN give the same values as
-    /// <see cref="LogDensity(ReadOnlySpan{double}, Span{double})"/> (up to rounding).
-    /// </summary>
-    /// <param name="rows">destination.Length rows of D values each, row-major; NaN marks a missing entry.</param>
-    /// <param name="destination">One log-density per row.</param>
-    void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination);
-
-    /// <summary>
-    /// Copies <paramref name="row"/> into <paramref name="destination"/> with every NaN replaced by its conditional
-    /// expectation E[x_M | x_O, θ] under this component.
-    /// </summary>
-    /// <param name="row">A row of length D; NaN marks a missing entry.</param>
-    /// <param name="destination">Receives the completed row (length D).</param>
-    void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination);
-
     /// <summary>Draws one row from the component into <paramref name="destination"/> (length D) using the caller's generator.</summary>
     /// <param name="random">Source of randomness.</param>
     /// <param name="destination">Receives the draw.</param>

@@ -1,14 +1,20 @@
 namespace MixtureModels.Components;
 
 /// <summary>
-/// A family of components (for example "Gaussians with tied covariance"): it creates the sufficient statistics
-/// and performs the closed-form M-step that turns K accumulators into K components. Doing the M-step per family,
-/// not per component, lets parameters be shared across components (tied covariance) without the EM engine
-/// knowing about it.
+/// A family of components (for example "Gaussians with tied covariance"): it creates the sufficient statistics and
+/// performs the closed-form M-step that turns K accumulators into K components. Doing the M-step per family, not per
+/// component, lets parameters be shared across components (tied covariance) without the EM engine knowing about it.
+/// Implement it (with a component and a statistics type) to fit your own distribution with
+/// <see cref="MixtureEstimator{TComponent, TStatistics}"/>; optional capabilities are separate interfaces
+/// (<see cref="IMissingValueComponent"/>, <see cref="IMissingValueStatistics"/>, <see cref="IBlockKernelSource{TComponent, TStatistics}"/>,
+/// <see cref="IReparameterization{TComponent, TStatistics}"/>, <see cref="IComponentPrior{TComponent}"/>,
+/// <see cref="IDataValidator"/>).
 /// </summary>
 /// <typeparam name="TComponent">The component type the family produces.</typeparam>
-public interface IComponentFamily<TComponent>
+/// <typeparam name="TStatistics">The statistics type the family accumulates.</typeparam>
+public interface IComponentFamily<TComponent, TStatistics>
     where TComponent : IComponent
+    where TStatistics : ISufficientStatistics<TStatistics>
 {
     /// <summary>Dimension D of the rows.</summary>
     int Dimension { get; }
@@ -21,8 +27,8 @@ public interface IComponentFamily<TComponent>
     /// Creates an empty accumulator. When <paramref name="current"/> is given, the accumulator may centre its
     /// statistics on it (for example on the current mean) to keep them numerically accurate.
     /// </summary>
-    /// <param name="current">The component being re-estimated, or null.</param>
-    ISufficientStatistics CreateStatistics(TComponent? current);
+    /// <param name="current">The component being re-estimated, or null (the first M-step after an initialiser).</param>
+    TStatistics CreateStatistics(TComponent? current);
 
     /// <summary>
     /// Empties an accumulator this family created and centres it for re-estimating <paramref name="current"/>, as
@@ -30,11 +36,11 @@ public interface IComponentFamily<TComponent>
     /// </summary>
     /// <param name="statistics">An accumulator created by this family.</param>
     /// <param name="current">The component being re-estimated.</param>
-    void ResetStatistics(ISufficientStatistics statistics, TComponent current);
+    void ResetStatistics(TStatistics statistics, TComponent current);
 
     /// <summary>The M-step: writes one component per accumulator into <paramref name="destination"/>.</summary>
     /// <param name="statistics">K accumulators created by this family.</param>
     /// <param name="destination">Receives K components.</param>
     /// <exception cref="CovarianceNotPositiveDefiniteException">An estimated covariance is not positive definite.</exception>
-    void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<TComponent> destination);
+    void Estimate(ReadOnlySpan<TStatistics> statistics, Span<TComponent> destination);
 }

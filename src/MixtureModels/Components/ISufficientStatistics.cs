@@ -1,9 +1,10 @@
 namespace MixtureModels.Components;
 
 /// <summary>
-/// Weighted sufficient statistics of one component: the M-step's input. Accumulate blocks of rows with one
-/// weight per row (responsibility × sample weight), merge accumulators of the same kind (from other threads,
-/// other chunks of a stream, other machines), and hand them to the family to estimate components.
+/// Weighted sufficient statistics of one component: the M-step's input. Accumulate blocks of rows with one weight per
+/// row (responsibility × sample weight) and hand them to the family to estimate components. This is the part of the
+/// contract that does not depend on the concrete statistics type; <see cref="ISufficientStatistics{TSelf}"/> adds the
+/// typed merge.
 /// </summary>
 public interface ISufficientStatistics
 {
@@ -14,24 +15,9 @@ public interface ISufficientStatistics
     double TotalWeight { get; }
 
     /// <summary>Adds a block of rows, each with its weight. Rows with weight 0 contribute nothing.</summary>
-    /// <param name="rows">weights.Length rows of D values each, row-major.</param>
+    /// <param name="rows">weights.Length rows of D values each, row-major, none missing.</param>
     /// <param name="weights">One non-negative weight per row.</param>
     void Accumulate(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights);
-
-    /// <summary>
-    /// Adds a block of rows that may contain NaN ("not observed"), each with its weight, as the expected sufficient
-    /// statistics given the observed entries: for independent columns the observed entries only; for a full or tied
-    /// Gaussian the conditional mean and covariance of the missing entries under the component being re-estimated
-    /// (the one given to the family's CreateStatistics or ResetStatistics). Used only when missing-value support is on.
-    /// </summary>
-    /// <param name="rows">weights.Length rows of D values each, row-major; NaN marks a missing entry.</param>
-    /// <param name="weights">One non-negative weight per row.</param>
-    void AccumulateIncomplete(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights);
-
-    /// <summary>Adds the statistics of <paramref name="other"/>, which must be of the same kind and dimension.</summary>
-    /// <param name="other">Statistics to add; left unchanged.</param>
-    /// <exception cref="ArgumentException"><paramref name="other"/> is of another kind or dimension.</exception>
-    void Merge(ISufficientStatistics other);
 
     /// <summary>Resets to the empty state (no rows, zero weight), keeping the reference point.</summary>
     void Clear();

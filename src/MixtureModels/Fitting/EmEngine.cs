@@ -4,15 +4,21 @@ using MixtureModels.Internal;
 namespace MixtureModels.Fitting;
 
 /// <summary>
-/// The generic EM driver. It knows nothing of component types: the family creates accumulators and turns them
-/// into components. One pass over the data, block by block and chunk by chunk in parallel, performs the E-step
-/// (log-sum-exp responsibilities) and accumulates the M-step statistics of the same block while it is in cache.
+/// The generic EM driver. It knows nothing of component types: the family creates accumulators and turns them into
+/// components, and the weight step (<see cref="IWeightStep"/>) turns their totals into mixing weights. One pass over
+/// the data, block by block and chunk by chunk in parallel, performs the E-step (log-sum-exp responsibilities, through
+/// <see cref="BlockEStep{TComponent}"/> or the family's fused <see cref="IBlockKernel{TComponent, TStatistics}"/>) and
+/// accumulates the M-step statistics of the same block while it is in cache. Chunks own their accumulators, merged in
+/// a fixed order, so the result is the same for any thread count.
 /// </summary>
 /// <typeparam name="TComponent">The component type.</typeparam>
-internal sealed class EmEngine<TComponent>
+/// <typeparam name="TStatistics">The statistics type.</typeparam>
+internal sealed class EmEngine<TComponent, TStatistics>
     where TComponent : class, IComponent
+    where TStatistics : class, ISufficientStatistics<TStatistics>
 {
-    private readonly IComponentFamily<TComponent> _family;
+    private readonly IComponentFamily<TComponent, TStatistics> _family;
+    private readonly IWeightStep _weightStep;
     private readonly DataMatrix _data;
     private readonly double[]? _sampleWeights;
     private readonly double _totalWeight;
@@ -22,12 +28,14 @@ internal sealed class EmEngine<TComponent>
     private readonly double[][] _chunkLogProb;     // per chunk: K × BlockRows
     private readonly double[][] _chunkRowBuffer;   // per chunk: BlockRows (row weights or log-likelihoods of a block)
     private readonly double[] _chunkLogLikelihood; // per chunk partial Σ w·log p
-    private readonly IBlockKernel<TComponent>? _blockKernel; // the family's batched path for complete blocks, if it has one
+    private readonly IBlockKernel<TComponent, TStatistics>? _blockKernel; // the family's batched path for complete blocks, if it has one
     private readonly int _prefetchRows;            // rows of the next block (about 4 KB) fetched ahead while a block is computed
+    private TStatistics[]? _merged;                // the K merged accumulators, reused from one M-step to the next
 
-    public EmEngine(IComponentFamily<TComponent> family, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings)
+    public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings)
     {
         _family = family;
+        _weightStep = weightStep;
         _data = data;
         _sampleWeights = sampleWeights;
         _k = componentCount;
@@ -43,7 +51,7 @@ internal sealed class EmEngine<TComponent>
         }
 
         _chunkLogLikelihood = new double[_plan.ChunkCount];
-        _blockKernel = (family as IBlockKernelSource<TComponent>)?.CreateBlockKernel(componentCount);
+        _blockKernel = (family as IBlockKernelSource<TComponent, TStatistics>)?.CreateBlockKernel(componentCount);
         _prefetchRows = Math.Max(512 / data.Columns, 1);
     }
 
@@ -114,9 +122,10 @@ internal sealed class EmEngine<TComponent>
     /// <summary>
     /// One E-step pass for the gradient optimiser: the mean log-likelihood at (weights, components) and the K merged
     /// statistics of c_nk = wₙ·p(z = k | xₙ), each centred on its component. Reuses <paramref name="chunkStats"/> when given
-    /// (from a previous call with the same K), so repeated evaluations do not allocate per chunk.
+    /// (from a previous call with the same K), so repeated evaluations do not allocate per chunk. The returned
+    /// accumulators are the engine's own and are overwritten by the next call.
     /// </summary>
-    public (double MeanLogLikelihood, ISufficientStatistics[] Statistics) Statistics(double[] weights, TComponent[] components, ref ISufficientStatistics[][]? chunkStats, CancellationToken cancellationToken)
+    public (double MeanLogLikelihood, TStatistics[] Statistics) Statistics(double[] weights, TComponent[] components, ref TStatistics[][]? chunkStats, CancellationToken cancellationToken)
     {
         chunkStats ??= CreateChunkStatistics(components);
         double mean = Pass(weights, components, chunkStats, null, cancellationToken) / _totalWeight;
@@ -127,10 +136,18 @@ internal sealed class EmEngine<TComponent>
     public double Evaluate(double[] weights, TComponent[] components, int[] labels, CancellationToken cancellationToken) =>
         Pass(weights, components, null, labels, cancellationToken) / _totalWeight;
 
-    private double Pass(double[] weights, TComponent[] components, ISufficientStatistics[][]? chunkStats, int[]? labels, CancellationToken cancellationToken)
+    /// <summary>The E-step log-weights of <paramref name="weights"/> under the weight step.</summary>
+    public double[] LogWeights(double[] weights)
     {
-        var logWeights = EStepKernel.LogWeights(weights);
-        var blockKernel = _blockKernel is not null && _blockKernel.Prepare(components, logWeights) ? _blockKernel : null;
+        var logWeights = new double[weights.Length];
+        _weightStep.LogWeights(weights, logWeights);
+        return logWeights;
+    }
+
+    private double Pass(double[] weights, TComponent[] components, TStatistics[][]? chunkStats, int[]? labels, CancellationToken cancellationToken)
+    {
+        var eStep = new BlockEStep<TComponent>(components, LogWeights(weights), _blockKernel);
+        var fused = eStep.UsesKernel ? _blockKernel : null;
         ForEachChunk(cancellationToken, c =>
         {
             var (start, end) = _plan.Chunk(c);
@@ -159,62 +176,37 @@ internal sealed class EmEngine<TComponent>
                 }
 
                 bool incomplete = _data.BlockHasMissing(blockStart, count);
-                if (blockKernel is not null && !incomplete && stats is not null)
+                var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
+                var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
+                if (fused is not null && !incomplete && stats is not null)
                 {
                     // The family's batched path: E-step and statistics of all K components in one go.
-                    var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
-                    var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
-                    blockKernel.Accumulate(rows, count, rowWeights, logLikelihoods, stats);
-                    for (int n = 0; n < count; n++)
-                    {
-                        sum += RowWeight(blockStart + n) * logLikelihoods[n];
-                    }
-
+                    fused.Accumulate(rows, count, rowWeights, logLikelihoods, stats);
+                    sum += WeightedSum(blockStart, logLikelihoods);
                     continue;
                 }
 
-                if (blockKernel is not null && !incomplete)
-                {
-                    blockKernel.JointLogDensity(rows, count, logProb, b);
-                }
-                else
-                {
-                    EStepKernel.JointLogDensity(components, logWeights, rows, count, logProb, b, incomplete);
-                }
-
+                eStep.JointLogDensity(_data, blockStart, count, logProb, b);
                 if (stats is null)
                 {
-                    var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
                     EStepKernel.LogSumExp(logProb, count, _k, b, logLikelihoods, labels is null ? default : labels.AsSpan(blockStart, count));
-                    for (int n = 0; n < count; n++)
-                    {
-                        sum += RowWeight(blockStart + n) * logLikelihoods[n];
-                    }
-                }
-                else
-                {
-                    // Responsibility × sample weight becomes the row weight of component k's accumulator.
-                    var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
-                    var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
-                    EStepKernel.Responsibilities(logProb, count, _k, b, rowWeights, logLikelihoods);
-                    for (int n = 0; n < count; n++)
-                    {
-                        sum += RowWeight(blockStart + n) * logLikelihoods[n];
-                    }
+                    sum += WeightedSum(blockStart, logLikelihoods);
+                    continue;
                 }
 
-                if (stats is not null)
+                // Responsibility × sample weight becomes the row weight of component k's accumulator.
+                EStepKernel.Responsibilities(logProb, count, _k, b, rowWeights, logLikelihoods);
+                sum += WeightedSum(blockStart, logLikelihoods);
+                for (int k = 0; k < _k; k++)
                 {
-                    for (int k = 0; k < _k; k++)
+                    if (incomplete)
                     {
-                        if (incomplete)
-                        {
-                            stats[k].AccumulateIncomplete(rows, logProb.AsSpan(k * b, count));
-                        }
-                        else
-                        {
-                            stats[k].Accumulate(rows, logProb.AsSpan(k * b, count));
-                        }
+                        // The estimator checked once that the statistics take missing entries.
+                        ((IMissingValueStatistics)stats[k]).AccumulateIncomplete(rows, logProb.AsSpan(k * b, count));
+                    }
+                    else
+                    {
+                        stats[k].Accumulate(rows, logProb.AsSpan(k * b, count));
                     }
                 }
             }
@@ -231,34 +223,65 @@ internal sealed class EmEngine<TComponent>
         return result;
     }
 
-    private (double[] Weights, TComponent[] Components) MStep(ISufficientStatistics[][] chunkStats, TComponent[]? current)
+    private double WeightedSum(int blockStart, ReadOnlySpan<double> logLikelihoods)
+    {
+        double sum = 0;
+        for (int n = 0; n < logLikelihoods.Length; n++)
+        {
+            sum += RowWeight(blockStart + n) * logLikelihoods[n];
+        }
+
+        return sum;
+    }
+
+    private (double[] Weights, TComponent[] Components) MStep(TStatistics[][] chunkStats, TComponent[]? current)
     {
         var merged = Merge(chunkStats, current);
         var components = new TComponent[_k];
         _family.Estimate(merged, components);
+        var totals = new double[_k];
+        for (int k = 0; k < _k; k++)
+        {
+            totals[k] = merged[k].TotalWeight;
+        }
+
         var weights = new double[_k];
-        double total = 0;
-        for (int k = 0; k < _k; k++)
-        {
-            weights[k] = merged[k].TotalWeight + MixtureConstants.EmptyComponentWeight;
-            total += weights[k];
-        }
-
-        for (int k = 0; k < _k; k++)
-        {
-            weights[k] /= total;
-        }
-
+        _weightStep.Estimate(totals, weights);
         return (weights, components);
     }
 
-    /// <summary>Merges the chunks' statistics in a fixed order, so that the result does not depend on the thread count.</summary>
-    private ISufficientStatistics[] Merge(ISufficientStatistics[][] chunkStats, TComponent[]? current)
+    /// <summary>
+    /// Merges the chunks' statistics in a fixed order, so that the result does not depend on the thread count. The K
+    /// merged accumulators are reused from one call to the next (reset and centred on <paramref name="current"/>), except
+    /// after an initialiser (<paramref name="current"/> null), whose accumulators are centred by the first rows they see.
+    /// </summary>
+    private TStatistics[] Merge(TStatistics[][] chunkStats, TComponent[]? current)
     {
-        var merged = new ISufficientStatistics[_k];
+        TStatistics[] merged;
+        if (current is not null && _merged is not null)
+        {
+            merged = _merged;
+            for (int k = 0; k < _k; k++)
+            {
+                _family.ResetStatistics(merged[k], current[k]);
+            }
+        }
+        else
+        {
+            merged = new TStatistics[_k];
+            for (int k = 0; k < _k; k++)
+            {
+                merged[k] = _family.CreateStatistics(current is null ? null : current[k]);
+            }
+
+            if (current is not null)
+            {
+                _merged = merged;
+            }
+        }
+
         for (int k = 0; k < _k; k++)
         {
-            merged[k] = _family.CreateStatistics(current?[k]);
             for (int c = 0; c < chunkStats.Length; c++)
             {
                 merged[k].Merge(chunkStats[c][k]);
@@ -268,37 +291,23 @@ internal sealed class EmEngine<TComponent>
         return merged;
     }
 
-    private ISufficientStatistics[][] CreateChunkStatistics(TComponent[]? current)
+    private TStatistics[][] CreateChunkStatistics(TComponent[]? current)
     {
-        var result = new ISufficientStatistics[_plan.ChunkCount][];
+        var result = new TStatistics[_plan.ChunkCount][];
         for (int c = 0; c < result.Length; c++)
         {
-            result[c] = new ISufficientStatistics[_k];
+            result[c] = new TStatistics[_k];
             for (int k = 0; k < _k; k++)
             {
-                result[c][k] = _family.CreateStatistics(current?[k]);
+                result[c][k] = _family.CreateStatistics(current is null ? null : current[k]);
             }
         }
 
         return result;
     }
 
-    private void ForEachChunk(CancellationToken cancellationToken, Action<int> body)
-    {
-        if (_plan.ChunkCount == 1 || _settings.MaxDegreeOfParallelism == 1)
-        {
-            for (int c = 0; c < _plan.ChunkCount; c++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                body(c);
-            }
-
-            return;
-        }
-
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _settings.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
-        Parallel.For(0, _plan.ChunkCount, options, body);
-    }
+    private void ForEachChunk(CancellationToken cancellationToken, Action<int> body) =>
+        ChunkRunner.ForEach(_plan.ChunkCount, _settings.MaxDegreeOfParallelism, cancellationToken, body);
 
     private double RowWeight(int row) => _sampleWeights is null ? 1.0 : _sampleWeights[row];
 

@@ -1,4 +1,17 @@
+using MixtureModels.Components;
+
 namespace MixtureModels.Fitting;
 
-/// <summary>What the fitting driver hands back to an estimator: the kept parameters, the report and the training labels.</summary>
-internal sealed record FitOutcome<TComponent>(double[] Weights, TComponent[] Components, FitReport Report, int[] Labels);
+/// <summary>
+/// What the generic estimator hands to a fitted model: the kept parameters, the report, the training labels, the
+/// parameter count, and what the model needs from the family for its queries (a batched density kernel, a data check).
+/// </summary>
+internal sealed record FitOutcome<TComponent>(
+    double[] Weights,
+    TComponent[] Components,
+    FitReport Report,
+    int[] Labels,
+    int ParameterCount,
+    MissingValueHandling MissingValues,
+    IBlockDensityKernel<TComponent>? QueryKernel,
+    IDataValidator? Validator);

@@ -5,7 +5,6 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MixtureModels.Components;
 using MixtureModels.Components.Bernoulli;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Internal;
 
@@ -20,7 +19,7 @@ namespace MixtureModels.Internal;
 /// vectors are hardware-accelerated (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the
 /// per-component kernels (<see cref="BernoulliKernel"/>).
 /// </summary>
-internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, IColumnPieceKernel
+internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent, BernoulliStatistics>, IColumnPieceKernel<BernoulliStatistics>
 {
     private const int Lanes = 8;
 
@@ -71,7 +70,7 @@ internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, I
 
     /// <inheritdoc />
     /// <remarks>In pieces whose transposed rows and responsibilities stay in the first-level cache (<see cref="ColumnPieces"/>).</remarks>
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics) =>
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<BernoulliStatistics> statistics) =>
         ColumnPieces.Accumulate(this, rows, count, rowWeights, logLikelihood, statistics);
 
     /// <inheritdoc />
@@ -91,7 +90,7 @@ internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, I
     /// <inheritdoc />
     /// <remarks>W_k += Σₙ rₙₖ and c_kd += Σₙ rₙₖ·xₙd, four components at a time.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void IColumnPieceKernel.AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<ISufficientStatistics> statistics)
+    void IColumnPieceKernel<BernoulliStatistics>.AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<BernoulliStatistics> statistics)
     {
         int k = 0;
         for (; k + 4 <= _k; k += 4)
@@ -111,15 +110,15 @@ internal sealed class BernoulliBlockKernel : IBlockKernel<BernoulliComponent>, I
     }
 
     /// <summary>Adds Σ weights to the accumulator's W and returns its counts, for the caller to add the piece's weighted counts into.</summary>
-    private Span<double> Counts(ISufficientStatistics statistics, ReadOnlySpan<double> weights)
+    private Span<double> Counts(BernoulliStatistics statistics, ReadOnlySpan<double> weights)
     {
-        if (statistics is BernoulliStatistics target && target.Dimension == _d)
+        if (statistics.Dimension == _d)
         {
             // Unlike BernoulliStatistics.Accumulate, a piece without weight is not skipped: it adds exact zeros.
-            return target.AddBlockWeight(BlockVectorMath.Sum(weights));
+            return statistics.AddBlockWeight(BlockVectorMath.Sum(weights));
         }
 
-        ThrowHelper.ThrowArgument(nameof(statistics), string.Create(CultureInfo.InvariantCulture, $"statistics holds a {statistics.GetType().Name} of dimension {statistics.Dimension}, not Bernoulli statistics of dimension {_d}. Pass accumulators created by the family's CreateStatistics."));
+        ThrowHelper.ThrowArgument(nameof(statistics), string.Create(CultureInfo.InvariantCulture, $"statistics holds Bernoulli statistics of dimension {statistics.Dimension}, not {_d}. Pass accumulators created by the family's CreateStatistics."));
         return default;
     }
 

@@ -6,7 +6,7 @@ namespace MixtureModels.Internal;
 /// <summary>
 /// The part of the block kernels <see cref="DiagonalBlockKernel"/> and <see cref="BernoulliBlockKernel"/> that does not
 /// depend on the family: a block is cut into pieces whose transposed rows and responsibilities stay in the first-level
-/// cache, each piece is transposed into this thread's scratch, and the family's <see cref="IColumnPieceKernel"/> computes
+/// cache, each piece is transposed into this thread's scratch, and the family's <see cref="IColumnPieceKernel{TStatistics}"/> computes
 /// its log-densities and statistics, with the E-step (<see cref="BlockVectorMath.NormalizeBlock"/>) in between.
 /// </summary>
 internal static class ColumnPieces
@@ -22,7 +22,8 @@ internal static class ColumnPieces
     public static int PieceRows(int dimension, int componentCount) =>
         Math.Clamp(2048 / (dimension + componentCount) / Lanes * Lanes, Lanes, 256);
 
-    /// <summary>The fused E+M pass of <see cref="Fitting.IBlockKernel{TComponent}.Accumulate"/>, piece by piece.</summary>
+    /// <summary>The fused E+M pass of <see cref="IBlockKernel{TComponent, TStatistics}.Accumulate"/>, piece by piece.</summary>
+    /// <typeparam name="TStatistics">The family's statistics type.</typeparam>
     /// <param name="kernel">The family's piece kernel, prepared.</param>
     /// <param name="rows">count × D row-major values, none missing.</param>
     /// <param name="count">Rows in the block.</param>
@@ -30,7 +31,7 @@ internal static class ColumnPieces
     /// <param name="logLikelihood">Receives log p(xₙ) (length count).</param>
     /// <param name="statistics">The K accumulators of this chunk.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Accumulate(IColumnPieceKernel kernel, ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
+    public static void Accumulate<TStatistics>(IColumnPieceKernel<TStatistics> kernel, ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<TStatistics> statistics)
     {
         int d = kernel.Dimension, k = kernel.ComponentCount, pieceRows = PieceRows(d, k);
         for (int start = 0; start < count; start += pieceRows)
@@ -56,7 +57,7 @@ internal static class ColumnPieces
         }
     }
 
-    /// <summary>The joint log-densities of <see cref="Fitting.IBlockKernel{TComponent}.JointLogDensity"/>, piece by piece.</summary>
+    /// <summary>The joint log-densities of <see cref="IBlockDensityKernel{TComponent}.JointLogDensity"/>, piece by piece.</summary>
     /// <param name="kernel">The family's piece kernel, prepared.</param>
     /// <param name="rows">count × D row-major values, none missing.</param>
     /// <param name="count">Rows in the block.</param>

@@ -4,7 +4,6 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Internal;
 
@@ -16,7 +15,7 @@ namespace MixtureModels.Internal;
 /// computed from the same cached columns. Only built where 512-bit vectors are hardware-accelerated
 /// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
-internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>, IColumnPieceKernel
+internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceKernel<GaussianStatistics>
 {
     private const int Lanes = 8;
 
@@ -86,7 +85,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>, ICo
 
     /// <inheritdoc />
     /// <remarks>In pieces whose transposed rows and responsibilities stay in the first-level cache (<see cref="ColumnPieces"/>).</remarks>
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics) =>
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics) =>
         ColumnPieces.Accumulate(this, rows, count, rowWeights, logLikelihood, statistics);
 
     /// <inheritdoc />
@@ -106,7 +105,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent>, ICo
     /// <inheritdoc />
     /// <remarks>The moments about each component's reference point, or the general path for an accumulator not centred yet.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void IColumnPieceKernel.AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<ISufficientStatistics> statistics)
+    void IColumnPieceKernel<GaussianStatistics>.AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<GaussianStatistics> statistics)
     {
         for (int k = 0; k < _k; k++)
         {

@@ -26,7 +26,8 @@ internal static class EStepKernel
             var destination = logProb.Slice(k * stride, count);
             if (incomplete)
             {
-                components[k].MarginalLogDensity(rows, destination);
+                // The estimator checks once per fit (and the model once per query) that the components take missing entries.
+                ((IMissingValueComponent)components[k]).MarginalLogDensity(rows, destination);
             }
             else
             {

@@ -4,7 +4,6 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Internal;
 
@@ -19,7 +18,7 @@ namespace MixtureModels.Internal;
 /// centring the other factor in registers), lane by lane, reduced across lanes once per piece. Only built where 512-bit vectors are hardware-accelerated
 /// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
-internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>, IColumnPieceDensities
+internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceDensities
 {
     private const int Lanes = 8;
     private const int TileRows = 2 * Lanes; // rows of a quadratic-form tile
@@ -83,7 +82,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>, IColumn
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
     {
         int pieceRows = PieceRows(count);
         for (int start = 0; start < count; start += pieceRows)
@@ -119,7 +118,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent>, IColumn
 
     /// <summary><see cref="Accumulate"/> on at most <see cref="_pieceRows"/> rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
+    private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
     {
         int p = Padded(count);
         // The transposed columns are padded with zero rows to a multiple of 4 for the scatter tiles. The weighted columns

@@ -1,5 +1,3 @@
-using MixtureModels.Components;
-
 namespace MixtureModels.Internal;
 
 /// <summary>
@@ -7,7 +5,8 @@ namespace MixtureModels.Internal;
 /// eight consecutive rows): the joint log-densities and the statistics of one piece. <see cref="ColumnPieces"/> is the
 /// other half: it cuts the block into pieces, transposes them into per-thread scratch and runs the E-step between the two.
 /// </summary>
-internal interface IColumnPieceKernel : IColumnPieceDensities
+/// <typeparam name="TStatistics">The family's statistics type.</typeparam>
+internal interface IColumnPieceKernel<TStatistics> : IColumnPieceDensities
 {
     /// <summary>Adds the weighted statistics of the piece into the K accumulators.</summary>
     /// <param name="rows">count × D row-major values of the piece (for a kernel that hands some component to the general path).</param>
@@ -16,5 +15,5 @@ internal interface IColumnPieceKernel : IColumnPieceDensities
     /// <param name="p">The padded row count, a multiple of 8.</param>
     /// <param name="responsibilities">K × p: wₙ·p(z = k | xₙ), zero in the padding rows.</param>
     /// <param name="statistics">The K accumulators.</param>
-    void AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<ISufficientStatistics> statistics);
+    void AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<TStatistics> statistics);
 }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using MixtureModels.Components;
 using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Internal;
 
@@ -9,12 +8,12 @@ namespace MixtureModels.Internal;
 /// The fused E+M pass of product components on a block, for all K components at once. Each marginal's columns are
 /// gathered once per block (not once per component, as <see cref="ProductComponent.LogDensity(ReadOnlySpan{double}, Span{double})"/>
 /// and <see cref="ProductStatistics.Accumulate"/> do), the log-densities of a marginal whose family has its own
-/// <see cref="IBlockKernel{TComponent}"/> come from that kernel for all K components together (the others from each
+/// <see cref="IBlockKernel{TComponent, TStatistics}"/> come from that kernel for all K components together (the others from each
 /// marginal component's <see cref="IComponent.LogDensity(ReadOnlySpan{double}, Span{double})"/>), and every marginal's
 /// accumulators are fed the gathered columns directly. Its gain does not depend on the CPU: the families offer it
 /// everywhere, and on a CPU where the marginals' kernels are not built every part takes the per-component densities.
 /// </summary>
-internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent>
+internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent, ProductStatistics>
 {
     private readonly ProductFamily _family;
     private readonly int _d;
@@ -22,7 +21,7 @@ internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent>
     private readonly int[][] _columns;                     // per marginal: its data columns
     private readonly int[] _starts;                        // per marginal: Σ of the earlier marginals' column counts
     private readonly bool _identity;                       // one marginal over columns 0..D−1 in order: the rows need no gathering
-    private readonly IBlockKernel<IComponent>?[] _partKernels; // per marginal: its family's batched kernel, if it has one
+    private readonly IBlockDensityKernel<IComponent>?[] _partKernels; // per marginal: its family's batched kernel, if it has one
     private readonly bool[] _partPrepared;                 // per marginal: whether its kernel serves this pass's components
     private readonly IComponent[][] _parts;                // per marginal: its K components of this pass
     private readonly double[] _logWeights;                 // log π_k of this pass
@@ -33,7 +32,7 @@ internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent>
     /// <param name="columns">Per marginal, its data columns (disjoint, covering 0..D−1).</param>
     /// <param name="partKernels">Per marginal, its family's kernel for K components, or null where it has none.</param>
     /// <param name="componentCount">K.</param>
-    public ProductBlockKernel(ProductFamily family, int[][] columns, IBlockKernel<IComponent>?[] partKernels, int componentCount)
+    public ProductBlockKernel(ProductFamily family, int[][] columns, IBlockDensityKernel<IComponent>?[] partKernels, int componentCount)
     {
         _family = family;
         _d = family.Dimension;
@@ -103,7 +102,7 @@ internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics)
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ProductStatistics> statistics)
     {
         int length = _k * count;
         var scratch = ThreadScratch.Get(ThreadScratch.ProductKernelDensity, 2 * length);
@@ -123,7 +122,7 @@ internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent>
                 continue;
             }
 
-            var product = _family.Cast(statistics[k]);
+            var product = statistics[k];
             product.AddBlock(total);
             for (int m = 0; m < _columns.Length; m++)
             {

@@ -9,20 +9,9 @@ namespace MixtureModels.Optimization;
 /// </summary>
 internal static class GradientFitter
 {
-    public static EmResult<TComponent> Fit<TComponent>(
-        IComponentFamily<TComponent> family,
-        DataMatrix data,
-        double[]? sampleWeights,
-        double[] startWeights,
-        TComponent[] startComponents,
-        GradientSettings settings,
-        IProgress<FitProgress>? progress,
-        CancellationToken cancellationToken)
-        where TComponent : class, IComponent =>
-        Fit(family, data, sampleWeights, startWeights, startComponents, settings, 0, progress, cancellationToken);
-
-    public static EmResult<TComponent> Fit<TComponent>(
-        IComponentFamily<TComponent> family,
+    public static EmResult<TComponent> Fit<TComponent, TStatistics>(
+        IComponentFamily<TComponent, TStatistics> family,
+        IWeightStep weightStep,
         DataMatrix data,
         double[]? sampleWeights,
         double[] startWeights,
@@ -32,12 +21,13 @@ internal static class GradientFitter
         IProgress<FitProgress>? progress,
         CancellationToken cancellationToken)
         where TComponent : class, IComponent
+        where TStatistics : class, ISufficientStatistics<TStatistics>
     {
         var emSettings = new EmSettings(0, 1, settings.MaxDegreeOfParallelism);
         var reporter = progress is null ? null : new InitializationProgress(progress, initialization);
         return settings.Method == GradientMethod.Lbfgs
-            ? FitLbfgs(family, data, sampleWeights, startWeights, startComponents, settings, emSettings, reporter, cancellationToken)
-            : FitAdam(family, data, sampleWeights, startWeights, startComponents, settings, emSettings, reporter, cancellationToken);
+            ? FitLbfgs(family, weightStep, data, sampleWeights, startWeights, startComponents, settings, emSettings, reporter, cancellationToken)
+            : FitAdam(family, weightStep, data, sampleWeights, startWeights, startComponents, settings, emSettings, reporter, cancellationToken);
     }
 
     /// <summary>Stamps the initialisation index on the progress the optimisers report.</summary>
@@ -46,13 +36,14 @@ internal static class GradientFitter
         public void Report(FitProgress value) => inner.Report(value with { Initialization = initialization });
     }
 
-    private static EmResult<TComponent> FitLbfgs<TComponent>(
-        IComponentFamily<TComponent> family, DataMatrix data, double[]? sampleWeights, double[] startWeights, TComponent[] startComponents,
+    private static EmResult<TComponent> FitLbfgs<TComponent, TStatistics>(
+        IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, double[] startWeights, TComponent[] startComponents,
         GradientSettings settings, EmSettings emSettings, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
         where TComponent : class, IComponent
+        where TStatistics : class, ISufficientStatistics<TStatistics>
     {
         int k = startWeights.Length;
-        var objective = new MixtureObjective<TComponent>(family, new EmEngine<TComponent>(family, data, sampleWeights, k, emSettings), k);
+        var objective = new MixtureObjective<TComponent, TStatistics>(family, weightStep, new EmEngine<TComponent, TStatistics>(family, weightStep, data, sampleWeights, k, emSettings), k);
         var minimizer = new LbfgsMinimizer { MaxIterations = settings.MaxIterations, GradientTolerance = settings.GradientTolerance, RelativeTolerance = settings.RelativeTolerance };
         var history = new List<double>();
         double previous = double.NegativeInfinity;
@@ -86,25 +77,26 @@ internal static class GradientFitter
         return new EmResult<TComponent>(weights, components, result.Converged, result.Iterations, logLikelihood, history.ToArray());
     }
 
-    private static EmResult<TComponent> FitAdam<TComponent>(
-        IComponentFamily<TComponent> family, DataMatrix data, double[]? sampleWeights, double[] startWeights, TComponent[] startComponents,
+    private static EmResult<TComponent> FitAdam<TComponent, TStatistics>(
+        IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, double[] startWeights, TComponent[] startComponents,
         GradientSettings settings, EmSettings emSettings, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
         where TComponent : class, IComponent
+        where TStatistics : class, ISufficientStatistics<TStatistics>
     {
         const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
         int k = startWeights.Length;
         int batchRows = Math.Min(settings.BatchRows, data.Rows);
         int batches = (data.Rows + batchRows - 1) / batchRows;
-        var objectives = new MixtureObjective<TComponent>[batches];
-        var full = new MixtureObjective<TComponent>(family, new EmEngine<TComponent>(family, data, sampleWeights, k, emSettings), k);
+        var objectives = new MixtureObjective<TComponent, TStatistics>[batches];
+        var full = new MixtureObjective<TComponent, TStatistics>(family, weightStep, new EmEngine<TComponent, TStatistics>(family, weightStep, data, sampleWeights, k, emSettings), k);
         for (int b = 0; b < batches; b++)
         {
             int start = b * batchRows, count = Math.Min(batchRows, data.Rows - start);
             var weights = sampleWeights?.AsSpan(start, count).ToArray();
-            var engine = new EmEngine<TComponent>(family, data.Slice(start, count), weights, k, emSettings);
+            var engine = new EmEngine<TComponent, TStatistics>(family, weightStep, data.Slice(start, count), weights, k, emSettings);
 
             // Each minibatch carries its share of the prior, so that the minibatch objectives average to the full one.
-            objectives[b] = new MixtureObjective<TComponent>(family, engine, k, engine.TotalWeight / full.TotalWeight);
+            objectives[b] = new MixtureObjective<TComponent, TStatistics>(family, weightStep, engine, k, engine.TotalWeight / full.TotalWeight);
         }
 
         var u = full.ToUnconstrained(startWeights, startComponents);

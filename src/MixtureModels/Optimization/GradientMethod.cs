@@ -1,7 +1,7 @@
 namespace MixtureModels.Optimization;
 
 /// <summary>The optimiser that minimises the negative log marginal likelihood directly.</summary>
-public enum GradientMethod
+internal enum GradientMethod
 {
     /// <summary>Limited-memory BFGS on the full data, with a backtracking line search.</summary>
     Lbfgs,

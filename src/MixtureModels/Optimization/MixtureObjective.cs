@@ -15,26 +15,32 @@ namespace MixtureModels.Optimization;
 /// The prior share s is 1 on the full data. A minibatch of weight W_b out of W uses s = W_b / W, so that its objective
 /// is −(1/W_b)·Σ_b wₙ log p(xₙ) − log π / W and the minibatch objectives weighted by their shares W_b / W add up to the
 /// full one exactly. Without a prior
-/// (<see cref="IReparameterization{TComponent}.AddLogPrior"/> returns 0) f is the plain mean negative log-likelihood.
+/// (<see cref="IReparameterization{TComponent, TStatistics}.AddLogPrior"/> and the weight step's <see cref="IWeightStep.AddLogPrior"/> return 0) f is the plain mean negative log-likelihood.
 /// </remarks>
-internal sealed class MixtureObjective<TComponent>
+/// <typeparam name="TComponent">The component type.</typeparam>
+/// <typeparam name="TStatistics">The statistics type.</typeparam>
+internal sealed class MixtureObjective<TComponent, TStatistics>
     where TComponent : class, IComponent
+    where TStatistics : class, ISufficientStatistics<TStatistics>
 {
-    private readonly IReparameterization<TComponent> _reparameterization;
-    private readonly EmEngine<TComponent> _engine;
+    private readonly IReparameterization<TComponent, TStatistics> _reparameterization;
+    private readonly IWeightStep _weightStep;
+    private readonly EmEngine<TComponent, TStatistics> _engine;
     private readonly int _k;
     private readonly double _priorShare;
-    private ISufficientStatistics[][]? _chunkStatistics;
+    private TStatistics[][]? _chunkStatistics;
 
     /// <summary>Creates the objective over the data of <paramref name="engine"/>.</summary>
-    /// <param name="family">The component family; it must implement <see cref="IReparameterization{TComponent}"/>.</param>
+    /// <param name="family">The component family; it must implement <see cref="IReparameterization{TComponent, TStatistics}"/>.</param>
+    /// <param name="weightStep">The weight step, whose log prior on π joins the objective.</param>
     /// <param name="engine">The engine over the (full or minibatch) data.</param>
     /// <param name="componentCount">K.</param>
     /// <param name="priorShare">s: 1 on the full data, W_b / W on a minibatch.</param>
-    public MixtureObjective(IComponentFamily<TComponent> family, EmEngine<TComponent> engine, int componentCount, double priorShare = 1)
+    public MixtureObjective(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, EmEngine<TComponent, TStatistics> engine, int componentCount, double priorShare = 1)
     {
-        _reparameterization = family as IReparameterization<TComponent>
-            ?? throw new NotSupportedException($"{family.GetType().Name} has no unconstrained parameterisation, so it cannot be fitted by gradient. Use EM.");
+        _reparameterization = family as IReparameterization<TComponent, TStatistics>
+            ?? throw new NotSupportedException($"{family.GetType().Name} has no unconstrained parameterisation (IReparameterization), so it cannot be fitted by gradient. Use EM.");
+        _weightStep = weightStep;
         _engine = engine;
         _k = componentCount;
         _priorShare = priorShare;
@@ -80,7 +86,7 @@ internal sealed class MixtureObjective<TComponent>
         }
 
         double meanLogLikelihood;
-        ISufficientStatistics[] statistics;
+        TStatistics[] statistics;
         try
         {
             (meanLogLikelihood, statistics) = _engine.Statistics(weights, components, ref _chunkStatistics, cancellationToken);
@@ -112,6 +118,7 @@ internal sealed class MixtureObjective<TComponent>
         var componentGradient = gradient[_k..];
         _reparameterization.Gradient(statistics, components, componentGradient);
         double logPrior = _reparameterization.AddLogPrior(components, _priorShare, componentGradient);
+        logPrior += _weightStep.AddLogPrior(weights, -_priorShare / total, gradient[.._k]);
         if (!double.IsFinite(logPrior))
         {
             return double.PositiveInfinity;

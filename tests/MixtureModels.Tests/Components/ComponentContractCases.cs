@@ -203,8 +203,9 @@ internal static class ComponentContractCases
         return (nodes, weights, false);
     }
 
-    private static ContractCase Case<TComponent>(string name, IComponentFamily<TComponent> family, int k, string columns, int componentParameters, bool normalisable = false, Func<int, int>? shared = null, bool prior = false)
+    private static ContractCase Case<TComponent, TStatistics>(string name, IComponentFamily<TComponent, TStatistics> family, int k, string columns, int componentParameters, bool normalisable = false, Func<int, int>? shared = null, bool prior = false)
         where TComponent : class, IComponent
+        where TStatistics : class, ISufficientStatistics<TStatistics>
     {
         if (columns.Length != family.Dimension)
         {

@@ -98,14 +98,14 @@ public sealed class ComponentContractTests
             merged[k].Accumulate(rows.AsSpan(0, half * d), r[k].AsSpan(0, half));
             var second = c.Family.CreateStatistics(null);
             second.Accumulate(rows.AsSpan(half * d), r[k].AsSpan(half));
-            merged[k].Merge(second);
+            c.Family.Merge(merged[k], second);
 
             // The same split, with the halves centred on different reference points (the current component and the first row).
             mergedCentred[k] = c.Family.CreateStatistics(current[k]);
             mergedCentred[k].Accumulate(rows.AsSpan(half * d), r[k].AsSpan(half));
             var first = c.Family.CreateStatistics(null);
             first.Accumulate(rows.AsSpan(0, half * d), r[k].AsSpan(0, half));
-            mergedCentred[k].Merge(first);
+            c.Family.Merge(mergedCentred[k], first);
         }
 
         AssertSameEstimates(c, atOnce, merged, 1e-10, "two merged halves");

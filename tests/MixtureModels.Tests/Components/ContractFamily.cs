@@ -4,7 +4,7 @@ using MixtureModels.Fitting;
 namespace MixtureModels.Tests.Components;
 
 /// <summary>
-/// A non-generic view of an <see cref="IComponentFamily{TComponent}"/>, so that one contract fixture can run over
+/// A non-generic view of an <see cref="IComponentFamily{TComponent, TStatistics}"/>, so that one contract fixture can run over
 /// families of every component type. Each member forwards to the typed family.
 /// </summary>
 internal sealed class ContractFamily
@@ -13,6 +13,7 @@ internal sealed class ContractFamily
     private readonly Func<IComponent?, ISufficientStatistics> _createStatistics;
     private readonly Action<ISufficientStatistics, IComponent> _resetStatistics;
     private readonly Func<ISufficientStatistics[], IComponent[]> _estimate;
+    private readonly Action<ISufficientStatistics, ISufficientStatistics> _merge;
     private readonly Func<DataMatrix, double[], int, int, int, double[]> _runEm;
 
     private ContractFamily(
@@ -22,6 +23,7 @@ internal sealed class ContractFamily
         Func<IComponent?, ISufficientStatistics> createStatistics,
         Action<ISufficientStatistics, IComponent> resetStatistics,
         Func<ISufficientStatistics[], IComponent[]> estimate,
+        Action<ISufficientStatistics, ISufficientStatistics> merge,
         Func<DataMatrix, double[], int, int, int, double[]> runEm)
     {
         Inner = family;
@@ -30,6 +32,7 @@ internal sealed class ContractFamily
         _createStatistics = createStatistics;
         _resetStatistics = resetStatistics;
         _estimate = estimate;
+        _merge = merge;
         _runEm = runEm;
     }
 
@@ -38,8 +41,9 @@ internal sealed class ContractFamily
 
     public int Dimension { get; }
 
-    public static ContractFamily From<TComponent>(IComponentFamily<TComponent> family)
+    public static ContractFamily From<TComponent, TStatistics>(IComponentFamily<TComponent, TStatistics> family)
         where TComponent : class, IComponent
+        where TStatistics : class, ISufficientStatistics<TStatistics>
     {
         ArgumentNullException.ThrowIfNull(family);
         return new ContractFamily(
@@ -47,16 +51,17 @@ internal sealed class ContractFamily
             family.Dimension,
             family.ParameterCount,
             current => family.CreateStatistics((TComponent?)current),
-            (statistics, current) => family.ResetStatistics(statistics, (TComponent)current),
+            (statistics, current) => family.ResetStatistics((TStatistics)statistics, (TComponent)current),
             statistics =>
             {
                 var typed = new TComponent[statistics.Length];
-                family.Estimate(statistics, typed);
+                family.Estimate(Array.ConvertAll(statistics, s => (TStatistics)s), typed);
                 return Array.ConvertAll(typed, c => (IComponent)c);
             },
+            (target, source) => ((TStatistics)target).Merge((TStatistics)source),
             (data, responsibilities, k, iterations, threads) =>
             {
-                var engine = new EmEngine<TComponent>(family, data, null, k, new EmSettings(0, iterations, threads));
+                var engine = new EmEngine<TComponent, TStatistics>(family, MaximumLikelihoodWeights.Instance, data, null, k, new EmSettings(0, iterations, threads));
                 var (weights, components) = engine.FromResponsibilities(responsibilities, CancellationToken.None);
                 return engine.Run(weights, components, double.NegativeInfinity, 0, null, CancellationToken.None).LowerBoundHistory;
             });
@@ -69,6 +74,9 @@ internal sealed class ContractFamily
     public void ResetStatistics(ISufficientStatistics statistics, IComponent current) => _resetStatistics(statistics, current);
 
     public IComponent[] Estimate(params ISufficientStatistics[] statistics) => _estimate(statistics);
+
+    /// <summary>Merges <paramref name="source"/> into <paramref name="target"/> with the typed merge of the family's statistics.</summary>
+    public void Merge(ISufficientStatistics target, ISufficientStatistics source) => _merge(target, source);
 
     /// <summary>
     /// Runs the internal EM engine for a fixed number of iterations (tolerance 0), starting from the M-step of the

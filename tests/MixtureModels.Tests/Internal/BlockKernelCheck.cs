@@ -1,7 +1,6 @@
 using MixtureModels.Components;
 using MixtureModels.Components.Bernoulli;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
 
 namespace MixtureModels.Tests.Internal;
@@ -20,17 +19,17 @@ internal static class BlockKernelCheck
     {
         foreach (var type in new[] { CovarianceType.Full, CovarianceType.Tied, CovarianceType.Diagonal, CovarianceType.Spherical })
         {
-            ((IBlockKernelSource<GaussianComponent>)GaussianFamily.Create(type, 3, 1e-6)).CreateBlockKernel(2).Should().BeNull($"{type} has no 512-bit hardware to run on");
+            ((IBlockKernelSource<GaussianComponent, GaussianStatistics>)GaussianFamily.Create(type, 3, 1e-6)).CreateBlockKernel(2).Should().BeNull($"{type} has no 512-bit hardware to run on");
         }
 
-        ((IBlockKernelSource<BernoulliComponent>)new BernoulliFamily(3)).CreateBlockKernel(2).Should().BeNull("Bernoulli has no 512-bit hardware to run on");
+        ((IBlockKernelSource<BernoulliComponent, BernoulliStatistics>)new BernoulliFamily(3)).CreateBlockKernel(2).Should().BeNull("Bernoulli has no 512-bit hardware to run on");
     }
 
     /// <summary>
     /// The kernel's joint log-densities log π_k + log p(xₙ | θ_k) equal those of the per-component path
     /// (<see cref="EStepKernel.JointLogDensity{TComponent}"/>) to 1e-12 relative, written with a stride wider than the block.
     /// </summary>
-    public static void JointLogDensitiesMatch<TComponent>(IBlockKernel<TComponent> kernel, TComponent[] components, double[] logWeights, double[] rows, int count, string what)
+    public static void JointLogDensitiesMatch<TComponent>(IBlockDensityKernel<TComponent> kernel, TComponent[] components, double[] logWeights, double[] rows, int count, string what)
         where TComponent : IComponent
     {
         int k = components.Length, stride = count + 3;
@@ -51,14 +50,15 @@ internal static class BlockKernelCheck
     }
 
     /// <summary>
-    /// Runs the kernel's fused pass (<see cref="IBlockKernel{TComponent}.Accumulate"/>) and the per-component path it
+    /// Runs the kernel's fused pass (<see cref="IBlockKernel{TComponent, TStatistics}.Accumulate"/>) and the per-component path it
     /// replaces (joint densities, <see cref="EStepKernel.Responsibilities"/>, then each accumulator's Accumulate) on the
     /// same block, each into fresh accumulators from <paramref name="createStatistics"/>; checks that the log-likelihoods
     /// of the rows agree to 1e-12 relative, and returns both sets of accumulators for the caller to compare.
     /// </summary>
-    public static (TStatistics[] Expected, TStatistics[] Actual) Accumulate<TComponent, TStatistics>(IBlockKernel<TComponent> kernel, Func<TComponent, TStatistics> createStatistics, TComponent[] components, double[] logWeights, double[] rows, int count, ReadOnlySpan<double> rowWeights)
+    public static (TStatistics[] Expected, TStatistics[] Actual) Accumulate<TComponent, TStatistics, TKernelStatistics>(IBlockKernel<TComponent, TKernelStatistics> kernel, Func<TComponent, TStatistics> createStatistics, TComponent[] components, double[] logWeights, double[] rows, int count, ReadOnlySpan<double> rowWeights)
         where TComponent : IComponent
-        where TStatistics : ISufficientStatistics
+        where TStatistics : TKernelStatistics
+        where TKernelStatistics : ISufficientStatistics<TKernelStatistics>
     {
         int k = components.Length;
         var expectedStats = components.Select(createStatistics).ToArray();
@@ -74,7 +74,7 @@ internal static class BlockKernelCheck
 
         kernel.Prepare(components, logWeights).Should().BeTrue();
         var actualLogLikelihood = new double[count];
-        kernel.Accumulate(rows, count, rowWeights, actualLogLikelihood, actualStats.Cast<ISufficientStatistics>().ToArray());
+        kernel.Accumulate(rows, count, rowWeights, actualLogLikelihood, actualStats.Select(s => (TKernelStatistics)s).ToArray());
 
         for (int n = 0; n < count; n++)
         {

@@ -1,7 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
 
 namespace MixtureModels.Tests.Internal;
@@ -110,7 +109,7 @@ public sealed class FullBlockKernelTests
 
         var kernel = new FullBlockKernel(d, k);
         kernel.Prepare(components, logWeights).Should().BeTrue();
-        kernel.Accumulate(rows, count, default, new double[count], actual.Cast<ISufficientStatistics>().ToArray());
+        kernel.Accumulate(rows, count, default, new double[count], actual.Cast<GaussianStatistics>().ToArray());
         for (int c = 0; c < k; c++)
         {
             actual[c].Reference.ToArray().Should().Equal(expected[c].Reference.ToArray());
@@ -141,8 +140,8 @@ public sealed class FullBlockKernelTests
     public void Families_offer_the_kernel_exactly_where_it_is_supported()
     {
         bool supported = BlockVectorMath.IsSupported;
-        (((IBlockKernelSource<GaussianComponent>)new FullCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
-        (((IBlockKernelSource<GaussianComponent>)new TiedCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
+        (((IBlockKernelSource<GaussianComponent, GaussianStatistics>)new FullCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
+        (((IBlockKernelSource<GaussianComponent, GaussianStatistics>)new TiedCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
     }
 
     private static void Check(int d, int count, int k, bool tied, GaussianComponent[] components, double[] logWeights, double[] rows, ReadOnlySpan<double> rowWeights)

@@ -2,7 +2,6 @@ using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Product;
 using MixtureModels.Fitting;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Tests.Internal;
 
@@ -168,8 +167,8 @@ public sealed class ProductBlockKernelTests
         var sampleWeights = BlockKernelCheck.Values(random, n, 1, 0.8);
         var responsibilities = RandomResponsibilities(random, n, k);
 
-        ((IBlockKernelSource<ProductComponent>)family).CreateBlockKernel(k).Should().NotBeNull();
-        var reference = Fit(new PerComponentFamily<ProductComponent>(family), data, sampleWeights, responsibilities, k, threads: 1);
+        ((IBlockKernelSource<ProductComponent, ProductStatistics>)family).CreateBlockKernel(k).Should().NotBeNull();
+        var reference = Fit(new PerComponentFamily<ProductComponent, ProductStatistics>(family), data, sampleWeights, responsibilities, k, threads: 1);
         var serial = Fit(family, data, sampleWeights, responsibilities, k, threads: 1);
         var parallel = Fit(family, data, sampleWeights, responsibilities, k, threads: 4);
 
@@ -273,8 +272,8 @@ public sealed class ProductBlockKernelTests
         return result;
     }
 
-    private static IBlockKernel<ProductComponent> Kernel(ProductFamily family, int k) =>
-        ((IBlockKernelSource<ProductComponent>)family).CreateBlockKernel(k) ?? throw new InvalidOperationException("The product family offers no kernel.");
+    private static IBlockKernel<ProductComponent, ProductStatistics> Kernel(ProductFamily family, int k) =>
+        ((IBlockKernelSource<ProductComponent, ProductStatistics>)family).CreateBlockKernel(k) ?? throw new InvalidOperationException("The product family offers no kernel.");
 
     /// <summary>
     /// K accumulators centred on the components, as the engine starts a pass, that already hold
@@ -303,7 +302,7 @@ public sealed class ProductBlockKernelTests
     /// <summary>Every parameter of the K components, through the product's reparameterisation.</summary>
     private static double[] Parameters(ProductFamily family, ProductComponent[] components)
     {
-        var reparameterization = (IReparameterization<ProductComponent>)family;
+        var reparameterization = (IReparameterization<ProductComponent, ProductStatistics>)family;
         var result = new double[reparameterization.UnconstrainedLength(components.Length)];
         reparameterization.ToUnconstrained(components, result);
         return result;
@@ -335,7 +334,7 @@ public sealed class ProductBlockKernelTests
         const int n = 400;
         var rows = Table(random, n, family);
         var responsibilities = RandomResponsibilities(random, n, k);
-        var statistics = new ISufficientStatistics[k];
+        var statistics = new ProductStatistics[k];
         for (int c = 0; c < k; c++)
         {
             statistics[c] = family.CreateStatistics(null);
@@ -393,14 +392,14 @@ public sealed class ProductBlockKernelTests
     }
 
     private static (double[] Weights, double[] Parameters, double[] History, int[] Labels, double MeanLogLikelihood) Fit(
-        IComponentFamily<ProductComponent> family, DataMatrix data, double[] sampleWeights, double[] responsibilities, int k, int threads)
+        IComponentFamily<ProductComponent, ProductStatistics> family, DataMatrix data, double[] sampleWeights, double[] responsibilities, int k, int threads)
     {
-        var engine = new EmEngine<ProductComponent>(family, data, sampleWeights, k, new EmSettings(0, 12, threads));
+        var engine = new EmEngine<ProductComponent, ProductStatistics>(family, MaximumLikelihoodWeights.Instance, data, sampleWeights, k, new EmSettings(0, 12, threads));
         var (weights, components) = engine.FromResponsibilities(responsibilities, CancellationToken.None);
         var result = engine.Run(weights, components, double.NegativeInfinity, 0, null, CancellationToken.None);
         var labels = new int[data.Rows];
         double mean = engine.Evaluate(result.Weights, result.Components, labels, CancellationToken.None);
-        var product = family as ProductFamily ?? (ProductFamily)((PerComponentFamily<ProductComponent>)family).Inner;
+        var product = family as ProductFamily ?? (ProductFamily)((PerComponentFamily<ProductComponent, ProductStatistics>)family).Inner;
         return (result.Weights, Parameters(product, result.Components), result.LowerBoundHistory, labels, mean);
     }
 

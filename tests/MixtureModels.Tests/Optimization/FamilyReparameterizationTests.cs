@@ -1,8 +1,8 @@
+using MixtureModels.Components;
 using MixtureModels.Components.Bernoulli;
 using MixtureModels.Components.Categorical;
 using MixtureModels.Components.Normal;
 using MixtureModels.Components.Poisson;
-using MixtureModels.Optimization;
 using Xunit.Abstractions;
 
 namespace MixtureModels.Tests.Optimization;
@@ -33,7 +33,7 @@ public class FamilyReparameterizationTests
         var components = RandomBernoulli(random, k, 4);
         // include probabilities at the clamp and near the ends, as the M-step may store them
         components[0] = BernoulliComponent.WithProbabilities([family.Priors.Epsilon, 1 - family.Priors.Epsilon, 1e-7, 1 - 1e-7]);
-        IReparameterization<BernoulliComponent> re = family;
+        IReparameterization<BernoulliComponent, BernoulliStatistics> re = family;
         var u = new double[re.UnconstrainedLength(k)];
         u.Length.Should().Be(k * 4);
         re.ToUnconstrained(components, u);
@@ -79,7 +79,7 @@ public class FamilyReparameterizationTests
     public void Bernoulli_extreme_logits_clamp_and_non_finite_ones_fail()
     {
         var family = new BernoulliFamily(2);
-        IReparameterization<BernoulliComponent> re = family;
+        IReparameterization<BernoulliComponent, BernoulliStatistics> re = family;
         var out1 = new BernoulliComponent[1];
         re.TryFromUnconstrained([1e308, -1e308], out1).Should().BeTrue();
         out1[0].Probabilities.ToArray().Should().Equal(1 - family.Priors.Epsilon, family.Priors.Epsilon);
@@ -110,7 +110,7 @@ public class FamilyReparameterizationTests
         var statistics = CategoricalStatistics.FromValues(10, [7, 3, 0, 0]);
         components[0] = family.EstimateProbabilities(statistics) is var p ? CategoricalComponent.WithProbabilities(p) : null!;
 
-        IReparameterization<CategoricalComponent> re = family;
+        IReparameterization<CategoricalComponent, CategoricalStatistics> re = family;
         var u = new double[re.UnconstrainedLength(k)];
         u.Length.Should().Be(k * 4);
         re.ToUnconstrained(components, u);
@@ -154,7 +154,7 @@ public class FamilyReparameterizationTests
     {
         var random = new Random(7);
         var family = new CategoricalFamily(3);
-        IReparameterization<CategoricalComponent> re = family;
+        IReparameterization<CategoricalComponent, CategoricalStatistics> re = family;
         var components = RandomCategorical(random, 2, 3);
         var rows = Enumerable.Range(0, 30).Select(_ => (double)random.Next(3)).ToArray();
         var c = ReparameterizationCheck.Weights(random, 30, 2);
@@ -168,7 +168,7 @@ public class FamilyReparameterizationTests
     [Fact]
     public void Categorical_extreme_logits_stay_finite_and_non_finite_ones_fail()
     {
-        IReparameterization<CategoricalComponent> re = new CategoricalFamily(3);
+        IReparameterization<CategoricalComponent, CategoricalStatistics> re = new CategoricalFamily(3);
         var out1 = new CategoricalComponent[1];
         re.TryFromUnconstrained([1e308, -1e308, 0], out1).Should().BeTrue();
         out1[0].Probabilities.ToArray().Should().OnlyContain(p => p > 0 && double.IsFinite(p));
@@ -189,7 +189,7 @@ public class FamilyReparameterizationTests
     {
         var random = new Random(seed);
         var family = new PoissonFamily();
-        IReparameterization<PoissonComponent> re = family;
+        IReparameterization<PoissonComponent, PoissonStatistics> re = family;
         var components = RandomPoisson(random, k);
         components[0] = PoissonComponent.WithRate(PoissonFamily.MinimumRate);
         var u = new double[re.UnconstrainedLength(k)];
@@ -221,7 +221,7 @@ public class FamilyReparameterizationTests
     [Fact]
     public void Poisson_overflow_fails_and_underflow_is_floored()
     {
-        IReparameterization<PoissonComponent> re = new PoissonFamily();
+        IReparameterization<PoissonComponent, PoissonStatistics> re = new PoissonFamily();
         var out1 = new PoissonComponent[1];
         re.TryFromUnconstrained([1000], out1).Should().BeFalse();
         re.TryFromUnconstrained([double.NaN], out1).Should().BeFalse();
@@ -244,7 +244,7 @@ public class FamilyReparameterizationTests
     {
         var random = new Random(seed);
         var family = new NormalFamily();
-        IReparameterization<NormalComponent> re = family;
+        IReparameterization<NormalComponent, NormalStatistics> re = family;
         var components = RandomNormal(random, k);
         var u = new double[re.UnconstrainedLength(k)];
         u.Length.Should().Be(2 * k);
@@ -279,7 +279,7 @@ public class FamilyReparameterizationTests
     [Fact]
     public void Normal_overflow_and_underflow_of_the_variance_fail()
     {
-        IReparameterization<NormalComponent> re = new NormalFamily();
+        IReparameterization<NormalComponent, NormalStatistics> re = new NormalFamily();
         var out1 = new NormalComponent[1];
         re.TryFromUnconstrained([0, 1000], out1).Should().BeFalse();
         re.TryFromUnconstrained([0, -1000], out1).Should().BeFalse();

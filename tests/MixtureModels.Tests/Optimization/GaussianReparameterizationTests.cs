@@ -1,7 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Optimization;
 using Xunit.Abstractions;
 
 namespace MixtureModels.Tests.Optimization;
@@ -46,7 +45,7 @@ public sealed class GaussianReparameterizationTests(ITestOutputHelper output)
     {
         var random = new Random((int)type * 100 + d * 10 + k);
         var family = GaussianFamily.Create(type, d, 1e-6);
-        var r = (IReparameterization<GaussianComponent>)family;
+        var r = (IReparameterization<GaussianComponent, GaussianStatistics>)family;
         var components = RandomComponents(type, d, k, random);
         int length = r.UnconstrainedLength(k);
         length.Should().Be(family.ParameterCount(k));
@@ -84,7 +83,7 @@ public sealed class GaussianReparameterizationTests(ITestOutputHelper output)
     {
         var random = new Random(1000 + (int)type * 100 + d * 10 + k);
         var family = GaussianFamily.Create(type, d, 1e-3);
-        var r = (IReparameterization<GaussianComponent>)family;
+        var r = (IReparameterization<GaussianComponent, GaussianStatistics>)family;
         var components = RandomComponents(type, d, k, random);
         int n = 40;
         var rows = RandomRows(n, d, random, missingFraction: 0);
@@ -125,7 +124,7 @@ public sealed class GaussianReparameterizationTests(ITestOutputHelper output)
         int d = 3, k = 2;
         var random = new Random(77);
         var family = GaussianFamily.Create(type, d, 1e-6);
-        var r = (IReparameterization<GaussianComponent>)family;
+        var r = (IReparameterization<GaussianComponent, GaussianStatistics>)family;
         int length = r.UnconstrainedLength(k);
         var destination = new GaussianComponent[k];
 
@@ -210,9 +209,9 @@ public sealed class GaussianReparameterizationTests(ITestOutputHelper output)
     /// <summary>max_i |g_i − fd_i| / (|fd_i| + 1e-3·‖fd‖∞) for the statistics gradient g and a 4-point central difference of the naive F.</summary>
     private static double GradientError(GaussianFamily family, GaussianComponent[] components, double[] rows, double[][] weights, bool referenceOnMean, bool incomplete)
     {
-        var r = (IReparameterization<GaussianComponent>)family;
+        var r = (IReparameterization<GaussianComponent, GaussianStatistics>)family;
         int k = components.Length;
-        var statistics = new ISufficientStatistics[k];
+        var statistics = new GaussianStatistics[k];
         for (int j = 0; j < k; j++)
         {
             // Off the mean: statistics created without a current component centre on the first row seen.
@@ -258,7 +257,7 @@ public sealed class GaussianReparameterizationTests(ITestOutputHelper output)
     }
 
     /// <summary>F(u) = Σ_k Σₙ c_nk log N(x_n,O | μ_k,O, Σ_k,OO) with MathNet inverses and determinants.</summary>
-    private static double NaiveObjective(IReparameterization<GaussianComponent> r, double[] u, int k, double[] rows, double[][] weights)
+    private static double NaiveObjective(IReparameterization<GaussianComponent, GaussianStatistics> r, double[] u, int k, double[] rows, double[][] weights)
     {
         var components = new GaussianComponent[k];
         r.TryFromUnconstrained(u, components).Should().BeTrue();

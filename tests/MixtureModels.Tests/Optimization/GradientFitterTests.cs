@@ -19,8 +19,8 @@ public sealed class GradientFitterTests
         var x = TestData.Iris(out _);
         var start = new GaussianMixture(new GaussianMixtureOptions { ComponentCount = 3, CovarianceType = type, MaxIterations = 3, Seed = 1 }).Fit(x);
         var family = GaussianFamily.Create(type, 4, 1e-6);
-        var engine = new EmEngine<GaussianComponent>(family, DataMatrix.FromArray(x), null, 3, new EmSettings(0, 1, 1));
-        var objective = new MixtureObjective<GaussianComponent>(family, engine, 3);
+        var engine = new EmEngine<GaussianComponent, GaussianStatistics>(family, MaximumLikelihoodWeights.Instance, DataMatrix.FromArray(x), null, 3, new EmSettings(0, 1, 1));
+        var objective = new MixtureObjective<GaussianComponent, GaussianStatistics>(family, MaximumLikelihoodWeights.Instance, engine, 3);
         var u = objective.ToUnconstrained([.. start.Weights], [.. start.Components]);
 
         // Move away from the EM point so that no gradient entry is accidentally near zero.
@@ -57,7 +57,7 @@ public sealed class GradientFitterTests
         var family = GaussianFamily.Create(type, 2, 0);
         var settings = new GradientSettings(GradientMethod.Lbfgs, 2000, 1e-9, 1e-15, 0, 0, -1, 0);
 
-        var fit = GradientFitter.Fit(family, DataMatrix.FromArray(x), null, [.. start.Weights], [.. start.Components], settings, null, CancellationToken.None);
+        var fit = GradientFitter.Fit(family, MaximumLikelihoodWeights.Instance, DataMatrix.FromArray(x), null, [.. start.Weights], [.. start.Components], settings, 0, null, CancellationToken.None);
 
         fit.LowerBound.Should().BeApproximately(em.MeanLogLikelihood(x), 1e-6);
         fit.LowerBoundHistory.Should().BeInAscendingOrder();
@@ -80,7 +80,7 @@ public sealed class GradientFitterTests
         var em = new GaussianMixture(options with { MaxIterations = 1000, Tolerance = 1e-12 }).Fit(x);
         var settings = new GradientSettings(GradientMethod.Adam, 300, 0, 1e-12, 0.1, 64, 1, 7);
 
-        var fit = GradientFitter.Fit(GaussianFamily.Create(CovarianceType.Diagonal, 2, 1e-6), DataMatrix.FromArray(x), null, [.. start.Weights], [.. start.Components], settings, null, CancellationToken.None);
+        var fit = GradientFitter.Fit(GaussianFamily.Create(CovarianceType.Diagonal, 2, 1e-6), MaximumLikelihoodWeights.Instance, DataMatrix.FromArray(x), null, [.. start.Weights], [.. start.Components], settings, 0, null, CancellationToken.None);
 
         start.MeanLogLikelihood(x).Should().BeLessThan(em.MeanLogLikelihood(x) - 1);
         fit.LowerBound.Should().BeApproximately(em.MeanLogLikelihood(x), 1e-2);

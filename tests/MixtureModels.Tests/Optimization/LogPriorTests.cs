@@ -12,7 +12,7 @@ using MixtureModels.Optimization;
 namespace MixtureModels.Tests.Optimization;
 
 /// <summary>
-/// The families' log priors as the gradient optimiser sees them (<see cref="IReparameterization{TComponent}.AddLogPrior"/>):
+/// The families' log priors as the gradient optimiser sees them (<see cref="IReparameterization{TComponent, TStatistics}.AddLogPrior"/>):
 /// values against the textbook densities, gradients against finite differences, and the claim that EM and the gradient
 /// algorithms maximise the same posterior.
 /// </summary>
@@ -41,7 +41,7 @@ public sealed class LogPriorTests
     public void Gaussian_log_prior_is_the_Wishart_density_on_each_distinct_precision(CovarianceType type, int d, int k)
     {
         var random = new Random((int)type * 31 + d * 7 + k);
-        var family = (IReparameterization<GaussianComponent>)GaussianFamily.Create(type, d, 1e-6, Prior);
+        var family = (IReparameterization<GaussianComponent, GaussianStatistics>)GaussianFamily.Create(type, d, 1e-6, Prior);
         var components = GaussianReparameterizationTests.RandomComponents(type, d, k, random);
 
         // (α/2)·log det Λ − (α·s₀/2)·tr Λ per covariance, Λ by MathNet's inverse (not the Cholesky factor the code uses).
@@ -61,7 +61,7 @@ public sealed class LogPriorTests
     public void Gaussian_log_prior_gradient_equals_finite_differences(CovarianceType type, int d, int k)
     {
         var random = new Random((int)type * 17 + d * 5 + k);
-        var family = (IReparameterization<GaussianComponent>)GaussianFamily.Create(type, d, 1e-6, Prior);
+        var family = (IReparameterization<GaussianComponent, GaussianStatistics>)GaussianFamily.Create(type, d, 1e-6, Prior);
         var components = GaussianReparameterizationTests.RandomComponents(type, d, k, random);
         MaxLogPriorGradientError(family, components).Should().BeLessThan(1e-7);
     }
@@ -73,15 +73,15 @@ public sealed class LogPriorTests
         var normals = Enumerable.Range(0, 3).Select(_ => NormalComponent.WithMeanVariance(random.NextDouble(), 0.2 + random.NextDouble())).ToArray();
         var normalFamily = new NormalFamily(0, Prior);
         double normalExpected = normals.Sum(c => -0.5 * Prior.PseudoObservations * (Math.Log(c.Variance) + (Prior.Variance / c.Variance)));
-        ((IReparameterization<NormalComponent>)normalFamily).AddLogPrior(normals, 1, new double[6]).Should().BeApproximately(normalExpected, 1e-12);
-        MaxLogPriorGradientError<NormalComponent>(normalFamily, normals).Should().BeLessThan(1e-7);
+        ((IReparameterization<NormalComponent, NormalStatistics>)normalFamily).AddLogPrior(normals, 1, new double[6]).Should().BeApproximately(normalExpected, 1e-12);
+        MaxLogPriorGradientError<NormalComponent, NormalStatistics>(normalFamily, normals).Should().BeLessThan(1e-7);
 
         // Beta(3, 2): Σ 2·log φ + 1·log(1 − φ).
         var bernoulliFamily = new BernoulliFamily(4, new BernoulliPriors { Alpha = 3, Beta = 2 });
         var bernoullis = Enumerable.Range(0, 2).Select(_ => BernoulliComponent.WithProbabilities(Enumerable.Range(0, 4).Select(_ => 0.05 + (0.9 * random.NextDouble())).ToArray())).ToArray();
         double bernoulliExpected = bernoullis.Sum(c => c.Probabilities.ToArray().Sum(p => (2 * Math.Log(p)) + Math.Log(1 - p)));
-        ((IReparameterization<BernoulliComponent>)bernoulliFamily).AddLogPrior(bernoullis, 1, new double[8]).Should().BeApproximately(bernoulliExpected, 1e-12);
-        MaxLogPriorGradientError<BernoulliComponent>(bernoulliFamily, bernoullis).Should().BeLessThan(1e-7);
+        ((IReparameterization<BernoulliComponent, BernoulliStatistics>)bernoulliFamily).AddLogPrior(bernoullis, 1, new double[8]).Should().BeApproximately(bernoulliExpected, 1e-12);
+        MaxLogPriorGradientError<BernoulliComponent, BernoulliStatistics>(bernoulliFamily, bernoullis).Should().BeLessThan(1e-7);
 
         // Dirichlet smoothing α = 1.5 is a Dirichlet(2.5) prior: Σ 1.5·log π.
         var categoricalFamily = new CategoricalFamily(3, 1.5);
@@ -92,8 +92,8 @@ public sealed class LogPriorTests
             return CategoricalComponent.WithProbabilities(p.Select(v => v / sum).ToArray());
         }).ToArray();
         double categoricalExpected = categoricals.Sum(c => c.Probabilities.ToArray().Sum(p => 1.5 * Math.Log(p)));
-        ((IReparameterization<CategoricalComponent>)categoricalFamily).AddLogPrior(categoricals, 1, new double[6]).Should().BeApproximately(categoricalExpected, 1e-12);
-        MaxLogPriorGradientError<CategoricalComponent>(categoricalFamily, categoricals).Should().BeLessThan(1e-7);
+        ((IReparameterization<CategoricalComponent, CategoricalStatistics>)categoricalFamily).AddLogPrior(categoricals, 1, new double[6]).Should().BeApproximately(categoricalExpected, 1e-12);
+        MaxLogPriorGradientError<CategoricalComponent, CategoricalStatistics>(categoricalFamily, categoricals).Should().BeLessThan(1e-7);
 
         // A product's log prior is the sum of its marginals', each in its own block.
         var product = new ProductFamily(4, [Marginal.Normal(0, 0, Prior), Marginal.Bernoulli([1, 2], new BernoulliPriors { Alpha = 3, Beta = 2 }), Marginal.Categorical(3, 3, 1.5)]);
@@ -102,9 +102,9 @@ public sealed class LogPriorTests
             (-0.5 * Prior.PseudoObservations * (Math.Log(normals[j].Variance) + (Prior.Variance / normals[j].Variance)))
             + bernoullis[j].Probabilities[..2].ToArray().Sum(p => (2 * Math.Log(p)) + Math.Log(1 - p))
             + categoricals[j].Probabilities.ToArray().Sum(p => 1.5 * Math.Log(p)));
-        var productRe = (IReparameterization<ProductComponent>)product;
+        var productRe = (IReparameterization<ProductComponent, ProductStatistics>)product;
         productRe.AddLogPrior(products, 1, new double[productRe.UnconstrainedLength(2)]).Should().BeApproximately(productExpected, 1e-12);
-        MaxLogPriorGradientError<ProductComponent>(product, products).Should().BeLessThan(1e-7);
+        MaxLogPriorGradientError<ProductComponent, ProductStatistics>(product, products).Should().BeLessThan(1e-7);
     }
 
     [Fact]
@@ -112,18 +112,18 @@ public sealed class LogPriorTests
     {
         var random = new Random(2);
         var gaussians = GaussianReparameterizationTests.RandomComponents(CovarianceType.Full, 3, 2, random);
-        var gaussian = (IReparameterization<GaussianComponent>)GaussianFamily.Create(CovarianceType.Full, 3, 1e-6);
+        var gaussian = (IReparameterization<GaussianComponent, GaussianStatistics>)GaussianFamily.Create(CovarianceType.Full, 3, 1e-6);
         var destination = Enumerable.Repeat(1.0, gaussian.UnconstrainedLength(2)).ToArray();
         gaussian.AddLogPrior(gaussians, 1, destination).Should().Be(0);
         destination.Should().AllSatisfy(v => v.Should().Be(1));
 
-        var poisson = (IReparameterization<PoissonComponent>)new PoissonFamily();
+        var poisson = (IReparameterization<PoissonComponent, PoissonStatistics>)new PoissonFamily();
         var counts = new[] { PoissonComponent.WithRate(2), PoissonComponent.WithRate(0.5) };
         var poissonDestination = new[] { 1.0, 1.0 };
         poisson.AddLogPrior(counts, 1, poissonDestination).Should().Be(0);
         poissonDestination.Should().Equal(1.0, 1.0);
 
-        var bernoulli = (IReparameterization<BernoulliComponent>)new BernoulliFamily(2);
+        var bernoulli = (IReparameterization<BernoulliComponent, BernoulliStatistics>)new BernoulliFamily(2);
         var bernoulliDestination = new[] { 1.0, 1.0 };
         bernoulli.AddLogPrior([BernoulliComponent.WithProbabilities([0.3, 0.6])], 1, bernoulliDestination).Should().Be(0);
         bernoulliDestination.Should().Equal(1.0, 1.0);
@@ -134,7 +134,7 @@ public sealed class LogPriorTests
     {
         var random = new Random(8);
         var components = GaussianReparameterizationTests.RandomComponents(CovarianceType.Full, 3, 2, random);
-        var family = (IReparameterization<GaussianComponent>)GaussianFamily.Create(CovarianceType.Full, 3, 1e-6, Prior);
+        var family = (IReparameterization<GaussianComponent, GaussianStatistics>)GaussianFamily.Create(CovarianceType.Full, 3, 1e-6, Prior);
         int n = family.UnconstrainedLength(2);
         var once = new double[n];
         family.AddLogPrior(components, 1, once);
@@ -369,7 +369,7 @@ public sealed class LogPriorTests
         var family = GaussianFamily.Create(CovarianceType.Full, 2, 0, new CovariancePrior(2, 3));
         var start = new GaussianMixture(new GaussianMixtureOptions { ComponentCount = 2, MaxIterations = 3, Seed = 1 }).Fit(x);
         var settings = new EmSettings(0, 1, 1);
-        var full = new MixtureObjective<GaussianComponent>(family, new EmEngine<GaussianComponent>(family, x, weights, 2, settings), 2);
+        var full = new MixtureObjective<GaussianComponent, GaussianStatistics>(family, MaximumLikelihoodWeights.Instance, new EmEngine<GaussianComponent, GaussianStatistics>(family, MaximumLikelihoodWeights.Instance, x, weights, 2, settings), 2);
         var u = full.ToUnconstrained([.. start.Weights], [.. start.Components]);
         var fullGradient = new double[u.Length];
         double fullValue = full.Evaluate(u, fullGradient, CancellationToken.None);
@@ -381,8 +381,8 @@ public sealed class LogPriorTests
         {
             var batchWeights = weights[begin..(begin + count)];
             double share = batchWeights.Sum() / weights.Sum();
-            var engine = new EmEngine<GaussianComponent>(family, x.Slice(begin, count), batchWeights, 2, settings);
-            var batch = new MixtureObjective<GaussianComponent>(family, engine, 2, share);
+            var engine = new EmEngine<GaussianComponent, GaussianStatistics>(family, MaximumLikelihoodWeights.Instance, x.Slice(begin, count), batchWeights, 2, settings);
+            var batch = new MixtureObjective<GaussianComponent, GaussianStatistics>(family, MaximumLikelihoodWeights.Instance, engine, 2, share);
             sum += share * batch.Evaluate(u, batchGradient, CancellationToken.None);
             for (int i = 0; i < u.Length; i++)
             {
@@ -398,11 +398,12 @@ public sealed class LogPriorTests
     }
 
     /// <summary>∂f/∂u of the mixture objective at given weights and components (one engine pass, one thread).</summary>
-    private static double[] ObjectiveGradient<T>(IComponentFamily<T> family, DataMatrix data, double[] weights, T[] components)
+    private static double[] ObjectiveGradient<T, TS>(IComponentFamily<T, TS> family, DataMatrix data, double[] weights, T[] components)
         where T : class, IComponent
+        where TS : class, ISufficientStatistics<TS>
     {
-        var engine = new EmEngine<T>(family, data, null, weights.Length, new EmSettings(0, 1, 1));
-        var objective = new MixtureObjective<T>(family, engine, weights.Length);
+        var engine = new EmEngine<T, TS>(family, MaximumLikelihoodWeights.Instance, data, null, weights.Length, new EmSettings(0, 1, 1));
+        var objective = new MixtureObjective<T, TS>(family, MaximumLikelihoodWeights.Instance, engine, weights.Length);
         var u = objective.ToUnconstrained(weights, components);
         var gradient = new double[u.Length];
         double.IsFinite(objective.Evaluate(u, gradient, CancellationToken.None)).Should().BeTrue();
@@ -410,8 +411,9 @@ public sealed class LogPriorTests
     }
 
     /// <summary>Largest relative difference between AddLogPrior's gradient and a fourth-order central difference of its value.</summary>
-    private static double MaxLogPriorGradientError<T>(IReparameterization<T> family, T[] components)
+    private static double MaxLogPriorGradientError<T, TS>(IReparameterization<T, TS> family, T[] components)
         where T : class, IComponent
+        where TS : class, ISufficientStatistics<TS>
     {
         int k = components.Length;
         var u = new double[family.UnconstrainedLength(k)];

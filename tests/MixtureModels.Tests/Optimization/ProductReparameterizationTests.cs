@@ -1,6 +1,6 @@
+using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Product;
-using MixtureModels.Optimization;
 using Xunit.Abstractions;
 
 namespace MixtureModels.Tests.Optimization;
@@ -29,7 +29,7 @@ public class ProductReparameterizationTests
         dimension = 5;
         if (gaussian is { } type)
         {
-            if (GaussianFamily.Create(type, 2, 1e-6) is not IReparameterization<GaussianComponent>)
+            if (GaussianFamily.Create(type, 2, 1e-6) is not IReparameterization<GaussianComponent, GaussianStatistics>)
             {
                 _output.WriteLine($"Gaussian {type} family has no IReparameterization yet: case skipped.");
                 return null;
@@ -73,7 +73,7 @@ public class ProductReparameterizationTests
 
     private static ProductComponent[] RandomComponents(ProductFamily family, Random random, int k)
     {
-        IReparameterization<ProductComponent> re = family;
+        IReparameterization<ProductComponent, ProductStatistics> re = family;
         var u = Enumerable.Range(0, re.UnconstrainedLength(k)).Select(_ => (random.NextDouble() * 1.6) - 0.8).ToArray();
         var components = new ProductComponent[k];
         re.TryFromUnconstrained(u, components).Should().BeTrue();
@@ -91,11 +91,11 @@ public class ProductReparameterizationTests
         }
 
         var random = new Random(seed);
-        IReparameterization<ProductComponent> re = family;
+        IReparameterization<ProductComponent, ProductStatistics> re = family;
         var components = RandomComponents(family, random, k);
 
         // layout: marginal-major blocks, each in the marginal family's own layout
-        int expected = (2 * k) + (2 * k) + (3 * k) + k + (gaussian is { } t ? ((IReparameterization<GaussianComponent>)GaussianFamily.Create(t, 2, 1e-6)).UnconstrainedLength(k) : 0);
+        int expected = (2 * k) + (2 * k) + (3 * k) + k + (gaussian is { } t ? ((IReparameterization<GaussianComponent, GaussianStatistics>)GaussianFamily.Create(t, 2, 1e-6)).UnconstrainedLength(k) : 0);
         re.UnconstrainedLength(k).Should().Be(expected);
 
         var u = new double[expected];
@@ -139,7 +139,7 @@ public class ProductReparameterizationTests
     public void Product_overflow_in_one_block_fails()
     {
         var family = Family(null, out _)!;
-        IReparameterization<ProductComponent> re = family;
+        IReparameterization<ProductComponent, ProductStatistics> re = family;
         var components = RandomComponents(family, new Random(9), 2);
         var u = new double[re.UnconstrainedLength(2)];
         re.ToUnconstrained(components, u);

@@ -1,9 +1,8 @@
 using MixtureModels.Components;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Tests.Optimization;
 
-/// <summary>Shared checks of <see cref="IReparameterization{TComponent}"/>: round trip and gradient against finite differences.</summary>
+/// <summary>Shared checks of <see cref="IReparameterization{TComponent, TStatistics}"/>: round trip and gradient against finite differences.</summary>
 internal static class ReparameterizationCheck
 {
     /// <summary>Random responsibilities-like weights c_nk ≥ 0 (about a fifth exactly 0), row-major n·K + k.</summary>
@@ -20,8 +19,9 @@ internal static class ReparameterizationCheck
 
     /// <summary>F(u) = Σ_k Σₙ c_nk log p_k(xₙ), naive row by row; the marginal density of the observed entries when
     /// <paramref name="incomplete"/>. +∞-like failure is reported as NaN so that a test notices.</summary>
-    public static double Objective<T>(IReparameterization<T> family, double[] u, int k, double[] rows, int d, double[] c, bool incomplete)
+    public static double Objective<T, TS>(IReparameterization<T, TS> family, double[] u, int k, double[] rows, int d, double[] c, bool incomplete)
         where T : class, IComponent
+        where TS : class, ISufficientStatistics<TS>
     {
         var components = new T[k];
         if (!family.TryFromUnconstrained(u, components))
@@ -46,7 +46,7 @@ internal static class ReparameterizationCheck
                 double logp;
                 if (incomplete)
                 {
-                    components[j].MarginalLogDensity(row, one);
+                    ((IMissingValueComponent)components[j]).MarginalLogDensity(row, one);
                     logp = one[0];
                 }
                 else
@@ -62,11 +62,12 @@ internal static class ReparameterizationCheck
     }
 
     /// <summary>Statistics of K components accumulated with weights c_nk (created from the components, or with no reference).</summary>
-    public static ISufficientStatistics[] Statistics<T>(IComponentFamily<T> family, T[] components, double[] rows, int d, double[] c, bool incomplete, bool withReference)
+    public static TS[] Statistics<T, TS>(IComponentFamily<T, TS> family, T[] components, double[] rows, int d, double[] c, bool incomplete, bool withReference)
         where T : class, IComponent
+        where TS : class, ISufficientStatistics<TS>
     {
         int k = components.Length, n = rows.Length / d;
-        var statistics = new ISufficientStatistics[k];
+        var statistics = new TS[k];
         for (int j = 0; j < k; j++)
         {
             statistics[j] = withReference ? family.CreateStatistics(components[j]) : family.CreateStatistics(null);
@@ -85,8 +86,8 @@ internal static class ReparameterizationCheck
             int half = n / 2;
             if (incomplete)
             {
-                statistics[j].AccumulateIncomplete(rows.AsSpan(0, half * d), w.AsSpan(0, half));
-                statistics[j].AccumulateIncomplete(rows.AsSpan(half * d), w.AsSpan(half));
+                ((IMissingValueStatistics)statistics[j]).AccumulateIncomplete(rows.AsSpan(0, half * d), w.AsSpan(0, half));
+                ((IMissingValueStatistics)statistics[j]).AccumulateIncomplete(rows.AsSpan(half * d), w.AsSpan(half));
             }
             else
             {
@@ -100,12 +101,13 @@ internal static class ReparameterizationCheck
 
     /// <summary>
     /// Largest relative difference between the analytic gradient and a fourth-order central difference of
-    /// <see cref="Objective{T}"/>, over all coordinates (denominator max(|g|, |fd|, 1e-3·‖g‖∞)).
+    /// <see cref="Objective{T, TS}"/>, over all coordinates (denominator max(|g|, |fd|, 1e-3·‖g‖∞)).
     /// </summary>
-    public static double MaxRelativeGradientError<T>(IComponentFamily<T> family, T[] components, double[] rows, int d, double[] c, bool incomplete, bool withReference)
+    public static double MaxRelativeGradientError<T, TS>(IComponentFamily<T, TS> family, T[] components, double[] rows, int d, double[] c, bool incomplete, bool withReference)
         where T : class, IComponent
+        where TS : class, ISufficientStatistics<TS>
     {
-        var re = (IReparameterization<T>)family;
+        var re = (IReparameterization<T, TS>)family;
         int k = components.Length;
         var u = new double[re.UnconstrainedLength(k)];
         re.ToUnconstrained(components, u);
@@ -145,8 +147,9 @@ internal static class ReparameterizationCheck
     }
 
     /// <summary>u → components → u′: the unconstrained vector written back from the built components.</summary>
-    public static double[] RoundTrip<T>(IReparameterization<T> family, double[] u, int k)
+    public static double[] RoundTrip<T, TS>(IReparameterization<T, TS> family, double[] u, int k)
         where T : class, IComponent
+        where TS : class, ISufficientStatistics<TS>
     {
         var components = new T[k];
         family.TryFromUnconstrained(u, components).Should().BeTrue();

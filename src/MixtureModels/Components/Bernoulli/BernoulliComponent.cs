@@ -11,7 +11,7 @@ namespace MixtureModels.Components.Bernoulli;
 /// so that log p(x) = Σ_d x_d·logit_d + Σ_d log(1 − φ_d): one dot product per row. The density methods assume binary
 /// rows and do not check them (they are the hot path); the estimator validates data at its public boundary.
 /// </remarks>
-public sealed class BernoulliComponent : IComponent
+public sealed class BernoulliComponent : IMissingValueComponent
 {
     private readonly double[] _probabilities;
     private readonly double[] _logOdds;

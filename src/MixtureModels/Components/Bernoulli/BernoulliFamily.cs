@@ -1,7 +1,5 @@
 using System.Globalization;
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Bernoulli;
 
@@ -16,7 +14,7 @@ namespace MixtureModels.Components.Bernoulli;
 /// α/(α + β) = ½ in every column, so it stays finite. With a prior (α + β &gt; 2) the formula itself stays finite and
 /// gives the prior's mode.
 /// </remarks>
-public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IReparameterization<BernoulliComponent>, IBlockKernelSource<BernoulliComponent>
+public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent, BernoulliStatistics>, IReparameterization<BernoulliComponent, BernoulliStatistics>, IBlockKernelSource<BernoulliComponent, BernoulliStatistics>, IComponentPrior<BernoulliComponent>, IDataValidator
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -53,19 +51,19 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IRep
 
     /// <inheritdoc />
     /// <remarks>Bernoulli statistics need no reference point; <paramref name="current"/> is ignored.</remarks>
-    public ISufficientStatistics CreateStatistics(BernoulliComponent? current) => new BernoulliStatistics(Dimension);
+    public BernoulliStatistics CreateStatistics(BernoulliComponent? current) => new BernoulliStatistics(Dimension);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException"><paramref name="statistics"/> was not created by a Bernoulli family of this dimension.</exception>
-    public void ResetStatistics(ISufficientStatistics statistics, BernoulliComponent current) => Cast(statistics, nameof(statistics)).Clear();
+    public void ResetStatistics(BernoulliStatistics statistics, BernoulliComponent current) => Check(statistics, nameof(statistics)).Clear();
 
     /// <inheritdoc />
-    IBlockKernel<BernoulliComponent>? IBlockKernelSource<BernoulliComponent>.CreateBlockKernel(int componentCount) =>
+    IBlockKernel<BernoulliComponent, BernoulliStatistics>? IBlockKernelSource<BernoulliComponent, BernoulliStatistics>.CreateBlockKernel(int componentCount) =>
         BlockVectorMath.IsSupported ? new BernoulliBlockKernel(Dimension, componentCount) : null;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">An accumulator was not created by a Bernoulli family of this dimension, or the spans differ in length.</exception>
-    public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<BernoulliComponent> destination)
+    public void Estimate(ReadOnlySpan<BernoulliStatistics> statistics, Span<BernoulliComponent> destination)
     {
         if (destination.Length < statistics.Length)
         {
@@ -75,7 +73,7 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IRep
         for (int k = 0; k < statistics.Length; k++)
         {
             var probabilities = new double[Dimension];
-            EstimateProbabilities(Cast(statistics[k], nameof(statistics)), Priors, probabilities);
+            EstimateProbabilities(Check(statistics[k], nameof(statistics)), Priors, probabilities);
             destination[k] = BernoulliComponent.FromOwnedProbabilities(probabilities);
         }
     }
@@ -102,10 +100,10 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IRep
     }
 
     /// <summary>K·D: the log-odds η_kd = log(φ_kd / (1 − φ_kd)), component-major (component k at [k·D, (k + 1)·D)).</summary>
-    int IReparameterization<BernoulliComponent>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
+    int IReparameterization<BernoulliComponent, BernoulliStatistics>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
 
     /// <summary>Writes the cached log-odds of every component (the exact inverse of the stored probabilities, to rounding).</summary>
-    void IReparameterization<BernoulliComponent>.ToUnconstrained(ReadOnlySpan<BernoulliComponent> components, Span<double> destination)
+    void IReparameterization<BernoulliComponent, BernoulliStatistics>.ToUnconstrained(ReadOnlySpan<BernoulliComponent> components, Span<double> destination)
     {
         int d = Dimension;
         for (int k = 0; k < components.Length; k++)
@@ -118,7 +116,7 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IRep
     /// φ_kd = clamp(1 / (1 + e^(−η_kd)), ε, 1 − ε) with the clamp ε of <see cref="Priors"/> (the M-step's clamp, so that
     /// every probability the M-step stores maps back to itself). False only for a NaN or infinite value.
     /// </summary>
-    bool IReparameterization<BernoulliComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<BernoulliComponent> destination)
+    bool IReparameterization<BernoulliComponent, BernoulliStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<BernoulliComponent> destination)
     {
         int d = Dimension;
         double epsilon = Priors.Epsilon;
@@ -147,12 +145,12 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IRep
     /// was observed (all rows without missing entries): the derivative of Σₙ c_nk log p_k(xₙ) over the observed
     /// entries. The clamp [ε, 1 − ε] is ignored: the gradient is that of the unclamped logistic map.
     /// </summary>
-    void IReparameterization<BernoulliComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<BernoulliComponent> components, Span<double> destination)
+    void IReparameterization<BernoulliComponent, BernoulliStatistics>.Gradient(ReadOnlySpan<BernoulliStatistics> statistics, ReadOnlySpan<BernoulliComponent> components, Span<double> destination)
     {
         int d = Dimension;
         for (int k = 0; k < components.Length; k++)
         {
-            var s = Cast(statistics[k], nameof(statistics));
+            var s = Check(statistics[k], nameof(statistics));
             var counts = s.WeightedCounts;
             var probabilities = components[k].Probabilities;
             for (int i = 0; i < d; i++)
@@ -167,7 +165,7 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IRep
     /// is (α − 1)(1 − φ_kd) − (β − 1)·φ_kd; 0 under maximum likelihood. With the likelihood gradient it vanishes exactly
     /// at the M-step's φ = (c + α − 1) / (W + α + β − 2).
     /// </summary>
-    double IReparameterization<BernoulliComponent>.AddLogPrior(ReadOnlySpan<BernoulliComponent> components, double scale, Span<double> destination)
+    double IReparameterization<BernoulliComponent, BernoulliStatistics>.AddLogPrior(ReadOnlySpan<BernoulliComponent> components, double scale, Span<double> destination)
     {
         if (Priors.IsMaximumLikelihood)
         {
@@ -202,15 +200,21 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent>, IRep
         return e / (1 + e);
     }
 
-    private BernoulliStatistics Cast(ISufficientStatistics statistics, string parameterName)
+    private BernoulliStatistics Check(BernoulliStatistics statistics, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(statistics, parameterName);
-        if (statistics is not BernoulliStatistics bernoulli || bernoulli.Dimension != Dimension)
+        if (statistics.Dimension != Dimension)
         {
-            ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName} holds a {statistics.GetType().Name} of dimension {statistics.Dimension}, not Bernoulli statistics of dimension {Dimension}. Pass accumulators created by this family's CreateStatistics."));
-            return null!;
+            ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName} holds Bernoulli statistics of dimension {statistics.Dimension}, not {Dimension}. Pass accumulators created by this family's CreateStatistics."));
         }
 
-        return bernoulli;
+        return statistics;
     }
+
+    /// <inheritdoc />
+    double IComponentPrior<BernoulliComponent>.LogPrior(ReadOnlySpan<BernoulliComponent> components) => LogPriorValue.Of(this, components);
+
+    /// <inheritdoc />
+    /// <remarks>Every value must be exactly 0 or 1 (or NaN when <paramref name="allowMissing"/>).</remarks>
+    public void Validate(DataMatrix data, string parameterName, bool allowMissing) => BernoulliData.EnsureBinary(data, parameterName, allowMissing);
 }

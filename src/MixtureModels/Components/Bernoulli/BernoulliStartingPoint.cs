@@ -1,25 +1,15 @@
 using System.Globalization;
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
 
 namespace MixtureModels.Components.Bernoulli;
 
-/// <summary>The user's optional starting weights and probabilities, checked once against the data's dimension.</summary>
-internal sealed class BernoulliStartingPoint : IStartingPoint<BernoulliComponent>
+/// <summary>The user's optional starting weights and probabilities of a <see cref="BernoulliMixture"/>, checked once against the data's dimension.</summary>
+internal static class BernoulliStartingPoint
 {
-    private readonly double[]? _weights;
-    private readonly BernoulliComponent[]? _components;
-
-    private BernoulliStartingPoint(double[]? weights, BernoulliComponent[]? components)
-    {
-        _weights = weights;
-        _components = components;
-    }
-
-    /// <inheritdoc />
-    public bool IsComplete => _weights is not null && _components is not null;
-
-    public static BernoulliStartingPoint Parse(BernoulliMixtureOptions options, int d)
+    /// <summary>The start the options give, or null when they give none.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="d">The data's column count.</param>
+    public static MixtureStart<BernoulliComponent>? Parse(BernoulliMixtureOptions options, int d)
     {
         int k = options.ComponentCount;
         double[]? weights = options.InitialWeights is null ? null : MixtureModel<BernoulliComponent>.CheckWeights(options.InitialWeights, k, nameof(options.InitialWeights));
@@ -46,13 +36,6 @@ internal sealed class BernoulliStartingPoint : IStartingPoint<BernoulliComponent
             }
         }
 
-        return new BernoulliStartingPoint(weights, components);
+        return weights is null && components is null ? null : new MixtureStart<BernoulliComponent>(weights, components);
     }
-
-    /// <inheritdoc />
-    public (double[] Weights, BernoulliComponent[] Components) Complete() => ((double[])_weights!.Clone(), (BernoulliComponent[])_components!.Clone());
-
-    /// <inheritdoc />
-    public (double[] Weights, BernoulliComponent[] Components) Apply(double[] weights, BernoulliComponent[] components) =>
-        (_weights is null ? weights : (double[])_weights.Clone(), _components is null ? components : (BernoulliComponent[])_components.Clone());
 }

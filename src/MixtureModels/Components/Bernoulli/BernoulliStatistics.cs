@@ -7,7 +7,7 @@ namespace MixtureModels.Components.Bernoulli;
 /// Weighted sufficient statistics of a Bernoulli component: the total weight W = Σ wₙ and the weighted counts of ones
 /// c_d = Σₙ wₙ·xₙd per column. Plain data: two values to store, send and merge by addition.
 /// </summary>
-public sealed class BernoulliStatistics : ISufficientStatistics
+public sealed class BernoulliStatistics : ISufficientStatistics<BernoulliStatistics>, IMissingValueStatistics
 {
     private readonly double[] _counts;
     private readonly double[] _missing;
@@ -150,13 +150,13 @@ public sealed class BernoulliStatistics : ISufficientStatistics
     }
 
     /// <inheritdoc />
-    public void Merge(ISufficientStatistics other)
+    public void Merge(BernoulliStatistics other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other is not BernoulliStatistics o || o.Dimension != Dimension)
+        var o = other;
+        if (o.Dimension != Dimension)
         {
-            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge {other.GetType().Name} (dimension {other.Dimension}) into {nameof(BernoulliStatistics)} (dimension {Dimension}). Merge statistics created by the same family."));
-            return;
+            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge statistics of dimension {other.Dimension} into {nameof(BernoulliStatistics)} of dimension {Dimension}. Merge statistics created by the same family."));
         }
 
         for (int i = 0; i < _counts.Length; i++)

@@ -12,7 +12,7 @@ namespace MixtureModels.Components.Categorical;
 /// the cumulative probabilities used for sampling. Values that are not one of the levels (non-integer, outside [0, L),
 /// NaN) have log-density −∞; the density methods do not throw on them, so validate the data at the public boundary.
 /// </remarks>
-public sealed class CategoricalComponent : IComponent
+public sealed class CategoricalComponent : IMissingValueComponent
 {
     private readonly double[] _probabilities;
     private readonly double[] _logProbabilities;

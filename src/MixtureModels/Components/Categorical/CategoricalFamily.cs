@@ -1,6 +1,5 @@
 using System.Globalization;
 using MixtureModels.Internal;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Categorical;
 
@@ -15,7 +14,7 @@ namespace MixtureModels.Components.Categorical;
 /// (W + L·α = 0) gets the uniform distribution 1 / L. With α &gt; 0 the M-step maximises the posterior, so a mixture's
 /// reported lower bound (the mean log-likelihood alone) may fall slightly between iterations.
 /// </remarks>
-public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, IReparameterization<CategoricalComponent>
+public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, CategoricalStatistics>, IReparameterization<CategoricalComponent, CategoricalStatistics>, IComponentPrior<CategoricalComponent>
 {
     /// <summary>ε = 1e-10, the floor applied to every estimated probability before renormalising.</summary>
     public const double MinimumProbability = 1e-10;
@@ -54,19 +53,19 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, 
     /// <summary>Creates empty <see cref="CategoricalStatistics"/> with <see cref="LevelCount"/> levels.</summary>
     /// <param name="current">Ignored: categorical statistics need no reference point.</param>
     /// <returns>The accumulator.</returns>
-    public ISufficientStatistics CreateStatistics(CategoricalComponent? current) => new CategoricalStatistics(LevelCount);
+    public CategoricalStatistics CreateStatistics(CategoricalComponent? current) => new CategoricalStatistics(LevelCount);
 
     /// <summary>Clears <paramref name="statistics"/>.</summary>
     /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
     /// <param name="current">Ignored: categorical statistics need no reference point.</param>
     /// <exception cref="ArgumentException"><paramref name="statistics"/> is not a <see cref="CategoricalStatistics"/> with <see cref="LevelCount"/> levels.</exception>
-    public void ResetStatistics(ISufficientStatistics statistics, CategoricalComponent current) => Cast(statistics, 0).Clear();
+    public void ResetStatistics(CategoricalStatistics statistics, CategoricalComponent current) => Check(statistics, 0).Clear();
 
     /// <summary>Writes the smoothed, floored, renormalised probabilities of every accumulator as a component.</summary>
     /// <param name="statistics">K <see cref="CategoricalStatistics"/> with <see cref="LevelCount"/> levels.</param>
     /// <param name="destination">Receives K components; at least as long as <paramref name="statistics"/>.</param>
     /// <exception cref="ArgumentException">An accumulator is of another kind or level count, or <paramref name="destination"/> is too short.</exception>
-    public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<CategoricalComponent> destination)
+    public void Estimate(ReadOnlySpan<CategoricalStatistics> statistics, Span<CategoricalComponent> destination)
     {
         if (destination.Length < statistics.Length)
         {
@@ -75,7 +74,7 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, 
 
         for (int k = 0; k < statistics.Length; k++)
         {
-            destination[k] = CategoricalComponent.FromOwnedArray(EstimateProbabilities(Cast(statistics[k], k)));
+            destination[k] = CategoricalComponent.FromOwnedArray(EstimateProbabilities(Check(statistics[k], k)));
         }
     }
 
@@ -114,10 +113,10 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, 
     /// redundant (adding a constant to all L leaves π unchanged), so the objective is flat along that direction and the
     /// gradient is orthogonal to it (its L entries sum to 0).
     /// </summary>
-    int IReparameterization<CategoricalComponent>.UnconstrainedLength(int componentCount) => checked(componentCount * LevelCount);
+    int IReparameterization<CategoricalComponent, CategoricalStatistics>.UnconstrainedLength(int componentCount) => checked(componentCount * LevelCount);
 
     /// <summary>Writes η_kl = log π_kl (the representative whose exponentials sum to 1).</summary>
-    void IReparameterization<CategoricalComponent>.ToUnconstrained(ReadOnlySpan<CategoricalComponent> components, Span<double> destination)
+    void IReparameterization<CategoricalComponent, CategoricalStatistics>.ToUnconstrained(ReadOnlySpan<CategoricalComponent> components, Span<double> destination)
     {
         int levels = LevelCount;
         for (int k = 0; k < components.Length; k++)
@@ -131,7 +130,7 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, 
     /// ε / (1 + L·ε), the smallest probability the M-step stores (ε = <see cref="MinimumProbability"/>), and renormalised.
     /// False only for a NaN or infinite logit.
     /// </summary>
-    bool IReparameterization<CategoricalComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<CategoricalComponent> destination)
+    bool IReparameterization<CategoricalComponent, CategoricalStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<CategoricalComponent> destination)
     {
         int levels = LevelCount;
         double floor = MinimumProbability / (1 + (levels * MinimumProbability));
@@ -170,12 +169,12 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, 
     /// ∂F/∂η_kl = c_kl − W_k·π_kl, with W_k the weight of the rows in which the column was observed (missing rows add
     /// nothing to categorical statistics). The probability floor is ignored: this is the gradient of the plain softmax.
     /// </summary>
-    void IReparameterization<CategoricalComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<CategoricalComponent> components, Span<double> destination)
+    void IReparameterization<CategoricalComponent, CategoricalStatistics>.Gradient(ReadOnlySpan<CategoricalStatistics> statistics, ReadOnlySpan<CategoricalComponent> components, Span<double> destination)
     {
         int levels = LevelCount;
         for (int k = 0; k < components.Length; k++)
         {
-            var s = Cast(statistics[k], k);
+            var s = Check(statistics[k], k);
             var counts = s.WeightedCounts;
             var probabilities = components[k].Probabilities;
             double w = s.TotalWeight;
@@ -191,7 +190,7 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, 
     /// α·(1 − L·π_kl); 0 when α = 0. With the likelihood gradient it vanishes exactly at the M-step's
     /// π = (c + α) / (W + L·α).
     /// </summary>
-    double IReparameterization<CategoricalComponent>.AddLogPrior(ReadOnlySpan<CategoricalComponent> components, double scale, Span<double> destination)
+    double IReparameterization<CategoricalComponent, CategoricalStatistics>.AddLogPrior(ReadOnlySpan<CategoricalComponent> components, double scale, Span<double> destination)
     {
         double alpha = DirichletAlpha;
         if (alpha == 0)
@@ -214,16 +213,19 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent>, 
         return value;
     }
 
-    private CategoricalStatistics Cast(ISufficientStatistics statistics, int index)
+    private CategoricalStatistics Check(CategoricalStatistics statistics, int index)
     {
         ArgumentNullException.ThrowIfNull(statistics);
-        if (statistics is CategoricalStatistics categorical && categorical.LevelCount == LevelCount)
+        if (statistics.LevelCount == LevelCount)
         {
-            return categorical;
+            return statistics;
         }
 
         throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"statistics[{index}] is a {statistics.GetType().Name}, not {nameof(CategoricalStatistics)} with {LevelCount} levels. Pass accumulators created by this family's CreateStatistics."),
+            string.Create(CultureInfo.InvariantCulture, $"statistics[{index}] has {statistics.LevelCount} levels but this family has {LevelCount} levels. Pass accumulators created by this family's CreateStatistics."),
             nameof(statistics));
     }
+
+    /// <inheritdoc />
+    double IComponentPrior<CategoricalComponent>.LogPrior(ReadOnlySpan<CategoricalComponent> components) => LogPriorValue.Of(this, components);
 }

@@ -7,7 +7,7 @@ namespace MixtureModels.Components.Categorical;
 /// Weighted sufficient statistics of a categorical component over one column with levels 0, …, L − 1:
 /// W = Σ wₙ and the weighted count c_l = Σ_{n: xₙ = l} wₙ of every level.
 /// </summary>
-public sealed class CategoricalStatistics : ISufficientStatistics
+public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalStatistics>, IMissingValueStatistics
 {
     private readonly double[] _counts;
 
@@ -94,14 +94,13 @@ public sealed class CategoricalStatistics : ISufficientStatistics
     }
 
     /// <inheritdoc />
-    public void Merge(ISufficientStatistics other)
+    public void Merge(CategoricalStatistics other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other is not CategoricalStatistics o || o.LevelCount != LevelCount)
+        var o = other;
+        if (o.LevelCount != LevelCount)
         {
-            string levels = other is CategoricalStatistics c ? string.Create(CultureInfo.InvariantCulture, $" with {c.LevelCount} levels") : string.Empty;
-            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge {other.GetType().Name}{levels} into {nameof(CategoricalStatistics)} with {LevelCount} levels. Merge statistics created by the same family."));
-            return;
+            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge {nameof(CategoricalStatistics)} with {o.LevelCount} levels into {nameof(CategoricalStatistics)} with {LevelCount} levels. Merge statistics created by the same family."));
         }
 
         for (int l = 0; l < _counts.Length; l++)

@@ -1,11 +1,9 @@
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with its own diagonal covariance: σ²_kd = scatter_kd / N_k + reg (with a <see cref="CovariancePrior"/>, (scatter_kd + α·s₀) / (N_k + α) + reg).</summary>
-public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent>
+public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -23,14 +21,14 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
     public override int ParameterCount(int componentCount) => componentCount * 2 * Dimension;
 
     /// <inheritdoc />
-    public override ISufficientStatistics CreateStatistics(GaussianComponent? current) => new DiagonalScatterStatistics(Dimension, current is null ? default : current.Mean);
+    public override GaussianStatistics CreateStatistics(GaussianComponent? current) => new DiagonalScatterStatistics(Dimension, current is null ? default : current.Mean);
 
     /// <inheritdoc />
-    IBlockKernel<GaussianComponent>? IBlockKernelSource<GaussianComponent>.CreateBlockKernel(int componentCount) =>
+    IBlockKernel<GaussianComponent, GaussianStatistics>? IBlockKernelSource<GaussianComponent, GaussianStatistics>.CreateBlockKernel(int componentCount) =>
         BlockVectorMath.IsSupported ? new DiagonalBlockKernel(Dimension, componentCount, spherical: false) : null;
 
     /// <inheritdoc />
-    public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)
+    public override void Estimate(ReadOnlySpan<GaussianStatistics> statistics, Span<GaussianComponent> destination)
     {
         for (int k = 0; k < statistics.Length; k++)
         {
@@ -65,10 +63,10 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
 
     /// <inheritdoc />
     /// <remarks>Per component: μ (D values), then log σ²_d (D values).</remarks>
-    int IReparameterization<GaussianComponent>.UnconstrainedLength(int componentCount) => componentCount * 2 * Dimension;
+    int IReparameterization<GaussianComponent, GaussianStatistics>.UnconstrainedLength(int componentCount) => componentCount * 2 * Dimension;
 
     /// <inheritdoc />
-    void IReparameterization<GaussianComponent>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    void IReparameterization<GaussianComponent, GaussianStatistics>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
     {
         int d = Dimension;
         for (int k = 0; k < components.Length; k++)
@@ -85,7 +83,7 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
     }
 
     /// <inheritdoc />
-    bool IReparameterization<GaussianComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
+    bool IReparameterization<GaussianComponent, GaussianStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
     {
         int d = Dimension;
         if (!GaussianReparameterization.AllFinite(values[..(destination.Length * 2 * d)]))
@@ -121,7 +119,7 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
     /// d was observed (the exact gradient of the observed-data likelihood when entries were missing). The plain
     /// likelihood: the regularisation does not enter.
     /// </remarks>
-    void IReparameterization<GaussianComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    void IReparameterization<GaussianComponent, GaussianStatistics>.Gradient(ReadOnlySpan<GaussianStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
     {
         int d = Dimension;
         for (int k = 0; k < components.Length; k++)
@@ -134,7 +132,7 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
 
     /// <inheritdoc />
     /// <remarks>With a <see cref="GaussianFamily.Prior"/>: −(α/2)·(log σ²_kd + s₀/σ²_kd) summed over components and columns.</remarks>
-    double IReparameterization<GaussianComponent>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
+    double IReparameterization<GaussianComponent, GaussianStatistics>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null)
         {

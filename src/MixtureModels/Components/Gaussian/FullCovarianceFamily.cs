@@ -1,11 +1,9 @@
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with its own general covariance: Σ_k = scatter_k / N_k + reg·I (with a <see cref="CovariancePrior"/>, (scatter_k + α·s₀·I) / (N_k + α) + reg·I).</summary>
-public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent>
+public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -24,19 +22,19 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
 
     /// <inheritdoc />
     /// <remarks>
-    /// The statistics remember <paramref name="current"/>: <see cref="ISufficientStatistics.AccumulateIncomplete"/> takes
+    /// The statistics remember <paramref name="current"/>: <see cref="GaussianStatistics.AccumulateIncomplete"/> takes
     /// the conditional mean and covariance of missing entries under it (for tied covariance, under the shared
     /// covariance every current component carries). Without it (the initial M-step) that method throws.
     /// </remarks>
-    public override ISufficientStatistics CreateStatistics(GaussianComponent? current) =>
+    public override GaussianStatistics CreateStatistics(GaussianComponent? current) =>
         new FullScatterStatistics(Dimension, current is null ? default : current.Mean) { Current = current };
 
     /// <inheritdoc />
-    IBlockKernel<GaussianComponent>? IBlockKernelSource<GaussianComponent>.CreateBlockKernel(int componentCount) =>
+    IBlockKernel<GaussianComponent, GaussianStatistics>? IBlockKernelSource<GaussianComponent, GaussianStatistics>.CreateBlockKernel(int componentCount) =>
         BlockVectorMath.IsSupported ? new FullBlockKernel(Dimension, componentCount) : null;
 
     /// <inheritdoc />
-    public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)
+    public override void Estimate(ReadOnlySpan<GaussianStatistics> statistics, Span<GaussianComponent> destination)
     {
         int d = Dimension;
         for (int k = 0; k < statistics.Length; k++)
@@ -57,11 +55,11 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
 
     /// <inheritdoc />
     /// <remarks>Per component: μ (D values), then the upper triangle of P row by row, log Pᵢᵢ in place of each diagonal entry.</remarks>
-    int IReparameterization<GaussianComponent>.UnconstrainedLength(int componentCount) =>
+    int IReparameterization<GaussianComponent, GaussianStatistics>.UnconstrainedLength(int componentCount) =>
         componentCount * (Dimension + GaussianReparameterization.TriangleLength(Dimension));
 
     /// <inheritdoc />
-    void IReparameterization<GaussianComponent>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    void IReparameterization<GaussianComponent, GaussianStatistics>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
     {
         int d = Dimension, block = d + GaussianReparameterization.TriangleLength(d);
         for (int k = 0; k < components.Length; k++)
@@ -74,7 +72,7 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
     }
 
     /// <inheritdoc />
-    bool IReparameterization<GaussianComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
+    bool IReparameterization<GaussianComponent, GaussianStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
     {
         int d = Dimension, block = d + GaussianReparameterization.TriangleLength(d);
         if (!GaussianReparameterization.AllFinite(values[..(destination.Length * block)]))
@@ -104,7 +102,7 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
     /// ∂F/∂μ_k = Λ_k s_μ and ∂F/∂P_k = W·diag(1/Pᵢᵢ) − S_μ P_k (upper triangle; diagonal entries times Pᵢᵢ for log Pᵢᵢ),
     /// from the moments of statistics_k moved to μ_k. The plain likelihood: the regularisation does not enter.
     /// </remarks>
-    void IReparameterization<GaussianComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    void IReparameterization<GaussianComponent, GaussianStatistics>.Gradient(ReadOnlySpan<GaussianStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
     {
         int d = Dimension, block = d + GaussianReparameterization.TriangleLength(d);
         var gradient = new double[d * d];
@@ -120,7 +118,7 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
 
     /// <inheritdoc />
     /// <remarks>With a <see cref="GaussianFamily.Prior"/>: Σ_k (α·Σᵢ log P_k,ii − (α·s₀/2)·‖P_k‖²), one Wishart term per component.</remarks>
-    double IReparameterization<GaussianComponent>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
+    double IReparameterization<GaussianComponent, GaussianStatistics>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null)
         {

@@ -6,7 +6,7 @@ namespace MixtureModels.Components.Gaussian;
 /// A multivariate normal component N(μ, Σ). The concrete types differ in how Σ is parameterised
 /// (<see cref="FullGaussian"/>, <see cref="DiagonalGaussian"/>, <see cref="SphericalGaussian"/>); all are immutable.
 /// </summary>
-public abstract class GaussianComponent : IComponent
+public abstract class GaussianComponent : IMissingValueComponent
 {
     /// <summary>log(2π).</summary>
     protected internal const double LogTwoPi = 1.8378770664093454835606594728112;

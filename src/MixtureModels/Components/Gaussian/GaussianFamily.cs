@@ -6,7 +6,7 @@ namespace MixtureModels.Components.Gaussian;
 /// Base of the four Gaussian families: holds the dimension, the covariance regularisation (reg_covar) that the
 /// M-step adds to every covariance diagonal, and the optional <see cref="CovariancePrior"/>.
 /// </summary>
-public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
+public abstract class GaussianFamily : IComponentFamily<GaussianComponent, GaussianStatistics>, IComponentPrior<GaussianComponent>
 {
     private protected GaussianFamily(int dimension, double regularization, CovariancePrior? prior)
     {
@@ -59,24 +59,29 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
     public abstract int ParameterCount(int componentCount);
 
     /// <inheritdoc />
-    public abstract ISufficientStatistics CreateStatistics(GaussianComponent? current);
+    public abstract GaussianStatistics CreateStatistics(GaussianComponent? current);
 
     /// <inheritdoc />
-    public void ResetStatistics(ISufficientStatistics statistics, GaussianComponent current)
+    public void ResetStatistics(GaussianStatistics statistics, GaussianComponent current)
     {
+        ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(current);
-        if (statistics is GaussianStatistics gaussian && gaussian.Dimension == Dimension)
+        if (statistics.Dimension != Dimension)
         {
-            gaussian.Reset(current.Mean);
-            gaussian.Current = current;
-            return;
+            ThrowHelper.ThrowArgument(nameof(statistics), $"statistics has dimension {statistics.Dimension}, not {Dimension}. Pass one created by this family's CreateStatistics.");
         }
 
-        ThrowHelper.ThrowArgument(nameof(statistics), $"statistics is not a Gaussian accumulator of dimension {Dimension}. Pass one created by this family's CreateStatistics.");
+        statistics.Reset(current.Mean);
+        statistics.Current = current;
     }
 
     /// <inheritdoc />
-    public abstract void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination);
+    /// <remarks>The Wishart (full, tied) or Gamma (diagonal, spherical) log density of the precisions under <see cref="Prior"/>; 0 without one.</remarks>
+    public double LogPrior(ReadOnlySpan<GaussianComponent> components) =>
+        Prior is null ? 0 : LogPriorValue.Of((IReparameterization<GaussianComponent, GaussianStatistics>)this, components);
+
+    /// <inheritdoc />
+    public abstract void Estimate(ReadOnlySpan<GaussianStatistics> statistics, Span<GaussianComponent> destination);
 
     /// <summary>
     /// Turns a D × D weighted scatter S of total weight N (row-major, in place) into the M-step's covariance
@@ -108,10 +113,10 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent>
         CovariancePrior.PosteriorVariance(Prior, scatter, weight, Regularization, multiplicity);
 
     /// <summary>Means of every accumulator, as arrays the new components will own.</summary>
-    private protected double[] MeanOf(ISufficientStatistics statistics)
+    private protected double[] MeanOf(GaussianStatistics statistics)
     {
         var mean = new double[Dimension];
-        ((GaussianStatistics)statistics).ComputeMean(mean);
+        statistics.ComputeMean(mean);
         return mean;
     }
 }

@@ -2,13 +2,13 @@ namespace MixtureModels.Components.Gaussian;
 
 /// <summary>
 /// Shared pieces of the Gaussian families' unconstrained parameterisations (see
-/// <see cref="Optimization.IReparameterization{TComponent}"/>): packing of the precision Cholesky factor and the
+/// <see cref="IReparameterization{TComponent, TStatistics}"/>): packing of the precision Cholesky factor and the
 /// gradients of Σₙ cₙ log N(xₙ | μ, Σ) from statistics accumulated about an arbitrary reference point.
 /// </summary>
 /// <remarks>
 /// The gradients are those of the plain weighted log-likelihood: the covariance regularisation (reg_covar) of the
 /// EM M-step does not enter them. The optional <see cref="CovariancePrior"/> adds its own term
-/// (<see cref="Optimization.IReparameterization{TComponent}.AddLogPrior"/>).
+/// (<see cref="IReparameterization{TComponent, TStatistics}.AddLogPrior"/>).
 /// </remarks>
 internal static class GaussianReparameterization
 {

@@ -27,6 +27,11 @@ internal sealed class GaussianStartingPoint : IStartingPoint<GaussianComponent>
     /// <summary>Whether weights, means and precisions are all given, so no initialiser is needed.</summary>
     public bool IsComplete => _weights is not null && _means is not null && _covariances is not null;
 
+    /// <summary>Nothing left to check: <see cref="Parse"/> checked every given value against K and D.</summary>
+    public void Check(int componentCount, int dimension)
+    {
+    }
+
     public static GaussianStartingPoint Parse(GaussianMixtureOptions options, int d)
     {
         int k = options.ComponentCount;

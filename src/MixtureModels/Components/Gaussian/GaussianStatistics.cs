@@ -8,7 +8,7 @@ namespace MixtureModels.Components.Gaussian;
 /// so that data with a large offset keeps its precision): W = Σ wₙ, s = Σ wₙ(xₙ − a), and a scatter
 /// Σ wₙ(xₙ − a)(xₙ − a)ᵀ whose shape (full or diagonal) the derived type decides.
 /// </summary>
-public abstract class GaussianStatistics : ISufficientStatistics
+public abstract class GaussianStatistics : ISufficientStatistics<GaussianStatistics>, IMissingValueStatistics
 {
     private readonly double[] _sum;
     private double[]? _reference;
@@ -66,7 +66,8 @@ public abstract class GaussianStatistics : ISufficientStatistics
     }
 
     /// <inheritdoc />
-    public void Merge(ISufficientStatistics other)
+    /// <remarks>Full and diagonal scatter statistics do not mix: <paramref name="other"/> must be of the same derived type.</remarks>
+    public void Merge(GaussianStatistics other)
     {
         ArgumentNullException.ThrowIfNull(other);
         if (other.GetType() != GetType() || other.Dimension != Dimension)
@@ -74,7 +75,7 @@ public abstract class GaussianStatistics : ISufficientStatistics
             ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge {other.GetType().Name} (dimension {other.Dimension}) into {GetType().Name} (dimension {Dimension}). Merge statistics created by the same family."));
         }
 
-        var o = (GaussianStatistics)other;
+        var o = other;
         if (o._reference is null)
         {
             return; // nothing was ever accumulated there

@@ -1,11 +1,9 @@
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with one variance: σ²_k = mean over columns of (scatter_kd / N_k + reg) (with a <see cref="CovariancePrior"/>, one prior term per direction: (Σ_d scatter_kd + D·α·s₀) / (D·(N_k + α)) + reg).</summary>
-public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent>
+public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -23,14 +21,14 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
     public override int ParameterCount(int componentCount) => componentCount * (Dimension + 1);
 
     /// <inheritdoc />
-    public override ISufficientStatistics CreateStatistics(GaussianComponent? current) => new DiagonalScatterStatistics(Dimension, current is null ? default : current.Mean);
+    public override GaussianStatistics CreateStatistics(GaussianComponent? current) => new DiagonalScatterStatistics(Dimension, current is null ? default : current.Mean);
 
     /// <inheritdoc />
-    IBlockKernel<GaussianComponent>? IBlockKernelSource<GaussianComponent>.CreateBlockKernel(int componentCount) =>
+    IBlockKernel<GaussianComponent, GaussianStatistics>? IBlockKernelSource<GaussianComponent, GaussianStatistics>.CreateBlockKernel(int componentCount) =>
         BlockVectorMath.IsSupported ? new DiagonalBlockKernel(Dimension, componentCount, spherical: true) : null;
 
     /// <inheritdoc />
-    public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)
+    public override void Estimate(ReadOnlySpan<GaussianStatistics> statistics, Span<GaussianComponent> destination)
     {
         for (int k = 0; k < statistics.Length; k++)
         {
@@ -68,10 +66,10 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
 
     /// <inheritdoc />
     /// <remarks>Per component: μ (D values), then log σ².</remarks>
-    int IReparameterization<GaussianComponent>.UnconstrainedLength(int componentCount) => componentCount * (Dimension + 1);
+    int IReparameterization<GaussianComponent, GaussianStatistics>.UnconstrainedLength(int componentCount) => componentCount * (Dimension + 1);
 
     /// <inheritdoc />
-    void IReparameterization<GaussianComponent>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    void IReparameterization<GaussianComponent, GaussianStatistics>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
     {
         int d = Dimension;
         for (int k = 0; k < components.Length; k++)
@@ -84,7 +82,7 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
     }
 
     /// <inheritdoc />
-    bool IReparameterization<GaussianComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
+    bool IReparameterization<GaussianComponent, GaussianStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
     {
         int d = Dimension;
         if (!GaussianReparameterization.AllFinite(values[..(destination.Length * (d + 1))]))
@@ -113,7 +111,7 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
     /// ∂F/∂μ_d = s_μ,d/σ² and ∂F/∂(log σ²) = Σ_d (−W_d/2 + S_μ,dd/(2σ²)), with W_d the weight of the rows where column d
     /// was observed. The plain likelihood: the regularisation does not enter.
     /// </remarks>
-    void IReparameterization<GaussianComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    void IReparameterization<GaussianComponent, GaussianStatistics>.Gradient(ReadOnlySpan<GaussianStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
     {
         int d = Dimension;
         Span<double> perColumn = d <= 128 ? stackalloc double[d] : new double[d];
@@ -134,7 +132,7 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
 
     /// <inheritdoc />
     /// <remarks>With a <see cref="GaussianFamily.Prior"/>: −(D·α/2)·(log σ²_k + s₀/σ²_k) per component, one term per direction.</remarks>
-    double IReparameterization<GaussianComponent>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
+    double IReparameterization<GaussianComponent, GaussianStatistics>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null)
         {

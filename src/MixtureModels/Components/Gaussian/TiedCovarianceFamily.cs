@@ -1,11 +1,9 @@
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians with their own means and one shared covariance: Σ = Σ_k scatter_k / Σ_k N_k + reg·I (with a <see cref="CovariancePrior"/>, one prior on the shared covariance: (Σ_k scatter_k + α·s₀·I) / (Σ_k N_k + α) + reg·I).</summary>
-public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent>
+public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -24,19 +22,19 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
 
     /// <inheritdoc />
     /// <remarks>
-    /// The statistics remember <paramref name="current"/>: <see cref="ISufficientStatistics.AccumulateIncomplete"/> takes
+    /// The statistics remember <paramref name="current"/>: <see cref="GaussianStatistics.AccumulateIncomplete"/> takes
     /// the conditional mean and covariance of missing entries under it (for tied covariance, under the shared
     /// covariance every current component carries). Without it (the initial M-step) that method throws.
     /// </remarks>
-    public override ISufficientStatistics CreateStatistics(GaussianComponent? current) =>
+    public override GaussianStatistics CreateStatistics(GaussianComponent? current) =>
         new FullScatterStatistics(Dimension, current is null ? default : current.Mean) { Current = current };
 
     /// <inheritdoc />
-    IBlockKernel<GaussianComponent>? IBlockKernelSource<GaussianComponent>.CreateBlockKernel(int componentCount) =>
+    IBlockKernel<GaussianComponent, GaussianStatistics>? IBlockKernelSource<GaussianComponent, GaussianStatistics>.CreateBlockKernel(int componentCount) =>
         BlockVectorMath.IsSupported ? new FullBlockKernel(Dimension, componentCount) : null;
 
     /// <inheritdoc />
-    public override void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<GaussianComponent> destination)
+    public override void Estimate(ReadOnlySpan<GaussianStatistics> statistics, Span<GaussianComponent> destination)
     {
         int d = Dimension;
         var covariance = new double[d * d];
@@ -64,12 +62,12 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
 
     /// <inheritdoc />
     /// <remarks>The K means (K·D values), then the shared P: its upper triangle row by row, log Pᵢᵢ in place of each diagonal entry.</remarks>
-    int IReparameterization<GaussianComponent>.UnconstrainedLength(int componentCount) =>
+    int IReparameterization<GaussianComponent, GaussianStatistics>.UnconstrainedLength(int componentCount) =>
         (componentCount * Dimension) + GaussianReparameterization.TriangleLength(Dimension);
 
     /// <inheritdoc />
     /// <remarks>The shared factor is read from the first component (all components of a tied family carry the same one).</remarks>
-    void IReparameterization<GaussianComponent>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    void IReparameterization<GaussianComponent, GaussianStatistics>.ToUnconstrained(ReadOnlySpan<GaussianComponent> components, Span<double> destination)
     {
         int d = Dimension;
         for (int k = 0; k < components.Length; k++)
@@ -81,7 +79,7 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
     }
 
     /// <inheritdoc />
-    bool IReparameterization<GaussianComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
+    bool IReparameterization<GaussianComponent, GaussianStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<GaussianComponent> destination)
     {
         int d = Dimension, count = destination.Length;
         int length = (count * d) + GaussianReparameterization.TriangleLength(d);
@@ -110,7 +108,7 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
     /// ∂F/∂μ_k = Λ s_μ,k per component; ∂F/∂P = Σ_k (W_k·diag(1/Pᵢᵢ) − S_μ,k P) (upper triangle; diagonal entries
     /// times Pᵢᵢ for log Pᵢᵢ). The plain likelihood: the regularisation does not enter.
     /// </remarks>
-    void IReparameterization<GaussianComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
+    void IReparameterization<GaussianComponent, GaussianStatistics>.Gradient(ReadOnlySpan<GaussianStatistics> statistics, ReadOnlySpan<GaussianComponent> components, Span<double> destination)
     {
         int d = Dimension, count = components.Length;
         var gradient = new double[d * d];
@@ -125,7 +123,7 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
 
     /// <inheritdoc />
     /// <remarks>With a <see cref="GaussianFamily.Prior"/>: one Wishart term on the shared factor, α·Σᵢ log Pᵢᵢ − (α·s₀/2)·‖P‖².</remarks>
-    double IReparameterization<GaussianComponent>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
+    double IReparameterization<GaussianComponent, GaussianStatistics>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null || components.Length == 0)
         {

@@ -11,7 +11,7 @@ namespace MixtureModels.Components.Normal;
 /// The component has <see cref="Dimension"/> 1: every row is one value. Immutable and thread-safe; it caches 1/σ² and
 /// the normalising constant.
 /// </remarks>
-public sealed class NormalComponent : IComponent
+public sealed class NormalComponent : IMissingValueComponent
 {
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Internal;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Normal;
 
@@ -15,7 +14,7 @@ namespace MixtureModels.Components.Normal;
 /// component's weight on one value with reg = 0) the M-step throws <see cref="CovarianceNotPositiveDefiniteException"/>,
 /// as the Gaussian families do.
 /// </remarks>
-public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparameterization<NormalComponent>
+public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStatistics>, IReparameterization<NormalComponent, NormalStatistics>, IComponentPrior<NormalComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="varianceRegularization">reg, finite and non-negative, added to every estimated variance (scikit-learn's reg_covar); default 1e-6.</param>
@@ -50,17 +49,17 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
     /// <summary>Creates empty <see cref="NormalStatistics"/>, centred on the mean of <paramref name="current"/> when given.</summary>
     /// <param name="current">The component being re-estimated, or null (then the first row seen is the reference).</param>
     /// <returns>The accumulator.</returns>
-    public ISufficientStatistics CreateStatistics(NormalComponent? current) => current is null ? new NormalStatistics() : new NormalStatistics(current.Mean);
+    public NormalStatistics CreateStatistics(NormalComponent? current) => current is null ? new NormalStatistics() : new NormalStatistics(current.Mean);
 
     /// <summary>Empties <paramref name="statistics"/> and centres it on the mean of <paramref name="current"/>.</summary>
     /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
     /// <param name="current">The component being re-estimated.</param>
     /// <exception cref="ArgumentNullException"><paramref name="current"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="statistics"/> is not a <see cref="NormalStatistics"/>.</exception>
-    public void ResetStatistics(ISufficientStatistics statistics, NormalComponent current)
+    public void ResetStatistics(NormalStatistics statistics, NormalComponent current)
     {
         ArgumentNullException.ThrowIfNull(current);
-        Cast(statistics, 0).Reset(current.Mean);
+        Check(statistics, 0).Reset(current.Mean);
     }
 
     /// <summary>Writes N(μ_k, σ²_k) for every accumulator.</summary>
@@ -68,7 +67,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
     /// <param name="destination">Receives K components; at least as long as <paramref name="statistics"/>.</param>
     /// <exception cref="ArgumentException">An accumulator is not a <see cref="NormalStatistics"/>, or <paramref name="destination"/> is too short.</exception>
     /// <exception cref="CovarianceNotPositiveDefiniteException">An estimated variance is not finite and positive.</exception>
-    public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<NormalComponent> destination)
+    public void Estimate(ReadOnlySpan<NormalStatistics> statistics, Span<NormalComponent> destination)
     {
         if (destination.Length < statistics.Length)
         {
@@ -77,7 +76,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
 
         for (int k = 0; k < statistics.Length; k++)
         {
-            var s = Cast(statistics[k], k);
+            var s = Check(statistics[k], k);
             double mean = s.ComputeMean();
             double variance = CovariancePrior.PosteriorVariance(Prior, s.CentredScatter(), s.TotalWeight + MixtureConstants.EmptyComponentWeight, VarianceRegularization);
             if (!(variance > 0) || !double.IsFinite(variance) || !double.IsFinite(mean))
@@ -90,10 +89,10 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
     }
 
     /// <summary>2·K: (μ_k, log σ²_k) for every component, component-major.</summary>
-    int IReparameterization<NormalComponent>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
+    int IReparameterization<NormalComponent, NormalStatistics>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
 
     /// <summary>Writes μ_k and log σ²_k.</summary>
-    void IReparameterization<NormalComponent>.ToUnconstrained(ReadOnlySpan<NormalComponent> components, Span<double> destination)
+    void IReparameterization<NormalComponent, NormalStatistics>.ToUnconstrained(ReadOnlySpan<NormalComponent> components, Span<double> destination)
     {
         for (int k = 0; k < components.Length; k++)
         {
@@ -106,7 +105,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
     /// μ_k = u_2k, σ²_k = e^(u_2k+1) (the variance as is: <see cref="VarianceRegularization"/> is not added); false when
     /// a value is not finite or σ² overflows, underflows to 0, or is too small for 1/σ² to be finite.
     /// </summary>
-    bool IReparameterization<NormalComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<NormalComponent> destination)
+    bool IReparameterization<NormalComponent, NormalStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<NormalComponent> destination)
     {
         for (int k = 0; k < destination.Length; k++)
         {
@@ -127,11 +126,11 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
     /// ∂F/∂μ = s_μ / σ² and ∂F/∂log σ² = −W/2 + S_μ / (2σ²), with s_μ = Σ c(x − μ) = s − W·δ and
     /// S_μ = Σ c(x − μ)² = S − 2δ·s + W·δ² moved from the statistics' reference a by δ = μ − a.
     /// </summary>
-    void IReparameterization<NormalComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<NormalComponent> components, Span<double> destination)
+    void IReparameterization<NormalComponent, NormalStatistics>.Gradient(ReadOnlySpan<NormalStatistics> statistics, ReadOnlySpan<NormalComponent> components, Span<double> destination)
     {
         for (int k = 0; k < components.Length; k++)
         {
-            var s = Cast(statistics[k], k);
+            var s = Check(statistics[k], k);
             var component = components[k];
             double w = s.TotalWeight;
             double delta = s.Reference is { } a ? component.Mean - a : 0;
@@ -144,7 +143,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
     }
 
     /// <summary>The <see cref="Prior"/>'s −(α/2)·(log σ²_k + s₀/σ²_k) summed over components, with its log σ² gradient; 0 without a prior.</summary>
-    double IReparameterization<NormalComponent>.AddLogPrior(ReadOnlySpan<NormalComponent> components, double scale, Span<double> destination)
+    double IReparameterization<NormalComponent, NormalStatistics>.AddLogPrior(ReadOnlySpan<NormalComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null)
         {
@@ -160,11 +159,16 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent>, IReparamet
         return value;
     }
 
-    private static NormalStatistics Cast(ISufficientStatistics statistics, int index)
+    private static NormalStatistics Check(NormalStatistics statistics, int index)
     {
-        ArgumentNullException.ThrowIfNull(statistics);
-        return statistics as NormalStatistics ?? throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"statistics[{index}] is a {statistics.GetType().Name}, not {nameof(NormalStatistics)}. Pass accumulators created by this family's CreateStatistics."),
-            nameof(statistics));
+        if (statistics is null)
+        {
+            ThrowHelper.ThrowArgument("statistics", string.Create(CultureInfo.InvariantCulture, $"statistics[{index}] is null. Pass accumulators created by this family's CreateStatistics."));
+        }
+
+        return statistics;
     }
+
+    /// <inheritdoc />
+    double IComponentPrior<NormalComponent>.LogPrior(ReadOnlySpan<NormalComponent> components) => LogPriorValue.Of(this, components);
 }

@@ -12,7 +12,7 @@ namespace MixtureModels.Components.Normal;
 /// non-empty statistics merged in). Merging statistics with another reference b first moves them to a:
 /// s += s_b + W_b·(b − a), S += S_b + 2·s_b·(b − a) + W_b·(b − a)².
 /// </remarks>
-public sealed class NormalStatistics : ISufficientStatistics
+public sealed class NormalStatistics : ISufficientStatistics<NormalStatistics>, IMissingValueStatistics
 {
     private double? _reference;
 
@@ -105,15 +105,10 @@ public sealed class NormalStatistics : ISufficientStatistics
     }
 
     /// <inheritdoc />
-    public void Merge(ISufficientStatistics other)
+    public void Merge(NormalStatistics other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other is not NormalStatistics o)
-        {
-            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge {other.GetType().Name} (dimension {other.Dimension}) into {nameof(NormalStatistics)}. Merge statistics created by the same family."));
-            return;
-        }
-
+        var o = other;
         if (o._reference is not { } b)
         {
             return; // nothing was ever accumulated there

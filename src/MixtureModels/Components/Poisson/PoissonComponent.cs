@@ -12,7 +12,7 @@ namespace MixtureModels.Components.Poisson;
 /// Values outside the support (negative, non-integer, NaN or infinite) have log-density −∞; the density methods do
 /// not throw on them, so validate the data at the public boundary first.
 /// </remarks>
-public sealed class PoissonComponent : IComponent
+public sealed class PoissonComponent : IMissingValueComponent
 {
     private readonly double _logRate;
 

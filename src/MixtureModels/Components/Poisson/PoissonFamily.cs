@@ -1,6 +1,5 @@
 using System.Globalization;
 using MixtureModels.Internal;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Poisson;
 
@@ -12,7 +11,7 @@ namespace MixtureModels.Components.Poisson;
 /// The floor keeps log λ finite when a component only holds zeros; an empty component (W = 0) gets
 /// λ = <see cref="MinimumRate"/>, so no estimate is ever NaN or infinite.
 /// </remarks>
-public sealed class PoissonFamily : IComponentFamily<PoissonComponent>, IReparameterization<PoissonComponent>
+public sealed class PoissonFamily : IComponentFamily<PoissonComponent, PoissonStatistics>, IReparameterization<PoissonComponent, PoissonStatistics>, IComponentPrior<PoissonComponent>
 {
     /// <summary>Smallest rate the M-step returns: 1e-10 (log λ ≈ −23).</summary>
     public const double MinimumRate = 1e-10;
@@ -38,19 +37,19 @@ public sealed class PoissonFamily : IComponentFamily<PoissonComponent>, IReparam
     /// <summary>Creates empty <see cref="PoissonStatistics"/>.</summary>
     /// <param name="current">Ignored: Poisson statistics need no reference point.</param>
     /// <returns>The accumulator.</returns>
-    public ISufficientStatistics CreateStatistics(PoissonComponent? current) => new PoissonStatistics();
+    public PoissonStatistics CreateStatistics(PoissonComponent? current) => new PoissonStatistics();
 
     /// <summary>Clears <paramref name="statistics"/>.</summary>
     /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
     /// <param name="current">Ignored: Poisson statistics need no reference point.</param>
     /// <exception cref="ArgumentException"><paramref name="statistics"/> is not a <see cref="PoissonStatistics"/>.</exception>
-    public void ResetStatistics(ISufficientStatistics statistics, PoissonComponent current) => Cast(statistics, 0).Clear();
+    public void ResetStatistics(PoissonStatistics statistics, PoissonComponent current) => Check(statistics, 0).Clear();
 
     /// <summary>Writes λ_k = max(S_k / (W_k + 10ε), <see cref="MinimumRate"/>) for every accumulator.</summary>
     /// <param name="statistics">K <see cref="PoissonStatistics"/>.</param>
     /// <param name="destination">Receives K components; at least as long as <paramref name="statistics"/>.</param>
     /// <exception cref="ArgumentException">An accumulator is not a <see cref="PoissonStatistics"/>, or <paramref name="destination"/> is too short.</exception>
-    public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<PoissonComponent> destination)
+    public void Estimate(ReadOnlySpan<PoissonStatistics> statistics, Span<PoissonComponent> destination)
     {
         if (destination.Length < statistics.Length)
         {
@@ -59,7 +58,7 @@ public sealed class PoissonFamily : IComponentFamily<PoissonComponent>, IReparam
 
         for (int k = 0; k < statistics.Length; k++)
         {
-            destination[k] = PoissonComponent.WithRate(EstimateRate(Cast(statistics[k], k)));
+            destination[k] = PoissonComponent.WithRate(EstimateRate(Check(statistics[k], k)));
         }
     }
 
@@ -71,10 +70,10 @@ public sealed class PoissonFamily : IComponentFamily<PoissonComponent>, IReparam
     }
 
     /// <summary>K: the log-rate log λ_k of every component.</summary>
-    int IReparameterization<PoissonComponent>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
+    int IReparameterization<PoissonComponent, PoissonStatistics>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
 
     /// <summary>Writes log λ_k.</summary>
-    void IReparameterization<PoissonComponent>.ToUnconstrained(ReadOnlySpan<PoissonComponent> components, Span<double> destination)
+    void IReparameterization<PoissonComponent, PoissonStatistics>.ToUnconstrained(ReadOnlySpan<PoissonComponent> components, Span<double> destination)
     {
         for (int k = 0; k < components.Length; k++)
         {
@@ -86,7 +85,7 @@ public sealed class PoissonFamily : IComponentFamily<PoissonComponent>, IReparam
     /// λ_k = max(e^(u_k), <see cref="MinimumRate"/>) (the M-step's floor, so every rate it stores maps back to itself);
     /// false when u_k is NaN or e^(u_k) overflows.
     /// </summary>
-    bool IReparameterization<PoissonComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<PoissonComponent> destination)
+    bool IReparameterization<PoissonComponent, PoissonStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<PoissonComponent> destination)
     {
         for (int k = 0; k < destination.Length; k++)
         {
@@ -106,23 +105,28 @@ public sealed class PoissonFamily : IComponentFamily<PoissonComponent>, IReparam
     /// ∂F/∂log λ_k = Σₙ c_nk xₙ − W_k·λ_k over the observed rows. The floor <see cref="MinimumRate"/> is ignored: this is
     /// the gradient of the plain exponential map.
     /// </summary>
-    void IReparameterization<PoissonComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<PoissonComponent> components, Span<double> destination)
+    void IReparameterization<PoissonComponent, PoissonStatistics>.Gradient(ReadOnlySpan<PoissonStatistics> statistics, ReadOnlySpan<PoissonComponent> components, Span<double> destination)
     {
         for (int k = 0; k < components.Length; k++)
         {
-            var s = Cast(statistics[k], k);
+            var s = Check(statistics[k], k);
             destination[k] = s.WeightedSum - (s.TotalWeight * components[k].Rate);
         }
     }
 
     /// <summary>Poisson components have no prior (the rate is only floored): returns 0 and adds nothing.</summary>
-    double IReparameterization<PoissonComponent>.AddLogPrior(ReadOnlySpan<PoissonComponent> components, double scale, Span<double> destination) => 0;
+    double IReparameterization<PoissonComponent, PoissonStatistics>.AddLogPrior(ReadOnlySpan<PoissonComponent> components, double scale, Span<double> destination) => 0;
 
-    private static PoissonStatistics Cast(ISufficientStatistics statistics, int index)
+    private static PoissonStatistics Check(PoissonStatistics statistics, int index)
     {
-        ArgumentNullException.ThrowIfNull(statistics);
-        return statistics as PoissonStatistics ?? throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"statistics[{index}] is a {statistics.GetType().Name}, not {nameof(PoissonStatistics)}. Pass accumulators created by this family's CreateStatistics."),
-            nameof(statistics));
+        if (statistics is null)
+        {
+            ThrowHelper.ThrowArgument("statistics", string.Create(CultureInfo.InvariantCulture, $"statistics[{index}] is null. Pass accumulators created by this family's CreateStatistics."));
+        }
+
+        return statistics;
     }
+
+    /// <inheritdoc />
+    double IComponentPrior<PoissonComponent>.LogPrior(ReadOnlySpan<PoissonComponent> components) => LogPriorValue.Of(this, components);
 }

@@ -7,7 +7,7 @@ namespace MixtureModels.Components.Poisson;
 /// Weighted sufficient statistics of a Poisson component over one column: W = Σ wₙ and S = Σ wₙ xₙ.
 /// The maximum-likelihood rate is S / W. Counts are non-negative, so the plain sum loses no precision to cancellation.
 /// </summary>
-public sealed class PoissonStatistics : ISufficientStatistics
+public sealed class PoissonStatistics : ISufficientStatistics<PoissonStatistics>, IMissingValueStatistics
 {
     /// <summary>Creates empty statistics (W = 0, S = 0).</summary>
     public PoissonStatistics()
@@ -63,15 +63,10 @@ public sealed class PoissonStatistics : ISufficientStatistics
     }
 
     /// <inheritdoc />
-    public void Merge(ISufficientStatistics other)
+    public void Merge(PoissonStatistics other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other is not PoissonStatistics o)
-        {
-            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge {other.GetType().Name} (dimension {other.Dimension}) into {nameof(PoissonStatistics)}. Merge statistics created by the same family."));
-            return;
-        }
-
+        var o = other;
         TotalWeight += o.TotalWeight;
         WeightedSum += o.WeightedSum;
     }

@@ -12,21 +12,30 @@ internal interface IMarginalFamily
     /// <summary>Free parameters of K such marginals (shared ones counted once).</summary>
     int ParameterCount(int componentCount);
 
+    /// <summary>The wrapped family's accumulator, centred on <paramref name="current"/> when given.</summary>
     ISufficientStatistics CreateStatistics(IComponent? current);
 
+    /// <summary>Empties and centres an accumulator of the wrapped family.</summary>
     void ResetStatistics(ISufficientStatistics statistics, IComponent current);
 
+    /// <summary>Adds <paramref name="source"/> into <paramref name="target"/>, both accumulators of the wrapped family.</summary>
+    void Merge(ISufficientStatistics target, ISufficientStatistics source);
+
+    /// <summary>Adds rows with missing entries into an accumulator of the wrapped family (see <see cref="IMissingValueStatistics"/>).</summary>
+    /// <exception cref="NotSupportedException">The wrapped family's statistics do not take missing entries.</exception>
+    void AccumulateIncomplete(ISufficientStatistics target, ReadOnlySpan<double> rows, ReadOnlySpan<double> weights);
+
     /// <summary>
-    /// The wrapped family's batched kernel for <paramref name="componentCount"/> components, seen through
-    /// <see cref="IComponent"/>, or null when the family has none for this CPU or shape (see <see cref="Fitting.IBlockKernelSource{TComponent}"/>).
+    /// The wrapped family's batched density kernel for <paramref name="componentCount"/> components, seen through
+    /// <see cref="IComponent"/>, or null when the family has none for this CPU or shape (see <see cref="IBlockKernelSource{TComponent, TStatistics}"/>).
     /// </summary>
     /// <param name="componentCount">K.</param>
-    Fitting.IBlockKernel<IComponent>? CreateBlockKernel(int componentCount);
+    IBlockDensityKernel<IComponent>? CreateBlockKernel(int componentCount);
 
     /// <summary>The M-step of this marginal for all K components.</summary>
     void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<IComponent> destination);
 
-    /// <summary>Length of this marginal's unconstrained vector of K components (see <see cref="Optimization.IReparameterization{TComponent}"/>).</summary>
+    /// <summary>Length of this marginal's unconstrained vector of K components (see <see cref="IReparameterization{TComponent, TStatistics}"/>).</summary>
     /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
     int UnconstrainedLength(int componentCount);
 
@@ -42,7 +51,7 @@ internal interface IMarginalFamily
     /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
     void Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<IComponent> components, Span<double> destination);
 
-    /// <summary>Returns this marginal's log prior over K components and adds scale × its gradient (see <see cref="Optimization.IReparameterization{TComponent}.AddLogPrior"/>).</summary>
+    /// <summary>Returns this marginal's log prior over K components and adds scale × its gradient (see <see cref="IReparameterization{TComponent, TStatistics}.AddLogPrior"/>).</summary>
     /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
     double AddLogPrior(ReadOnlySpan<IComponent> components, double scale, Span<double> destination);
 }

@@ -55,7 +55,7 @@ public sealed class Marginal
     /// <param name="prior">A prior on the variance (see <see cref="CovariancePrior"/>), or null (the default) for maximum likelihood.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public static Marginal Normal(int column, double varianceRegularization = 1e-6, CovariancePrior? prior = null) =>
-        new(MarginalKind.Normal, Columns1(column), new MarginalFamily<NormalComponent>(new NormalFamily(varianceRegularization, prior)), null, "a finite real value");
+        new(MarginalKind.Normal, Columns1(column), MarginalFamilyFactory.Wrap(new NormalFamily(varianceRegularization, prior)), null, "a finite real value");
 
     /// <summary>Independent Bernoulli variables on binary columns (values exactly 0 or 1).</summary>
     /// <param name="columns">Column indices, distinct, at least one.</param>
@@ -64,7 +64,7 @@ public sealed class Marginal
     public static Marginal Bernoulli(IReadOnlyList<int> columns, BernoulliPriors? priors = null)
     {
         var c = ColumnsN(columns);
-        return new(MarginalKind.Bernoulli, c, new MarginalFamily<BernoulliComponent>(new BernoulliFamily(c.Length, priors)), v => v == 0 || v == 1, "0 or 1");
+        return new(MarginalKind.Bernoulli, c, MarginalFamilyFactory.Wrap(new BernoulliFamily(c.Length, priors)), v => v == 0 || v == 1, "0 or 1");
     }
 
     /// <summary>A categorical distribution on one column whose values are the integer levels 0..L−1.</summary>
@@ -75,14 +75,14 @@ public sealed class Marginal
     public static Marginal Categorical(int column, int levelCount, double dirichletAlpha = 0)
     {
         var family = new CategoricalFamily(levelCount, dirichletAlpha);
-        return new(MarginalKind.Categorical, Columns1(column), new MarginalFamily<CategoricalComponent>(family), v => v >= 0 && v < levelCount && v == Math.Floor(v), string.Create(CultureInfo.InvariantCulture, $"an integer level in [0, {levelCount})"));
+        return new(MarginalKind.Categorical, Columns1(column), MarginalFamilyFactory.Wrap(family), v => v >= 0 && v < levelCount && v == Math.Floor(v), string.Create(CultureInfo.InvariantCulture, $"an integer level in [0, {levelCount})"));
     }
 
     /// <summary>A Poisson distribution on one column of non-negative integer counts.</summary>
     /// <param name="column">Column index, at least 0.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="column"/> is negative.</exception>
     public static Marginal Poisson(int column) =>
-        new(MarginalKind.Poisson, Columns1(column), new MarginalFamily<PoissonComponent>(new PoissonFamily()), v => v >= 0 && v == Math.Floor(v), "a non-negative integer count");
+        new(MarginalKind.Poisson, Columns1(column), MarginalFamilyFactory.Wrap(new PoissonFamily()), v => v >= 0 && v == Math.Floor(v), "a non-negative integer count");
 
     /// <summary>A multivariate Gaussian block on several real columns with its own covariance type (tied: shared by the components).</summary>
     /// <param name="columns">Column indices, distinct, at least one.</param>
@@ -93,7 +93,7 @@ public sealed class Marginal
     public static Marginal Gaussian(IReadOnlyList<int> columns, CovarianceType covarianceType = CovarianceType.Full, double covarianceRegularization = 1e-6, CovariancePrior? prior = null)
     {
         var c = ColumnsN(columns);
-        return new(MarginalKind.Gaussian, c, new MarginalFamily<GaussianComponent>(GaussianFamily.Create(covarianceType, c.Length, covarianceRegularization, prior)), null, "a finite real value");
+        return new(MarginalKind.Gaussian, c, MarginalFamilyFactory.Wrap(GaussianFamily.Create(covarianceType, c.Length, covarianceRegularization, prior)), null, "a finite real value");
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first value of this marginal's columns it cannot model.</summary>

@@ -1,23 +1,21 @@
-using MixtureModels.Fitting;
-
 namespace MixtureModels.Components.Product;
 
 /// <summary>
-/// A marginal family's own <see cref="IBlockKernel{TComponent}"/> seen through <see cref="IComponent"/>, so that
+/// A marginal family's own batched density kernel seen through <see cref="IComponent"/>, so that
 /// <see cref="Internal.ProductBlockKernel"/> can drive the batched kernels of marginals of different component types.
 /// The typed components are copied into one array kept for the kernel's lifetime: preparing allocates nothing.
 /// </summary>
 /// <typeparam name="TComponent">The marginal family's component type.</typeparam>
-internal sealed class MarginalBlockKernel<TComponent> : IBlockKernel<IComponent>
+internal sealed class MarginalBlockKernel<TComponent> : IBlockDensityKernel<IComponent>
     where TComponent : class, IComponent
 {
-    private readonly IBlockKernel<TComponent> _inner;
+    private readonly IBlockDensityKernel<TComponent> _inner;
     private readonly TComponent[] _typed;
 
     /// <summary>Wraps <paramref name="inner"/>, a kernel for <paramref name="componentCount"/> components.</summary>
     /// <param name="inner">The marginal family's kernel.</param>
     /// <param name="componentCount">K.</param>
-    public MarginalBlockKernel(IBlockKernel<TComponent> inner, int componentCount)
+    public MarginalBlockKernel(IBlockDensityKernel<TComponent> inner, int componentCount)
     {
         _inner = inner;
         _typed = new TComponent[componentCount];
@@ -45,10 +43,6 @@ internal sealed class MarginalBlockKernel<TComponent> : IBlockKernel<IComponent>
 
         return _inner.Prepare(_typed, logWeights);
     }
-
-    /// <inheritdoc />
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<ISufficientStatistics> statistics) =>
-        _inner.Accumulate(rows, count, rowWeights, logLikelihood, statistics);
 
     /// <inheritdoc />
     public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>

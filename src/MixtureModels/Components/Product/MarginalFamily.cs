@@ -1,36 +1,59 @@
 using System.Globalization;
-using MixtureModels.Fitting;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Product;
 
-/// <summary>Adapts a typed <see cref="IComponentFamily{TComponent}"/> to <see cref="IMarginalFamily"/>.</summary>
-internal sealed class MarginalFamily<TComponent> : IMarginalFamily
+/// <summary>
+/// Adapts a typed <see cref="IComponentFamily{TComponent, TStatistics}"/> to <see cref="IMarginalFamily"/>, so that a
+/// product can hold marginals of different types side by side. The only place where a product's parts are cast back
+/// to their own types.
+/// </summary>
+/// <typeparam name="TComponent">The wrapped family's component type.</typeparam>
+/// <typeparam name="TStatistics">The wrapped family's statistics type.</typeparam>
+internal sealed class MarginalFamily<TComponent, TStatistics> : IMarginalFamily
     where TComponent : class, IComponent
+    where TStatistics : class, ISufficientStatistics<TStatistics>
 {
-    private readonly IComponentFamily<TComponent> _family;
+    private readonly IComponentFamily<TComponent, TStatistics> _family;
 
-    public MarginalFamily(IComponentFamily<TComponent> family) => _family = family;
+    public MarginalFamily(IComponentFamily<TComponent, TStatistics> family) => _family = family;
 
     public int Dimension => _family.Dimension;
 
     /// <summary>The wrapped family (read by <see cref="ProductStartingPoint"/> to check user-given components against it).</summary>
-    public IComponentFamily<TComponent> Inner => _family;
+    public IComponentFamily<TComponent, TStatistics> Inner => _family;
 
     public int ParameterCount(int componentCount) => _family.ParameterCount(componentCount);
 
     public ISufficientStatistics CreateStatistics(IComponent? current) => _family.CreateStatistics((TComponent?)current);
 
-    public void ResetStatistics(ISufficientStatistics statistics, IComponent current) => _family.ResetStatistics(statistics, (TComponent)current);
+    public void ResetStatistics(ISufficientStatistics statistics, IComponent current) => _family.ResetStatistics((TStatistics)statistics, (TComponent)current);
+
+    public void Merge(ISufficientStatistics target, ISufficientStatistics source) => ((TStatistics)target).Merge((TStatistics)source);
+
+    public void AccumulateIncomplete(ISufficientStatistics target, ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
+    {
+        if (target is not IMissingValueStatistics incomplete)
+        {
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{typeof(TStatistics).Name} does not take rows with missing entries. Use a marginal whose statistics implement IMissingValueStatistics."));
+        }
+
+        incomplete.AccumulateIncomplete(rows, weights);
+    }
 
     /// <inheritdoc />
-    public IBlockKernel<IComponent>? CreateBlockKernel(int componentCount) =>
-        (_family as IBlockKernelSource<TComponent>)?.CreateBlockKernel(componentCount) is { } kernel ? new MarginalBlockKernel<TComponent>(kernel, componentCount) : null;
+    public IBlockDensityKernel<IComponent>? CreateBlockKernel(int componentCount) =>
+        (_family as IBlockKernelSource<TComponent, TStatistics>)?.CreateBlockKernel(componentCount) is { } kernel ? new MarginalBlockKernel<TComponent>(kernel, componentCount) : null;
 
     public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<IComponent> destination)
     {
+        var typedStatistics = new TStatistics[statistics.Length];
+        for (int k = 0; k < typedStatistics.Length; k++)
+        {
+            typedStatistics[k] = (TStatistics)statistics[k];
+        }
+
         var typed = new TComponent[statistics.Length];
-        _family.Estimate(statistics, typed);
+        _family.Estimate(typedStatistics, typed);
         for (int k = 0; k < typed.Length; k++)
         {
             destination[k] = typed[k];
@@ -58,15 +81,23 @@ internal sealed class MarginalFamily<TComponent> : IMarginalFamily
         return true;
     }
 
-    public void Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<IComponent> components, Span<double> destination) =>
-        Reparameterization.Gradient(statistics, Typed(components), destination);
+    public void Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<IComponent> components, Span<double> destination)
+    {
+        var typedStatistics = new TStatistics[statistics.Length];
+        for (int k = 0; k < typedStatistics.Length; k++)
+        {
+            typedStatistics[k] = (TStatistics)statistics[k];
+        }
+
+        Reparameterization.Gradient(typedStatistics, Typed(components), destination);
+    }
 
     /// <inheritdoc />
     public double AddLogPrior(ReadOnlySpan<IComponent> components, double scale, Span<double> destination) =>
         Reparameterization.AddLogPrior(Typed(components), scale, destination);
 
-    /// <summary>The wrapped family as a reparameterisation, looked up at run time (every marginal family implements it).</summary>
-    private IReparameterization<TComponent> Reparameterization => _family as IReparameterization<TComponent>
+    /// <summary>The wrapped family as a reparameterisation, looked up at run time (every built-in marginal family implements it).</summary>
+    private IReparameterization<TComponent, TStatistics> Reparameterization => _family as IReparameterization<TComponent, TStatistics>
         ?? throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{_family.GetType().Name} does not implement the unconstrained reparameterisation needed by the gradient optimiser."));
 
     private static TComponent[] Typed(ReadOnlySpan<IComponent> components)

@@ -8,7 +8,7 @@ namespace MixtureModels.Components.Product;
 /// A product of independent marginals over disjoint groups of columns: log p(x) = Σ_m log p_m(x[columns_m]).
 /// Immutable; built by <see cref="ProductFamily"/>.
 /// </summary>
-public sealed class ProductComponent : IComponent
+public sealed class ProductComponent : IMissingValueComponent
 {
     private readonly int[][] _columns;
     private readonly IComponent[] _marginals;
@@ -40,6 +40,10 @@ public sealed class ProductComponent : IComponent
     /// <summary>Marginal <paramref name="index"/>'s component.</summary>
     /// <param name="index">Marginal index.</param>
     internal IComponent Marginal(int index) => _marginals[index];
+
+    /// <summary>Marginal <paramref name="index"/> as a component that handles missing entries (every built-in marginal does).</summary>
+    private IMissingValueComponent MissingValueMarginal(int index) => _marginals[index] as IMissingValueComponent
+        ?? throw new NotSupportedException($"Marginal {index} ({_marginals[index].GetType().Name}) does not implement IMissingValueComponent, so rows with missing entries cannot be evaluated.");
 
     /// <summary>The data columns of marginal <paramref name="index"/>, without a copy or wrapper.</summary>
     /// <param name="index">Marginal index.</param>
@@ -111,7 +115,7 @@ public sealed class ProductComponent : IComponent
                 var result = partial.AsSpan(0, used);
                 if (anyMissing)
                 {
-                    _marginals[m].MarginalLogDensity(block, result);
+                    MissingValueMarginal(m).MarginalLogDensity(block, result);
                 }
                 else
                 {
@@ -165,7 +169,7 @@ public sealed class ProductComponent : IComponent
             }
             else
             {
-                _marginals[m].ConditionalMean(part, completed);
+                MissingValueMarginal(m).ConditionalMean(part, completed);
             }
 
             for (int j = 0; j < columns.Length; j++)

@@ -1,7 +1,5 @@
 using System.Globalization;
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
-using MixtureModels.Optimization;
 
 namespace MixtureModels.Components.Product;
 
@@ -9,10 +7,11 @@ namespace MixtureModels.Components.Product;
 /// Products of independent marginals over disjoint column groups that together cover every column once. The M-step
 /// runs each marginal's own family on its columns, so shared parameters (a tied Gaussian block) stay shared.
 /// </summary>
-public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparameterization<ProductComponent>, IBlockKernelSource<ProductComponent>
+public sealed class ProductFamily : IComponentFamily<ProductComponent, ProductStatistics>, IReparameterization<ProductComponent, ProductStatistics>, IBlockKernelSource<ProductComponent, ProductStatistics>, IComponentPrior<ProductComponent>, IDataValidator
 {
     private readonly Marginal[] _marginals;
     private readonly int[][] _columns;
+    private readonly IMarginalFamily[] _families;
 
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, the number of data columns.</param>
@@ -61,6 +60,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
         Dimension = dimension;
         _marginals = [.. marginals];
         _columns = _marginals.Select(m => m.ColumnArray).ToArray();
+        _families = _marginals.Select(m => m.Family).ToArray();
     }
 
     /// <inheritdoc />
@@ -73,7 +73,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
     public int ParameterCount(int componentCount) => _marginals.Sum(m => m.Family.ParameterCount(componentCount));
 
     /// <inheritdoc />
-    public ISufficientStatistics CreateStatistics(ProductComponent? current)
+    public ProductStatistics CreateStatistics(ProductComponent? current)
     {
         var parts = new ISufficientStatistics[_marginals.Length];
         for (int m = 0; m < parts.Length; m++)
@@ -81,13 +81,13 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
             parts[m] = _marginals[m].Family.CreateStatistics(current?.Marginal(m));
         }
 
-        return new ProductStatistics(Dimension, _columns, parts);
+        return new ProductStatistics(Dimension, _columns, parts, _families);
     }
 
     /// <inheritdoc />
-    public void ResetStatistics(ISufficientStatistics statistics, ProductComponent current)
+    public void ResetStatistics(ProductStatistics statistics, ProductComponent current)
     {
-        var product = Cast(statistics);
+        var product = Check(statistics);
         product.Clear();
         for (int m = 0; m < _marginals.Length; m++)
         {
@@ -96,7 +96,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
     }
 
     /// <inheritdoc />
-    public void Estimate(ReadOnlySpan<ISufficientStatistics> statistics, Span<ProductComponent> destination)
+    public void Estimate(ReadOnlySpan<ProductStatistics> statistics, Span<ProductComponent> destination)
     {
         int k = statistics.Length;
         var byMarginal = new IComponent[_marginals.Length][];
@@ -105,7 +105,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
         {
             for (int c = 0; c < k; c++)
             {
-                parts[c] = Cast(statistics[c]).Part(m);
+                parts[c] = Check(statistics[c]).Part(m);
             }
 
             byMarginal[m] = new IComponent[k];
@@ -138,7 +138,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
     /// (marginal-major: block m holds marginal m's own layout for components 0..K−1, so a tied Gaussian block keeps its
     /// shared parameters once).
     /// </summary>
-    int IReparameterization<ProductComponent>.UnconstrainedLength(int componentCount)
+    int IReparameterization<ProductComponent, ProductStatistics>.UnconstrainedLength(int componentCount)
     {
         int length = 0;
         foreach (var marginal in _marginals)
@@ -150,7 +150,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
     }
 
     /// <summary>Writes every marginal's block in marginal order.</summary>
-    void IReparameterization<ProductComponent>.ToUnconstrained(ReadOnlySpan<ProductComponent> components, Span<double> destination)
+    void IReparameterization<ProductComponent, ProductStatistics>.ToUnconstrained(ReadOnlySpan<ProductComponent> components, Span<double> destination)
     {
         int k = components.Length, offset = 0;
         var parts = new IComponent[k];
@@ -169,7 +169,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
     }
 
     /// <summary>Builds every marginal's K components from its block; false when any block overflows.</summary>
-    bool IReparameterization<ProductComponent>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<ProductComponent> destination)
+    bool IReparameterization<ProductComponent, ProductStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<ProductComponent> destination)
     {
         int k = destination.Length, offset = 0;
         var byMarginal = new IComponent[_marginals.Length][];
@@ -204,7 +204,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
     /// Every marginal's gradient from its part of the product statistics, in the same blocks: the log-density of a
     /// product is the sum of its marginals', each depending on its own block only.
     /// </summary>
-    void IReparameterization<ProductComponent>.Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<ProductComponent> components, Span<double> destination)
+    void IReparameterization<ProductComponent, ProductStatistics>.Gradient(ReadOnlySpan<ProductStatistics> statistics, ReadOnlySpan<ProductComponent> components, Span<double> destination)
     {
         int k = components.Length, offset = 0;
         var parts = new ISufficientStatistics[k];
@@ -213,7 +213,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
         {
             for (int c = 0; c < k; c++)
             {
-                parts[c] = Cast(statistics[c]).Part(m);
+                parts[c] = Check(statistics[c]).Part(m);
                 marginalComponents[c] = components[c].Marginal(m);
             }
 
@@ -225,7 +225,7 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
     }
 
     /// <summary>The sum of the marginals' log priors, each adding its gradient to its own block.</summary>
-    double IReparameterization<ProductComponent>.AddLogPrior(ReadOnlySpan<ProductComponent> components, double scale, Span<double> destination)
+    double IReparameterization<ProductComponent, ProductStatistics>.AddLogPrior(ReadOnlySpan<ProductComponent> components, double scale, Span<double> destination)
     {
         int k = components.Length, offset = 0;
         var marginalComponents = new IComponent[k];
@@ -248,9 +248,9 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
 
     /// <summary>The K components' batched E-step and statistics (<see cref="ProductBlockKernel"/>), on any CPU: it gathers each marginal's columns once per block instead of once per component, and runs the marginals' own block kernels where they have them.</summary>
     /// <param name="componentCount">K.</param>
-    IBlockKernel<ProductComponent>? IBlockKernelSource<ProductComponent>.CreateBlockKernel(int componentCount)
+    IBlockKernel<ProductComponent, ProductStatistics>? IBlockKernelSource<ProductComponent, ProductStatistics>.CreateBlockKernel(int componentCount)
     {
-        var parts = new IBlockKernel<IComponent>?[_marginals.Length];
+        var parts = new IBlockDensityKernel<IComponent>?[_marginals.Length];
         for (int m = 0; m < parts.Length; m++)
         {
             parts[m] = _marginals[m].Family.CreateBlockKernel(componentCount);
@@ -259,13 +259,21 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent>, IReparam
         return new ProductBlockKernel(this, _columns, parts, componentCount);
     }
 
-    /// <summary><paramref name="statistics"/> as a product accumulator of this family; throws when it is not one.</summary>
+    /// <inheritdoc />
+    double IComponentPrior<ProductComponent>.LogPrior(ReadOnlySpan<ProductComponent> components) =>
+        LogPriorValue.Of(this, components);
+
+    /// <inheritdoc />
+    void IDataValidator.Validate(DataMatrix data, string parameterName, bool allowMissing) => ValidateData(data, parameterName, allowMissing);
+
+    /// <summary><paramref name="statistics"/>, checked to be a product accumulator of this family's shape.</summary>
     /// <param name="statistics">An accumulator created by <see cref="CreateStatistics"/>.</param>
-    internal ProductStatistics Cast(ISufficientStatistics statistics)
+    private ProductStatistics Check(ProductStatistics statistics)
     {
-        if (statistics is ProductStatistics product && product.Dimension == Dimension && product.PartCount == _marginals.Length)
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (statistics.Dimension == Dimension && statistics.PartCount == _marginals.Length)
         {
-            return product;
+            return statistics;
         }
 
         ThrowHelper.ThrowArgument(nameof(statistics), $"statistics is not a product accumulator of this family. Pass one created by this family's CreateStatistics.");

@@ -4,7 +4,6 @@ using MixtureModels.Components.Categorical;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Normal;
 using MixtureModels.Components.Poisson;
-using MixtureModels.Fitting;
 using MixtureModels.Internal;
 
 namespace MixtureModels.Components.Product;
@@ -24,22 +23,10 @@ namespace MixtureModels.Components.Product;
 /// entry (exact comparison of <see cref="GaussianComponent.GetCovariance"/>, which holds when every block is built from
 /// the same matrix); the blocks are then rebuilt to share one covariance object, as the tied M-step returns them.
 /// </remarks>
-internal sealed class ProductStartingPoint : IStartingPoint<ProductComponent>
+internal static class ProductStartingPoint
 {
     private const string WeightsName = nameof(ProductMixtureOptions.InitialWeights);
     private const string MarginalsName = nameof(ProductMixtureOptions.InitialMarginals);
-
-    private readonly double[]? _weights;
-    private readonly ProductComponent[]? _components;
-
-    private ProductStartingPoint(double[]? weights, ProductComponent[]? components)
-    {
-        _weights = weights;
-        _components = components;
-    }
-
-    /// <inheritdoc />
-    public bool IsComplete => _weights is not null && _components is not null;
 
     /// <summary>
     /// Checks the starting point of <paramref name="options"/> and builds its product components; null when neither
@@ -48,7 +35,7 @@ internal sealed class ProductStartingPoint : IStartingPoint<ProductComponent>
     /// <param name="options">Validated settings (component count and marginals).</param>
     /// <param name="dimension">D, the number of data columns (the marginals' column count once they cover every column).</param>
     /// <exception cref="ArgumentException">A starting value does not fit; the message names the option, the component and marginal index and the fix.</exception>
-    public static ProductStartingPoint? Parse(ProductMixtureOptions options, int dimension)
+    public static MixtureStart<ProductComponent>? Parse(ProductMixtureOptions options, int dimension)
     {
         if (options.InitialWeights is null && options.InitialMarginals is null)
         {
@@ -58,15 +45,8 @@ internal sealed class ProductStartingPoint : IStartingPoint<ProductComponent>
         int k = options.ComponentCount;
         double[]? weights = options.InitialWeights is null ? null : MixtureModel<ProductComponent>.CheckWeights(options.InitialWeights, k, WeightsName);
         ProductComponent[]? components = options.InitialMarginals is null ? null : ParseMarginals(options.InitialMarginals, options.Marginals, k, dimension);
-        return new ProductStartingPoint(weights, components);
+        return new MixtureStart<ProductComponent>(weights, components);
     }
-
-    /// <inheritdoc />
-    public (double[] Weights, ProductComponent[] Components) Complete() => ((double[])_weights!.Clone(), (ProductComponent[])_components!.Clone());
-
-    /// <inheritdoc />
-    public (double[] Weights, ProductComponent[] Components) Apply(double[] weights, ProductComponent[] components) =>
-        (_weights is null ? weights : (double[])_weights.Clone(), _components is null ? components : (ProductComponent[])_components.Clone());
 
     private static ProductComponent[] ParseMarginals(IReadOnlyList<IReadOnlyList<IComponent>> given, IReadOnlyList<Marginal> marginals, int k, int dimension)
     {
@@ -181,12 +161,12 @@ internal sealed class ProductStartingPoint : IStartingPoint<ProductComponent>
                 case MarginalKind.Bernoulli:
                     return new(typeof(BernoulliComponent), d, 0, false, $"Bernoulli on {on}", Invariant($"a BernoulliComponent of dimension {d}"), Invariant($"Build it with BernoulliComponent.WithProbabilities, one probability per column ({d})."));
                 case MarginalKind.Categorical:
-                    int levels = ((CategoricalFamily)((MarginalFamily<CategoricalComponent>)marginal.Family).Inner).LevelCount;
+                    int levels = ((CategoricalFamily)((MarginalFamily<CategoricalComponent, CategoricalStatistics>)marginal.Family).Inner).LevelCount;
                     return new(typeof(CategoricalComponent), 1, levels, false, Invariant($"Categorical with {levels} levels on {on}"), Invariant($"a CategoricalComponent with {levels} levels"), Invariant($"Build it with CategoricalComponent.WithProbabilities, one probability per level ({levels})."));
                 case MarginalKind.Poisson:
                     return new(typeof(PoissonComponent), 1, 0, false, $"Poisson on {on}", "a PoissonComponent", "Build it with PoissonComponent.WithRate.");
                 default:
-                    var type = ((GaussianFamily)((MarginalFamily<GaussianComponent>)marginal.Family).Inner).CovarianceType;
+                    var type = ((GaussianFamily)((MarginalFamily<GaussianComponent, GaussianStatistics>)marginal.Family).Inner).CovarianceType;
                     string description = $"Gaussian block with {type} covariance on {on}";
                     return type switch
                     {

@@ -5,16 +5,18 @@ using MixtureModels.Internal;
 namespace MixtureModels.Components.Product;
 
 /// <summary>The sufficient statistics of a product component: one accumulator per marginal, fed that marginal's columns.</summary>
-public sealed class ProductStatistics : ISufficientStatistics
+public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>, IMissingValueStatistics
 {
     private readonly int[][] _columns;
     private readonly ISufficientStatistics[] _parts;
+    private readonly IMarginalFamily[] _families;
 
-    internal ProductStatistics(int dimension, int[][] columns, ISufficientStatistics[] parts)
+    internal ProductStatistics(int dimension, int[][] columns, ISufficientStatistics[] parts, IMarginalFamily[] families)
     {
         Dimension = dimension;
         _columns = columns;
         _parts = parts;
+        _families = families;
     }
 
     /// <inheritdoc />
@@ -61,18 +63,18 @@ public sealed class ProductStatistics : ISufficientStatistics
     }
 
     /// <inheritdoc />
-    public void Merge(ISufficientStatistics other)
+    public void Merge(ProductStatistics other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other is not ProductStatistics o || o.Dimension != Dimension || o._parts.Length != _parts.Length)
+        var o = other;
+        if (o.Dimension != Dimension || o._parts.Length != _parts.Length)
         {
-            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge {other.GetType().Name} into a product accumulator of dimension {Dimension} with {_parts.Length} marginals. Merge statistics created by the same family."));
-            return;
+            ThrowHelper.ThrowArgument(nameof(other), string.Create(CultureInfo.InvariantCulture, $"Cannot merge a product accumulator of dimension {o.Dimension} with {o._parts.Length} marginals into one of dimension {Dimension} with {_parts.Length} marginals. Merge statistics created by the same family."));
         }
 
         for (int m = 0; m < _parts.Length; m++)
         {
-            _parts[m].Merge(o._parts[m]);
+            _families[m].Merge(_parts[m], o._parts[m]);
         }
 
         TotalWeight += o.TotalWeight;
@@ -122,7 +124,7 @@ public sealed class ProductStatistics : ISufficientStatistics
 
                 if (anyMissing)
                 {
-                    _parts[m].AccumulateIncomplete(gathered.AsSpan(0, used * c), keptWeights.AsSpan(0, used));
+                    _families[m].AccumulateIncomplete(_parts[m], gathered.AsSpan(0, used * c), keptWeights.AsSpan(0, used));
                 }
                 else
                 {

@@ -30,7 +30,7 @@ public sealed class BernoulliEmTests
     public void Lower_bound_never_decreases_and_starts_at_the_brute_force_log_likelihood(bool weighted)
     {
         var (x, sampleWeights) = Data(600, weighted);
-        var engine = new EmEngine<BernoulliComponent>(new BernoulliFamily(D), DataMatrix.FromRowMajor(x, D), sampleWeights, 3, new EmSettings(0, 25, 1));
+        var engine = new EmEngine<BernoulliComponent, BernoulliStatistics>(new BernoulliFamily(D), MaximumLikelihoodWeights.Instance, DataMatrix.FromRowMajor(x, D), sampleWeights, 3, new EmSettings(0, 25, 1));
 
         var result = engine.Run((double[])StartWeights.Clone(), Start(), double.NegativeInfinity, 0, null, CancellationToken.None);
 
@@ -54,7 +54,7 @@ public sealed class BernoulliEmTests
     {
         var (x, sampleWeights) = Data(300, weighted);
         int n = x.Length / D;
-        var engine = new EmEngine<BernoulliComponent>(new BernoulliFamily(D), DataMatrix.FromRowMajor(x, D), sampleWeights, 3, new EmSettings(0, 1, -1));
+        var engine = new EmEngine<BernoulliComponent, BernoulliStatistics>(new BernoulliFamily(D), MaximumLikelihoodWeights.Instance, DataMatrix.FromRowMajor(x, D), sampleWeights, 3, new EmSettings(0, 1, -1));
 
         var result = engine.Run((double[])StartWeights.Clone(), Start(), double.NegativeInfinity, 0, null, CancellationToken.None);
 

@@ -1,6 +1,4 @@
-using MixtureModels.Components;
 using MixtureModels.Components.Bernoulli;
-using MixtureModels.Components.Gaussian;
 
 namespace MixtureModels.Tests.Components.Bernoulli;
 
@@ -12,7 +10,7 @@ public sealed class BernoulliFamilyTests
         const int d = 9, rows = 120;
         var x = BernoulliTestData.Binary(rows, d, 31, 0.5);
         var family = new BernoulliFamily(d);
-        var stats = new ISufficientStatistics[2];
+        var stats = new BernoulliStatistics[2];
         var weights = new double[2][];
         for (int k = 0; k < 2; k++)
         {
@@ -44,7 +42,7 @@ public sealed class BernoulliFamilyTests
         var stats = BernoulliStatistics.FromValues(10.0, new[] { 0.0, 4.0, 10.0 });
         var components = new BernoulliComponent[1];
 
-        family.Estimate(new ISufficientStatistics[] { stats }, components);
+        family.Estimate(new BernoulliStatistics[] { stats }, components);
 
         for (int i = 0; i < 3; i++)
         {
@@ -81,7 +79,7 @@ public sealed class BernoulliFamilyTests
         var family = new BernoulliFamily(2, new BernoulliPriors { Epsilon = 1e-3 });
         var components = new BernoulliComponent[1];
 
-        family.Estimate(new ISufficientStatistics[] { BernoulliStatistics.FromValues(5, new[] { 0.0, 5.0 }) }, components);
+        family.Estimate(new BernoulliStatistics[] { BernoulliStatistics.FromValues(5, new[] { 0.0, 5.0 }) }, components);
 
         components[0].Probabilities.ToArray().Should().Equal(1e-3, 1 - 1e-3);
     }
@@ -90,7 +88,7 @@ public sealed class BernoulliFamilyTests
     public void An_empty_component_is_finite_at_one_half_or_the_prior_mode()
     {
         var components = new BernoulliComponent[1];
-        var empty = new ISufficientStatistics[] { new BernoulliStatistics(3) };
+        var empty = new BernoulliStatistics[] { new BernoulliStatistics(3) };
 
         new BernoulliFamily(3).Estimate(empty, components);
         components[0].Probabilities.ToArray().Should().Equal(0.5, 0.5, 0.5);
@@ -114,7 +112,7 @@ public sealed class BernoulliFamilyTests
         var fromRestored = new BernoulliComponent[1];
 
         family.Estimate(new[] { original }, fromOriginal);
-        family.Estimate(new ISufficientStatistics[] { restored }, fromRestored);
+        family.Estimate(new BernoulliStatistics[] { restored }, fromRestored);
 
         fromRestored[0].Probabilities.ToArray().Should().Equal(fromOriginal[0].Probabilities.ToArray());
     }
@@ -191,8 +189,8 @@ public sealed class BernoulliFamilyTests
         noComponents.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("componentCount");
 
         var components = new BernoulliComponent[1];
-        var gaussian = () => family.Estimate(new ISufficientStatistics[] { new DiagonalScatterStatistics(3) }, components);
-        gaussian.Should().Throw<ArgumentException>().Which.Message.Should().Contain("DiagonalScatterStatistics").And.Contain("CreateStatistics");
+        var otherShape = () => family.Estimate(new BernoulliStatistics[] { new BernoulliStatistics(2) }, components);
+        otherShape.Should().Throw<ArgumentException>().Which.Message.Should().Contain("dimension 2").And.Contain("CreateStatistics");
         var otherDimension = () => family.ResetStatistics(new BernoulliStatistics(2), BernoulliComponent.WithProbabilities(new[] { 0.5, 0.5, 0.5 }));
         otherDimension.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("statistics");
     }

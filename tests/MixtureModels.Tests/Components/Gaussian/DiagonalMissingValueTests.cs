@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
 
@@ -397,7 +396,7 @@ public sealed class DiagonalMissingValueTests
         return sum;
     }
 
-    private static GaussianComponent Estimate(GaussianFamily family, ISufficientStatistics statistics)
+    private static GaussianComponent Estimate(GaussianFamily family, GaussianStatistics statistics)
     {
         var destination = new GaussianComponent[1];
         family.Estimate([statistics], destination);

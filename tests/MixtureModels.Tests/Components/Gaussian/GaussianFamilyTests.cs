@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
 
 namespace MixtureModels.Tests.Components.Gaussian;
@@ -39,7 +38,7 @@ public sealed class GaussianFamilyTests
         r[1] = r[0].Select(v => 1 - v).ToArray();
 
         // Accumulate in three uneven blocks, as the engine does, starting from a reference far from the mean.
-        var statistics = new ISufficientStatistics[2];
+        var statistics = new GaussianStatistics[2];
         for (int k = 0; k < 2; k++)
         {
             statistics[k] = family.CreateStatistics(null);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
 
 namespace MixtureModels.Tests.Components.Gaussian;
@@ -39,8 +38,8 @@ public sealed class StatisticsSerializationTests
         var family = new FullCovarianceFamily(3, 1e-6);
         var a = new GaussianComponent[1];
         var b = new GaussianComponent[1];
-        family.Estimate(new ISufficientStatistics[] { viaOriginal }, a);
-        family.Estimate(new ISufficientStatistics[] { viaRestored }, b);
+        family.Estimate(new GaussianStatistics[] { viaOriginal }, a);
+        family.Estimate(new GaussianStatistics[] { viaRestored }, b);
         b[0].GetCovariance().Should().BeEquivalentTo(a[0].GetCovariance());
         b[0].Mean.ToArray().Should().Equal(a[0].Mean.ToArray());
     }

@@ -1,6 +1,4 @@
-using MixtureModels.Components;
 using MixtureModels.Components.Normal;
-using MixtureModels.Components.Poisson;
 
 namespace MixtureModels.Tests.Components.Normal;
 
@@ -22,7 +20,7 @@ public sealed class NormalFamilyTests
         }
 
         var family = new NormalFamily(Reg);
-        var stats = new ISufficientStatistics[K];
+        var stats = new NormalStatistics[K];
         for (int k = 0; k < K; k++)
         {
             // Centre on a stale mean, as the engine does between iterations.
@@ -107,8 +105,8 @@ public sealed class NormalFamilyTests
         var reg = () => new NormalFamily(-1e-3);
         reg.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "varianceRegularization" && e.Message.Contains("-0.001"));
         var result = new NormalComponent[1];
-        var kind = () => family.Estimate(new ISufficientStatistics[] { new PoissonStatistics() }, result);
-        kind.Should().Throw<ArgumentException>().WithMessage("*PoissonStatistics*NormalStatistics*");
+        var missing = () => family.Estimate(new NormalStatistics[] { null! }, result);
+        missing.Should().Throw<ArgumentException>().WithMessage("*statistics[0] is null*");
         var shortDestination = () => family.Estimate(new[] { family.CreateStatistics(null) }, Span<NormalComponent>.Empty);
         shortDestination.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("destination");
     }

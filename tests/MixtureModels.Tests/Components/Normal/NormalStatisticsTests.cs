@@ -1,4 +1,3 @@
-using MixtureModels.Components.Categorical;
 using MixtureModels.Components.Normal;
 
 namespace MixtureModels.Tests.Components.Normal;
@@ -74,8 +73,8 @@ public sealed class NormalStatisticsTests
         var family = new NormalFamily();
         var x = new NormalComponent[1];
         var y = new NormalComponent[1];
-        family.Estimate(new MixtureModels.Components.ISufficientStatistics[] { original }, x);
-        family.Estimate(new MixtureModels.Components.ISufficientStatistics[] { restored }, y);
+        family.Estimate(new NormalStatistics[] { original }, x);
+        family.Estimate(new NormalStatistics[] { restored }, y);
         y[0].Mean.Should().Be(x[0].Mean);
         y[0].Variance.Should().Be(x[0].Variance);
 
@@ -111,8 +110,8 @@ public sealed class NormalStatisticsTests
         s.Scatter.Should().Be(0);
         s.Reference.Should().Be(4);
 
-        var act = () => s.Merge(new CategoricalStatistics(2));
-        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("other");
+        var act = () => s.Merge(null!);
+        act.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("other");
     }
 
     private static void AssertMoments(NormalStatistics s, double[] rows, double[] weights, double reference)

@@ -1,5 +1,3 @@
-using MixtureModels.Components;
-using MixtureModels.Components.Normal;
 using MixtureModels.Components.Poisson;
 
 namespace MixtureModels.Tests.Components.Poisson;
@@ -22,7 +20,7 @@ public sealed class PoissonFamilyTests
         }
 
         var family = new PoissonFamily();
-        var stats = new ISufficientStatistics[K];
+        var stats = new PoissonStatistics[K];
         for (int k = 0; k < K; k++)
         {
             stats[k] = family.CreateStatistics(null);
@@ -113,13 +111,13 @@ public sealed class PoissonFamilyTests
     }
 
     [Fact]
-    public void Foreign_statistics_are_rejected()
+    public void Missing_statistics_are_rejected()
     {
         var family = new PoissonFamily();
         var result = new PoissonComponent[1];
-        var estimate = () => family.Estimate(new ISufficientStatistics[] { new NormalStatistics() }, result);
-        var reset = () => family.ResetStatistics(new NormalStatistics(), PoissonComponent.WithRate(1));
-        estimate.Should().Throw<ArgumentException>().WithMessage("*NormalStatistics*PoissonStatistics*");
+        var estimate = () => family.Estimate(new PoissonStatistics[] { null! }, result);
+        var reset = () => family.ResetStatistics(null!, PoissonComponent.WithRate(1));
+        estimate.Should().Throw<ArgumentException>().WithMessage("*statistics[0] is null*");
         reset.Should().Throw<ArgumentException>();
     }
 

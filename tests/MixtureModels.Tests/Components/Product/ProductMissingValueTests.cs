@@ -163,7 +163,7 @@ public sealed class ProductMissingValueTests
     private static void Check(IComponent component, double[] row, double expected, double tolerance)
     {
         var result = new double[1];
-        component.MarginalLogDensity(row, result);
+        ((IMissingValueComponent)component).MarginalLogDensity(row, result);
         result[0].Should().BeApproximately(expected, tolerance * Math.Max(1, Math.Abs(expected)));
     }
 
@@ -258,7 +258,7 @@ public sealed class ProductMissingValueTests
         AssertSameEstimate(family, fast, slow, completeRows, 1e-11);
     }
 
-    private static void AssertSameEstimate(ProductFamily family, ISufficientStatistics expected, ISufficientStatistics actual, double[] rows, double tolerance)
+    private static void AssertSameEstimate(ProductFamily family, ProductStatistics expected, ProductStatistics actual, double[] rows, double tolerance)
     {
         var e = new ProductComponent[1];
         var f = new ProductComponent[1];

@@ -1,6 +1,4 @@
-using MixtureModels.Components;
-
-namespace MixtureModels.Optimization;
+namespace MixtureModels.Components;
 
 /// <summary>
 /// A component family seen by the gradient optimiser: K components ↔ one unconstrained real vector (log-variances,
@@ -10,12 +8,14 @@ namespace MixtureModels.Optimization;
 /// <remarks>
 /// With c_nk = wₙ·p(z = k | xₙ) accumulated into statistics_k (created or reset for component k), the family returns
 /// ∂/∂u of Σ_k Σₙ c_nk log p_k(xₙ | θ_k(u)). For exponential families this is a closed form in the statistics; with
-/// missing entries, statistics accumulated by <see cref="ISufficientStatistics.AccumulateIncomplete"/> give the exact
+/// missing entries, statistics accumulated by <see cref="IMissingValueStatistics.AccumulateIncomplete"/> give the exact
 /// gradient of the observed-data log-likelihood (Fisher's identity).
 /// </remarks>
 /// <typeparam name="TComponent">The component type.</typeparam>
-internal interface IReparameterization<TComponent>
+/// <typeparam name="TStatistics">The statistics type of the family.</typeparam>
+public interface IReparameterization<TComponent, TStatistics>
     where TComponent : IComponent
+    where TStatistics : ISufficientStatistics<TStatistics>
 {
     /// <summary>Length of the unconstrained vector of K components (shared parameters counted once).</summary>
     int UnconstrainedLength(int componentCount);
@@ -30,11 +30,11 @@ internal interface IReparameterization<TComponent>
     bool TryFromUnconstrained(ReadOnlySpan<double> values, Span<TComponent> destination);
 
     /// <summary>Writes ∂/∂u Σ_k Σₙ c_nk log p_k(xₙ) at <paramref name="components"/> from their accumulated statistics.</summary>
-    void Gradient(ReadOnlySpan<ISufficientStatistics> statistics, ReadOnlySpan<TComponent> components, Span<double> destination);
+    void Gradient(ReadOnlySpan<TStatistics> statistics, ReadOnlySpan<TComponent> components, Span<double> destination);
 
     /// <summary>
     /// Returns log π(θ), the log density (up to a constant) of the family's prior on the component parameters — the
-    /// prior its M-step maximises the posterior of (a <see cref="Components.Gaussian.CovariancePrior"/>, a Beta prior on Bernoulli
+    /// prior its M-step maximises the posterior of (a <see cref="Gaussian.CovariancePrior"/>, a Beta prior on Bernoulli
     /// probabilities, a Dirichlet prior on categorical ones) — and adds <paramref name="scale"/> × ∂/∂u log π to
     /// <paramref name="destination"/>. A family without a prior returns 0 and adds nothing.
     /// </summary>

@@ -1,0 +1,263 @@
+using System.Globalization;
+using MixtureModels.Components;
+using MixtureModels.Fitting;
+using MixtureModels.Internal;
+using MixtureModels.Optimization;
+
+namespace MixtureModels;
+
+/// <summary>
+/// Fits a mixture of any component family: the whole fitting recipe, written once. For each of
+/// <see cref="MixtureOptions.InitializationCount"/> initialisations it turns the initialiser's responsibilities into a
+/// start (the M-step), optimises it (EM, or the gradient algorithms when the family implements
+/// <see cref="IReparameterization{TComponent, TStatistics}"/>), keeps the best, and labels the training rows with a final
+/// E-step. It handles sample weights, warm start, a user's start (<see cref="Start"/>), progress, cancellation, missing
+/// values (when the family's components and statistics implement <see cref="IMissingValueComponent"/> and
+/// <see cref="IMissingValueStatistics"/>) and the family's batched kernel (<see cref="IBlockKernelSource{TComponent, TStatistics}"/>).
+/// <see cref="GaussianMixture"/>, <see cref="BernoulliMixture"/> and <see cref="ProductMixture"/> are presets on it; a
+/// family written outside the library is fitted the same way.
+/// </summary>
+/// <remarks>
+/// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
+/// meant to be fitted from several threads at once; the returned model is immutable and may be shared freely. Results
+/// are identical for any <see cref="MixtureOptions.MaxDegreeOfParallelism"/>.
+/// </remarks>
+/// <example>
+/// <code>
+/// var estimator = new MixtureEstimator&lt;VonMisesComponent, VonMisesStatistics&gt;(new VonMisesFamily(), new MixtureOptions { ComponentCount = 3, InitializationCount = 5 });
+/// FittedMixtureModel&lt;VonMisesComponent&gt; model = estimator.Fit(angles);
+/// </code>
+/// </example>
+/// <typeparam name="TComponent">The component type.</typeparam>
+/// <typeparam name="TStatistics">The family's statistics type.</typeparam>
+public sealed class MixtureEstimator<TComponent, TStatistics>
+    where TComponent : class, IComponent
+    where TStatistics : class, ISufficientStatistics<TStatistics>
+{
+    private FittedMixtureModel<TComponent>? _fitted;
+
+    /// <summary>Creates the estimator.</summary>
+    /// <param name="family">The component family (its dimension must equal the data's column count).</param>
+    /// <param name="options">Settings; validated here.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and the fix.</exception>
+    public MixtureEstimator(IComponentFamily<TComponent, TStatistics> family, MixtureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(options);
+        options.ValidateShared();
+        Family = family;
+        Options = options;
+    }
+
+    /// <summary>The component family.</summary>
+    public IComponentFamily<TComponent, TStatistics> Family { get; }
+
+    /// <summary>The settings.</summary>
+    public MixtureOptions Options { get; }
+
+    /// <summary>How the mixing weights are estimated (default <see cref="MaximumLikelihoodWeights"/>; <see cref="DirichletWeightPrior"/> for a MAP step).</summary>
+    public IWeightStep WeightStep { get; init; } = MaximumLikelihoodWeights.Instance;
+
+    /// <summary>Optional starting weights and/or components, used by every initialisation (unless a warm start continues the previous fit).</summary>
+    public MixtureStart<TComponent>? Start { get; init; }
+
+    /// <summary>The model returned by the last successful <see cref="Fit"/>.</summary>
+    /// <exception cref="NotFittedException"><see cref="Fit"/> has not been called yet.</exception>
+    public FittedMixtureModel<TComponent> FittedModel => _fitted ?? throw new NotFittedException(nameof(MixtureEstimator<TComponent, TStatistics>));
+
+    /// <summary>
+    /// Fits the mixture to the rows of <paramref name="data"/>: for each of <see cref="MixtureOptions.InitializationCount"/>
+    /// initialisations, the chosen algorithm until the lower bound changes by less than the tolerance or the iteration
+    /// limit; the initialisation with the best objective is kept, and a final E-step labels the training rows.
+    /// </summary>
+    /// <param name="data">N × D data, N ≥ K, D = the family's dimension. Not modified.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row; integer weights are equivalent to repeating rows.</param>
+    /// <param name="progress">Optional callback after every iteration.</param>
+    /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The data, weights or start are invalid for this family; the message names which and why.</exception>
+    /// <exception cref="NotSupportedException">Missing values or a gradient algorithm were asked of a family without that capability.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">A covariance collapsed.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public FittedMixtureModel<TComponent> Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var warm = Options.WarmStart ? _fitted : null;
+        var outcome = FitCore(Family, Options, WeightStep, data, sampleWeights, _ => Start, warm?.ToWarmStart(), progress, cancellationToken);
+        _fitted = new FittedMixtureModel<TComponent>(outcome);
+        return _fitted;
+    }
+
+    /// <summary>
+    /// The fitting recipe: validation, restarts, the optimiser, the final E-step. Shared by the presets, whose starting
+    /// point (<paramref name="startFor"/>, given the data's column count) is parsed after the data has been checked.
+    /// </summary>
+    internal static FitOutcome<TComponent> FitCore(
+        IComponentFamily<TComponent, TStatistics> family,
+        MixtureOptions options,
+        IWeightStep weightStep,
+        DataMatrix data,
+        double[]? sampleWeights,
+        Func<int, IStartingPoint<TComponent>?>? startFor,
+        WarmStart<TComponent>? warm,
+        IProgress<FitProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        int k = options.ComponentCount;
+        InputValidation.TrainingData(data, k, nameof(options.ComponentCount), options.MissingValues);
+        if (data.Columns != family.Dimension)
+        {
+            ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has {data.Columns} columns but the family {family.GetType().Name} has dimension {family.Dimension}. Give the family the data's column count."));
+        }
+
+        bool marginalize = options.MissingValues == MissingValueHandling.Marginalize;
+        if (marginalize)
+        {
+            RequireMissingValueSupport(family);
+        }
+
+        (family as IDataValidator)?.Validate(data, nameof(data), marginalize);
+        if (options.Algorithm != FittingAlgorithm.ExpectationMaximization && family is not IReparameterization<TComponent, TStatistics>)
+        {
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"Algorithm = {options.Algorithm} needs a family that implements IReparameterization, and {family.GetType().Name} does not. Use FittingAlgorithm.ExpectationMaximization."));
+        }
+
+        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
+        if (warm is not null)
+        {
+            data.EnsureColumns(warm.Components[0].Dimension, nameof(data));
+        }
+
+        var start = startFor?.Invoke(data.Columns);
+        start?.Check(k, data.Columns);
+        var settings = new EmSettings(options.Tolerance, options.MaxIterations, options.MaxDegreeOfParallelism);
+        var engine = new EmEngine<TComponent, TStatistics>(family, weightStep, data, weights, k, settings);
+        var random = new Random(options.Seed);
+
+        // Initialisers (k-means, the first M-step) need complete rows: with missing entries they run on a copy in which
+        // every NaN is replaced by its column's mean. EM itself then runs on the data as given.
+        var initialData = data.HasMissing ? data.WithColumnMeansImputed() : data;
+        var initialEngine = ReferenceEquals(initialData, data) ? engine : new EmEngine<TComponent, TStatistics>(family, weightStep, initialData, weights, k, settings);
+        int initializations = warm is null ? options.InitializationCount : 1;
+        var bounds = new double[initializations];
+        EmResult<TComponent>? best = null;
+        double bestScore = double.NegativeInfinity;
+        int bestIndex = 0;
+        for (int init = 0; init < initializations; init++)
+        {
+            double[] startWeights;
+            TComponent[] startComponents;
+            double previousBound = double.NegativeInfinity;
+            if (warm is not null)
+            {
+                startWeights = (double[])warm.Weights.Clone();
+                startComponents = (TComponent[])warm.Components.Clone();
+                previousBound = warm.LowerBound;
+            }
+            else if (start is { IsComplete: true })
+            {
+                (startWeights, startComponents) = start.Complete();
+            }
+            else
+            {
+                var responsibilities = ResponsibilityInitializer.Create(options.Initialization, initialData, weights, k, random, cancellationToken);
+                (startWeights, startComponents) = initialEngine.FromResponsibilities(responsibilities, cancellationToken);
+                if (start is not null)
+                {
+                    (startWeights, startComponents) = start.Apply(startWeights, startComponents);
+                }
+            }
+
+            var result = Optimize(family, weightStep, data, weights, options, engine, startWeights, startComponents, previousBound, init, progress, cancellationToken);
+            bounds[init] = result.LowerBound;
+            double score = Score(family, weightStep, result, engine.TotalWeight);
+            if (best is null || score > bestScore)
+            {
+                best = result;
+                bestScore = score;
+                bestIndex = init;
+            }
+        }
+
+        var labels = new int[data.Rows];
+        double trainingLogLikelihood = engine.Evaluate(best!.Weights, best.Components, labels, cancellationToken);
+        var report = new FitReport
+        {
+            Converged = best.Converged,
+            IterationCount = best.Iterations,
+            LowerBound = best.LowerBound,
+            LowerBoundHistory = Array.AsReadOnly(best.LowerBoundHistory),
+            InitializationLowerBounds = Array.AsReadOnly(bounds),
+            BestInitialization = bestIndex,
+            TrainingLogLikelihood = trainingLogLikelihood,
+        };
+        var queryKernel = (family as IBlockKernelSource<TComponent, TStatistics>)?.CreateBlockKernel(k);
+        return new FitOutcome<TComponent>(best.Weights, best.Components, report, labels, family.ParameterCount(k), options.MissingValues, queryKernel, family as IDataValidator);
+    }
+
+    /// <summary>Throws a <see cref="NotSupportedException"/> when the family's components or statistics do not handle missing entries.</summary>
+    private static void RequireMissingValueSupport(IComponentFamily<TComponent, TStatistics> family)
+    {
+        if (!typeof(IMissingValueComponent).IsAssignableFrom(typeof(TComponent)) || !typeof(IMissingValueStatistics).IsAssignableFrom(typeof(TStatistics)))
+        {
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"MissingValues = Marginalize needs components that implement IMissingValueComponent and statistics that implement IMissingValueStatistics; {family.GetType().Name} ({typeof(TComponent).Name}, {typeof(TStatistics).Name}) does not. Remove or impute the missing values, or use MissingValueHandling.Reject."));
+        }
+    }
+
+    /// <summary>Runs the chosen algorithm from one start.</summary>
+    private static EmResult<TComponent> Optimize(
+        IComponentFamily<TComponent, TStatistics> family,
+        IWeightStep weightStep,
+        DataMatrix data,
+        double[]? sampleWeights,
+        MixtureOptions options,
+        EmEngine<TComponent, TStatistics> engine,
+        double[] startWeights,
+        TComponent[] startComponents,
+        double previousBound,
+        int initialization,
+        IProgress<FitProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        if (options.Algorithm == FittingAlgorithm.ExpectationMaximization)
+        {
+            return engine.Run(startWeights, startComponents, previousBound, initialization, progress, cancellationToken);
+        }
+
+        var gradient = options.Gradient ?? new GradientOptions();
+        var gradientSettings = new GradientSettings(
+            options.Algorithm == FittingAlgorithm.Adam ? GradientMethod.Adam : GradientMethod.Lbfgs,
+            options.MaxIterations,
+            gradient.GradientTolerance,
+            gradient.RelativeTolerance,
+            gradient.LearningRate,
+            gradient.BatchRows,
+            options.MaxDegreeOfParallelism,
+            options.Seed + initialization);
+        if (options.Algorithm != FittingAlgorithm.ExpectationMaximizationThenLbfgs)
+        {
+            return GradientFitter.Fit(family, weightStep, data, sampleWeights, startWeights, startComponents, gradientSettings, initialization, progress, cancellationToken);
+        }
+
+        // EM first, then the polish continues its history.
+        var em = engine.Run(startWeights, startComponents, previousBound, initialization, progress, cancellationToken);
+        var polished = GradientFitter.Fit(family, weightStep, data, sampleWeights, em.Weights, em.Components, gradientSettings, initialization, progress, cancellationToken);
+        return polished with
+        {
+            Iterations = em.Iterations + polished.Iterations,
+            LowerBoundHistory = [.. em.LowerBoundHistory, .. polished.LowerBoundHistory],
+        };
+    }
+
+    /// <summary>
+    /// What a restart is judged by: the lower bound (mean log-likelihood), plus (log p(θ) + log p(π)) / W when the family
+    /// or the weight step has a prior, the objective both EM and the gradient algorithms maximise.
+    /// </summary>
+    private static double Score(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, EmResult<TComponent> result, double totalWeight)
+    {
+        double logPrior = family is IComponentPrior<TComponent> prior ? prior.LogPrior(result.Components) : 0;
+        logPrior += weightStep.AddLogPrior(result.Weights, 0, new double[result.Weights.Length]);
+        return logPrior == 0 ? result.LowerBound : result.LowerBound + (logPrior / totalWeight);
+    }
+}
