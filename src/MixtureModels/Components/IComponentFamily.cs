@@ -32,11 +32,13 @@ public interface IComponentFamily<TComponent, TStatistics>
 
     /// <summary>
     /// Empties an accumulator this family created and centres it for re-estimating <paramref name="current"/>, as
-    /// <see cref="CreateStatistics"/> would, without allocating: the engine calls it before every pass over the data.
+    /// <see cref="CreateStatistics"/> would, without allocating: the engine calls it before every pass over the data,
+    /// so that one set of accumulators serves a whole fit. The accumulator must then be in the state
+    /// <c>CreateStatistics(current)</c> returns (the engine relies on it for results that do not depend on reuse).
     /// </summary>
     /// <param name="statistics">An accumulator created by this family.</param>
-    /// <param name="current">The component being re-estimated.</param>
-    void ResetStatistics(TStatistics statistics, TComponent current);
+    /// <param name="current">The component being re-estimated, or null (before the first M-step after an initialiser).</param>
+    void ResetStatistics(TStatistics statistics, TComponent? current);
 
     /// <summary>The M-step: writes one component per accumulator into <paramref name="destination"/>.</summary>
     /// <param name="statistics">K accumulators created by this family.</param>

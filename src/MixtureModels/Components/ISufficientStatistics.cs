@@ -21,4 +21,13 @@ public interface ISufficientStatistics
 
     /// <summary>Resets to the empty state (no rows, zero weight), keeping the reference point.</summary>
     void Clear();
+
+    /// <summary>
+    /// About how many bytes the accumulator holds. The engine keeps one accumulator per component for each of a fixed
+    /// number of chunks of rows, and lowers that number when K × this size would exceed its memory budget (the chunk
+    /// count depends only on the data's shape and this size, never on the thread count, so results stay the same for
+    /// any thread count). The default, 16·D + 64, suits statistics of O(D) values; override it when yours hold more
+    /// (a D × D scatter, say).
+    /// </summary>
+    long SizeInBytes => (16L * Dimension) + 64;
 }

@@ -30,6 +30,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private readonly double[] _chunkLogLikelihood; // per chunk partial Σ w·log p
     private readonly IBlockKernel<TComponent, TStatistics>? _blockKernel; // the family's batched path for complete blocks, if it has one
     private readonly int _prefetchRows;            // rows of the next block (about 4 KB) fetched ahead while a block is computed
+    private readonly TStatistics[][] _chunkStats;  // per chunk: K accumulators, reset before every pass and reused for the whole fit
     private TStatistics[]? _merged;                // the K merged accumulators, reused from one M-step to the next
 
     public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings)
@@ -40,7 +41,9 @@ internal sealed class EmEngine<TComponent, TStatistics>
         _sampleWeights = sampleWeights;
         _k = componentCount;
         _settings = settings;
-        _plan = new BlockPlan(data.Rows, data.Columns);
+        // One accumulator tells the size of all: the chunk count keeps K × chunks accumulators within the budget.
+        var first = family.CreateStatistics(default);
+        _plan = new BlockPlan(data.Rows, data.Columns, componentCount * first.SizeInBytes);
         _totalWeight = sampleWeights is null ? data.Rows : Sum(sampleWeights);
         _chunkLogProb = new double[_plan.ChunkCount][];
         _chunkRowBuffer = new double[_plan.ChunkCount][];
@@ -51,6 +54,16 @@ internal sealed class EmEngine<TComponent, TStatistics>
         }
 
         _chunkLogLikelihood = new double[_plan.ChunkCount];
+        _chunkStats = new TStatistics[_plan.ChunkCount][];
+        for (int c = 0; c < _plan.ChunkCount; c++)
+        {
+            _chunkStats[c] = new TStatistics[_k];
+            for (int k = 0; k < _k; k++)
+            {
+                _chunkStats[c][k] = c == 0 && k == 0 ? first : family.CreateStatistics(default);
+            }
+        }
+
         _blockKernel = (family as IBlockKernelSource<TComponent, TStatistics>)?.CreateBlockKernel(componentCount);
         _prefetchRows = Math.Max(512 / data.Columns, 1);
     }
@@ -61,11 +74,17 @@ internal sealed class EmEngine<TComponent, TStatistics>
     /// <summary>The M-step from given responsibilities (N × K, row-major): every initialiser ends here.</summary>
     public (double[] Weights, TComponent[] Components) FromResponsibilities(double[] responsibilities, CancellationToken cancellationToken)
     {
-        var chunkStats = CreateChunkStatistics(null);
+        var chunkStats = _chunkStats;
         ForEachChunk(cancellationToken, c =>
         {
             var (start, end) = _plan.Chunk(c);
             var stats = chunkStats[c];
+            for (int k = 0; k < _k; k++)
+            {
+                // Empty and not centred: the first rows they see set the reference point, as for fresh accumulators.
+                _family.ResetStatistics(stats[k], default);
+            }
+
             var w = _chunkRowBuffer[c];
             for (int blockStart = start; blockStart < end; blockStart += _plan.BlockRows)
             {
@@ -97,7 +116,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
         var history = new List<double>(_settings.MaxIterations);
         double lowerBound = previousLowerBound;
         bool converged = false;
-        var chunkStats = CreateChunkStatistics(components);
+        var chunkStats = _chunkStats;
         int iteration = 0;
         while (iteration < _settings.MaxIterations)
         {
@@ -121,15 +140,13 @@ internal sealed class EmEngine<TComponent, TStatistics>
 
     /// <summary>
     /// One E-step pass for the gradient optimiser: the mean log-likelihood at (weights, components) and the K merged
-    /// statistics of c_nk = wₙ·p(z = k | xₙ), each centred on its component. Reuses <paramref name="chunkStats"/> when given
-    /// (from a previous call with the same K), so repeated evaluations do not allocate per chunk. The returned
-    /// accumulators are the engine's own and are overwritten by the next call.
+    /// statistics of c_nk = wₙ·p(z = k | xₙ), each centred on its component. The returned accumulators are the engine's
+    /// own and are overwritten by the next call, so repeated evaluations do not allocate.
     /// </summary>
-    public (double MeanLogLikelihood, TStatistics[] Statistics) Statistics(double[] weights, TComponent[] components, ref TStatistics[][]? chunkStats, CancellationToken cancellationToken)
+    public (double MeanLogLikelihood, TStatistics[] Statistics) Statistics(double[] weights, TComponent[] components, CancellationToken cancellationToken)
     {
-        chunkStats ??= CreateChunkStatistics(components);
-        double mean = Pass(weights, components, chunkStats, null, cancellationToken) / _totalWeight;
-        return (mean, Merge(chunkStats, components));
+        double mean = Pass(weights, components, _chunkStats, null, cancellationToken) / _totalWeight;
+        return (mean, Merge(_chunkStats, components));
     }
 
     /// <summary>The final E-step: mean log-likelihood of the data under the given model, and the hard labels.</summary>
@@ -252,31 +269,21 @@ internal sealed class EmEngine<TComponent, TStatistics>
 
     /// <summary>
     /// Merges the chunks' statistics in a fixed order, so that the result does not depend on the thread count. The K
-    /// merged accumulators are reused from one call to the next (reset and centred on <paramref name="current"/>), except
-    /// after an initialiser (<paramref name="current"/> null), whose accumulators are centred by the first rows they see.
+    /// merged accumulators are reused from one call to the next, reset and centred on <paramref name="current"/> (after an
+    /// initialiser, <paramref name="current"/> is null and they are centred by the first rows they see).
     /// </summary>
     private TStatistics[] Merge(TStatistics[][] chunkStats, TComponent[]? current)
     {
-        TStatistics[] merged;
-        if (current is not null && _merged is not null)
+        var merged = _merged ??= new TStatistics[_k];
+        for (int k = 0; k < _k; k++)
         {
-            merged = _merged;
-            for (int k = 0; k < _k; k++)
-            {
-                _family.ResetStatistics(merged[k], current[k]);
-            }
-        }
-        else
-        {
-            merged = new TStatistics[_k];
-            for (int k = 0; k < _k; k++)
+            if (merged[k] is null)
             {
                 merged[k] = _family.CreateStatistics(current is null ? null : current[k]);
             }
-
-            if (current is not null)
+            else
             {
-                _merged = merged;
+                _family.ResetStatistics(merged[k], current is null ? null : current[k]);
             }
         }
 
@@ -289,21 +296,6 @@ internal sealed class EmEngine<TComponent, TStatistics>
         }
 
         return merged;
-    }
-
-    private TStatistics[][] CreateChunkStatistics(TComponent[]? current)
-    {
-        var result = new TStatistics[_plan.ChunkCount][];
-        for (int c = 0; c < result.Length; c++)
-        {
-            result[c] = new TStatistics[_k];
-            for (int k = 0; k < _k; k++)
-            {
-                result[c][k] = _family.CreateStatistics(current is null ? null : current[k]);
-            }
-        }
-
-        return result;
     }
 
     private void ForEachChunk(CancellationToken cancellationToken, Action<int> body) =>

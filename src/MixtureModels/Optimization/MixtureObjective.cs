@@ -28,7 +28,6 @@ internal sealed class MixtureObjective<TComponent, TStatistics>
     private readonly EmEngine<TComponent, TStatistics> _engine;
     private readonly int _k;
     private readonly double _priorShare;
-    private TStatistics[][]? _chunkStatistics;
 
     /// <summary>Creates the objective over the data of <paramref name="engine"/>.</summary>
     /// <param name="family">The component family; it must implement <see cref="IReparameterization{TComponent, TStatistics}"/>.</param>
@@ -89,7 +88,7 @@ internal sealed class MixtureObjective<TComponent, TStatistics>
         TStatistics[] statistics;
         try
         {
-            (meanLogLikelihood, statistics) = _engine.Statistics(weights, components, ref _chunkStatistics, cancellationToken);
+            (meanLogLikelihood, statistics) = _engine.Statistics(weights, components, cancellationToken);
         }
         catch (InvalidOperationException) when (!cancellationToken.IsCancellationRequested)
         {

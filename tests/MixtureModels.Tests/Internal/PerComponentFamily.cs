@@ -25,7 +25,7 @@ internal sealed class PerComponentFamily<TComponent, TStatistics> : IComponentFa
 
     public TStatistics CreateStatistics(TComponent? current) => _inner.CreateStatistics(current);
 
-    public void ResetStatistics(TStatistics statistics, TComponent current) => _inner.ResetStatistics(statistics, current);
+    public void ResetStatistics(TStatistics statistics, TComponent? current) => _inner.ResetStatistics(statistics, current);
 
     public void Estimate(ReadOnlySpan<TStatistics> statistics, Span<TComponent> destination) => _inner.Estimate(statistics, destination);
 }

@@ -55,7 +55,7 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent, Berno
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException"><paramref name="statistics"/> was not created by a Bernoulli family of this dimension.</exception>
-    public void ResetStatistics(BernoulliStatistics statistics, BernoulliComponent current) => Check(statistics, nameof(statistics)).Clear();
+    public void ResetStatistics(BernoulliStatistics statistics, BernoulliComponent? current) => Check(statistics, nameof(statistics)).Clear();
 
     /// <inheritdoc />
     IBlockKernel<BernoulliComponent, BernoulliStatistics>? IBlockKernelSource<BernoulliComponent, BernoulliStatistics>.CreateBlockKernel(int componentCount) =>

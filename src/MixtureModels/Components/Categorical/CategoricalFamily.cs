@@ -59,7 +59,7 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, C
     /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
     /// <param name="current">Ignored: categorical statistics need no reference point.</param>
     /// <exception cref="ArgumentException"><paramref name="statistics"/> is not a <see cref="CategoricalStatistics"/> with <see cref="LevelCount"/> levels.</exception>
-    public void ResetStatistics(CategoricalStatistics statistics, CategoricalComponent current) => Check(statistics, 0).Clear();
+    public void ResetStatistics(CategoricalStatistics statistics, CategoricalComponent? current) => Check(statistics, 0).Clear();
 
     /// <summary>Writes the smoothed, floored, renormalised probabilities of every accumulator as a component.</summary>
     /// <param name="statistics">K <see cref="CategoricalStatistics"/> with <see cref="LevelCount"/> levels.</param>

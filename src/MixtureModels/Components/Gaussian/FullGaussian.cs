@@ -11,26 +11,19 @@ namespace MixtureModels.Components.Gaussian;
 public sealed class FullGaussian : GaussianComponent
 {
     private readonly double[] _covariance;          // D×D row-major
-    private readonly double[] _covarianceCholesky;  // L, lower
     private readonly double[] _precisionCholesky;   // P = L⁻ᵀ, upper
-    private readonly double[] _paddedPrecisionCholesky; // P with row stride rounded up to the kernel's vector width
     private readonly double _logDetPrecisionCholesky;
     private readonly ConditioningCache _conditionings; // shared by every component with this covariance (tied)
+    private readonly DerivedFactors _derived;          // L and a padded P, built on first use; shared like _conditionings
 
-    private FullGaussian(double[] mean, double[] covariance, double[] covarianceCholesky, double[] precisionCholesky, ConditioningCache? conditionings = null)
+    private FullGaussian(double[] mean, double[] covariance, double[]? covarianceCholesky, double[] precisionCholesky, ConditioningCache? conditionings = null, DerivedFactors? derived = null)
         : base(mean)
     {
         int d = mean.Length;
         _conditionings = conditionings ?? new ConditioningCache();
         _covariance = covariance;
-        _covarianceCholesky = covarianceCholesky;
         _precisionCholesky = precisionCholesky;
-        int dp = FullCovarianceKernel.PaddedDimension(d);
-        _paddedPrecisionCholesky = new double[dp * dp];
-        for (int i = 0; i < d; i++)
-        {
-            precisionCholesky.AsSpan(i * d, d).CopyTo(_paddedPrecisionCholesky.AsSpan(i * dp, d));
-        }
+        _derived = derived ?? new DerivedFactors(covarianceCholesky);
 
         double logDet = 0;
         for (int i = 0; i < d; i++)
@@ -92,7 +85,7 @@ public sealed class FullGaussian : GaussianComponent
     {
         int d = Dimension, count = destination.Length;
         int dp = FullCovarianceKernel.PaddedDimension(d);
-        FullCovarianceKernel.QuadraticForms(rows, count, MeanArray, dp, _paddedPrecisionCholesky, destination);
+        FullCovarianceKernel.QuadraticForms(rows, count, MeanArray, dp, _derived.PaddedPrecisionCholesky(_precisionCholesky, d), destination);
         double constant = (-0.5 * d * LogTwoPi) + _logDetPrecisionCholesky;
         for (int n = 0; n < count; n++)
         {
@@ -125,12 +118,13 @@ public sealed class FullGaussian : GaussianComponent
         int d = Dimension;
         Span<double> z = d <= 64 ? stackalloc double[d] : new double[d];
         StandardNormal.Fill(random, z);
+        var lower = _derived.CovarianceCholesky(_covariance, d);
         for (int i = 0; i < d; i++)
         {
             double s = MeanArray[i];
             for (int k = 0; k <= i; k++)
             {
-                s += _covarianceCholesky[(i * d) + k] * z[k];
+                s += lower[(i * d) + k] * z[k];
             }
 
             destination[i] = s;
@@ -138,20 +132,28 @@ public sealed class FullGaussian : GaussianComponent
     }
 
     /// <summary>Builds the component from μ and Σ (both owned by the result afterwards); false if Σ is not positive definite.</summary>
+    /// <remarks>Only Σ and P are kept: L is factored again on the first <see cref="Sample"/> (the same computation, so the same bits), which keeps an M-step's allocation at two D × D arrays per component.</remarks>
     internal static bool TryCreate(double[] mean, double[] covariance, out FullGaussian result)
     {
         int d = mean.Length;
-        var lower = new double[d * d];
-        if (!Cholesky.TryFactor(covariance, d, lower))
+        double[] lower = System.Buffers.ArrayPool<double>.Shared.Rent(d * d);
+        try
         {
-            result = null!;
-            return false;
-        }
+            if (!Cholesky.TryFactor(covariance, d, lower.AsSpan(0, d * d)))
+            {
+                result = null!;
+                return false;
+            }
 
-        var precisionCholesky = new double[d * d];
-        Cholesky.InverseTranspose(lower, d, precisionCholesky);
-        result = new FullGaussian(mean, covariance, lower, precisionCholesky);
-        return true;
+            var precisionCholesky = new double[d * d];
+            Cholesky.InverseTranspose(lower.AsSpan(0, d * d), d, precisionCholesky);
+            result = new FullGaussian(mean, covariance, null, precisionCholesky);
+            return true;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(lower);
+        }
     }
 
     /// <summary>P (upper triangular, D × D row-major, P·Pᵀ = Σ⁻¹), the array the component owns. Never write to it.</summary>
@@ -233,7 +235,7 @@ public sealed class FullGaussian : GaussianComponent
 
     /// <summary>A component with its own mean that shares the covariance factors of <paramref name="shared"/> (tied covariance).</summary>
     internal static FullGaussian WithSharedCovariance(double[] mean, FullGaussian shared) =>
-        new(mean, shared._covariance, shared._covarianceCholesky, shared._precisionCholesky, shared._conditionings);
+        new(mean, shared._covariance, null, shared._precisionCholesky, shared._conditionings, shared._derived);
 
     /// <inheritdoc />
     internal override GaussianComponent WithMean(double[] mean) => WithSharedCovariance(mean, this);
@@ -575,6 +577,47 @@ public sealed class FullGaussian : GaussianComponent
 
             Volatile.Write(ref _conditionalCovariance, result);
             return result;
+        }
+    }
+
+    /// <summary>
+    /// The factors a component derives from Σ and P only when a slower path needs them — L for sampling, P with padded
+    /// rows for the per-component density — built once, thread-safely, and shared by the components of a tied covariance.
+    /// </summary>
+    private sealed class DerivedFactors(double[]? covarianceCholesky)
+    {
+        private double[]? _covarianceCholesky = covarianceCholesky;
+        private double[]? _paddedPrecisionCholesky;
+
+        /// <summary>L with L·Lᵀ = Σ, lower triangular, D × D row-major.</summary>
+        public double[] CovarianceCholesky(double[] covariance, int d)
+        {
+            if (Volatile.Read(ref _covarianceCholesky) is { } built)
+            {
+                return built;
+            }
+
+            var lower = new double[d * d];
+            Cholesky.TryFactor(covariance, d, lower);
+            return Interlocked.CompareExchange(ref _covarianceCholesky, lower, null) ?? lower;
+        }
+
+        /// <summary>P with its row stride rounded up to the kernel's vector width.</summary>
+        public double[] PaddedPrecisionCholesky(double[] precisionCholesky, int d)
+        {
+            if (Volatile.Read(ref _paddedPrecisionCholesky) is { } built)
+            {
+                return built;
+            }
+
+            int dp = FullCovarianceKernel.PaddedDimension(d);
+            var padded = new double[dp * dp];
+            for (int i = 0; i < d; i++)
+            {
+                precisionCholesky.AsSpan(i * d, d).CopyTo(padded.AsSpan(i * dp, d));
+            }
+
+            return Interlocked.CompareExchange(ref _paddedPrecisionCholesky, padded, null) ?? padded;
         }
     }
 }

@@ -3,9 +3,12 @@ using MixtureModels.Internal;
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussian statistics with the full D × D scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ (full and tied covariance).</summary>
-public sealed class FullScatterStatistics : GaussianStatistics
+public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStatistics
 {
     private readonly double[] _scatter; // D×D row-major; only the upper triangle is accumulated
+
+    /// <summary>The D × D scatter and the two D-vectors: 8·(D² + 2D) bytes and a little more.</summary>
+    long ISufficientStatistics.SizeInBytes => (8L * Dimension * (Dimension + 2)) + 64;
 
     /// <summary>Creates empty statistics of the given dimension, centred on <paramref name="reference"/> (or on the first row seen when empty).</summary>
     /// <param name="dimension">D, at least 1.</param>

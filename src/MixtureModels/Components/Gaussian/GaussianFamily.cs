@@ -62,16 +62,15 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent, Gauss
     public abstract GaussianStatistics CreateStatistics(GaussianComponent? current);
 
     /// <inheritdoc />
-    public void ResetStatistics(GaussianStatistics statistics, GaussianComponent current)
+    public void ResetStatistics(GaussianStatistics statistics, GaussianComponent? current)
     {
         ArgumentNullException.ThrowIfNull(statistics);
-        ArgumentNullException.ThrowIfNull(current);
         if (statistics.Dimension != Dimension)
         {
             ThrowHelper.ThrowArgument(nameof(statistics), $"statistics has dimension {statistics.Dimension}, not {Dimension}. Pass one created by this family's CreateStatistics.");
         }
 
-        statistics.Reset(current.Mean);
+        statistics.Reset(current is null ? default : current.Mean);
         statistics.Current = current;
     }
 

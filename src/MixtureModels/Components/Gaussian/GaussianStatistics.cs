@@ -150,10 +150,16 @@ public abstract class GaussianStatistics : ISufficientStatistics<GaussianStatist
         return true;
     }
 
-    /// <summary>Empties the statistics and centres them on a new reference point (length D).</summary>
+    /// <summary>Empties the statistics and centres them on a new reference point (length D), or, when it is empty, on the first row they will see.</summary>
     internal void Reset(ReadOnlySpan<double> reference)
     {
         Clear();
+        if (reference.IsEmpty)
+        {
+            _reference = null;
+            return;
+        }
+
         _reference ??= new double[Dimension];
         reference.CopyTo(_reference);
     }

@@ -53,19 +53,14 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
 
     /// <summary>Empties <paramref name="statistics"/> and centres it on the mean of <paramref name="current"/>.</summary>
     /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
-    /// <param name="current">The component being re-estimated.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="current"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="statistics"/> is not a <see cref="NormalStatistics"/>.</exception>
-    public void ResetStatistics(NormalStatistics statistics, NormalComponent current)
-    {
-        ArgumentNullException.ThrowIfNull(current);
-        Check(statistics, 0).Reset(current.Mean);
-    }
+    /// <param name="current">The component being re-estimated, or null to centre on the first row seen.</param>
+    /// <exception cref="ArgumentException"><paramref name="statistics"/> is null.</exception>
+    public void ResetStatistics(NormalStatistics statistics, NormalComponent? current) => Check(statistics, 0).Reset(current?.Mean);
 
     /// <summary>Writes N(μ_k, σ²_k) for every accumulator.</summary>
     /// <param name="statistics">K <see cref="NormalStatistics"/>.</param>
     /// <param name="destination">Receives K components; at least as long as <paramref name="statistics"/>.</param>
-    /// <exception cref="ArgumentException">An accumulator is not a <see cref="NormalStatistics"/>, or <paramref name="destination"/> is too short.</exception>
+    /// <exception cref="ArgumentException">An accumulator is null, or <paramref name="destination"/> is too short.</exception>
     /// <exception cref="CovarianceNotPositiveDefiniteException">An estimated variance is not finite and positive.</exception>
     public void Estimate(ReadOnlySpan<NormalStatistics> statistics, Span<NormalComponent> destination)
     {

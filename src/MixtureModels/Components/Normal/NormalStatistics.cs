@@ -130,7 +130,7 @@ public sealed class NormalStatistics : ISufficientStatistics<NormalStatistics>, 
     }
 
     /// <summary>Empties the statistics and centres them on <paramref name="reference"/>.</summary>
-    internal void Reset(double reference)
+    internal void Reset(double? reference)
     {
         Clear();
         _reference = reference;

@@ -43,7 +43,7 @@ public sealed class PoissonFamily : IComponentFamily<PoissonComponent, PoissonSt
     /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
     /// <param name="current">Ignored: Poisson statistics need no reference point.</param>
     /// <exception cref="ArgumentException"><paramref name="statistics"/> is not a <see cref="PoissonStatistics"/>.</exception>
-    public void ResetStatistics(PoissonStatistics statistics, PoissonComponent current) => Check(statistics, 0).Clear();
+    public void ResetStatistics(PoissonStatistics statistics, PoissonComponent? current) => Check(statistics, 0).Clear();
 
     /// <summary>Writes λ_k = max(S_k / (W_k + 10ε), <see cref="MinimumRate"/>) for every accumulator.</summary>
     /// <param name="statistics">K <see cref="PoissonStatistics"/>.</param>

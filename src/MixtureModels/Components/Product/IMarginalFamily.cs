@@ -16,7 +16,7 @@ internal interface IMarginalFamily
     ISufficientStatistics CreateStatistics(IComponent? current);
 
     /// <summary>Empties and centres an accumulator of the wrapped family.</summary>
-    void ResetStatistics(ISufficientStatistics statistics, IComponent current);
+    void ResetStatistics(ISufficientStatistics statistics, IComponent? current);
 
     /// <summary>Adds <paramref name="source"/> into <paramref name="target"/>, both accumulators of the wrapped family.</summary>
     void Merge(ISufficientStatistics target, ISufficientStatistics source);

@@ -26,7 +26,7 @@ internal sealed class MarginalFamily<TComponent, TStatistics> : IMarginalFamily
 
     public ISufficientStatistics CreateStatistics(IComponent? current) => _family.CreateStatistics((TComponent?)current);
 
-    public void ResetStatistics(ISufficientStatistics statistics, IComponent current) => _family.ResetStatistics((TStatistics)statistics, (TComponent)current);
+    public void ResetStatistics(ISufficientStatistics statistics, IComponent? current) => _family.ResetStatistics((TStatistics)statistics, (TComponent?)current);
 
     public void Merge(ISufficientStatistics target, ISufficientStatistics source) => ((TStatistics)target).Merge((TStatistics)source);
 

@@ -85,13 +85,13 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent, ProductSt
     }
 
     /// <inheritdoc />
-    public void ResetStatistics(ProductStatistics statistics, ProductComponent current)
+    public void ResetStatistics(ProductStatistics statistics, ProductComponent? current)
     {
         var product = Check(statistics);
         product.Clear();
         for (int m = 0; m < _marginals.Length; m++)
         {
-            _marginals[m].Family.ResetStatistics(product.Part(m), current.Marginal(m));
+            _marginals[m].Family.ResetStatistics(product.Part(m), current?.Marginal(m));
         }
     }
 

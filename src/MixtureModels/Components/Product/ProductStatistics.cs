@@ -25,6 +25,9 @@ public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>
     /// <inheritdoc />
     public double TotalWeight { get; private set; }
 
+    /// <summary>The sum of the marginals' accumulators' sizes.</summary>
+    long ISufficientStatistics.SizeInBytes => _parts.Sum(p => p.SizeInBytes) + 64;
+
     /// <summary>The marginals' accumulators, in the order of the family's <see cref="Marginal"/> list.</summary>
     public IReadOnlyList<ISufficientStatistics> Parts => Array.AsReadOnly(_parts);
 
