@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MixtureModels.Components.Bernoulli;
 using MixtureModels.Fitting;
-using MixtureModels.Tests.Internal;
+using MixtureModels.Tests.Components;
 
 namespace MixtureModels.Benchmarks;
 

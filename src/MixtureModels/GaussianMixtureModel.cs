@@ -1,7 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels;
 

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels;
 
@@ -42,6 +42,6 @@ public sealed record GaussianMixtureOptions : MixtureOptions
             ThrowHelper.ThrowArgumentOutOfRange(nameof(CovarianceType), CovarianceType, "Use one of Full, Tied, Diagonal, Spherical.");
         }
 
-        InputValidation.NonNegative(CovarianceRegularization, nameof(CovarianceRegularization), "Use a finite, non-negative regularisation such as 1e-6.");
+        ArgumentChecks.NonNegative(CovarianceRegularization, nameof(CovarianceRegularization), "Use a finite, non-negative regularisation such as 1e-6.");
     }
 }

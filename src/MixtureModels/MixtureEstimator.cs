@@ -1,8 +1,7 @@
 using System.Globalization;
 using MixtureModels.Components;
 using MixtureModels.Fitting;
-using MixtureModels.Internal;
-using MixtureModels.Optimization;
+using MixtureModels.Numerics;
 
 namespace MixtureModels;
 

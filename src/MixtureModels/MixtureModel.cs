@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using MixtureModels.Components;
 using MixtureModels.Fitting;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 using MixtureModels.Selection;
 
 namespace MixtureModels;
@@ -181,7 +181,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
     public MixtureSample Sample(int count, Random random)
     {
-        InputValidation.AtLeast(count, 1, nameof(count), "Ask for at least one sample.");
+        ArgumentChecks.AtLeast(count, 1, nameof(count), "Ask for at least one sample.");
         ArgumentNullException.ThrowIfNull(random);
         var rows = new double[count, Dimension];
         var labels = new int[count];
@@ -362,7 +362,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
             for (int start = 0; start < destination.Length; start += BlockRows)
             {
                 int count = Math.Min(BlockRows, destination.Length - start);
-                EStepKernel.JointLogDensity(_components, _logWeights, rows.Slice(start * Dimension, count * Dimension), count, buffer, BlockRows, incomplete);
+                ComponentDensities.JointLogDensity(_components, _logWeights, rows.Slice(start * Dimension, count * Dimension), count, buffer, BlockRows, incomplete);
                 for (int n = 0; n < count; n++)
                 {
                     destination[start + n] = EStepKernel.RowLogSumExp(buffer, n, k, BlockRows, out _);

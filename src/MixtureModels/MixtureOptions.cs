@@ -1,5 +1,5 @@
 using MixtureModels.Fitting;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels;
 
@@ -53,16 +53,16 @@ public record MixtureOptions
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad shared setting.</summary>
     internal void ValidateShared()
     {
-        InputValidation.AtLeast(ComponentCount, 1, nameof(ComponentCount), "Use at least one component.");
+        ArgumentChecks.AtLeast(ComponentCount, 1, nameof(ComponentCount), "Use at least one component.");
         if (!Enum.IsDefined(Initialization))
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(Initialization), Initialization, "Use one of KMeans, KMeansPlusPlus, RandomResponsibilities, RandomFromData.");
         }
 
-        InputValidation.NonNegative(Tolerance, nameof(Tolerance), "Use a finite, non-negative tolerance such as 1e-3 (0 runs exactly MaxIterations iterations).");
-        InputValidation.AtLeast(MaxIterations, 1, nameof(MaxIterations), "Allow at least one EM iteration.");
-        InputValidation.AtLeast(InitializationCount, 1, nameof(InitializationCount), "Use at least one initialisation.");
-        InputValidation.DegreeOfParallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
+        ArgumentChecks.NonNegative(Tolerance, nameof(Tolerance), "Use a finite, non-negative tolerance such as 1e-3 (0 runs exactly MaxIterations iterations).");
+        ArgumentChecks.AtLeast(MaxIterations, 1, nameof(MaxIterations), "Allow at least one EM iteration.");
+        ArgumentChecks.AtLeast(InitializationCount, 1, nameof(InitializationCount), "Use at least one initialisation.");
+        ArgumentChecks.DegreeOfParallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
         if (!Enum.IsDefined(Algorithm))
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(Algorithm), Algorithm, "Use one of ExpectationMaximization, Lbfgs, Adam, ExpectationMaximizationThenLbfgs.");

@@ -1,6 +1,5 @@
 using MixtureModels.Components.Product;
 using MixtureModels.Fitting;
-using MixtureModels.Internal;
 
 namespace MixtureModels;
 

@@ -2,7 +2,7 @@ using MixtureModels.Components;
 using MixtureModels.Components.Bernoulli;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
-using MixtureModels.Tests.Internal;
+using MixtureModels.Tests.Components;
 
 namespace MixtureModels.Tests;
 

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels;
 
 /// <summary>
 /// A read-only, row-major view of an N × D data set: N rows (observations) of D columns (features).
+/// It lives in Data/ but in the root namespace <c>MixtureModels</c>, since it is the type every user passes in first.
 /// </summary>
 /// <remarks>
 /// Every public fitting and query method takes a <see cref="DataMatrix"/>. Arrays convert implicitly, so

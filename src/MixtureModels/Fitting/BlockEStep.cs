@@ -1,6 +1,5 @@
 using System.Buffers;
 using MixtureModels.Components;
-using MixtureModels.Internal;
 
 namespace MixtureModels.Fitting;
 
@@ -50,7 +49,7 @@ internal sealed class BlockEStep<TComponent>
         }
         else
         {
-            EStepKernel.JointLogDensity(_components, _logWeights, rows, count, logProb, stride, incomplete);
+            ComponentDensities.JointLogDensity(_components, _logWeights, rows, count, logProb, stride, incomplete);
         }
     }
 

@@ -1,5 +1,5 @@
 using MixtureModels.Components;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Fitting;
 

@@ -1,4 +1,4 @@
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Fitting;
 
@@ -40,13 +40,13 @@ public sealed record GradientOptions
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad setting.</summary>
     internal void Validate()
     {
-        InputValidation.NonNegative(GradientTolerance, nameof(GradientTolerance), "Use a finite, non-negative tolerance such as 1e-6.");
-        InputValidation.NonNegative(RelativeTolerance, nameof(RelativeTolerance), "Use a finite, non-negative tolerance such as 1e-10.");
+        ArgumentChecks.NonNegative(GradientTolerance, nameof(GradientTolerance), "Use a finite, non-negative tolerance such as 1e-6.");
+        ArgumentChecks.NonNegative(RelativeTolerance, nameof(RelativeTolerance), "Use a finite, non-negative tolerance such as 1e-10.");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(LearningRate), LearningRate, "Use a finite, positive step size such as 0.01.");
         }
 
-        InputValidation.AtLeast(BatchRows, 1, nameof(BatchRows), "Use at least one row per minibatch.");
+        ArgumentChecks.AtLeast(BatchRows, 1, nameof(BatchRows), "Use at least one row per minibatch.");
     }
 }

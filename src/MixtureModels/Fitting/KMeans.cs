@@ -1,5 +1,3 @@
-using MixtureModels.Internal;
-
 namespace MixtureModels.Fitting;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Fitting;
 
@@ -26,9 +26,9 @@ public sealed record KMeansOptions
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad setting.</summary>
     internal void Validate()
     {
-        InputValidation.AtLeast(ClusterCount, 1, nameof(ClusterCount), "Use at least one cluster.");
-        InputValidation.AtLeast(MaxIterations, 1, nameof(MaxIterations), "Allow at least one iteration.");
-        InputValidation.NonNegative(Tolerance, nameof(Tolerance), "Use a finite, non-negative tolerance such as 1e-4.");
-        InputValidation.AtLeast(InitializationCount, 1, nameof(InitializationCount), "Use at least one initialisation.");
+        ArgumentChecks.AtLeast(ClusterCount, 1, nameof(ClusterCount), "Use at least one cluster.");
+        ArgumentChecks.AtLeast(MaxIterations, 1, nameof(MaxIterations), "Allow at least one iteration.");
+        ArgumentChecks.NonNegative(Tolerance, nameof(Tolerance), "Use a finite, non-negative tolerance such as 1e-4.");
+        ArgumentChecks.AtLeast(InitializationCount, 1, nameof(InitializationCount), "Use at least one initialisation.");
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Categorical;
 
@@ -25,8 +25,8 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, C
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="levelCount"/> is less than 1, or <paramref name="dirichletAlpha"/> is negative or not finite.</exception>
     public CategoricalFamily(int levelCount, double dirichletAlpha = 0)
     {
-        InputValidation.AtLeast(levelCount, 1, nameof(levelCount), "Use the number of levels of the column (at least 1).");
-        InputValidation.NonNegative(dirichletAlpha, nameof(dirichletAlpha), "Use a finite, non-negative pseudo-count such as 0 (maximum likelihood) or 1 (Laplace smoothing).");
+        ArgumentChecks.AtLeast(levelCount, 1, nameof(levelCount), "Use the number of levels of the column (at least 1).");
+        ArgumentChecks.NonNegative(dirichletAlpha, nameof(dirichletAlpha), "Use a finite, non-negative pseudo-count such as 0 (maximum likelihood) or 1 (Laplace smoothing).");
         LevelCount = levelCount;
         DirichletAlpha = dirichletAlpha;
     }
@@ -46,7 +46,7 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, C
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="componentCount"/> is negative.</exception>
     public int ParameterCount(int componentCount)
     {
-        InputValidation.AtLeast(componentCount, 0, nameof(componentCount), "Use a non-negative number of components.");
+        ArgumentChecks.AtLeast(componentCount, 0, nameof(componentCount), "Use a non-negative number of components.");
         return componentCount * (LevelCount - 1);
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Categorical;
 
@@ -16,7 +16,7 @@ public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalSta
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="levelCount"/> is less than 1.</exception>
     public CategoricalStatistics(int levelCount)
     {
-        InputValidation.AtLeast(levelCount, 1, nameof(levelCount), "Use the number of levels of the column (at least 1).");
+        ArgumentChecks.AtLeast(levelCount, 1, nameof(levelCount), "Use the number of levels of the column (at least 1).");
         _counts = new double[levelCount];
     }
 
@@ -42,7 +42,7 @@ public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalSta
     /// <exception cref="ArgumentException">A value is negative or not finite, <paramref name="weightedCounts"/> is empty, or W differs from Σ c_l.</exception>
     public static CategoricalStatistics FromValues(double totalWeight, ReadOnlySpan<double> weightedCounts)
     {
-        InputValidation.NonNegative(totalWeight, nameof(totalWeight), "Use the finite, non-negative TotalWeight of saved statistics.");
+        ArgumentChecks.NonNegative(totalWeight, nameof(totalWeight), "Use the finite, non-negative TotalWeight of saved statistics.");
         if (weightedCounts.IsEmpty)
         {
             ThrowHelper.ThrowArgument(nameof(weightedCounts), "weightedCounts is empty. Pass the saved WeightedCounts, one value per level.");

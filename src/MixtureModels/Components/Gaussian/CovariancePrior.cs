@@ -1,5 +1,5 @@
 using System.Globalization;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 
@@ -91,7 +91,7 @@ public sealed record CovariancePrior
     public static CovariancePrior FromData(DataMatrix data, int componentCount, double pseudoObservations = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
-        InputValidation.AtLeast(componentCount, 1, nameof(componentCount), "Use the number of components the mixture will have (at least 1).");
+        ArgumentChecks.AtLeast(componentCount, 1, nameof(componentCount), "Use the number of components the mixture will have (at least 1).");
         data.EnsureObservedOrMissing(nameof(data), everyColumnObserved: false);
         double variance = ColumnVariance.Mean(data, null, out int columns);
         if (double.IsPositiveInfinity(variance))

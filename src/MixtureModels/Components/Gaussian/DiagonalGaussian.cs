@@ -1,5 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 

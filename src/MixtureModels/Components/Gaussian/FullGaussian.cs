@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 

@@ -1,10 +1,19 @@
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussian statistics with the full D × D scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ (full and tied covariance).</summary>
 public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStatistics
 {
+    [ThreadStatic]
+    private static double[]? t_centredRows;  // a block's centred, zero-padded rows (when D is not a multiple of the vector width)
+
+    [ThreadStatic]
+    private static double[]? t_weightedRows; // a block's weighted centred rows
+
+    [ThreadStatic]
+    private static double[]? t_blockMoments; // a block's partial scatter and sums, and the reference point
+
     private readonly double[] _scatter; // D×D row-major; only the upper triangle is accumulated
 
     /// <summary>The D × D scatter and the two D-vectors: 8·(D² + 2D) bytes and a little more.</summary>
@@ -83,8 +92,8 @@ public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStati
     {
         int d = Dimension, count = weights.Length;
         int dp = FullCovarianceKernel.PaddedDimension(d);
-        var weighted = ThreadScratch.Get(ThreadScratch.StatisticsWeightedRows, count * dp);
-        var block = ThreadScratch.Get(ThreadScratch.StatisticsBlock, (dp * dp) + (2 * dp));
+        var weighted = ScratchBuffer.Get(ref t_weightedRows, count * dp);
+        var block = ScratchBuffer.Get(ref t_blockMoments, (dp * dp) + (2 * dp));
         block.Clear();
         var blockScatter = block[..(dp * dp)];
         var blockSum = block.Slice(dp * dp, dp);
@@ -97,7 +106,7 @@ public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStati
         }
         else
         {
-            var centred = ThreadScratch.Get(ThreadScratch.StatisticsRows, count * dp);
+            var centred = ScratchBuffer.Get(ref t_centredRows, count * dp);
             FullCovarianceKernel.Centre(rows, count, reference, dp, centred);
             FullCovarianceKernel.Scatter(centred, center, weights, count, dp, weighted, blockScatter, blockSum);
         }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 

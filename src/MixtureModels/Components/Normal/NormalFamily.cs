@@ -1,6 +1,6 @@
 using System.Globalization;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Normal;
 
@@ -22,7 +22,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="varianceRegularization"/> is negative or not finite.</exception>
     public NormalFamily(double varianceRegularization = 1e-6, CovariancePrior? prior = null)
     {
-        InputValidation.NonNegative(varianceRegularization, nameof(varianceRegularization), "Use a finite, non-negative variance regularisation such as 1e-6.");
+        ArgumentChecks.NonNegative(varianceRegularization, nameof(varianceRegularization), "Use a finite, non-negative variance regularisation such as 1e-6.");
         VarianceRegularization = varianceRegularization;
         Prior = prior;
     }
@@ -42,7 +42,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="componentCount"/> is negative.</exception>
     public int ParameterCount(int componentCount)
     {
-        InputValidation.AtLeast(componentCount, 0, nameof(componentCount), "Use a non-negative number of components.");
+        ArgumentChecks.AtLeast(componentCount, 0, nameof(componentCount), "Use a non-negative number of components.");
         return 2 * componentCount;
     }
 

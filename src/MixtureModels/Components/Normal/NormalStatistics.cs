@@ -1,5 +1,5 @@
 using System.Globalization;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Normal;
 
@@ -62,13 +62,13 @@ public sealed class NormalStatistics : ISufficientStatistics<NormalStatistics>, 
     /// <exception cref="ArgumentException">A value is out of range or not finite, or <paramref name="reference"/> is null while W &gt; 0.</exception>
     public static NormalStatistics FromValues(double totalWeight, double? reference, double weightedSum, double scatter)
     {
-        InputValidation.NonNegative(totalWeight, nameof(totalWeight), "Use the finite, non-negative TotalWeight of saved statistics.");
+        ArgumentChecks.NonNegative(totalWeight, nameof(totalWeight), "Use the finite, non-negative TotalWeight of saved statistics.");
         if (!double.IsFinite(weightedSum))
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(weightedSum), weightedSum, "Use the finite WeightedSum of saved statistics.");
         }
 
-        InputValidation.NonNegative(scatter, nameof(scatter), "Use the finite, non-negative Scatter of saved statistics.");
+        ArgumentChecks.NonNegative(scatter, nameof(scatter), "Use the finite, non-negative Scatter of saved statistics.");
         if (reference is null && totalWeight > 0)
         {
             ThrowHelper.ThrowArgument(nameof(reference), string.Create(CultureInfo.InvariantCulture, $"reference is null but totalWeight = {totalWeight:R} is positive. Pass the saved Reference."));

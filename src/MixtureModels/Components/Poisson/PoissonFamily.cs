@@ -1,5 +1,5 @@
 using System.Globalization;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Poisson;
 
@@ -30,7 +30,7 @@ public sealed class PoissonFamily : IComponentFamily<PoissonComponent, PoissonSt
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="componentCount"/> is negative.</exception>
     public int ParameterCount(int componentCount)
     {
-        InputValidation.AtLeast(componentCount, 0, nameof(componentCount), "Use a non-negative number of components.");
+        ArgumentChecks.AtLeast(componentCount, 0, nameof(componentCount), "Use a non-negative number of components.");
         return componentCount;
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Poisson;
 
@@ -33,8 +33,8 @@ public sealed class PoissonStatistics : ISufficientStatistics<PoissonStatistics>
     /// <exception cref="ArgumentOutOfRangeException">A value is negative, NaN or infinite.</exception>
     public static PoissonStatistics FromValues(double totalWeight, double weightedSum)
     {
-        InputValidation.NonNegative(totalWeight, nameof(totalWeight), "Use the finite, non-negative TotalWeight of saved statistics.");
-        InputValidation.NonNegative(weightedSum, nameof(weightedSum), "Use the finite, non-negative WeightedSum of saved statistics (counts are never negative).");
+        ArgumentChecks.NonNegative(totalWeight, nameof(totalWeight), "Use the finite, non-negative TotalWeight of saved statistics.");
+        ArgumentChecks.NonNegative(weightedSum, nameof(weightedSum), "Use the finite, non-negative WeightedSum of saved statistics (counts are never negative).");
         return new PoissonStatistics { TotalWeight = totalWeight, WeightedSum = weightedSum };
     }
 

@@ -2,7 +2,7 @@ namespace MixtureModels.Components.Product;
 
 /// <summary>
 /// A marginal family's own batched density kernel seen through <see cref="IComponent"/>, so that
-/// <see cref="Internal.ProductBlockKernel"/> can drive the batched kernels of marginals of different component types.
+/// <see cref="ProductBlockKernel"/> can drive the batched kernels of marginals of different component types.
 /// The typed components are copied into one array kept for the kernel's lifetime: preparing allocates nothing.
 /// </summary>
 /// <typeparam name="TComponent">The marginal family's component type.</typeparam>

@@ -1,6 +1,6 @@
 using System.Buffers;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Product;
 
@@ -10,6 +10,12 @@ namespace MixtureModels.Components.Product;
 /// </summary>
 public sealed class ProductComponent : IMissingValueComponent
 {
+    [ThreadStatic]
+    private static double[]? t_gathered; // one marginal's columns of a block
+
+    [ThreadStatic]
+    private static double[]? t_partial;  // one marginal's log-densities of a block
+
     private readonly int[][] _columns;
     private readonly IComponent[] _marginals;
 
@@ -54,11 +60,11 @@ public sealed class ProductComponent : IMissingValueComponent
     {
         int count = destination.Length;
         destination.Clear();
-        var partial = ThreadScratch.Get(ThreadScratch.ProductDensity, count);
+        var partial = ScratchBuffer.Get(ref t_partial, count);
         for (int m = 0; m < _marginals.Length; m++)
         {
             var columns = _columns[m];
-            var gathered = ThreadScratch.Get(ThreadScratch.ProductColumns, count * columns.Length);
+            var gathered = ScratchBuffer.Get(ref t_gathered, count * columns.Length);
             ColumnGather.Gather(rows, count, Dimension, columns, gathered);
             _marginals[m].LogDensity(gathered, partial);
             VectorKernels.Add(partial, destination);

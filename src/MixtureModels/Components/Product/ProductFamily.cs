@@ -1,5 +1,5 @@
 using System.Globalization;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Product;
 

@@ -1,12 +1,15 @@
 using System.Buffers;
 using System.Globalization;
-using MixtureModels.Internal;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Product;
 
 /// <summary>The sufficient statistics of a product component: one accumulator per marginal, fed that marginal's columns.</summary>
 public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>, IMissingValueStatistics
 {
+    [ThreadStatic]
+    private static double[]? t_gathered; // one marginal's columns of a block
+
     private readonly int[][] _columns;
     private readonly ISufficientStatistics[] _parts;
     private readonly IMarginalFamily[] _families;
@@ -40,7 +43,7 @@ public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>
 
     /// <summary>
     /// Counts a block whose parts the caller feeds itself, each with its marginal's columns already gathered
-    /// (<see cref="Internal.ProductBlockKernel"/>): adds Σ of the block's weights to <see cref="TotalWeight"/>, as
+    /// (<see cref="ProductBlockKernel"/>): adds Σ of the block's weights to <see cref="TotalWeight"/>, as
     /// <see cref="Accumulate"/> does.
     /// </summary>
     /// <param name="totalWeight">Σ of the block's weights.</param>
@@ -59,7 +62,7 @@ public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>
         for (int m = 0; m < _parts.Length; m++)
         {
             var columns = _columns[m];
-            var gathered = ThreadScratch.Get(ThreadScratch.ProductColumns, count * columns.Length);
+            var gathered = ScratchBuffer.Get(ref t_gathered, count * columns.Length);
             ColumnGather.Gather(rows, count, Dimension, columns, gathered);
             _parts[m].Accumulate(gathered, weights);
         }

@@ -1,0 +1,301 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using MixtureModels.Numerics;
+
+namespace MixtureModels.Components.Gaussian;
+
+/// <summary>
+/// The fused E+M pass of diagonal (or spherical) Gaussians on a block, for all K components at once, with 512-bit
+/// vectors across rows. The block is first transposed into column-major scratch, so that a vector holds one column of
+/// eight consecutive rows: the log-densities of eight rows then come out in one vector per component with no
+/// horizontal sums, for any D, and the responsibilities and the moments about each component's reference point are
+/// computed from the same cached columns. Only built where 512-bit vectors are hardware-accelerated
+/// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
+/// </summary>
+internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceKernel<GaussianStatistics>
+{
+    private const int Lanes = 8;
+
+    private readonly int _d;
+    private readonly int _k;
+    private readonly bool _spherical;
+    private readonly double[] _means;      // K × D
+    private readonly double[] _precisions; // K × D, or K for spherical components
+    private readonly double[] _constants;  // K: log π_k + the log-density at the mean
+
+    /// <summary>Creates the kernel for K components of dimension D.</summary>
+    /// <param name="dimension">D.</param>
+    /// <param name="componentCount">K.</param>
+    /// <param name="spherical">Whether the components are <see cref="SphericalGaussian"/> (else <see cref="DiagonalGaussian"/>).</param>
+    public DiagonalBlockKernel(int dimension, int componentCount, bool spherical)
+    {
+        _d = dimension;
+        _k = componentCount;
+        _spherical = spherical;
+        _means = new double[componentCount * dimension];
+        _precisions = new double[spherical ? componentCount : componentCount * dimension];
+        _constants = new double[componentCount];
+    }
+
+    /// <inheritdoc />
+    int IColumnPieceDensities.Dimension => _d;
+
+    /// <inheritdoc />
+    int IColumnPieceDensities.ComponentCount => _k;
+
+    /// <inheritdoc />
+    public bool Prepare(IReadOnlyList<GaussianComponent> components, ReadOnlySpan<double> logWeights)
+    {
+        if (components.Count != _k || logWeights.Length != _k)
+        {
+            return false;
+        }
+
+        for (int k = 0; k < _k; k++)
+        {
+            var component = components[k];
+            if (component.Dimension != _d)
+            {
+                return false;
+            }
+
+            if (!_spherical && component is DiagonalGaussian diagonal)
+            {
+                diagonal.Precisions.CopyTo(_precisions.AsSpan(k * _d, _d));
+                _constants[k] = diagonal.LogDensityConstant + logWeights[k];
+            }
+            else if (_spherical && component is SphericalGaussian spherical)
+            {
+                _precisions[k] = spherical.Precision;
+                _constants[k] = spherical.LogDensityConstant + logWeights[k];
+            }
+            else
+            {
+                return false;
+            }
+
+            component.Mean.CopyTo(_means.AsSpan(k * _d, _d));
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>In pieces whose transposed rows and responsibilities stay in the first-level cache (<see cref="ColumnPieces"/>).</remarks>
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics) =>
+        ColumnPieces.Accumulate(this, rows, count, rowWeights, logLikelihood, statistics);
+
+    /// <inheritdoc />
+    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
+        ColumnPieces.JointLogDensity(this, rows, count, logProb, stride);
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
+    {
+        for (int g = 0; g < p; g += Lanes)
+        {
+            LogDensities(columns, p, g, destination);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The moments about each component's reference point, or the general path for an accumulator not centred yet.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void IColumnPieceKernel<GaussianStatistics>.AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<GaussianStatistics> statistics)
+    {
+        for (int k = 0; k < _k; k++)
+        {
+            var weights = responsibilities.Slice(k * p, p);
+            double total = BlockVectorMath.Sum(weights);
+            if (total == 0)
+            {
+                continue; // as GaussianStatistics.Accumulate: a block without weight adds nothing
+            }
+
+            var target = statistics[k] as DiagonalScatterStatistics;
+            if (target is null || target.Reference.IsEmpty)
+            {
+                statistics[k].Accumulate(rows[..(count * _d)], weights[..count]); // not centred yet: the general path sets the reference
+                continue;
+            }
+
+            var reference = target.Reference;
+            var sum = target.AddBlockWeight(total, out var scatter);
+            Moments(columns, p, weights, reference, sum, scatter);
+        }
+    }
+
+    /// <summary>destination[k·p + g ..] = log π_k + log p(x | θ_k) for the eight rows g.. of the transposed block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LogDensities(ReadOnlySpan<double> columns, int p, int g, Span<double> destination)
+    {
+        int d = _d;
+        ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
+        ref double means = ref MemoryMarshal.GetArrayDataReference(_means);
+        ref double precisions = ref MemoryMarshal.GetArrayDataReference(_precisions);
+        ref double output = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), g);
+        var minusHalf = Vector512.Create(-0.5);
+        int k = 0;
+
+        // Four components at a time: each column of the eight rows is loaded once for all four.
+        for (; k + 4 <= _k; k += 4)
+        {
+            ref double m0 = ref Unsafe.Add(ref means, k * d);
+            ref double m1 = ref Unsafe.Add(ref m0, d);
+            ref double m2 = ref Unsafe.Add(ref m1, d);
+            ref double m3 = ref Unsafe.Add(ref m2, d);
+            var acc0 = Vector512<double>.Zero;
+            var acc1 = Vector512<double>.Zero;
+            var acc2 = Vector512<double>.Zero;
+            var acc3 = Vector512<double>.Zero;
+            if (_spherical)
+            {
+                for (int i = 0; i < d; i++)
+                {
+                    var xi = Vector512.LoadUnsafe(ref Unsafe.Add(ref x, i * p));
+                    var d0 = xi - Vector512.Create(Unsafe.Add(ref m0, i));
+                    var d1 = xi - Vector512.Create(Unsafe.Add(ref m1, i));
+                    var d2 = xi - Vector512.Create(Unsafe.Add(ref m2, i));
+                    var d3 = xi - Vector512.Create(Unsafe.Add(ref m3, i));
+                    acc0 = Avx512F.FusedMultiplyAdd(d0, d0, acc0);
+                    acc1 = Avx512F.FusedMultiplyAdd(d1, d1, acc1);
+                    acc2 = Avx512F.FusedMultiplyAdd(d2, d2, acc2);
+                    acc3 = Avx512F.FusedMultiplyAdd(d3, d3, acc3);
+                }
+
+                acc0 *= Vector512.Create(Unsafe.Add(ref precisions, k));
+                acc1 *= Vector512.Create(Unsafe.Add(ref precisions, k + 1));
+                acc2 *= Vector512.Create(Unsafe.Add(ref precisions, k + 2));
+                acc3 *= Vector512.Create(Unsafe.Add(ref precisions, k + 3));
+            }
+            else
+            {
+                ref double p0 = ref Unsafe.Add(ref precisions, k * d);
+                ref double p1 = ref Unsafe.Add(ref p0, d);
+                ref double p2 = ref Unsafe.Add(ref p1, d);
+                ref double p3 = ref Unsafe.Add(ref p2, d);
+                for (int i = 0; i < d; i++)
+                {
+                    var xi = Vector512.LoadUnsafe(ref Unsafe.Add(ref x, i * p));
+                    var d0 = xi - Vector512.Create(Unsafe.Add(ref m0, i));
+                    var d1 = xi - Vector512.Create(Unsafe.Add(ref m1, i));
+                    var d2 = xi - Vector512.Create(Unsafe.Add(ref m2, i));
+                    var d3 = xi - Vector512.Create(Unsafe.Add(ref m3, i));
+                    acc0 = Avx512F.FusedMultiplyAdd(d0 * Vector512.Create(Unsafe.Add(ref p0, i)), d0, acc0);
+                    acc1 = Avx512F.FusedMultiplyAdd(d1 * Vector512.Create(Unsafe.Add(ref p1, i)), d1, acc1);
+                    acc2 = Avx512F.FusedMultiplyAdd(d2 * Vector512.Create(Unsafe.Add(ref p2, i)), d2, acc2);
+                    acc3 = Avx512F.FusedMultiplyAdd(d3 * Vector512.Create(Unsafe.Add(ref p3, i)), d3, acc3);
+                }
+            }
+
+            Avx512F.FusedMultiplyAdd(minusHalf, acc0, Vector512.Create(_constants[k])).StoreUnsafe(ref Unsafe.Add(ref output, k * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, acc1, Vector512.Create(_constants[k + 1])).StoreUnsafe(ref Unsafe.Add(ref output, (k + 1) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, acc2, Vector512.Create(_constants[k + 2])).StoreUnsafe(ref Unsafe.Add(ref output, (k + 2) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, acc3, Vector512.Create(_constants[k + 3])).StoreUnsafe(ref Unsafe.Add(ref output, (k + 3) * p));
+        }
+
+        for (; k < _k; k++)
+        {
+            ref double m = ref Unsafe.Add(ref means, k * d);
+            var acc = Vector512<double>.Zero;
+            if (_spherical)
+            {
+                for (int i = 0; i < d; i++)
+                {
+                    var diff = Vector512.LoadUnsafe(ref Unsafe.Add(ref x, i * p)) - Vector512.Create(Unsafe.Add(ref m, i));
+                    acc = Avx512F.FusedMultiplyAdd(diff, diff, acc);
+                }
+
+                acc *= Vector512.Create(Unsafe.Add(ref precisions, k));
+            }
+            else
+            {
+                ref double pk = ref Unsafe.Add(ref precisions, k * d);
+                for (int i = 0; i < d; i++)
+                {
+                    var diff = Vector512.LoadUnsafe(ref Unsafe.Add(ref x, i * p)) - Vector512.Create(Unsafe.Add(ref m, i));
+                    acc = Avx512F.FusedMultiplyAdd(diff * Vector512.Create(Unsafe.Add(ref pk, i)), diff, acc);
+                }
+            }
+
+            Avx512F.FusedMultiplyAdd(minusHalf, acc, Vector512.Create(_constants[k])).StoreUnsafe(ref Unsafe.Add(ref output, k * p));
+        }
+    }
+
+    /// <summary>
+    /// sum[d] += Σₙ wₙ(x_nd − a_d) and scatter[d] += Σₙ wₙ(x_nd − a_d)² over the p rows of the transposed block, four
+    /// columns at a time with one vector sum per column and moment, reduced across lanes at the end of the block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Moments(ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum, Span<double> scatter)
+    {
+        int d = _d;
+        ref double x = ref MemoryMarshal.GetReference(columns);
+        ref double w = ref MemoryMarshal.GetReference(weights);
+        int i = 0;
+        for (; i + 4 <= d; i += 4)
+        {
+            ref double x0 = ref Unsafe.Add(ref x, i * p);
+            ref double x1 = ref Unsafe.Add(ref x0, p);
+            ref double x2 = ref Unsafe.Add(ref x1, p);
+            ref double x3 = ref Unsafe.Add(ref x2, p);
+            var a0 = Vector512.Create(reference[i]);
+            var a1 = Vector512.Create(reference[i + 1]);
+            var a2 = Vector512.Create(reference[i + 2]);
+            var a3 = Vector512.Create(reference[i + 3]);
+            var s10 = Vector512<double>.Zero;
+            var s11 = Vector512<double>.Zero;
+            var s12 = Vector512<double>.Zero;
+            var s13 = Vector512<double>.Zero;
+            var s20 = Vector512<double>.Zero;
+            var s21 = Vector512<double>.Zero;
+            var s22 = Vector512<double>.Zero;
+            var s23 = Vector512<double>.Zero;
+            for (int n = 0; n < p; n += Lanes)
+            {
+                var wn = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, n));
+                var d0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref x0, n)) - a0;
+                var d1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref x1, n)) - a1;
+                var d2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref x2, n)) - a2;
+                var d3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref x3, n)) - a3;
+                var wd0 = wn * d0;
+                var wd1 = wn * d1;
+                var wd2 = wn * d2;
+                var wd3 = wn * d3;
+                s10 += wd0;
+                s11 += wd1;
+                s12 += wd2;
+                s13 += wd3;
+                s20 = Avx512F.FusedMultiplyAdd(wd0, d0, s20);
+                s21 = Avx512F.FusedMultiplyAdd(wd1, d1, s21);
+                s22 = Avx512F.FusedMultiplyAdd(wd2, d2, s22);
+                s23 = Avx512F.FusedMultiplyAdd(wd3, d3, s23);
+            }
+
+            Simd.AddTo(sum.Slice(i, 4), Simd.SumEach(s10, s11, s12, s13));
+            Simd.AddTo(scatter.Slice(i, 4), Simd.SumEach(s20, s21, s22, s23));
+        }
+
+        for (; i < d; i++)
+        {
+            ref double xi = ref Unsafe.Add(ref x, i * p);
+            var a = Vector512.Create(reference[i]);
+            var s1 = Vector512<double>.Zero;
+            var s2 = Vector512<double>.Zero;
+            for (int n = 0; n < p; n += Lanes)
+            {
+                var diff = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, n)) - a;
+                var wd = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, n)) * diff;
+                s1 += wd;
+                s2 = Avx512F.FusedMultiplyAdd(wd, diff, s2);
+            }
+
+            sum[i] += Vector512.Sum(s1);
+            scatter[i] += Vector512.Sum(s2);
+        }
+    }
+
+}

@@ -1,0 +1,614 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using MixtureModels.Numerics;
+
+namespace MixtureModels.Components.Gaussian;
+
+/// <summary>
+/// The fused E+M pass of full (or tied) covariance Gaussians on a block, for all K components at once, with 512-bit
+/// vectors across rows. The block is transposed into column-major scratch (a vector holds one column of eight
+/// consecutive rows), as in <see cref="DiagonalBlockKernel"/>. The quadratic forms ‖(x − μ)ᵀP‖² are then a small
+/// triangular GEMM whose register tile is 16 rows × 8 columns of y = (x − μ)ᵀP, fed by broadcasts of P, with the
+/// diagonal blocks of P walked as triangles; the squares of y add up lane by lane, so the forms of eight rows come out
+/// in one vector with no horizontal sums. The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ stores the weighted centred columns of
+/// the piece once per component and sums 4 × 4 tiles of column pairs over the rows (triangular on the diagonal,
+/// centring the other factor in registers), lane by lane, reduced across lanes once per piece. Only built where 512-bit vectors are hardware-accelerated
+/// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
+/// </summary>
+internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceDensities
+{
+    private const int Lanes = 8;
+    private const int TileRows = 2 * Lanes; // rows of a quadratic-form tile
+    private const int Columns = 8;          // columns of y in a quadratic-form tile
+    private const int PieceBudget = 8192;   // doubles of scratch per piece (64 KB): transposed and weighted columns and responsibilities
+    private const int Skew = 40;            // doubles (320 bytes, whole cache lines) between scratch regions, against 4K aliasing
+
+    [ThreadStatic]
+    private static double[]? t_piece;      // a piece's transposed and weighted columns, responsibilities and reference point
+
+    private readonly int _d;
+    private readonly int _k;
+    private readonly int _dc;              // D rounded up to whole tiles of columns: the row stride of _factors
+    private readonly int _d4;              // D rounded up to a multiple of 4: the rows of the scatter tiles
+    private readonly double[] _means;      // K × D
+    private readonly double[] _factors;    // K × D × _dc: the precision Cholesky factors P, zero right of column D
+    private readonly double[] _constants;  // K: log π_k + the log-density at the mean
+    private readonly int _pieceRows;       // most rows processed together, a multiple of TileRows
+
+    /// <summary>Creates the kernel for K components of dimension D.</summary>
+    /// <param name="dimension">D.</param>
+    /// <param name="componentCount">K.</param>
+    public FullBlockKernel(int dimension, int componentCount)
+    {
+        _d = dimension;
+        _k = componentCount;
+        _dc = (dimension + Columns - 1) / Columns * Columns;
+        _d4 = (dimension + 3) / 4 * 4;
+        _means = new double[componentCount * dimension];
+        _factors = new double[componentCount * dimension * _dc];
+        _constants = new double[componentCount];
+        _pieceRows = Math.Clamp(PieceBudget / ((2 * _d4) + componentCount) / TileRows * TileRows, TileRows, 256);
+    }
+
+    /// <inheritdoc />
+    public bool Prepare(IReadOnlyList<GaussianComponent> components, ReadOnlySpan<double> logWeights)
+    {
+        if (components.Count != _k || logWeights.Length != _k)
+        {
+            return false;
+        }
+
+        int d = _d;
+        for (int k = 0; k < _k; k++)
+        {
+            if (components[k] is not FullGaussian component || component.Dimension != d)
+            {
+                return false;
+            }
+
+            var factor = component.PrecisionCholeskySpan;
+            var target = _factors.AsSpan(k * d * _dc, d * _dc);
+            for (int i = 0; i < d; i++)
+            {
+                factor.Slice(i * d, d).CopyTo(target.Slice(i * _dc, d));
+            }
+
+            component.Mean.CopyTo(_means.AsSpan(k * d, d));
+            _constants[k] = (-0.5 * d * GaussianComponent.LogTwoPi) + component.LogDeterminantPrecisionCholesky + logWeights[k];
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
+    {
+        int pieceRows = PieceRows(count);
+        for (int start = 0; start < count; start += pieceRows)
+        {
+            int rowCount = Math.Min(pieceRows, count - start);
+            AccumulatePiece(rows.Slice(start * _d, rowCount * _d), rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount), statistics);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Through <see cref="ColumnPieces"/>, in pieces of nearly equal size padded to whole quadratic-form tiles.</remarks>
+    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
+        ColumnPieces.JointLogDensity(this, rows, count, logProb, stride, PieceRows(count), TileRows);
+
+    /// <inheritdoc />
+    int IColumnPieceDensities.Dimension => _d;
+
+    /// <inheritdoc />
+    int IColumnPieceDensities.ComponentCount => _k;
+
+    /// <inheritdoc />
+    void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination) => LogDensities(columns, p, destination);
+
+    /// <summary>count rounded up to whole quadratic-form tiles of rows.</summary>
+    private static int Padded(int count) => (count + TileRows - 1) / TileRows * TileRows;
+
+    /// <summary>The rows per piece for a block of <paramref name="count"/> rows: pieces of nearly equal size, each at most <see cref="_pieceRows"/>.</summary>
+    private int PieceRows(int count)
+    {
+        int pieces = Math.Max(1, (count + _pieceRows - 1) / _pieceRows);
+        return Padded((count + pieces - 1) / pieces);
+    }
+
+    /// <summary><see cref="Accumulate"/> on at most <see cref="_pieceRows"/> rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
+    {
+        int p = Padded(count);
+        // The transposed columns are padded with zero rows to a multiple of 4 for the scatter tiles. The weighted columns
+        // start Skew doubles off them, so that the stores to them do not fall on the addresses of the loads modulo 4 KB
+        // (a false dependence in the load-store unit, "4K aliasing").
+        var scratch = ScratchBuffer.Get(ref t_piece, ((_d4 + _k + _d4) * p) + Skew + _d4);
+        var columns = scratch[..(_d4 * p)];
+        var responsibilities = scratch.Slice(_d4 * p, _k * p);
+        var weighted = scratch.Slice(((_d4 + _k) * p) + Skew, _d4 * p);
+        var reference = scratch.Slice(((_d4 + _k + _d4) * p) + Skew, _d4); // a component's reference point, zero past D
+        reference.Clear();
+        BlockVectorMath.Transpose(rows, count, _d, columns, p);
+        columns[(_d * p)..].Clear();
+        LogDensities(columns, p, responsibilities);
+
+        BlockVectorMath.NormalizeBlock(responsibilities, _k, p, count, rowWeights, logLikelihood);
+
+        for (int k = 0; k < _k; k++)
+        {
+            var weights = responsibilities.Slice(k * p, p);
+            double total = BlockVectorMath.Sum(weights);
+            if (total == 0)
+            {
+                continue; // as GaussianStatistics.Accumulate: a block without weight adds nothing
+            }
+
+            var target = statistics[k] as FullScatterStatistics;
+            if (target is null || target.Reference.IsEmpty)
+            {
+                statistics[k].Accumulate(rows[..(count * _d)], weights[..count]); // not centred yet: the general path sets the reference
+                continue;
+            }
+
+            var sum = target.AddBlockWeight(total, out var scatter);
+            target.Reference.CopyTo(reference);
+            Scatter(columns, weights, reference, p, weighted, scatter, sum);
+        }
+    }
+
+    /// <summary>destination[k·p + n] = log π_k + log p(xₙ | θ_k) for the p rows of the transposed block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
+    {
+        for (int k = 0; k < _k; k++)
+        {
+            for (int g = 0; g < p; g += TileRows)
+            {
+                QuadraticFormTile(columns, p, g, k, destination);
+            }
+        }
+    }
+
+    /// <summary>
+    /// destination[k·p + g ..] for the 16 rows g.. of the transposed block: q = Σ_j (Σ_{i ≤ j} (x_i − μ_i)·P_ij)², summed
+    /// over i in increasing order as the per-component kernel does, then log π_k + log N = constant_k − q/2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void QuadraticFormTile(ReadOnlySpan<double> columns, int p, int g, int k, Span<double> destination)
+    {
+        int d = _d, dc = _dc;
+        ref double xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
+        ref double m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_means), k * d);
+        ref double pk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_factors), k * d * dc);
+        var qa = Vector512<double>.Zero;
+        var qb = Vector512<double>.Zero;
+        for (int j0 = 0; j0 < d; j0 += Columns)
+        {
+            var ya0 = Vector512<double>.Zero;
+            var ya1 = Vector512<double>.Zero;
+            var ya2 = Vector512<double>.Zero;
+            var ya3 = Vector512<double>.Zero;
+            var ya4 = Vector512<double>.Zero;
+            var ya5 = Vector512<double>.Zero;
+            var ya6 = Vector512<double>.Zero;
+            var ya7 = Vector512<double>.Zero;
+            var yb0 = Vector512<double>.Zero;
+            var yb1 = Vector512<double>.Zero;
+            var yb2 = Vector512<double>.Zero;
+            var yb3 = Vector512<double>.Zero;
+            var yb4 = Vector512<double>.Zero;
+            var yb5 = Vector512<double>.Zero;
+            var yb6 = Vector512<double>.Zero;
+            var yb7 = Vector512<double>.Zero;
+
+            // Rows of P above the diagonal block: all eight columns.
+            for (int i = 0; i < j0; i++)
+            {
+                var mi = Vector512.Create(Unsafe.Add(ref m, i));
+                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, i * p)) - mi;
+                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (i * p) + Lanes)) - mi;
+                ref double pr = ref Unsafe.Add(ref pk, (i * dc) + j0);
+                var p0 = Vector512.Create(pr);
+                ya0 = Avx512F.FusedMultiplyAdd(xa, p0, ya0);
+                yb0 = Avx512F.FusedMultiplyAdd(xb, p0, yb0);
+                var p1 = Vector512.Create(Unsafe.Add(ref pr, 1));
+                ya1 = Avx512F.FusedMultiplyAdd(xa, p1, ya1);
+                yb1 = Avx512F.FusedMultiplyAdd(xb, p1, yb1);
+                var p2 = Vector512.Create(Unsafe.Add(ref pr, 2));
+                ya2 = Avx512F.FusedMultiplyAdd(xa, p2, ya2);
+                yb2 = Avx512F.FusedMultiplyAdd(xb, p2, yb2);
+                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
+                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
+                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
+                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
+                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
+                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
+                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
+                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
+                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
+                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
+                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
+                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
+                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
+                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
+                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+            }
+
+            // The diagonal 8 × 8 block of P: row j0 + t has non-zero entries in columns t.. only.
+            ref double td = ref Unsafe.Add(ref pk, (j0 * dc) + j0);
+            int rowsHere = Math.Min(Columns, d - j0);
+            {
+                var mi = Vector512.Create(Unsafe.Add(ref m, j0));
+                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0) * p)) - mi;
+                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0) * p) + Lanes)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 0 * dc);
+                var p0 = Vector512.Create(pr);
+                ya0 = Avx512F.FusedMultiplyAdd(xa, p0, ya0);
+                yb0 = Avx512F.FusedMultiplyAdd(xb, p0, yb0);
+                var p1 = Vector512.Create(Unsafe.Add(ref pr, 1));
+                ya1 = Avx512F.FusedMultiplyAdd(xa, p1, ya1);
+                yb1 = Avx512F.FusedMultiplyAdd(xb, p1, yb1);
+                var p2 = Vector512.Create(Unsafe.Add(ref pr, 2));
+                ya2 = Avx512F.FusedMultiplyAdd(xa, p2, ya2);
+                yb2 = Avx512F.FusedMultiplyAdd(xb, p2, yb2);
+                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
+                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
+                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
+                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
+                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
+                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
+                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
+                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
+                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
+                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
+                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
+                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
+                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
+                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
+                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+            }
+
+            if (rowsHere > 1)
+            {
+                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 1));
+                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 1) * p)) - mi;
+                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 1) * p) + Lanes)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 1 * dc);
+                var p1 = Vector512.Create(Unsafe.Add(ref pr, 1));
+                ya1 = Avx512F.FusedMultiplyAdd(xa, p1, ya1);
+                yb1 = Avx512F.FusedMultiplyAdd(xb, p1, yb1);
+                var p2 = Vector512.Create(Unsafe.Add(ref pr, 2));
+                ya2 = Avx512F.FusedMultiplyAdd(xa, p2, ya2);
+                yb2 = Avx512F.FusedMultiplyAdd(xb, p2, yb2);
+                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
+                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
+                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
+                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
+                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
+                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
+                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
+                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
+                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
+                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
+                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
+                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
+                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
+                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
+                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+            }
+
+            if (rowsHere > 2)
+            {
+                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 2));
+                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 2) * p)) - mi;
+                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 2) * p) + Lanes)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 2 * dc);
+                var p2 = Vector512.Create(Unsafe.Add(ref pr, 2));
+                ya2 = Avx512F.FusedMultiplyAdd(xa, p2, ya2);
+                yb2 = Avx512F.FusedMultiplyAdd(xb, p2, yb2);
+                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
+                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
+                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
+                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
+                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
+                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
+                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
+                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
+                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
+                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
+                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
+                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
+                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
+                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
+                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+            }
+
+            if (rowsHere > 3)
+            {
+                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 3));
+                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 3) * p)) - mi;
+                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 3) * p) + Lanes)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 3 * dc);
+                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
+                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
+                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
+                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
+                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
+                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
+                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
+                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
+                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
+                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
+                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
+                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
+                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
+                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
+                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+            }
+
+            if (rowsHere > 4)
+            {
+                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 4));
+                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 4) * p)) - mi;
+                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 4) * p) + Lanes)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 4 * dc);
+                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
+                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
+                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
+                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
+                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
+                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
+                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
+                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
+                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
+                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
+                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
+                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+            }
+
+            if (rowsHere > 5)
+            {
+                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 5));
+                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 5) * p)) - mi;
+                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 5) * p) + Lanes)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 5 * dc);
+                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
+                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
+                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
+                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
+                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
+                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
+                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
+                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
+                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+            }
+
+            if (rowsHere > 6)
+            {
+                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 6));
+                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 6) * p)) - mi;
+                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 6) * p) + Lanes)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 6 * dc);
+                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
+                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
+                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
+                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
+                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
+                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+            }
+
+            if (rowsHere > 7)
+            {
+                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 7));
+                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 7) * p)) - mi;
+                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 7) * p) + Lanes)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 7 * dc);
+                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
+                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
+                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+            }
+
+            // Columns past D hold zeros of P: their y is 0 and adds nothing.
+            qa = Avx512F.FusedMultiplyAdd(ya0, ya0, qa);
+            qb = Avx512F.FusedMultiplyAdd(yb0, yb0, qb);
+            qa = Avx512F.FusedMultiplyAdd(ya1, ya1, qa);
+            qb = Avx512F.FusedMultiplyAdd(yb1, yb1, qb);
+            qa = Avx512F.FusedMultiplyAdd(ya2, ya2, qa);
+            qb = Avx512F.FusedMultiplyAdd(yb2, yb2, qb);
+            qa = Avx512F.FusedMultiplyAdd(ya3, ya3, qa);
+            qb = Avx512F.FusedMultiplyAdd(yb3, yb3, qb);
+            qa = Avx512F.FusedMultiplyAdd(ya4, ya4, qa);
+            qb = Avx512F.FusedMultiplyAdd(yb4, yb4, qb);
+            qa = Avx512F.FusedMultiplyAdd(ya5, ya5, qa);
+            qb = Avx512F.FusedMultiplyAdd(yb5, yb5, qb);
+            qa = Avx512F.FusedMultiplyAdd(ya6, ya6, qa);
+            qb = Avx512F.FusedMultiplyAdd(yb6, yb6, qb);
+            qa = Avx512F.FusedMultiplyAdd(ya7, ya7, qa);
+            qb = Avx512F.FusedMultiplyAdd(yb7, yb7, qb);
+        }
+
+        var minusHalf = Vector512.Create(-0.5);
+        var constant = Vector512.Create(_constants[k]);
+        ref double output = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), (k * p) + g);
+        Avx512F.FusedMultiplyAdd(minusHalf, qa, constant).StoreUnsafe(ref output);
+        Avx512F.FusedMultiplyAdd(minusHalf, qb, constant).StoreUnsafe(ref Unsafe.Add(ref output, Lanes));
+    }
+
+    /// <summary>
+    /// scatter[i·D + j] += Σₙ wₙ(x_in − a_i)(x_jn − a_j) for i ≤ j &lt; D and sum[i] += Σₙ wₙ(x_in − a_i), by 4 × 4 tiles
+    /// summed lane by lane over the p rows and across lanes at the end, centring in registers. The diagonal tile of a
+    /// band of four columns comes first and stores the band's weighted centred columns in <paramref name="weighted"/>,
+    /// which the tiles right of it read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Scatter(ReadOnlySpan<double> columns, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, int p, Span<double> weighted, Span<double> scatter, Span<double> sum)
+    {
+        ref double x = ref MemoryMarshal.GetReference(columns);
+        ref double w = ref MemoryMarshal.GetReference(weights);
+        ref double wc = ref MemoryMarshal.GetReference(weighted);
+        ref double a = ref MemoryMarshal.GetReference(reference);
+        for (int i0 = 0; i0 < _d4; i0 += 4)
+        {
+            DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref Unsafe.Add(ref wc, i0 * p), i0, scatter, sum);
+            for (int j0 = i0 + 4; j0 < _d4; j0 += 4)
+            {
+                OffDiagonalTile(ref Unsafe.Add(ref wc, i0 * p), ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, i0, j0, scatter);
+            }
+        }
+    }
+
+    /// <summary>The 4 × 4 tile of the scatter at rows i0.. and columns j0.. (j0 &gt; i0), summed over the p rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void OffDiagonalTile(ref double wi, ref double xj, ref double aj, int p, int i0, int j0, Span<double> scatter)
+    {
+        var a0 = Vector512.Create(aj);
+        var a1 = Vector512.Create(Unsafe.Add(ref aj, 1));
+        var a2 = Vector512.Create(Unsafe.Add(ref aj, 2));
+        var a3 = Vector512.Create(Unsafe.Add(ref aj, 3));
+        var s00 = Vector512<double>.Zero;
+        var s01 = Vector512<double>.Zero;
+        var s02 = Vector512<double>.Zero;
+        var s03 = Vector512<double>.Zero;
+        var s10 = Vector512<double>.Zero;
+        var s11 = Vector512<double>.Zero;
+        var s12 = Vector512<double>.Zero;
+        var s13 = Vector512<double>.Zero;
+        var s20 = Vector512<double>.Zero;
+        var s21 = Vector512<double>.Zero;
+        var s22 = Vector512<double>.Zero;
+        var s23 = Vector512<double>.Zero;
+        var s30 = Vector512<double>.Zero;
+        var s31 = Vector512<double>.Zero;
+        var s32 = Vector512<double>.Zero;
+        var s33 = Vector512<double>.Zero;
+        for (int n = 0; n < p; n += Lanes)
+        {
+            var w0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, n));
+            var w1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, p + n));
+            var w2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (2 * p) + n));
+            var w3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (3 * p) + n));
+            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, n)) - a0;
+            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, p + n)) - a1;
+            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (2 * p) + n)) - a2;
+            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (3 * p) + n)) - a3;
+            s00 = Avx512F.FusedMultiplyAdd(w0, c0, s00);
+            s01 = Avx512F.FusedMultiplyAdd(w0, c1, s01);
+            s02 = Avx512F.FusedMultiplyAdd(w0, c2, s02);
+            s03 = Avx512F.FusedMultiplyAdd(w0, c3, s03);
+            s10 = Avx512F.FusedMultiplyAdd(w1, c0, s10);
+            s11 = Avx512F.FusedMultiplyAdd(w1, c1, s11);
+            s12 = Avx512F.FusedMultiplyAdd(w1, c2, s12);
+            s13 = Avx512F.FusedMultiplyAdd(w1, c3, s13);
+            s20 = Avx512F.FusedMultiplyAdd(w2, c0, s20);
+            s21 = Avx512F.FusedMultiplyAdd(w2, c1, s21);
+            s22 = Avx512F.FusedMultiplyAdd(w2, c2, s22);
+            s23 = Avx512F.FusedMultiplyAdd(w2, c3, s23);
+            s30 = Avx512F.FusedMultiplyAdd(w3, c0, s30);
+            s31 = Avx512F.FusedMultiplyAdd(w3, c1, s31);
+            s32 = Avx512F.FusedMultiplyAdd(w3, c2, s32);
+            s33 = Avx512F.FusedMultiplyAdd(w3, c3, s33);
+        }
+
+        AddRow(scatter, i0, j0, Simd.SumEach(s00, s01, s02, s03));
+        AddRow(scatter, i0 + 1, j0, Simd.SumEach(s10, s11, s12, s13));
+        AddRow(scatter, i0 + 2, j0, Simd.SumEach(s20, s21, s22, s23));
+        AddRow(scatter, i0 + 3, j0, Simd.SumEach(s30, s31, s32, s33));
+    }
+
+    /// <summary>
+    /// The upper triangle of the 4 × 4 tile of the scatter on the diagonal at i0, summed over the p rows, with the
+    /// sums of the four weighted centred columns, which it also stores in <paramref name="weighted"/> (rows of p).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, int i0, Span<double> scatter, Span<double> sum)
+    {
+        var a0 = Vector512.Create(ai);
+        var a1 = Vector512.Create(Unsafe.Add(ref ai, 1));
+        var a2 = Vector512.Create(Unsafe.Add(ref ai, 2));
+        var a3 = Vector512.Create(Unsafe.Add(ref ai, 3));
+        var s00 = Vector512<double>.Zero;
+        var s01 = Vector512<double>.Zero;
+        var s02 = Vector512<double>.Zero;
+        var s03 = Vector512<double>.Zero;
+        var s11 = Vector512<double>.Zero;
+        var s12 = Vector512<double>.Zero;
+        var s13 = Vector512<double>.Zero;
+        var s22 = Vector512<double>.Zero;
+        var s23 = Vector512<double>.Zero;
+        var s33 = Vector512<double>.Zero;
+        var t0 = Vector512<double>.Zero;
+        var t1 = Vector512<double>.Zero;
+        var t2 = Vector512<double>.Zero;
+        var t3 = Vector512<double>.Zero;
+        for (int n = 0; n < p; n += Lanes)
+        {
+            var wn = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, n));
+            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, n)) - a0;
+            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, p + n)) - a1;
+            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, (2 * p) + n)) - a2;
+            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, (3 * p) + n)) - a3;
+            var w0 = wn * c0;
+            var w1 = wn * c1;
+            var w2 = wn * c2;
+            var w3 = wn * c3;
+            w0.StoreUnsafe(ref Unsafe.Add(ref weighted, n));
+            w1.StoreUnsafe(ref Unsafe.Add(ref weighted, p + n));
+            w2.StoreUnsafe(ref Unsafe.Add(ref weighted, (2 * p) + n));
+            w3.StoreUnsafe(ref Unsafe.Add(ref weighted, (3 * p) + n));
+            t0 += w0;
+            t1 += w1;
+            t2 += w2;
+            t3 += w3;
+            s00 = Avx512F.FusedMultiplyAdd(w0, c0, s00);
+            s01 = Avx512F.FusedMultiplyAdd(w0, c1, s01);
+            s02 = Avx512F.FusedMultiplyAdd(w0, c2, s02);
+            s03 = Avx512F.FusedMultiplyAdd(w0, c3, s03);
+            s11 = Avx512F.FusedMultiplyAdd(w1, c1, s11);
+            s12 = Avx512F.FusedMultiplyAdd(w1, c2, s12);
+            s13 = Avx512F.FusedMultiplyAdd(w1, c3, s13);
+            s22 = Avx512F.FusedMultiplyAdd(w2, c2, s22);
+            s23 = Avx512F.FusedMultiplyAdd(w2, c3, s23);
+            s33 = Avx512F.FusedMultiplyAdd(w3, c3, s33);
+        }
+
+        var zero = Vector512<double>.Zero;
+        AddRow(scatter, i0, i0, Simd.SumEach(s00, s01, s02, s03));
+        AddRow(scatter, i0 + 1, i0, Simd.SumEach(zero, s11, s12, s13));
+        AddRow(scatter, i0 + 2, i0, Simd.SumEach(zero, zero, s22, s23));
+        AddRow(scatter, i0 + 3, i0, Simd.SumEach(zero, zero, zero, s33));
+        var sums = Simd.SumEach(t0, t1, t2, t3);
+        for (int t = 0; t < 4 && i0 + t < _d; t++)
+        {
+            sum[i0 + t] += sums.GetElement(t);
+        }
+    }
+
+    /// <summary>scatter[i·D + j0 + t] += values[t] for the columns i ≤ j0 + t &lt; D of a row i &lt; D; other entries are left alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddRow(Span<double> scatter, int i, int j0, Vector256<double> values)
+    {
+        int d = _d;
+        if (i >= d)
+        {
+            return;
+        }
+
+        if (j0 > i && j0 + 4 <= d)
+        {
+            // A whole row of a tile above the diagonal.
+            var target = scatter.Slice((i * d) + j0, 4);
+            (Vector256.Create(target) + values).CopyTo(target);
+            return;
+        }
+
+        int from = Math.Max(i, j0), to = Math.Min(d, j0 + 4);
+        for (int j = from; j < to; j++)
+        {
+            scatter[(i * d) + j] += values.GetElement(j - j0);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+
+namespace MixtureModels.Numerics;
+
+/// <summary>
+/// The part of the block kernels <c>DiagonalBlockKernel</c> and <c>BernoulliBlockKernel</c> that does not
+/// depend on the family: a block is cut into pieces whose transposed rows and responsibilities stay in the first-level
+/// cache, each piece is transposed into this thread's scratch, and the family's <see cref="IColumnPieceKernel{TStatistics}"/> computes
+/// its log-densities and statistics, with the E-step (<see cref="BlockVectorMath.NormalizeBlock"/>) in between.
+/// </summary>
+internal static class ColumnPieces
+{
+    private const int Lanes = 8;
+
+    [ThreadStatic]
+    private static double[]? t_piece; // a piece's transposed rows and its responsibilities (or densities)
+
+    /// <summary>
+    /// The rows of a piece for D columns and K components: about 16 KB of transposed rows and responsibilities, half
+    /// the first-level data cache of most CPUs; a multiple of the vector width, between 8 and 256.
+    /// </summary>
+    /// <param name="dimension">D.</param>
+    /// <param name="componentCount">K.</param>
+    public static int PieceRows(int dimension, int componentCount) =>
+        Math.Clamp(2048 / (dimension + componentCount) / Lanes * Lanes, Lanes, 256);
+
+    /// <summary>The fused E+M pass of a family block kernel's <c>IBlockKernel.Accumulate</c>, piece by piece.</summary>
+    /// <typeparam name="TStatistics">The family's statistics type.</typeparam>
+    /// <param name="kernel">The family's piece kernel, prepared.</param>
+    /// <param name="rows">count × D row-major values, none missing.</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="rowWeights">wₙ per row, or empty for weight 1.</param>
+    /// <param name="logLikelihood">Receives log p(xₙ) (length count).</param>
+    /// <param name="statistics">The K accumulators of this chunk.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Accumulate<TStatistics>(IColumnPieceKernel<TStatistics> kernel, ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<TStatistics> statistics)
+    {
+        int d = kernel.Dimension, k = kernel.ComponentCount, pieceRows = PieceRows(d, k);
+        for (int start = 0; start < count; start += pieceRows)
+        {
+            int rowCount = Math.Min(pieceRows, count - start);
+            int p = Padded(rowCount);
+            var pieceRowValues = rows.Slice(start * d, rowCount * d);
+            var scratch = ScratchBuffer.Get(ref t_piece, (d + k) * p);
+            var columns = scratch[..(d * p)];
+            var responsibilities = scratch.Slice(d * p, k * p);
+            BlockVectorMath.Transpose(pieceRowValues, rowCount, d, columns, p);
+
+            // The next piece's rows are fetched from memory in three parts while this piece is computed.
+            int next = start + rowCount;
+            var ahead = rows.Slice(next * d, Math.Min(pieceRows, Math.Max(count - next, 0)) * d);
+            int third = (ahead.Length / 3) + 1;
+            BlockVectorMath.Prefetch(ahead[..Math.Min(third, ahead.Length)]);
+            kernel.LogDensities(columns, p, responsibilities);
+            BlockVectorMath.Prefetch(ahead.Slice(Math.Min(third, ahead.Length), Math.Min(third, Math.Max(ahead.Length - third, 0))));
+            BlockVectorMath.NormalizeBlock(responsibilities, k, p, rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount));
+            BlockVectorMath.Prefetch(ahead[Math.Min(2 * third, ahead.Length)..]);
+            kernel.AddStatistics(pieceRowValues, rowCount, columns, p, responsibilities, statistics);
+        }
+    }
+
+    /// <summary>The joint log-densities of a family block kernel's <c>IBlockDensityKernel.JointLogDensity</c>, piece by piece.</summary>
+    /// <param name="kernel">The family's piece kernel, prepared.</param>
+    /// <param name="rows">count × D row-major values, none missing.</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="logProb">K × stride destination.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    public static void JointLogDensity(IColumnPieceDensities kernel, ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
+        JointLogDensity(kernel, rows, count, logProb, stride, PieceRows(kernel.Dimension, kernel.ComponentCount), Lanes);
+
+    /// <summary>The same with the kernel's own piece size and padding (a kernel whose tiles span more than one vector of rows).</summary>
+    /// <param name="kernel">The kernel, prepared.</param>
+    /// <param name="rows">count × D row-major values, none missing.</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="logProb">K × stride destination.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    /// <param name="pieceRows">Rows per piece.</param>
+    /// <param name="rowMultiple">Each piece is zero-padded to a multiple of this many rows (a multiple of 8).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void JointLogDensity(IColumnPieceDensities kernel, ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride, int pieceRows, int rowMultiple)
+    {
+        int d = kernel.Dimension, k = kernel.ComponentCount;
+        for (int start = 0; start < count; start += pieceRows)
+        {
+            int rowCount = Math.Min(pieceRows, count - start);
+            int p = (rowCount + rowMultiple - 1) / rowMultiple * rowMultiple;
+            var scratch = ScratchBuffer.Get(ref t_piece, (d + k) * p);
+            var columns = scratch[..(d * p)];
+            var densities = scratch.Slice(d * p, k * p);
+            BlockVectorMath.Transpose(rows.Slice(start * d, rowCount * d), rowCount, d, columns, p);
+            kernel.LogDensities(columns, p, densities);
+            for (int c = 0; c < k; c++)
+            {
+                densities.Slice(c * p, rowCount).CopyTo(logProb.Slice((c * stride) + start, rowCount));
+            }
+        }
+    }
+
+    /// <summary>count rounded up to whole vectors of rows.</summary>
+    private static int Padded(int count) => (count + Lanes - 1) / Lanes * Lanes;
+}

@@ -1,0 +1,67 @@
+namespace MixtureModels.Numerics;
+
+/// <summary>The average spread of a data set's columns, used to scale tolerances and priors to the data's units.</summary>
+internal static class ColumnVariance
+{
+    /// <summary>
+    /// The mean over columns of each column's weighted variance Σ wₙ(xₙ − x̄)² / Σ wₙ about its weighted mean, both
+    /// over the column's observed entries (missing ones, NaN, are skipped). Columns with no observed weight are left
+    /// out; <paramref name="columnsUsed"/> says how many columns were averaged.
+    /// </summary>
+    /// <param name="data">The data; entries are finite or NaN.</param>
+    /// <param name="weights">A weight per row, or null for weight 1.</param>
+    /// <param name="columnsUsed">The number of columns with a positive observed weight.</param>
+    /// <returns>The mean column variance; 0 when no column was used; +∞ when a column's spread overflows.</returns>
+    public static double Mean(DataMatrix data, double[]? weights, out int columnsUsed)
+    {
+        int d = data.Columns;
+        var mean = new double[d];
+        var total = new double[d];
+        for (int i = 0; i < data.Rows; i++)
+        {
+            double w = weights is null ? 1.0 : weights[i];
+            var row = data.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                if (!double.IsNaN(row[j]))
+                {
+                    total[j] += w;
+                    mean[j] += w * row[j];
+                }
+            }
+        }
+
+        for (int j = 0; j < d; j++)
+        {
+            mean[j] /= total[j];
+        }
+
+        var scatter = new double[d];
+        for (int i = 0; i < data.Rows; i++)
+        {
+            double w = weights is null ? 1.0 : weights[i];
+            var row = data.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                if (!double.IsNaN(row[j]))
+                {
+                    double diff = row[j] - mean[j];
+                    scatter[j] += w * diff * diff;
+                }
+            }
+        }
+
+        double sum = 0;
+        columnsUsed = 0;
+        for (int j = 0; j < d; j++)
+        {
+            if (total[j] > 0)
+            {
+                sum += scatter[j] / total[j];
+                columnsUsed++;
+            }
+        }
+
+        return columnsUsed == 0 ? 0 : sum / columnsUsed;
+    }
+}

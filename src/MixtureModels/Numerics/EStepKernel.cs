@@ -1,0 +1,254 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MixtureModels.Numerics;
+
+/// <summary>
+/// The E-step on one block of rows, shared by the EM engine and the fitted model's queries: log-sum-exp and
+/// responsibilities from the joint log-densities (which <c>ComponentDensities</c> computes from the components).
+/// </summary>
+internal static class EStepKernel
+{
+    /// <summary>
+    /// ln of the smallest normal double (≈ −708.4). Relative responsibilities below exp of this are flushed to zero:
+    /// they cannot change any sum, and subnormal numbers would slow every later multiplication on most CPUs.
+    /// </summary>
+    internal const double SmallestNormalExponent = -708.3964185322641;
+
+    /// <summary>log Σ_k exp(logProb[k·stride + n]) for row n, and the index of the largest term (the first on ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double RowLogSumExp(ReadOnlySpan<double> logProb, int n, int componentCount, int stride, out int best)
+    {
+        double max = double.NegativeInfinity;
+        best = 0;
+        for (int k = 0; k < componentCount; k++)
+        {
+            double v = logProb[(k * stride) + n];
+            if (v > max)
+            {
+                max = v;
+                best = k;
+            }
+        }
+
+        if (double.IsNegativeInfinity(max))
+        {
+            return max;
+        }
+
+        double total = 0;
+        for (int k = 0; k < componentCount; k++)
+        {
+            total += Math.Exp(logProb[(k * stride) + n] - max);
+        }
+
+        return max + Math.Log(total);
+    }
+
+    /// <summary>
+    /// <see cref="RowLogSumExp"/> for every row of a block, vectorised over rows: logLikelihood[n] = log Σ_k
+    /// exp(logProb[k·stride + n]) and, unless <paramref name="labels"/> is empty, labels[n] = the index of the largest
+    /// term (the first on ties). Rows whose terms are all −∞ get −∞ and label 0, as on the scalar path.
+    /// </summary>
+    /// <param name="logProb">K × stride joint log-densities.</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="componentCount">K.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    /// <param name="logLikelihood">Receives log p(xₙ) per row.</param>
+    /// <param name="labels">Receives the most probable component per row, or empty.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LogSumExp(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<double> logLikelihood, Span<int> labels)
+    {
+        const int Lanes = 4;
+        int n = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double lp = ref MemoryMarshal.GetReference(logProb);
+            var negativeInfinity = Vector256.Create(double.NegativeInfinity);
+            for (; n + Lanes <= count; n += Lanes)
+            {
+                var max = negativeInfinity;
+                var best = Vector256<long>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n));
+                    var greater = Vector256.GreaterThan(v, max);
+                    max = Vector256.ConditionalSelect(greater, v, max);
+                    best = Vector256.ConditionalSelect(greater.AsInt64(), Vector256.Create((long)k), best);
+                }
+
+                if (Vector256.EqualsAny(max, negativeInfinity))
+                {
+                    break; // rare: finish this and the remaining rows on the scalar path
+                }
+
+                var total = Vector256<double>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    total += Exp(Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n)) - max);
+                }
+
+                (max + Log(total)).CopyTo(logLikelihood.Slice(n, Lanes));
+                if (!labels.IsEmpty)
+                {
+                    for (int lane = 0; lane < Lanes; lane++)
+                    {
+                        labels[n + lane] = (int)best.GetElement(lane);
+                    }
+                }
+            }
+        }
+
+        for (; n < count; n++)
+        {
+            logLikelihood[n] = RowLogSumExp(logProb, n, componentCount, stride, out int best);
+            if (!labels.IsEmpty)
+            {
+                labels[n] = best;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Turns row n of the joint log-densities into responsibilities in place, p_k = exp(l_k − max) / Σ_j exp(l_j − max)
+    /// (a term below e^−708 relative to the largest is flushed to 0), and returns log Σ_k exp(l_k). Normalising against the row maximum keeps every row finite and summing to 1 even
+    /// when the log-densities are huge and negative; a row where every term is −∞ gets uniform responsibilities.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double NormalizeRow(Span<double> logProb, int n, int componentCount, int stride)
+    {
+        double max = double.NegativeInfinity;
+        for (int k = 0; k < componentCount; k++)
+        {
+            max = Math.Max(max, logProb[(k * stride) + n]);
+        }
+
+        if (double.IsNegativeInfinity(max))
+        {
+            for (int k = 0; k < componentCount; k++)
+            {
+                logProb[(k * stride) + n] = 1.0 / componentCount;
+            }
+
+            return max;
+        }
+
+        double total = 0;
+        for (int k = 0; k < componentCount; k++)
+        {
+            double shifted = logProb[(k * stride) + n] - max;
+            double p = shifted > SmallestNormalExponent ? Math.Exp(shifted) : 0.0;
+            logProb[(k * stride) + n] = p;
+            total += p;
+        }
+
+        for (int k = 0; k < componentCount; k++)
+        {
+            logProb[(k * stride) + n] /= total;
+        }
+
+        return max + Math.Log(total);
+    }
+
+    /// <summary>
+    /// The E-step of a block, vectorised over rows: turns the joint log-densities logProb[k·stride + n] into
+    /// responsibilities × row weight in place and writes log p(xₙ) = log Σ_k exp(logProb) into
+    /// <paramref name="logLikelihood"/>. Rows are normalised against their maximum as in <see cref="NormalizeRow"/>.
+    /// </summary>
+    /// <param name="logProb">K × stride joint log-densities; overwritten with wₙ·p(z = k | xₙ).</param>
+    /// <param name="count">Rows in the block.</param>
+    /// <param name="componentCount">K.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    /// <param name="rowWeights">wₙ per row, or empty for weight 1.</param>
+    /// <param name="logLikelihood">Receives log p(xₙ) per row.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Responsibilities(Span<double> logProb, int count, int componentCount, int stride, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
+    {
+        const int Lanes = 4;
+        int n = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double lp = ref MemoryMarshal.GetReference(logProb);
+            var smallest = Vector256.Create(SmallestNormalExponent);
+            for (; n + Lanes <= count; n += Lanes)
+            {
+                var max = Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, n));
+                for (int k = 1; k < componentCount; k++)
+                {
+                    max = Vector256.Max(max, Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n)));
+                }
+
+                if (Vector256.EqualsAny(max, Vector256.Create(double.NegativeInfinity)))
+                {
+                    break; // rare: finish this and the remaining rows on the scalar path
+                }
+
+                var total = Vector256<double>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
+                    var shifted = Vector256.LoadUnsafe(ref target) - max;
+                    var keep = Vector256.GreaterThan(shifted, smallest);
+                    var e = keep == Vector256<double>.Zero ? keep : Vector256.ConditionalSelect(keep, Exp(shifted), Vector256<double>.Zero);
+                    e.StoreUnsafe(ref target);
+                    total += e;
+                }
+
+                var weight = rowWeights.IsEmpty ? Vector256.Create(1.0) : Vector256.Create(rowWeights.Slice(n, Lanes));
+                var scale = weight / total;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
+                    (Vector256.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
+                }
+
+                (max + Log(total)).CopyTo(logLikelihood.Slice(n, Lanes));
+            }
+        }
+
+        for (; n < count; n++)
+        {
+            logLikelihood[n] = NormalizeRow(logProb, n, componentCount, stride);
+            double w = rowWeights.IsEmpty ? 1.0 : rowWeights[n];
+            for (int k = 0; k < componentCount; k++)
+            {
+                logProb[(k * stride) + n] *= w;
+            }
+        }
+    }
+
+    /// <summary>exp of every lane: the runtime's vectorised exp where it has one (.NET 9+), else lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Exp(Vector256<double> x)
+    {
+#if NET9_0_OR_GREATER
+        return Vector256.Exp(x);
+#else
+        return Vector256.Create(Math.Exp(x.GetElement(0)), Math.Exp(x.GetElement(1)), Math.Exp(x.GetElement(2)), Math.Exp(x.GetElement(3)));
+#endif
+    }
+
+    /// <summary>log of every lane: the runtime's vectorised log where it has one (.NET 9+), else lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Log(Vector256<double> x)
+    {
+#if NET9_0_OR_GREATER
+        return Vector256.Log(x);
+#else
+        return Vector256.Create(Math.Log(x.GetElement(0)), Math.Log(x.GetElement(1)), Math.Log(x.GetElement(2)), Math.Log(x.GetElement(3)));
+#endif
+    }
+
+    /// <summary>log of every weight (−∞ for a zero weight).</summary>
+    public static double[] LogWeights(IReadOnlyList<double> weights)
+    {
+        var result = new double[weights.Count];
+        for (int k = 0; k < result.Length; k++)
+        {
+            result[k] = Math.Log(weights[k]);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,116 @@
+using MixtureModels.Numerics;
+
+namespace MixtureModels.Tests.Numerics;
+
+/// <summary>The block E-step against a direct computation of p(z = k | x) = exp(lₖ) / Σⱼ exp(lⱼ).</summary>
+public sealed class EStepKernelTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(8, 256)]
+    [InlineData(5, 13)]
+    public void Responsibilities_times_weights_and_log_likelihoods_match_a_direct_computation(int k, int count)
+    {
+        const int stride = 300;
+        var random = new Random((k * 100) + count);
+        var logProb = new double[k * stride];
+        for (int i = 0; i < logProb.Length; i++)
+        {
+            logProb[i] = -30 * random.NextDouble(); // exp of these is representable: the direct formula is exact enough
+        }
+
+        var rowWeights = Enumerable.Range(0, count).Select(_ => random.NextDouble() * 3).ToArray();
+        var original = (double[])logProb.Clone();
+        var logLikelihood = new double[count];
+
+        EStepKernel.Responsibilities(logProb, count, k, stride, rowWeights, logLikelihood);
+
+        for (int n = 0; n < count; n++)
+        {
+            double total = 0;
+            for (int c = 0; c < k; c++)
+            {
+                total += Math.Exp(original[(c * stride) + n]);
+            }
+
+            logLikelihood[n].Should().BeApproximately(Math.Log(total), 1e-12 * Math.Max(1, Math.Abs(Math.Log(total))));
+            for (int c = 0; c < k; c++)
+            {
+                double expected = rowWeights[n] * Math.Exp(original[(c * stride) + n]) / total;
+                logProb[(c * stride) + n].Should().BeApproximately(expected, 1e-13 + (1e-12 * expected));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(8, 256)]
+    [InlineData(5, 13)]
+    public void Block_log_sum_exp_and_labels_match_the_row_by_row_path(int k, int count)
+    {
+        const int stride = 300;
+        var random = new Random((k * 7) + count);
+        var logProb = new double[k * stride];
+        for (int i = 0; i < logProb.Length; i++)
+        {
+            logProb[i] = -800 * random.NextDouble();
+        }
+
+        if (count > 5)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                logProb[(c * stride) + 2] = double.NegativeInfinity; // row 2: every component impossible
+                logProb[(c * stride) + 5] = -3;                      // row 5: a tie, the first component wins
+            }
+        }
+
+        var logLikelihood = new double[count];
+        var labels = new int[count];
+        EStepKernel.LogSumExp(logProb, count, k, stride, logLikelihood, labels);
+        for (int n = 0; n < count; n++)
+        {
+            double expected = EStepKernel.RowLogSumExp(logProb, n, k, stride, out int best);
+            labels[n].Should().Be(best, $"row {n}");
+            if (double.IsNegativeInfinity(expected))
+            {
+                logLikelihood[n].Should().Be(double.NegativeInfinity);
+            }
+            else
+            {
+                logLikelihood[n].Should().BeApproximately(expected, 1e-14 * Math.Max(1, Math.Abs(expected)), $"row {n}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Rows_far_below_underflow_stay_finite_and_normalised()
+    {
+        // Joint log-densities near −1e300: exp underflows without the maximum shift; with it, rows still sum to 1.
+        const int k = 3, count = 6;
+        var logProb = new double[k * count];
+        for (int i = 0; i < logProb.Length; i++)
+        {
+            logProb[i] = -1e300 - (i % k);
+        }
+
+        logProb[0] = double.NegativeInfinity; // one component impossible for row 0
+        var logLikelihood = new double[count];
+        EStepKernel.Responsibilities(logProb, count, k, count, default, logLikelihood);
+
+        for (int n = 0; n < count; n++)
+        {
+            double rowSum = 0;
+            for (int c = 0; c < k; c++)
+            {
+                double.IsFinite(logProb[(c * count) + n]).Should().BeTrue();
+                rowSum += logProb[(c * count) + n];
+            }
+
+            rowSum.Should().BeApproximately(1.0, 1e-12);
+            double.IsNaN(logLikelihood[n]).Should().BeFalse();
+        }
+    }
+}
