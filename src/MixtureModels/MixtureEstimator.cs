@@ -72,7 +72,10 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
     /// </summary>
     /// <param name="data">N × D data, N ≥ K, D = the family's dimension. Not modified.</param>
     /// <param name="sampleWeights">Optional non-negative weight per row; integer weights are equivalent to repeating rows.</param>
-    /// <param name="progress">Optional callback after every iteration.</param>
+    /// <param name="progress">
+    /// Optional callback after every iteration, called synchronously on the fitting thread (a <see cref="Progress{T}"/>
+    /// posts to its synchronisation context and may run later; implement <see cref="IProgress{T}"/> directly to act at once).
+    /// </param>
     /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
     /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
@@ -104,16 +107,17 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         CancellationToken cancellationToken)
     {
         int k = options.ComponentCount;
+        bool marginalize = options.MissingValues == MissingValueHandling.Marginalize;
+        if (marginalize)
+        {
+            // A setting the family cannot serve is named before anything about the data.
+            RequireMissingValueSupport(family);
+        }
+
         InputValidation.TrainingData(data, k, nameof(options.ComponentCount), options.MissingValues);
         if (data.Columns != family.Dimension)
         {
             ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has {data.Columns} columns but the family {family.GetType().Name} has dimension {family.Dimension}. Give the family the data's column count."));
-        }
-
-        bool marginalize = options.MissingValues == MissingValueHandling.Marginalize;
-        if (marginalize)
-        {
-            RequireMissingValueSupport(family);
         }
 
         (family as IDataValidator)?.Validate(data, nameof(data), marginalize);

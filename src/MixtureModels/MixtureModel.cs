@@ -128,9 +128,10 @@ public class MixtureModel<TComponent> : IMissingValueComponent
         var result = new double[data.Rows, ComponentCount];
         _eStep.Run(data, -1, (start, count, logProb, stride) =>
         {
+            Span<double> logLikelihood = stackalloc double[count];
+            EStepKernel.Responsibilities(logProb, count, ComponentCount, stride, default, logLikelihood);
             for (int n = 0; n < count; n++)
             {
-                EStepKernel.NormalizeRow(logProb, n, ComponentCount, stride);
                 for (int k = 0; k < ComponentCount; k++)
                 {
                     result[start + n, k] = logProb[(k * stride) + n];
@@ -147,13 +148,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     {
         CheckQueryData(data);
         var result = new int[data.Rows];
-        _eStep.Run(data, -1, (start, count, logProb, stride) =>
-        {
-            for (int n = 0; n < count; n++)
-            {
-                EStepKernel.RowLogSumExp(logProb, n, ComponentCount, stride, out result[start + n]);
-            }
-        });
+        _eStep.Run(data, -1, (start, count, logProb, stride) => EStepKernel.ArgMax(logProb, count, ComponentCount, stride, result.AsSpan(start, count)));
         return result;
     }
 

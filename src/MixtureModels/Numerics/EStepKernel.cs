@@ -218,6 +218,35 @@ internal static class EStepKernel
         }
     }
 
+    /// <summary>
+    /// The index of the largest log π_k + log p(xₙ | θ_k) of every row (the first on ties), as <see cref="RowLogSumExp"/>
+    /// reports it, without the exponentials: labels need no normalisation.
+    /// </summary>
+    /// <param name="logProb">K × stride joint log-densities.</param>
+    /// <param name="count">Rows in the block (at most 256).</param>
+    /// <param name="componentCount">K.</param>
+    /// <param name="stride">Distance between components in <paramref name="logProb"/>.</param>
+    /// <param name="labels">Receives one index per row.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ArgMax(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<int> labels)
+    {
+        Span<double> best = stackalloc double[count];
+        logProb[..count].CopyTo(best);
+        labels[..count].Clear();
+        for (int k = 1; k < componentCount; k++)
+        {
+            var row = logProb.Slice(k * stride, count);
+            for (int n = 0; n < count; n++)
+            {
+                if (row[n] > best[n])
+                {
+                    best[n] = row[n];
+                    labels[n] = k;
+                }
+            }
+        }
+    }
+
     /// <summary>exp of every lane: the runtime's vectorised exp where it has one (.NET 9+), else lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Exp(Vector256<double> x)

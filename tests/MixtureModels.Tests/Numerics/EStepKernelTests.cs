@@ -85,6 +85,39 @@ public sealed class EStepKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(4, 256)]
+    [InlineData(9, 37)]
+    public void ArgMax_picks_the_largest_joint_density_and_the_first_of_equal_ones(int k, int count)
+    {
+        var random = new Random(k + count);
+        int stride = count + 2;
+        var logProb = new double[k * stride];
+        for (int i = 0; i < logProb.Length; i++)
+        {
+            // Few distinct values, so that ties are common; some −∞ (components of weight 0).
+            int v = random.Next(6);
+            logProb[i] = v == 0 ? double.NegativeInfinity : -v;
+        }
+
+        var labels = new int[count];
+        EStepKernel.ArgMax(logProb, count, k, stride, labels);
+        for (int n = 0; n < count; n++)
+        {
+            int expected = 0;
+            for (int c = 1; c < k; c++)
+            {
+                if (logProb[(c * stride) + n] > logProb[(expected * stride) + n])
+                {
+                    expected = c;
+                }
+            }
+
+            labels[n].Should().Be(expected, $"row {n}");
+        }
+    }
+
     [Fact]
     public void Rows_far_below_underflow_stay_finite_and_normalised()
     {
