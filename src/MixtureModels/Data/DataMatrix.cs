@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Numerics;
 
 namespace MixtureModels;
 
@@ -43,7 +42,7 @@ public sealed class DataMatrix
     {
         if ((uint)index >= (uint)Rows)
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(index), index, $"Use a row index in [0, {Rows}).");
+            throw new ArgumentOutOfRangeException(nameof(index), index, string.Create(CultureInfo.InvariantCulture, $"index = {index} is out of range. Use a row index in [0, {Rows})."));
         }
 
         return _values.Span.Slice(index * Columns, Columns);
@@ -134,7 +133,7 @@ public sealed class DataMatrix
     {
         if (columns < 1)
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(columns), columns, "Pass the number of columns of the row-major data, at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(columns), columns, string.Create(CultureInfo.InvariantCulture, $"columns = {columns} is out of range. Pass the number of columns of the row-major data, at least 1."));
         }
 
         if (values.Length == 0 || values.Length % columns != 0)
