@@ -52,7 +52,11 @@ public sealed class BernoulliMixture
     /// tolerance or the iteration limit; the initialisation with the largest lower bound is kept.
     /// </summary>
     /// <param name="data">N × D data of zeros and ones, N ≥ K. Not modified.</param>
-    /// <param name="sampleWeights">Optional non-negative weight per row; integer weights are equivalent to repeating rows.</param>
+    /// <param name="sampleWeights">
+    /// Optional non-negative weight per row. Only their ratios matter (they are rescaled to average 1, so weights × c give
+    /// the same fit); without a prior, integer weights are equivalent to repeating rows. A prior's pseudo-observations
+    /// count in units of the average weight.
+    /// </param>
     /// <param name="progress">Optional callback after every EM iteration.</param>
     /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
     /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>

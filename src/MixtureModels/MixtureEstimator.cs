@@ -71,7 +71,11 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
     /// limit; the initialisation with the best objective is kept, and a final E-step labels the training rows.
     /// </summary>
     /// <param name="data">N × D data, N ≥ K, D = the family's dimension. Not modified.</param>
-    /// <param name="sampleWeights">Optional non-negative weight per row; integer weights are equivalent to repeating rows.</param>
+    /// <param name="sampleWeights">
+    /// Optional non-negative weight per row. Only their ratios matter (they are rescaled to average 1, so weights × c give
+    /// the same fit); without a prior, integer weights are equivalent to repeating rows. A prior's pseudo-observations
+    /// count in units of the average weight.
+    /// </param>
     /// <param name="progress">
     /// Optional callback after every iteration, called synchronously on the fitting thread (a <see cref="Progress{T}"/>
     /// posts to its synchronisation context and may run later; implement <see cref="IProgress{T}"/> directly to act at once).
@@ -126,7 +130,8 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"Algorithm = {options.Algorithm} needs a family that implements IReparameterization, and {family.GetType().Name} does not. Use FittingAlgorithm.ExpectationMaximization."));
         }
 
-        var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
+        // Only the weights' ratios matter: they are rescaled to average 1 (unweighted fits are untouched).
+        var weights = InputValidation.RelativeSampleWeights(InputValidation.SampleWeights(sampleWeights, data.Rows));
         if (warm is not null)
         {
             data.EnsureColumns(warm.Components[0].Dimension, nameof(data));

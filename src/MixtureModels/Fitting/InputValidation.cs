@@ -136,6 +136,40 @@ internal static class InputValidation
         return (double[])sampleWeights.Clone();
     }
 
+    /// <summary>
+    /// Validated sample weights rescaled, in place, to average 1 (null stays null; weights that already average 1 are
+    /// returned unchanged): a fit depends only on the weights' ratios, so weights × c give the same fit for any c &gt; 0.
+    /// Without this, the 10ε that keeps an empty component alive would dominate weights near 1e-20.
+    /// </summary>
+    /// <param name="weights">A copy made by <see cref="SampleWeights"/>, or null.</param>
+    public static double[]? RelativeSampleWeights(double[]? weights)
+    {
+        if (weights is null)
+        {
+            return null;
+        }
+
+        double total = 0;
+        foreach (double w in weights)
+        {
+            total += w;
+        }
+
+        double mean = total / weights.Length;
+        if (mean == 1)
+        {
+            return weights;
+        }
+
+        bool usable = double.IsNormal(mean);
+        for (int i = 0; i < weights.Length; i++)
+        {
+            weights[i] = usable ? weights[i] / mean : weights[i] / total * weights.Length;
+        }
+
+        return weights;
+    }
+
     /// <summary>Number of rows with a positive weight (all rows when unweighted).</summary>
     public static int EffectiveRows(double[]? weights, int rows)
     {
