@@ -19,9 +19,12 @@ public sealed record FitReport
     public required double LowerBound { get; init; }
 
     /// <summary>
-    /// L after every iteration of the kept initialisation (scikit-learn's lower_bounds_): non-decreasing up to rounding
-    /// for EM without a prior. With a prior (a <see cref="Components.Gaussian.CovariancePrior"/>, a Beta or Dirichlet
-    /// prior) the fit maximises the likelihood plus the log prior, so L alone may fall slightly.
+    /// L after every iteration of the kept initialisation (scikit-learn's lower_bounds_). For EM it never decreases (up
+    /// to rounding) when every M-step is an exact maximisation: with CovarianceRegularization = 0 and no prior, with or
+    /// without missing entries. With a prior (a <see cref="Components.Gaussian.CovariancePrior"/>, a Beta or Dirichlet
+    /// prior, a <see cref="DirichletWeightPrior"/>) and no regularisation it is the posterior, L + log prior / W, that
+    /// never decreases; L alone may fall slightly. CovarianceRegularization adds reg·I after the maximisation, so L can
+    /// fall where a variance is of the order of reg (for example a column observed in a single row).
     /// </summary>
     public required IReadOnlyList<double> LowerBoundHistory { get; init; }
 

@@ -3,7 +3,7 @@ namespace MixtureModels.Fitting;
 /// <summary>How the parameters are optimised after the initialiser has produced a start.</summary>
 public enum FittingAlgorithm
 {
-    /// <summary>Expectation–maximisation (the default): closed-form updates; without a prior, a lower bound that never decreases.</summary>
+    /// <summary>Expectation–maximisation (the default): closed-form updates; a lower bound that never decreases when the M-step is exact (see <see cref="FitReport.LowerBoundHistory"/>).</summary>
     ExpectationMaximization,
 
     /// <summary>
