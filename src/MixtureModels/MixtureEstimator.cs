@@ -200,7 +200,8 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             BestInitialization = bestIndex,
             TrainingLogLikelihood = trainingLogLikelihood,
         };
-        var queryKernel = (family as IBlockKernelSource<TComponent, TStatistics>)?.CreateBlockKernel(k);
+        // The model builds its query kernel on its first query, so that a fit never holds two kernels' packed parameters.
+        Func<IBlockDensityKernel<TComponent>?>? queryKernel = family is IBlockKernelSource<TComponent, TStatistics> source ? () => source.CreateBlockKernel(k) : null;
         return new FitOutcome<TComponent>(best.Weights, best.Components, report, labels, family.ParameterCount(k), options.MissingValues, queryKernel, family as IDataValidator);
     }
 

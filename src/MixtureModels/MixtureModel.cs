@@ -19,7 +19,8 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     private readonly double[] _weights;
     private readonly double[] _logWeights;
     private readonly TComponent[] _components;
-    private readonly BlockEStep<TComponent> _eStep;
+    private readonly Func<IBlockDensityKernel<TComponent>?>? _kernelFactory;
+    private BlockEStep<TComponent>? _eStep;        // built on the first query (with the family's kernel, when there is one)
     private readonly IDataValidator? _validator;
 
     /// <summary>Creates a mixture from weights and components; the parameter count is (K − 1) + Σ_k (component parameters).</summary>
@@ -41,7 +42,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     }
 
     /// <summary>Creates a fitted mixture whose queries use the family's batched kernel and data check.</summary>
-    private protected MixtureModel(IReadOnlyList<double> weights, IReadOnlyList<TComponent> components, int componentParameterCount, IBlockDensityKernel<TComponent>? kernel, IDataValidator? validator)
+    private protected MixtureModel(IReadOnlyList<double> weights, IReadOnlyList<TComponent> components, int componentParameterCount, Func<IBlockDensityKernel<TComponent>?>? kernel, IDataValidator? validator)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(components);
@@ -62,7 +63,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
         }
 
         _logWeights = EStepKernel.LogWeights(_weights);
-        _eStep = new BlockEStep<TComponent>(_components, _logWeights, kernel);
+        _kernelFactory = kernel;
         _validator = validator;
         Dimension = d;
         ParameterCount = (_components.Length - 1) + componentParameterCount;
@@ -103,7 +104,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     {
         CheckQueryData(data);
         var result = new double[data.Rows];
-        _eStep.Run(data, -1, (start, count, logProb, stride) =>
+        EStep.Run(data, -1, (start, count, logProb, stride) =>
             EStepKernel.LogSumExp(logProb, count, ComponentCount, stride, result.AsSpan(start, count), default));
         return result;
     }
@@ -126,7 +127,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     {
         CheckQueryData(data);
         var result = new double[data.Rows, ComponentCount];
-        _eStep.Run(data, -1, (start, count, logProb, stride) =>
+        EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
             Span<double> logLikelihood = stackalloc double[count];
             EStepKernel.Responsibilities(logProb, count, ComponentCount, stride, default, logLikelihood);
@@ -148,7 +149,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     {
         CheckQueryData(data);
         var result = new int[data.Rows];
-        _eStep.Run(data, -1, (start, count, logProb, stride) => EStepKernel.ArgMax(logProb, count, ComponentCount, stride, result.AsSpan(start, count)));
+        EStep.Run(data, -1, (start, count, logProb, stride) => EStepKernel.ArgMax(logProb, count, ComponentCount, stride, result.AsSpan(start, count)));
         return result;
     }
 
@@ -268,7 +269,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
         CheckQueryData(data);
         RequireMissingValueComponents();
         var result = new double[data.Rows, Dimension];
-        _eStep.Run(data, -1, (start, count, _, _) =>
+        EStep.Run(data, -1, (start, count, _, _) =>
         {
             Span<double> completed = Dimension <= 128 ? stackalloc double[Dimension] : new double[Dimension];
             for (int n = start; n < start + count; n++)
@@ -367,6 +368,21 @@ public class MixtureModel<TComponent> : IMissingValueComponent
         finally
         {
             pool.Return(buffer);
+        }
+    }
+
+    /// <summary>The query path, prepared once; concurrent first queries may each build one, and one of them is kept.</summary>
+    private BlockEStep<TComponent> EStep
+    {
+        get
+        {
+            if (Volatile.Read(ref _eStep) is { } built)
+            {
+                return built;
+            }
+
+            var created = new BlockEStep<TComponent>(_components, _logWeights, _kernelFactory?.Invoke());
+            return Interlocked.CompareExchange(ref _eStep, created, null) ?? created;
         }
     }
 

@@ -4,7 +4,7 @@ namespace MixtureModels.Fitting;
 
 /// <summary>
 /// What the generic estimator hands to a fitted model: the kept parameters, the report, the training labels, the
-/// parameter count, and what the model needs from the family for its queries (a batched density kernel, a data check).
+/// parameter count, and what the model needs from the family for its queries (a factory of its batched density kernel, a data check).
 /// </summary>
 internal sealed record FitOutcome<TComponent>(
     double[] Weights,
@@ -13,5 +13,5 @@ internal sealed record FitOutcome<TComponent>(
     int[] Labels,
     int ParameterCount,
     MissingValueHandling MissingValues,
-    IBlockDensityKernel<TComponent>? QueryKernel,
+    Func<IBlockDensityKernel<TComponent>?>? QueryKernel,
     IDataValidator? Validator);
