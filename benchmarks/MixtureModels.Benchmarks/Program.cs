@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == "peer")
     return PeerCommand.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "fit")
+{
+    return FitCommand.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "threads")
 {
     return ThreadsCommand.Run(args);
