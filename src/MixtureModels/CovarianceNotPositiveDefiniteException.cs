@@ -23,6 +23,14 @@ public sealed class CovarianceNotPositiveDefiniteException : InvalidOperationExc
         Regularization = regularization;
     }
 
+    /// <summary>Creates the exception with its own message (the gradient algorithms' collapse).</summary>
+    internal CovarianceNotPositiveDefiniteException(int componentIndex, double regularization, string message)
+        : base(message)
+    {
+        ComponentIndex = componentIndex;
+        Regularization = regularization;
+    }
+
     /// <summary>Index of the component whose covariance is not positive definite; -1 for the shared tied covariance.</summary>
     public int ComponentIndex { get; }
 

@@ -251,7 +251,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
 
         // EM first, then the polish continues its history.
         var em = engine.Run(startWeights, startComponents, previousBound, initialization, progress, cancellationToken);
-        var polished = GradientFitter.Fit(family, weightStep, data, sampleWeights, em.Weights, em.Components, gradientSettings, initialization, progress, cancellationToken);
+        var polished = GradientFitter.Fit(family, weightStep, data, sampleWeights, em.Weights, em.Components, gradientSettings, initialization, progress, cancellationToken, em.Iterations, em.LowerBound);
         return polished with
         {
             Iterations = em.Iterations + polished.Iterations,

@@ -11,6 +11,9 @@ internal static class TestData
     /// <summary>Iris: 150 rows × 4 measurements, and the species of every row.</summary>
     public static double[,] Iris(out string[] species) => ReadNumeric("iris.csv", 4, out species);
 
+    /// <summary>UCI wine: 178 rows × 13 chemical measurements on scales from about 0.1 to 1,680, and the cultivar (0, 1, 2) of every row.</summary>
+    public static double[,] Wine(out string[] cultivar) => ReadNumeric("wine.csv", 13, out cultivar);
+
     private static double[,] ReadNumeric(string file, int columns, out string[] extra)
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", file)).Skip(1).Where(l => l.Length > 0).ToArray();

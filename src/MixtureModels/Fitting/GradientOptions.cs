@@ -22,17 +22,43 @@ namespace MixtureModels.Fitting;
 /// pseudo-observation) keeps the optimum finite, with every covariance at least α·s₀ / (N_k + α) in every direction.
 /// The reported lower bounds stay the mean log-likelihood without the prior, as for EM.
 /// </para>
+/// <para>
+/// Without a prior, a Gaussian component that collapses is never returned: after every accepted L-BFGS step, and on
+/// Adam's result, a covariance with a variance (or, for full and tied, an eigenvalue) below 1e-10 of its column's
+/// variance in the data stops the fit with the <see cref="CovarianceNotPositiveDefiniteException"/> EM throws, naming
+/// the fixes (a <see cref="Components.Gaussian.CovariancePrior"/>, EM with its CovarianceRegularization, fewer
+/// components, constant or duplicated columns removed). The fit stops rather than holding the variance at a floor,
+/// because there is no optimum to hold: the objective keeps rising as the variance falls, so a clamped point would be
+/// the optimum neither of this objective nor of EM's, and "converged" would be untrue. Points whose parameters or
+/// densities are not finite (a variance whose precision overflows) are never accepted.
+/// </para>
+/// <para>
+/// For the Gaussian families the optimisers work in standardised coordinates: each component's mean and covariance
+/// are measured in units of the standard deviations of the starting component (for tied covariance, of the shared
+/// covariance; for spherical, of its one variance), the start is mapped in and the result back exactly. The objective
+/// and its optimum do not change (only the coordinates do), and the iterates, the tolerances and
+/// <see cref="LearningRate"/> do not depend on the units of the columns, so data with columns on very different scales
+/// (for example 0.1 next to 1,000) needs no scaling first.
+/// </para>
 /// </remarks>
 public sealed record GradientOptions
 {
-    /// <summary>Stop L-BFGS when the largest entry of the objective's gradient (the mean negative log-likelihood, minus the log prior / W with a prior) is below this (default 1e-6).</summary>
+    /// <summary>Stop L-BFGS when the largest entry of the objective's gradient (the mean negative log-likelihood, minus the log prior / W with a prior), in the standardised coordinates, is below this (default 1e-6).</summary>
     public double GradientTolerance { get; init; } = 1e-6;
 
-    /// <summary>Stop when the objective (the mean log-likelihood, plus the log prior / W with a prior) changes by at most this × max(1, |value|) per iteration or epoch (default 1e-10).</summary>
-    public double RelativeTolerance { get; init; } = 1e-10;
+    /// <summary>
+    /// Stop when the objective (the mean log-likelihood, plus the log prior / W with a prior) changes by at most this ×
+    /// max(1, |value|) per epoch (Adam), or on three L-BFGS iterations in a row (default 1e-12).
+    /// </summary>
+    public double RelativeTolerance { get; init; } = 1e-12;
 
-    /// <summary>Adam's step size (default 0.01), decayed as 1/√epoch; parameters are in the data's units, so scale the data first.</summary>
-    public double LearningRate { get; init; } = 0.01;
+    /// <summary>
+    /// Adam's step size (default 0.1), decayed as 1/√epoch, in the standardised coordinates (for a Gaussian mean, in
+    /// standard deviations of its component), so the default suits data in any units. Adam returns the best point it
+    /// visited (by the objective at the end of each epoch), so a step size too large leaves the fit unconverged, never
+    /// worse than its start.
+    /// </summary>
+    public double LearningRate { get; init; } = 0.1;
 
     /// <summary>Adam's minibatch size in rows (default 1024).</summary>
     public int BatchRows { get; init; } = 1024;

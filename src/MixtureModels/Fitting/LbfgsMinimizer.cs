@@ -9,6 +9,12 @@ internal sealed class LbfgsMinimizer
     private const int Memory = 10;
     private const double Armijo = 1e-4;
 
+    /// <summary>
+    /// How many iterations in a row must change f by at most the relative tolerance: one short step (a poor
+    /// quasi-Newton model, or a long backtrack) on a flat stretch of the objective is not a minimum.
+    /// </summary>
+    private const int StallIterations = 3;
+
     /// <summary>Objective: writes the gradient and returns the value, or +∞ (gradient then unused) at an invalid point.</summary>
     public delegate double Objective(ReadOnlySpan<double> x, Span<double> gradient);
 
@@ -20,7 +26,7 @@ internal sealed class LbfgsMinimizer
     /// <summary>Stop when the largest gradient entry is below this.</summary>
     public required double GradientTolerance { get; init; }
 
-    /// <summary>Stop when |f_old − f| ≤ this × max(1, |f|).</summary>
+    /// <summary>Stop when |f_old − f| ≤ this × max(1, |f|) on <see cref="StallIterations"/> iterations in a row.</summary>
     public required double RelativeTolerance { get; init; }
 
     public Result Minimize(Objective objective, double[] start, Action<int, double>? onIteration, CancellationToken cancellationToken)
@@ -44,7 +50,7 @@ internal sealed class LbfgsMinimizer
         var trialGradient = new double[n];
         var history = new List<double> { f };
         bool converged = MaxAbs(g) < GradientTolerance;
-        int iteration = 0;
+        int iteration = 0, stalled = 0;
         while (!converged && iteration < MaxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -134,7 +140,8 @@ internal sealed class LbfgsMinimizer
             f = trialValue;
             history.Add(f);
             onIteration?.Invoke(iteration, f);
-            converged = MaxAbs(g) < GradientTolerance || Math.Abs(previous - f) <= RelativeTolerance * Math.Max(1.0, Math.Abs(f));
+            stalled = Math.Abs(previous - f) <= RelativeTolerance * Math.Max(1.0, Math.Abs(f)) ? stalled + 1 : 0;
+            converged = MaxAbs(g) < GradientTolerance || stalled >= StallIterations;
         }
 
         return new Result(x, f, iteration, converged, history.ToArray());

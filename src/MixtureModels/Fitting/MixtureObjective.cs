@@ -47,6 +47,9 @@ internal sealed class MixtureObjective<TComponent, TStatistics>
     /// <summary>The mean log-likelihood (prior excluded) at the last point <see cref="Evaluate"/> found finite.</summary>
     public double LastMeanLogLikelihood { get; private set; } = double.NaN;
 
+    /// <summary>The components at the last point <see cref="Evaluate"/> found finite (null before).</summary>
+    public TComponent[]? LastComponents { get; private set; }
+
     /// <summary>The sample-weight total W of the engine's data.</summary>
     public double TotalWeight => _engine.TotalWeight;
 
@@ -128,6 +131,7 @@ internal sealed class MixtureObjective<TComponent, TStatistics>
         }
 
         LastMeanLogLikelihood = meanLogLikelihood;
+        LastComponents = components;
         return -meanLogLikelihood - (_priorShare * logPrior / total);
     }
 }

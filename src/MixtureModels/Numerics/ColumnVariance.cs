@@ -14,6 +14,32 @@ internal static class ColumnVariance
     /// <returns>The mean column variance; 0 when no column was used; +∞ when a column's spread overflows.</returns>
     public static double Mean(DataMatrix data, double[]? weights, out int columnsUsed)
     {
+        var variances = PerColumn(data, weights, out var used);
+        double sum = 0;
+        columnsUsed = 0;
+        for (int j = 0; j < variances.Length; j++)
+        {
+            if (used[j])
+            {
+                sum += variances[j];
+                columnsUsed++;
+            }
+        }
+
+        return columnsUsed == 0 ? 0 : sum / columnsUsed;
+    }
+
+    /// <summary>
+    /// Each column's weighted variance Σ wₙ(xₙ − x̄)² / Σ wₙ about its weighted mean, over its observed entries
+    /// (missing ones, NaN, are skipped); <paramref name="used"/> says which columns had a positive observed weight
+    /// (the others get 0).
+    /// </summary>
+    /// <param name="data">The data; entries are finite or NaN.</param>
+    /// <param name="weights">A weight per row, or null for weight 1.</param>
+    /// <param name="used">Per column: whether it had a positive observed weight.</param>
+    /// <returns>The D variances; +∞ for a column whose spread overflows.</returns>
+    public static double[] PerColumn(DataMatrix data, double[]? weights, out bool[] used)
+    {
         int d = data.Columns;
         var mean = new double[d];
         var total = new double[d];
@@ -51,17 +77,17 @@ internal static class ColumnVariance
             }
         }
 
-        double sum = 0;
-        columnsUsed = 0;
+        var variances = new double[d];
+        used = new bool[d];
         for (int j = 0; j < d; j++)
         {
             if (total[j] > 0)
             {
-                sum += scatter[j] / total[j];
-                columnsUsed++;
+                variances[j] = scatter[j] / total[j];
+                used[j] = true;
             }
         }
 
-        return columnsUsed == 0 ? 0 : sum / columnsUsed;
+        return variances;
     }
 }

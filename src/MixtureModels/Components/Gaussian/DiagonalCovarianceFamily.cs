@@ -3,7 +3,7 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with its own diagonal covariance: σ²_kd = scatter_kd / N_k + reg (with a <see cref="CovariancePrior"/>, (scatter_kd + α·s₀) / (N_k + α) + reg).</summary>
-public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
+public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IStandardizedReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -99,6 +99,10 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
             for (int i = 0; i < d; i++)
             {
                 variances[i] = Math.Exp(source[d + i]);
+                if (!GaussianReparameterization.VarianceUsable(variances[i]))
+                {
+                    return false;
+                }
             }
 
             if (!DiagonalGaussian.TryCreate(source[..d].ToArray(), variances, out var component))
@@ -151,5 +155,43 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
         }
 
         return value;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>With s_kj = σ_kj at the start: μ_kj = c_kj + s_kj·μ'_kj (factor s_kj); log σ²_kj = log σ'²_kj + 2 log s_kj (factor 1).</remarks>
+    void IStandardizedReparameterization<GaussianComponent>.StandardizingScales(ReadOnlySpan<GaussianComponent> start, Span<double> destination)
+    {
+        int d = Dimension;
+        for (int k = 0; k < start.Length; k++)
+        {
+            var target = destination.Slice(k * 2 * d, 2 * d);
+            var variances = ((DiagonalGaussian)start[k]).Variances;
+            for (int i = 0; i < d; i++)
+            {
+                target[i] = GaussianReparameterization.Scale(variances[i]);
+            }
+
+            target[d..].Fill(1);
+        }
+    }
+
+    /// <inheritdoc />
+    bool IStandardizedReparameterization<GaussianComponent>.HasCollapsed(ReadOnlySpan<GaussianComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component)
+    {
+        for (int k = 0; k < components.Length; k++)
+        {
+            var variances = ((DiagonalGaussian)components[k]).Variances;
+            for (int i = 0; i < variances.Length; i++)
+            {
+                if (!(variances[i] / (columnScales[i] * columnScales[i]) >= floor))
+                {
+                    component = k;
+                    return true;
+                }
+            }
+        }
+
+        component = 0;
+        return false;
     }
 }

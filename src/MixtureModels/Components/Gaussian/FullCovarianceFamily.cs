@@ -3,7 +3,7 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with its own general covariance: Σ_k = scatter_k / N_k + reg·I (with a <see cref="CovariancePrior"/>, (scatter_k + α·s₀·I) / (N_k + α) + reg·I).</summary>
-public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
+public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IStandardizedReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -85,7 +85,7 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
         {
             var source = values.Slice(k * block, block);
             var p = GaussianReparameterization.UnpackPrecisionCholesky(source[d..], d);
-            if (p is null || !FullGaussian.TryFromPrecisionCholesky(source[..d].ToArray(), p, out var component))
+            if (p is null || !GaussianReparameterization.PrecisionFinite(p) || !FullGaussian.TryFromPrecisionCholesky(source[..d].ToArray(), p, out var component))
             {
                 return false;
             }
@@ -133,5 +133,34 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
         }
 
         return value;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Per component, with s_j = √Σ_jj of the start: μ_j factor s_j, log Pᵢᵢ factor 1, Pᵢⱼ factor 1/sᵢ (P = S⁻¹P').</remarks>
+    void IStandardizedReparameterization<GaussianComponent>.StandardizingScales(ReadOnlySpan<GaussianComponent> start, Span<double> destination)
+    {
+        int d = Dimension, block = d + GaussianReparameterization.TriangleLength(d);
+        for (int k = 0; k < start.Length; k++)
+        {
+            var target = destination.Slice(k * block, block);
+            var scales = GaussianReparameterization.DiagonalScales(((FullGaussian)start[k]).CovarianceSpan, d);
+            GaussianReparameterization.StandardizingScales(scales, target[..d], target[d..]);
+        }
+    }
+
+    /// <inheritdoc />
+    bool IStandardizedReparameterization<GaussianComponent>.HasCollapsed(ReadOnlySpan<GaussianComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component)
+    {
+        for (int k = 0; k < components.Length; k++)
+        {
+            if (GaussianReparameterization.PrecisionCholeskyCollapsed(((FullGaussian)components[k]).PrecisionCholeskySpan, columnScales, floor))
+            {
+                component = k;
+                return true;
+            }
+        }
+
+        component = 0;
+        return false;
     }
 }

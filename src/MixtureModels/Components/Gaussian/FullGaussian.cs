@@ -156,6 +156,9 @@ public sealed class FullGaussian : GaussianComponent
         }
     }
 
+    /// <summary>Σ (D × D row-major), the array the component owns. Never write to it.</summary>
+    internal ReadOnlySpan<double> CovarianceSpan => _covariance;
+
     /// <summary>P (upper triangular, D × D row-major, P·Pᵀ = Σ⁻¹), the array the component owns. Never write to it.</summary>
     internal ReadOnlySpan<double> PrecisionCholeskySpan => _precisionCholesky;
 

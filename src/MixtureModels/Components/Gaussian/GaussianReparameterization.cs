@@ -1,3 +1,5 @@
+using MixtureModels.Numerics;
+
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>
@@ -12,6 +14,93 @@ namespace MixtureModels.Components.Gaussian;
 /// </remarks>
 internal static class GaussianReparameterization
 {
+    /// <summary>A usable standard deviation √v for standardising, or 1 when v is not positive and finite.</summary>
+    public static double Scale(double variance)
+    {
+        double s = Math.Sqrt(variance);
+        return s > 0 && double.IsFinite(s) && double.IsFinite(1 / s) ? s : 1;
+    }
+
+    /// <summary>The standard deviations of a D × D covariance's diagonal, by <see cref="Scale"/>.</summary>
+    public static double[] DiagonalScales(ReadOnlySpan<double> covariance, int d)
+    {
+        var scales = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            scales[i] = Scale(covariance[(i * d) + i]);
+        }
+
+        return scales;
+    }
+
+    /// <summary>
+    /// Standardising factors of one mean (s_j per column) and, unless <paramref name="triangle"/> is empty, of a packed
+    /// precision Cholesky factor: with Σ = S·Σ'·S (S = diag(s)), P = S⁻¹·P', so log Pᵢᵢ = log P'ᵢᵢ − log sᵢ (factor 1)
+    /// and Pᵢⱼ = P'ᵢⱼ / sᵢ (factor 1/sᵢ).
+    /// </summary>
+    public static void StandardizingScales(ReadOnlySpan<double> scales, Span<double> mean, Span<double> triangle)
+    {
+        int d = scales.Length;
+        scales.CopyTo(mean);
+        if (triangle.IsEmpty)
+        {
+            return;
+        }
+
+        int index = 0;
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                triangle[index++] = j == i ? 1 : 1 / scales[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the covariance (P·Pᵀ)⁻¹ of a precision Cholesky factor P (upper, D × D row-major), standardised as
+    /// S⁻¹ΣS⁻¹, has an eigenvalue below <paramref name="floor"/>: true unless I − floor·(SP)(SP)ᵀ is positive definite.
+    /// </summary>
+    public static bool PrecisionCholeskyCollapsed(ReadOnlySpan<double> p, ReadOnlySpan<double> scales, double floor)
+    {
+        int d = scales.Length;
+        var sp = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                sp[(i * d) + j] = scales[i] * p[(i * d) + j];
+            }
+        }
+
+        var m = new double[d * d];
+        Cholesky.MultiplyByTranspose(sp, d, m);
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                m[(i * d) + j] = (i == j ? 1 : 0) - (floor * m[(i * d) + j]);
+            }
+        }
+
+        return !Cholesky.TryFactor(m, d, new double[d * d]);
+    }
+
+    /// <summary>Whether every entry of a precision Cholesky factor is finite and so is Σ Pᵢⱼ² (so that Λ = PPᵀ is finite).</summary>
+    public static bool PrecisionFinite(ReadOnlySpan<double> p)
+    {
+        double squares = 0;
+        foreach (double v in p)
+        {
+            squares += v * v;
+        }
+
+        return double.IsFinite(squares);
+    }
+
+    /// <summary>Whether a variance is positive, finite and has a finite precision 1/σ² (not subnormal).</summary>
+    public static bool VarianceUsable(double variance) => variance > 0 && double.IsFinite(variance) && double.IsFinite(1 / variance);
+
     /// <summary>D(D+1)/2, the number of free entries of an upper-triangular D × D factor.</summary>
     public static int TriangleLength(int d) => d * (d + 1) / 2;
 

@@ -3,7 +3,7 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians, each with one variance: σ²_k = mean over columns of (scatter_kd / N_k + reg) (with a <see cref="CovariancePrior"/>, one prior term per direction: (Σ_d scatter_kd + D·α·s₀) / (D·(N_k + α)) + reg).</summary>
-public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
+public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IStandardizedReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -94,7 +94,8 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
         for (int k = 0; k < built.Length; k++)
         {
             var source = values.Slice(k * (d + 1), d + 1);
-            if (!SphericalGaussian.TryCreate(source[..d].ToArray(), Math.Exp(source[d]), out var component))
+            double variance = Math.Exp(source[d]);
+            if (!GaussianReparameterization.VarianceUsable(variance) || !SphericalGaussian.TryCreate(source[..d].ToArray(), variance, out var component))
             {
                 return false;
             }
@@ -147,5 +148,41 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
         }
 
         return value;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>With s_k = σ_k at the start (one scale for every column keeps σ²·I spherical): μ_kj factor s_k, log σ²_k factor 1.</remarks>
+    void IStandardizedReparameterization<GaussianComponent>.StandardizingScales(ReadOnlySpan<GaussianComponent> start, Span<double> destination)
+    {
+        int d = Dimension;
+        for (int k = 0; k < start.Length; k++)
+        {
+            var target = destination.Slice(k * (d + 1), d + 1);
+            target[..d].Fill(GaussianReparameterization.Scale(((SphericalGaussian)start[k]).Variance));
+            target[d] = 1;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The smallest standardised variance of σ²·I is σ² / max_j s_j².</remarks>
+    bool IStandardizedReparameterization<GaussianComponent>.HasCollapsed(ReadOnlySpan<GaussianComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component)
+    {
+        double largest = 0;
+        foreach (double s in columnScales)
+        {
+            largest = Math.Max(largest, s * s);
+        }
+
+        for (int k = 0; k < components.Length; k++)
+        {
+            if (!(((SphericalGaussian)components[k]).Variance / largest >= floor))
+            {
+                component = k;
+                return true;
+            }
+        }
+
+        component = 0;
+        return false;
     }
 }

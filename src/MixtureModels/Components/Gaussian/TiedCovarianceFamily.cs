@@ -3,7 +3,7 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>Gaussians with their own means and one shared covariance: Σ = Σ_k scatter_k / Σ_k N_k + reg·I (with a <see cref="CovariancePrior"/>, one prior on the shared covariance: (Σ_k scatter_k + α·s₀·I) / (Σ_k N_k + α) + reg·I).</summary>
-public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
+public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IStandardizedReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="dimension">D, at least 1.</param>
@@ -89,7 +89,7 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
         }
 
         var p = GaussianReparameterization.UnpackPrecisionCholesky(values[(count * d)..length], d);
-        if (p is null || !FullGaussian.TryFromPrecisionCholesky(values[..d].ToArray(), p, out var first))
+        if (p is null || !GaussianReparameterization.PrecisionFinite(p) || !FullGaussian.TryFromPrecisionCholesky(values[..d].ToArray(), p, out var first))
         {
             return false;
         }
@@ -132,5 +132,31 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
 
         int d = Dimension;
         return Prior.AddPrecisionCholeskyLogPrior(((FullGaussian)components[0]).PrecisionCholeskySpan, d, scale, destination[(components.Length * d)..]);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>With s_j = √Σ_jj of the shared covariance at the start: every μ_kj factor s_j, log Pᵢᵢ factor 1, Pᵢⱼ factor 1/sᵢ.</remarks>
+    void IStandardizedReparameterization<GaussianComponent>.StandardizingScales(ReadOnlySpan<GaussianComponent> start, Span<double> destination)
+    {
+        int d = Dimension, count = start.Length;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var scales = GaussianReparameterization.DiagonalScales(((FullGaussian)start[0]).CovarianceSpan, d);
+        for (int k = 0; k < count; k++)
+        {
+            scales.CopyTo(destination.Slice(k * d, d));
+        }
+
+        GaussianReparameterization.StandardizingScales(scales, new double[d], destination.Slice(count * d, GaussianReparameterization.TriangleLength(d)));
+    }
+
+    /// <inheritdoc />
+    bool IStandardizedReparameterization<GaussianComponent>.HasCollapsed(ReadOnlySpan<GaussianComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component)
+    {
+        component = -1;
+        return components.Length > 0 && GaussianReparameterization.PrecisionCholeskyCollapsed(((FullGaussian)components[0]).PrecisionCholeskySpan, columnScales, floor);
     }
 }
