@@ -118,7 +118,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             RequireMissingValueSupport(family);
         }
 
-        InputValidation.TrainingData(data, k, nameof(options.ComponentCount), options.MissingValues);
+        data = InputValidation.TrainingData(data, k, nameof(options.ComponentCount), options.MissingValues);
         if (data.Columns != family.Dimension)
         {
             ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has {data.Columns} columns but the family {family.GetType().Name} has dimension {family.Dimension}. Give the family the data's column count."));

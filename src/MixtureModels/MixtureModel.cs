@@ -12,7 +12,7 @@ namespace MixtureModels;
 /// itself a distribution (<see cref="IComponent"/>), so it can be evaluated, sampled and nested like any component.
 /// </summary>
 /// <typeparam name="TComponent">The component type.</typeparam>
-public class MixtureModel<TComponent> : IMissingValueComponent
+public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedComponent
     where TComponent : IComponent
 {
     private const int BlockRows = 256;
@@ -28,7 +28,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     /// <param name="components">K components of one dimension.</param>
     /// <exception cref="ArgumentException">The counts differ, the weights are invalid, or the dimensions differ.</exception>
     public MixtureModel(IReadOnlyList<double> weights, IReadOnlyList<TComponent> components)
-        : this(weights, components, components is null ? 0 : components.Sum(c => c.ParameterCount))
+        : this(weights, components, SumParameterCounts(components))
     {
     }
 
@@ -46,19 +46,20 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(components);
-        _weights = ValidateWeights(weights, components.Count, nameof(weights));
         _components = [.. components];
         if (_components.Length == 0)
         {
             ThrowHelper.ThrowArgument(nameof(components), "components is empty. Pass at least one component.");
         }
 
+        EnsureNoNullComponent(_components);
+        _weights = ValidateWeights(weights, components.Count, nameof(weights));
         int d = _components[0].Dimension;
         for (int k = 0; k < _components.Length; k++)
         {
-            if (_components[k] is null || _components[k].Dimension != d)
+            if (_components[k].Dimension != d)
             {
-                ThrowHelper.ThrowArgument(nameof(components), string.Create(CultureInfo.InvariantCulture, $"components[{k}] is null or has another dimension than components[0] ({d}). All components must share one dimension."));
+                ThrowHelper.ThrowArgument(nameof(components), string.Create(CultureInfo.InvariantCulture, $"components[{k}] has dimension {_components[k].Dimension} but components[0] has {d}. All components must share one dimension."));
             }
         }
 
@@ -102,7 +103,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public double[] LogDensity(DataMatrix data)
     {
-        CheckQueryData(data);
+        data = CheckQueryData(data);
         var result = new double[data.Rows];
         EStep.Run(data, -1, (start, count, logProb, stride) =>
             EStepKernel.LogSumExp(logProb, count, ComponentCount, stride, result.AsSpan(start, count), default));
@@ -125,7 +126,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public double[,] PredictProbabilities(DataMatrix data)
     {
-        CheckQueryData(data);
+        data = CheckQueryData(data);
         var result = new double[data.Rows, ComponentCount];
         EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
@@ -147,7 +148,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public int[] Predict(DataMatrix data)
     {
-        CheckQueryData(data);
+        data = CheckQueryData(data);
         var result = new int[data.Rows];
         EStep.Run(data, -1, (start, count, logProb, stride) => EStepKernel.ArgMax(logProb, count, ComponentCount, stride, result.AsSpan(start, count)));
         return result;
@@ -185,7 +186,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
         for (int i = 0; i < count; i++)
         {
             int k = DrawComponent(random);
-            _components[k].Sample(random, row);
+            ComponentDensities.Sample(_components[k], random, row);
             labels[i] = k;
             for (int j = 0; j < Dimension; j++)
             {
@@ -196,28 +197,52 @@ public class MixtureModel<TComponent> : IMissingValueComponent
         return new MixtureSample(rows, labels);
     }
 
-    /// <inheritdoc />
-    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) => LogDensity(rows, destination, incomplete: false);
+    /// <summary>
+    /// Writes log p(xₙ) for a block of rows (the <see cref="IComponent"/> view of the mixture). NaN is a missing entry
+    /// exactly where the <see cref="DataMatrix"/> queries treat it so: with <see cref="MissingValues"/> =
+    /// <see cref="MissingValueHandling.Marginalize"/> a row with NaN gets the marginal density of its observed entries
+    /// (as in <see cref="LogDensity(DataMatrix)"/>); otherwise NaN, like ±∞, is invalid.
+    /// </summary>
+    /// <param name="rows">destination.Length rows of D values each, row-major.</param>
+    /// <param name="destination">One log-density per row.</param>
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not a whole number of rows of D values, <paramref name="destination"/> does not have one slot per row, a value is ±∞ or (without missing-value support) NaN, or a row has every entry missing.</exception>
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        LogDensity(rows, destination, incomplete: CheckRows(rows, nameof(rows)));
+    }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not a whole number of rows of D values, <paramref name="destination"/> does not have one slot per row, a value is ±∞, or a row has every entry missing.</exception>
     /// <exception cref="NotSupportedException">The components do not implement <see cref="IMissingValueComponent"/>.</exception>
     public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
     {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.ObservedOrMissing(rows, Dimension, nameof(rows));
         RequireMissingValueComponents();
         LogDensity(rows, destination, incomplete: true);
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> or <paramref name="destination"/> does not have length D, the row holds ±∞, or every entry is missing.</exception>
     /// <exception cref="NotSupportedException">The components do not implement <see cref="IMissingValueComponent"/>.</exception>
     public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
     {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SpanArguments.ObservedOrMissing(row, Dimension, nameof(row));
         RequireMissingValueComponents();
+        ConditionalMeanUnchecked(row, destination);
+    }
+
+    /// <summary>E[x_M | x_O] of one row of length D with an observed entry (no checks).</summary>
+    private void ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination)
+    {
         int k = ComponentCount, d = Dimension;
-        row = row[..d];
         Span<double> logProb = k <= 64 ? stackalloc double[k] : new double[k];
         for (int c = 0; c < k; c++)
         {
-            ((IMissingValueComponent)_components[c]).MarginalLogDensity(row, logProb.Slice(c, 1));
+            ComponentDensities.MarginalLogDensity((IMissingValueComponent)_components[c], row, logProb.Slice(c, 1));
             logProb[c] += _logWeights[c];
         }
 
@@ -240,7 +265,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
                 continue;
             }
 
-            ((IMissingValueComponent)_components[c]).ConditionalMean(row, completed);
+            ComponentDensities.ConditionalMean((IMissingValueComponent)_components[c], row, completed);
             for (int j = 0; j < d; j++)
             {
                 if (double.IsNaN(row[j]))
@@ -266,7 +291,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
             throw new InvalidOperationException("Impute needs a model fitted with MissingValues = MissingValueHandling.Marginalize; this one treats NaN as invalid input. Refit with missing-value support switched on.");
         }
 
-        CheckQueryData(data);
+        data = CheckQueryData(data);
         RequireMissingValueComponents();
         var result = new double[data.Rows, Dimension];
         EStep.Run(data, -1, (start, count, _, _) =>
@@ -277,7 +302,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent
                 var row = data.Row(n);
                 if (data.BlockHasMissing(n, 1))
                 {
-                    ConditionalMean(row, completed);
+                    ConditionalMeanUnchecked(row, completed);
                 }
                 else
                 {
@@ -293,25 +318,59 @@ public class MixtureModel<TComponent> : IMissingValueComponent
         return result;
     }
 
-    /// <inheritdoc />
+    /// <summary>log p(x) of one row; NaN marks a missing entry under the same rule as <see cref="LogDensity(ReadOnlySpan{double}, Span{double})"/>.</summary>
+    /// <param name="row">A row of length D.</param>
+    /// <exception cref="ArgumentException"><paramref name="row"/> does not have length D, holds ±∞ or (without missing-value support) NaN, or every entry is missing.</exception>
     public double LogDensity(ReadOnlySpan<double> row)
     {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
         Span<double> result = stackalloc double[1];
-        LogDensity(row, result);
+        LogDensity(row, result, incomplete: CheckRows(row, nameof(row)));
         return result[0];
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length D.</exception>
     public void Sample(Random random, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(random);
-        _components[DrawComponent(random)].Sample(random, destination);
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        ComponentDensities.Sample(_components[DrawComponent(random)], random, destination);
     }
 
-    private void CheckQueryData(DataMatrix data)
+    void IUncheckedComponent.LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) =>
+        LogDensity(rows, destination, incomplete: MissingValues == MissingValueHandling.Marginalize && SpanArguments.HasNaN(rows));
+
+    void IUncheckedComponent.MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => LogDensity(rows, destination, incomplete: true);
+
+    void IUncheckedComponent.ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) => ConditionalMeanUnchecked(row, destination);
+
+    void IUncheckedComponent.SampleUnchecked(Random random, Span<double> destination) =>
+        ComponentDensities.Sample(_components[DrawComponent(random)], random, destination);
+
+    /// <summary>
+    /// Checks rows given as a span as the <see cref="DataMatrix"/> queries check data: ±∞ is invalid, NaN is a missing
+    /// entry with missing-value support (a row needs an observed entry) and invalid without. Returns whether a NaN was seen.
+    /// </summary>
+    private bool CheckRows(ReadOnlySpan<double> rows, string parameterName)
     {
-        InputValidation.QueryData(data, Dimension, MissingValues);
+        if (MissingValues != MissingValueHandling.Marginalize)
+        {
+            SpanArguments.Finite(rows, Dimension, parameterName, missingAllowedElsewhere: false);
+            return false;
+        }
+
+        SpanArguments.ObservedOrMissing(rows, Dimension, parameterName);
+        return SpanArguments.HasNaN(rows);
+    }
+
+    /// <summary>Checks query data and returns the matrix the rest of the query uses (see <see cref="DataMatrix.ForCall"/>).</summary>
+    private DataMatrix CheckQueryData(DataMatrix data)
+    {
+        data = InputValidation.QueryData(data, Dimension, MissingValues);
         ValidateQueryData(data);
+        return data;
     }
 
     private (double Total, double Weight) TotalLogLikelihood(DataMatrix data, double[]? sampleWeights)
@@ -418,6 +477,37 @@ public class MixtureModel<TComponent> : IMissingValueComponent
         }
 
         return [.. weights];
+    }
+
+    /// <summary>Σ_k components[k].ParameterCount, after checking that no component is null (for the public constructor's chained call).</summary>
+    private static int SumParameterCounts(IReadOnlyList<TComponent>? components)
+    {
+        if (components is null)
+        {
+            return 0; // the constructor it chains to throws ArgumentNullException
+        }
+
+        TComponent[] copy = [.. components];
+        EnsureNoNullComponent(copy);
+        int total = 0;
+        foreach (var component in copy)
+        {
+            total += component.ParameterCount;
+        }
+
+        return total;
+    }
+
+    /// <summary>Throws an <see cref="ArgumentNullException"/> naming the index of the first null component.</summary>
+    private static void EnsureNoNullComponent(TComponent[] components)
+    {
+        for (int k = 0; k < components.Length; k++)
+        {
+            if (components[k] is null)
+            {
+                throw new ArgumentNullException(nameof(components), string.Create(CultureInfo.InvariantCulture, $"components[{k}] is null. Pass K fitted components, none of them null."));
+            }
+        }
     }
 
     /// <summary>Shared by the weight checks of the estimators' starting points.</summary>

@@ -22,14 +22,68 @@ internal static class ComponentDensities
             if (incomplete)
             {
                 // The estimator checks once per fit (and the model once per query) that the components take missing entries.
-                ((IMissingValueComponent)components[k]).MarginalLogDensity(rows, destination);
+                MarginalLogDensity((IMissingValueComponent)components[k], rows, destination);
             }
             else
             {
-                components[k].LogDensity(rows, destination);
+                LogDensity(components[k], rows, destination);
             }
 
             VectorKernels.AddScalar(logWeights[k], destination);
+        }
+    }
+
+    /// <summary>A component's block log-density on rows checked at the public boundary: a built-in component's unchecked path, a user's component's own method.</summary>
+    public static void LogDensity<TComponent>(TComponent component, ReadOnlySpan<double> rows, Span<double> destination)
+        where TComponent : IComponent
+    {
+        if (component is IUncheckedComponent known)
+        {
+            known.LogDensityUnchecked(rows, destination);
+        }
+        else
+        {
+            component.LogDensity(rows, destination);
+        }
+    }
+
+    /// <summary>As <see cref="LogDensity{TComponent}"/>, for the marginal log-density of rows with missing entries.</summary>
+    public static void MarginalLogDensity(IMissingValueComponent component, ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        if (component is IUncheckedComponent known)
+        {
+            known.MarginalLogDensityUnchecked(rows, destination);
+        }
+        else
+        {
+            component.MarginalLogDensity(rows, destination);
+        }
+    }
+
+    /// <summary>As <see cref="LogDensity{TComponent}"/>, for the conditional mean of a row.</summary>
+    public static void ConditionalMean(IMissingValueComponent component, ReadOnlySpan<double> row, Span<double> destination)
+    {
+        if (component is IUncheckedComponent known)
+        {
+            known.ConditionalMeanUnchecked(row, destination);
+        }
+        else
+        {
+            component.ConditionalMean(row, destination);
+        }
+    }
+
+    /// <summary>As <see cref="LogDensity{TComponent}"/>, for one draw.</summary>
+    public static void Sample<TComponent>(TComponent component, Random random, Span<double> destination)
+        where TComponent : IComponent
+    {
+        if (component is IUncheckedComponent known)
+        {
+            known.SampleUnchecked(random, destination);
+        }
+        else
+        {
+            component.Sample(random, destination);
         }
     }
 }

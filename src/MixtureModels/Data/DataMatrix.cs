@@ -17,14 +17,21 @@ namespace MixtureModels;
 public sealed class DataMatrix
 {
     private readonly ReadOnlyMemory<double> _values;
+
+    // What the checks found is kept only when nobody can change the values afterwards: the library's own copies
+    // (FromArray, FromJagged, FromMatrix) and the per-call views of caller memory (ForCall), which live for one public
+    // call, during which the caller must not change the values. A FromRowMajor view itself keeps nothing: its caller may
+    // change the buffer between two calls, and each call must see the values as they are then.
+    private readonly bool _memoize;
     private int _finiteState; // 0 unknown, 1 all finite (a benign memo: every thread computes the same answer)
     private bool[]? _missingRows; // per row: has a NaN; computed once on demand (a benign race: every thread computes the same)
 
-    private DataMatrix(ReadOnlyMemory<double> values, int rows, int columns)
+    private DataMatrix(ReadOnlyMemory<double> values, int rows, int columns, bool memoize)
     {
         _values = values;
         Rows = rows;
         Columns = columns;
+        _memoize = memoize;
     }
 
     /// <summary>Number of rows (observations), N.</summary>
@@ -64,7 +71,7 @@ public sealed class DataMatrix
             values[i++] = v;
         }
 
-        return new DataMatrix(values, rows, columns);
+        return new DataMatrix(values, rows, columns, memoize: true);
     }
 
     /// <summary>Copies a jagged array (one array per row, all of the same length) into a new data matrix.</summary>
@@ -102,7 +109,7 @@ public sealed class DataMatrix
             data[r].CopyTo(values, r * columns);
         }
 
-        return new DataMatrix(values, data.Length, columns);
+        return new DataMatrix(values, data.Length, columns, memoize: true);
     }
 
     /// <summary>Copies a Math.NET matrix (rows are observations) into a new data matrix.</summary>
@@ -121,7 +128,7 @@ public sealed class DataMatrix
             }
         }
 
-        return new DataMatrix(values, data.RowCount, data.ColumnCount);
+        return new DataMatrix(values, data.RowCount, data.ColumnCount, memoize: true);
     }
 
     /// <summary>Wraps row-major memory without copying it.</summary>
@@ -143,7 +150,7 @@ public sealed class DataMatrix
                 nameof(values));
         }
 
-        return new DataMatrix(values, values.Length / columns, columns);
+        return new DataMatrix(values, values.Length / columns, columns, memoize: false);
     }
 
     /// <summary>Copies a rectangular array into a new data matrix; see <see cref="FromArray(double[,])"/>.</summary>
@@ -175,7 +182,16 @@ public sealed class DataMatrix
     }
 
     /// <summary>Rows [start, start+count) as a data matrix sharing this one's memory (for minibatches).</summary>
-    internal DataMatrix Slice(int start, int count) => new(_values.Slice(start * Columns, count * Columns), count, Columns);
+    internal DataMatrix Slice(int start, int count) => new(_values.Slice(start * Columns, count * Columns), count, Columns, _memoize);
+
+    /// <summary>
+    /// The matrix one public call works on: this one when its values are the library's own copy, otherwise a fresh view
+    /// of the same memory that remembers what this call's checks found (finite, rows with NaN) for the rest of the call
+    /// only. Every public method that checks data and then passes it on calls this first, so a caller who changes a
+    /// <see cref="FromRowMajor(ReadOnlyMemory{double}, int)"/> buffer between two calls is checked afresh, while the
+    /// engine's per-block questions (<see cref="BlockHasMissing"/>) stay answered from one scan.
+    /// </summary>
+    internal DataMatrix ForCall() => _memoize ? this : new DataMatrix(_values, Rows, Columns, memoize: true);
 
     /// <summary>Rows [start, start+count) as one row-major span.</summary>
     internal ReadOnlySpan<double> RowBlock(int start, int count) => _values.Span.Slice(start * Columns, count * Columns);
@@ -183,7 +199,7 @@ public sealed class DataMatrix
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first NaN or infinite entry.</summary>
     internal void EnsureFinite(string parameterName)
     {
-        if (Volatile.Read(ref _finiteState) == 1)
+        if (_memoize && Volatile.Read(ref _finiteState) == 1)
         {
             return;
         }
@@ -215,8 +231,10 @@ public sealed class DataMatrix
             }
         }
 
-        Volatile.Write(ref _finiteState, 1);
-        Volatile.Write(ref _missingRows, new bool[Rows]); // all finite: no row has a missing entry
+        if (_memoize)
+        {
+            Volatile.Write(ref _finiteState, 1); // all finite: no row has a missing entry (HasMissing, BlockHasMissing)
+        }
     }
 
     /// <summary>
@@ -271,10 +289,12 @@ public sealed class DataMatrix
     }
 
     /// <summary>Whether any entry is NaN.</summary>
-    internal bool HasMissing => Array.IndexOf(MissingRows(), true) >= 0;
+    internal bool HasMissing =>
+        _memoize ? Volatile.Read(ref _finiteState) != 1 && Array.IndexOf(MissingRows(), true) >= 0 : HasNaN(_values.Span);
 
-    /// <summary>Whether any row in [start, start+count) has a NaN.</summary>
-    internal bool BlockHasMissing(int start, int count) => Array.IndexOf(MissingRows(), true, start, count) >= 0;
+    /// <summary>Whether any row in [start, start+count) has a NaN (of a view that keeps nothing: a scan of those rows only).</summary>
+    internal bool BlockHasMissing(int start, int count) =>
+        _memoize ? Volatile.Read(ref _finiteState) != 1 && Array.IndexOf(MissingRows(), true, start, count) >= 0 : HasNaN(RowBlock(start, count));
 
     /// <summary>A copy with every NaN replaced by its column's mean over the observed entries (for initialisers only).</summary>
     internal DataMatrix WithColumnMeansImputed()
@@ -301,7 +321,7 @@ public sealed class DataMatrix
             }
         }
 
-        return new DataMatrix(values, Rows, Columns);
+        return new DataMatrix(values, Rows, Columns, memoize: true);
     }
 
     private bool[] MissingRows()
@@ -325,9 +345,23 @@ public sealed class DataMatrix
 
     private static bool HasNaN(ReadOnlySpan<double> values)
     {
-        foreach (double v in values)
+        // NaN is the only value not equal to itself: whole vectors are cleared at once.
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            if (double.IsNaN(v))
+            for (; i + Vector256<double>.Count <= values.Length; i += Vector256<double>.Count)
+            {
+                var v = Vector256.Create(values.Slice(i, Vector256<double>.Count));
+                if (!Vector256.EqualsAll(v, v))
+                {
+                    return true;
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (double.IsNaN(values[i]))
             {
                 return true;
             }

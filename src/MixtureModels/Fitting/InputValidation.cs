@@ -11,10 +11,14 @@ namespace MixtureModels.Fitting;
 /// </summary>
 internal static class InputValidation
 {
-    /// <summary>Checks training data: not null, finite, and at least <paramref name="minimumRows"/> rows.</summary>
-    public static void TrainingData(DataMatrix data, int minimumRows, string what, MissingValueHandling missingValues = MissingValueHandling.Reject)
+    /// <summary>
+    /// Checks training data: not null, finite, and at least <paramref name="minimumRows"/> rows. Returns the matrix the
+    /// rest of the call must use (<see cref="DataMatrix.ForCall"/>), which remembers what was checked.
+    /// </summary>
+    public static DataMatrix TrainingData(DataMatrix data, int minimumRows, string what, MissingValueHandling missingValues = MissingValueHandling.Reject)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data = data.ForCall();
         if (missingValues == MissingValueHandling.Marginalize)
         {
             data.EnsureObservedOrMissing(nameof(data), everyColumnObserved: true);
@@ -30,6 +34,7 @@ internal static class InputValidation
         }
 
         EnsureSquaredSpreadIsFinite(data);
+        return data;
     }
 
     /// <summary>
@@ -85,10 +90,14 @@ internal static class InputValidation
         }
     }
 
-    /// <summary>Checks query data against a fitted model: not null, finite, with the model's column count.</summary>
-    public static void QueryData(DataMatrix data, int columns, MissingValueHandling missingValues = MissingValueHandling.Reject)
+    /// <summary>
+    /// Checks query data against a fitted model: not null, finite, with the model's column count. Returns the matrix the
+    /// rest of the call must use (<see cref="DataMatrix.ForCall"/>), which remembers what was checked.
+    /// </summary>
+    public static DataMatrix QueryData(DataMatrix data, int columns, MissingValueHandling missingValues = MissingValueHandling.Reject)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data = data.ForCall();
         data.EnsureColumns(columns, nameof(data));
         if (missingValues == MissingValueHandling.Marginalize)
         {
@@ -98,6 +107,8 @@ internal static class InputValidation
         {
             data.EnsureFinite(nameof(data));
         }
+
+        return data;
     }
 
     /// <summary>

@@ -28,12 +28,12 @@ public sealed class KMeans
     /// <summary>Clusters the rows of <paramref name="data"/>.</summary>
     /// <param name="data">N × D data, finite, N ≥ K. Not modified.</param>
     /// <param name="sampleWeights">Optional non-negative weight per row (length N).</param>
-    /// <param name="cancellationToken">Cancels between iterations.</param>
+    /// <param name="cancellationToken">Checked before any work, during k-means++ seeding (before each candidate centre and every few thousand rows) and during every Lloyd iteration.</param>
     /// <returns>The fitted clustering, with the lowest inertia over the initialisations.</returns>
     /// <exception cref="ArgumentException">The data or weights are invalid (the message says which and why).</exception>
     public KMeansModel Fit(DataMatrix data, double[]? sampleWeights = null, CancellationToken cancellationToken = default)
     {
-        InputValidation.TrainingData(data, Options.ClusterCount, nameof(Options.ClusterCount));
+        data = InputValidation.TrainingData(data, Options.ClusterCount, nameof(Options.ClusterCount));
         var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
         var random = new Random(Options.Seed);
         KMeansAlgorithm.Result? best = null;
@@ -53,7 +53,7 @@ public sealed class KMeans
     internal static KMeansAlgorithm.Result Run(DataMatrix data, double[]? weights, int k, int maxIterations, double tolerance, Random random, CancellationToken cancellationToken)
     {
         int d = data.Columns;
-        var seeds = KMeansAlgorithm.PlusPlusSeeds(data, weights, k, random);
+        var seeds = KMeansAlgorithm.PlusPlusSeeds(data, weights, k, random, cancellationToken);
         var centers = new double[k * d];
         for (int c = 0; c < k; c++)
         {

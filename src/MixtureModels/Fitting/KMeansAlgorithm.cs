@@ -5,16 +5,21 @@ namespace MixtureModels.Fitting;
 /// <summary>k-means++ seeding and Lloyd iterations on row-major data with optional row weights.</summary>
 internal static class KMeansAlgorithm
 {
+    /// <summary>Rows between two looks at the cancellation token inside a pass over the data (a power of two).</summary>
+    private const int RowsPerCancellationCheck = 4096;
+
     /// <summary>Result of one Lloyd run.</summary>
     public sealed record Result(double[] Centers, int[] Labels, double Inertia, int Iterations, bool Converged);
 
     /// <summary>
     /// Greedy k-means++ (Arthur and Vassilvitskii 2007, with 2 + ⌊ln K⌋ local trials per centre as in scikit-learn):
     /// each new centre is drawn with probability ∝ w·D(x)², keeping the candidate that lowers the potential most.
-    /// Returns the chosen row indices.
+    /// Returns the chosen row indices. The token is checked before any work, before every candidate and every
+    /// <see cref="RowsPerCancellationCheck"/> rows of each pass.
     /// </summary>
-    public static int[] PlusPlusSeeds(DataMatrix data, double[]? weights, int k, Random random)
+    public static int[] PlusPlusSeeds(DataMatrix data, double[]? weights, int k, Random random, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         int n = data.Rows;
         int trials = 2 + (int)Math.Log(k);
         var seeds = new int[k];
@@ -25,6 +30,7 @@ internal static class KMeansAlgorithm
         double potential = 0;
         for (int i = 0; i < n; i++)
         {
+            CheckEvery(i, cancellationToken);
             closest[i] = SquaredDistance(data.Row(i), data.Row(seeds[0]));
             potential += W(weights, i) * closest[i];
         }
@@ -35,11 +41,13 @@ internal static class KMeansAlgorithm
             double bestPotential = double.PositiveInfinity;
             for (int t = 0; t < trials; t++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 int candidate = SampleProportional(closest, weights, potential * random.NextDouble());
                 double candidatePotential = 0;
                 var row = data.Row(candidate);
                 for (int i = 0; i < n; i++)
                 {
+                    CheckEvery(i, cancellationToken);
                     candidateDistance[i] = Math.Min(closest[i], SquaredDistance(data.Row(i), row));
                     candidatePotential += W(weights, i) * candidateDistance[i];
                 }
@@ -75,11 +83,12 @@ internal static class KMeansAlgorithm
         {
             cancellationToken.ThrowIfCancellationRequested();
             iteration++;
-            bool changed = Assign(data, centers, k, labels) || iteration == 1;
+            bool changed = Assign(data, centers, k, labels, cancellationToken) || iteration == 1;
             Array.Clear(next);
             Array.Clear(mass);
             for (int i = 0; i < n; i++)
             {
+                CheckEvery(i, cancellationToken);
                 double w = W(weights, i);
                 if (w == 0)
                 {
@@ -118,18 +127,19 @@ internal static class KMeansAlgorithm
             }
         }
 
-        Assign(data, centers, k, labels);
+        Assign(data, centers, k, labels, cancellationToken);
         double inertia = Inertia(data, weights, centers, labels);
         return new Result(centers, labels, inertia, iteration, converged);
     }
 
-    /// <summary>Sets each label to its nearest centre; returns whether any label changed.</summary>
-    public static bool Assign(DataMatrix data, double[] centers, int k, int[] labels)
+    /// <summary>Sets each label to its nearest centre; returns whether any label changed. The token is checked every <see cref="RowsPerCancellationCheck"/> rows.</summary>
+    public static bool Assign(DataMatrix data, double[] centers, int k, int[] labels, CancellationToken cancellationToken = default)
     {
         int d = data.Columns;
         bool changed = false;
         for (int i = 0; i < data.Rows; i++)
         {
+            CheckEvery(i, cancellationToken);
             var row = data.Row(i);
             int best = 0;
             double bestDistance = double.PositiveInfinity;
@@ -207,6 +217,15 @@ internal static class KMeansAlgorithm
         }
 
         return s;
+    }
+
+    /// <summary>Throws when the token is cancelled, looking at it once every <see cref="RowsPerCancellationCheck"/> rows.</summary>
+    private static void CheckEvery(int row, CancellationToken cancellationToken)
+    {
+        if ((row & (RowsPerCancellationCheck - 1)) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     private static double W(double[]? weights, int i) => weights is null ? 1.0 : weights[i];

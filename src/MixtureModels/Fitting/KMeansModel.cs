@@ -45,7 +45,7 @@ public sealed class KMeansModel
     /// <exception cref="ArgumentException">The column count differs from the training data, or a value is not finite.</exception>
     public int[] Predict(DataMatrix data)
     {
-        InputValidation.QueryData(data, Dimension);
+        data = InputValidation.QueryData(data, Dimension);
         var labels = new int[data.Rows];
         KMeansAlgorithm.Assign(data, _centers, ClusterCount, labels);
         return labels;

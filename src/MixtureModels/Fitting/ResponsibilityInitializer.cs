@@ -5,6 +5,7 @@ internal static class ResponsibilityInitializer
 {
     public static double[] Create(InitializationMethod method, DataMatrix data, double[]? weights, int k, Random random, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         int n = data.Rows;
         var responsibilities = new double[n * k];
         switch (method)
@@ -18,7 +19,7 @@ internal static class ResponsibilityInitializer
 
                 break;
             case InitializationMethod.KMeansPlusPlus:
-                var seeds = KMeansAlgorithm.PlusPlusSeeds(data, weights, k, random);
+                var seeds = KMeansAlgorithm.PlusPlusSeeds(data, weights, k, random, cancellationToken);
                 for (int c = 0; c < k; c++)
                 {
                     responsibilities[(seeds[c] * k) + c] = 1;
@@ -28,6 +29,11 @@ internal static class ResponsibilityInitializer
             case InitializationMethod.RandomResponsibilities:
                 for (int i = 0; i < n; i++)
                 {
+                    if ((i & 4095) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+
                     double total = 0;
                     for (int c = 0; c < k; c++)
                     {

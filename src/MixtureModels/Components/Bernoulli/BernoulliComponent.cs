@@ -11,7 +11,7 @@ namespace MixtureModels.Components.Bernoulli;
 /// so that log p(x) = Σ_d x_d·logit_d + Σ_d log(1 − φ_d): one dot product per row. The density methods assume binary
 /// rows and do not check them (they are the hot path); the estimator validates data at its public boundary.
 /// </remarks>
-public sealed class BernoulliComponent : IMissingValueComponent
+public sealed class BernoulliComponent : IMissingValueComponent, IUncheckedComponent
 {
     private readonly double[] _probabilities;
     private readonly double[] _logOdds;
@@ -78,11 +78,11 @@ public sealed class BernoulliComponent : IMissingValueComponent
 
     /// <inheritdoc />
     /// <remarks>log p(xₙ) = Σ_d xₙd·logit_d + Σ_d log(1 − φ_d) for every row of the block.</remarks>
-    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) =>
+    internal void LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) =>
         BernoulliKernel.LogDensity(rows, _logOdds, _logComplementSum, destination);
 
     /// <inheritdoc />
-    public double LogDensity(ReadOnlySpan<double> row)
+    internal double LogDensityUnchecked(ReadOnlySpan<double> row)
     {
         if (row.Length != Dimension)
         {
@@ -96,7 +96,7 @@ public sealed class BernoulliComponent : IMissingValueComponent
 
     /// <inheritdoc />
     /// <remarks>Writes x_d = 1 with probability φ_d and 0 otherwise, one uniform draw per column.</remarks>
-    public void Sample(Random random, Span<double> destination)
+    internal void SampleUnchecked(Random random, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (destination.Length < Dimension)
@@ -126,7 +126,7 @@ public sealed class BernoulliComponent : IMissingValueComponent
     }
 
     /// <inheritdoc />
-    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal void MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         int d = Dimension;
         if (rows.Length < destination.Length * d)
@@ -152,11 +152,66 @@ public sealed class BernoulliComponent : IMissingValueComponent
     }
 
     /// <inheritdoc />
-    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    internal void ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination)
     {
         for (int i = 0; i < Dimension; i++)
         {
             destination[i] = double.IsNaN(row[i]) ? _probabilities[i] : row[i];
         }
     }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values, or holds NaN or ±∞ (use <see cref="MarginalLogDensity"/> for rows with missing entries).</exception>
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.Finite(rows, Dimension, nameof(rows), missingAllowedElsewhere: true);
+        LogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> does not have length D, or holds NaN or ±∞.</exception>
+    public double LogDensity(ReadOnlySpan<double> row)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Finite(row, Dimension, nameof(row), missingAllowedElsewhere: true);
+        return LogDensityUnchecked(row);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length D.</exception>
+    public void Sample(Random random, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SampleUnchecked(random, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values, or holds ±∞ (a row with every entry missing has log-density 0).</exception>
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.ObservedOrMissing(rows, Dimension, nameof(rows), needObserved: false);
+        MarginalLogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> or <paramref name="destination"/> does not have length D, or the row holds ±∞.</exception>
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SpanArguments.ObservedOrMissing(row, Dimension, nameof(row), needObserved: false);
+        ConditionalMeanUnchecked(row, destination);
+    }
+
+    void IUncheckedComponent.LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => LogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => MarginalLogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) => ConditionalMeanUnchecked(row, destination);
+
+    void IUncheckedComponent.SampleUnchecked(Random random, Span<double> destination) => SampleUnchecked(random, destination);
 }

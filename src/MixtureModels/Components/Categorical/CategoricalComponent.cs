@@ -12,7 +12,7 @@ namespace MixtureModels.Components.Categorical;
 /// the cumulative probabilities used for sampling. Values that are not one of the levels (non-integer, outside [0, L),
 /// NaN) have log-density −∞; the density methods do not throw on them, so validate the data at the public boundary.
 /// </remarks>
-public sealed class CategoricalComponent : IMissingValueComponent
+public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedComponent
 {
     private readonly double[] _probabilities;
     private readonly double[] _logProbabilities;
@@ -91,7 +91,7 @@ public sealed class CategoricalComponent : IMissingValueComponent
     /// <param name="rows">One level per row (destination.Length values).</param>
     /// <param name="destination">Receives one log-density per row; −∞ for a value that is not a level.</param>
     /// <exception cref="ArgumentException"><paramref name="rows"/> is shorter than <paramref name="destination"/>.</exception>
-    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal void LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         if (rows.Length < destination.Length)
         {
@@ -109,7 +109,7 @@ public sealed class CategoricalComponent : IMissingValueComponent
     /// <param name="row">A row of length 1.</param>
     /// <returns>The log-probability; −∞ when the value is not one of the levels 0, …, L − 1.</returns>
     /// <exception cref="ArgumentException"><paramref name="row"/> does not have length 1.</exception>
-    public double LogDensity(ReadOnlySpan<double> row)
+    internal double LogDensityUnchecked(ReadOnlySpan<double> row)
     {
         if (row.Length != 1)
         {
@@ -124,7 +124,7 @@ public sealed class CategoricalComponent : IMissingValueComponent
     /// <param name="destination">A span of length 1.</param>
     /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length 1.</exception>
-    public void Sample(Random random, Span<double> destination)
+    internal void SampleUnchecked(Random random, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (destination.Length != 1)
@@ -165,7 +165,7 @@ public sealed class CategoricalComponent : IMissingValueComponent
     }
 
     /// <inheritdoc />
-    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal void MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         if (rows.Length < destination.Length)
         {
@@ -180,7 +180,7 @@ public sealed class CategoricalComponent : IMissingValueComponent
     }
 
     /// <inheritdoc />
-    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    internal void ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination)
     {
         if (!double.IsNaN(row[0]))
         {
@@ -196,4 +196,57 @@ public sealed class CategoricalComponent : IMissingValueComponent
 
         destination[0] = mean;
     }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values, or holds NaN (a value outside the support, ±∞ included, has log-density −∞; use <see cref="MarginalLogDensity"/> for rows with missing entries).</exception>
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.NotNaN(rows, Dimension, nameof(rows));
+        LogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> does not have length D, or holds NaN (a value outside the support, ±∞ included, has log-density −∞).</exception>
+    public double LogDensity(ReadOnlySpan<double> row)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.NotNaN(row, Dimension, nameof(row));
+        return LogDensityUnchecked(row);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length D.</exception>
+    public void Sample(Random random, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SampleUnchecked(random, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values (a missing entry has log-density 0; ±∞, outside the support, −∞).</exception>
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        MarginalLogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> or <paramref name="destination"/> does not have length D.</exception>
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        ConditionalMeanUnchecked(row, destination);
+    }
+
+    void IUncheckedComponent.LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => LogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => MarginalLogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) => ConditionalMeanUnchecked(row, destination);
+
+    void IUncheckedComponent.SampleUnchecked(Random random, Span<double> destination) => SampleUnchecked(random, destination);
 }

@@ -38,8 +38,9 @@ public sealed record CovariancePrior
     /// <exception cref="ArgumentOutOfRangeException">An argument is not finite and positive.</exception>
     public CovariancePrior(double pseudoObservations, double variance)
     {
-        PseudoObservations = pseudoObservations;
-        Variance = variance;
+        // Checked under the constructor's parameter names; the init accessors check the same under the property names.
+        _pseudoObservations = Positive(pseudoObservations, nameof(pseudoObservations), "Use a finite, positive number of pseudo-observations such as 1 (a weak prior).");
+        _variance = Positive(variance, nameof(variance), "Use a finite, positive variance, for example from CovariancePrior.FromData.");
     }
 
     /// <summary>α·s₀, the scatter the prior adds to every diagonal entry; finite (checked when the prior is used).</summary>
@@ -92,6 +93,7 @@ public sealed record CovariancePrior
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentChecks.AtLeast(componentCount, 1, nameof(componentCount), "Use the number of components the mixture will have (at least 1).");
+        Positive(pseudoObservations, nameof(pseudoObservations), "Use a finite, positive number of pseudo-observations such as 1 (a weak prior).");
         data.EnsureObservedOrMissing(nameof(data), everyColumnObserved: false);
         double variance = ColumnVariance.Mean(data, null, out int columns);
         if (double.IsPositiveInfinity(variance))

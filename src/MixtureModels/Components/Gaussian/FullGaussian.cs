@@ -81,7 +81,7 @@ public sealed class FullGaussian : GaussianComponent
     public override Matrix<double> GetPrecisionCholesky() => Matrix<double>.Build.Dense(Dimension, Dimension, (i, j) => _precisionCholesky[(i * Dimension) + j]);
 
     /// <inheritdoc />
-    public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal override void LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         int d = Dimension, count = destination.Length;
         int dp = FullCovarianceKernel.PaddedDimension(d);
@@ -94,7 +94,7 @@ public sealed class FullGaussian : GaussianComponent
     }
 
     /// <inheritdoc />
-    public override double LogDensity(ReadOnlySpan<double> row)
+    internal override double LogDensityUnchecked(ReadOnlySpan<double> row)
     {
         int d = Dimension;
         double quad = 0;
@@ -113,7 +113,7 @@ public sealed class FullGaussian : GaussianComponent
     }
 
     /// <inheritdoc />
-    public override void Sample(Random random, Span<double> destination)
+    internal override void SampleUnchecked(Random random, Span<double> destination)
     {
         int d = Dimension;
         Span<double> z = d <= 64 ? stackalloc double[d] : new double[d];
@@ -132,7 +132,7 @@ public sealed class FullGaussian : GaussianComponent
     }
 
     /// <summary>Builds the component from μ and Σ (both owned by the result afterwards); false if Σ is not positive definite.</summary>
-    /// <remarks>Only Σ and P are kept: L is factored again on the first <see cref="Sample"/> (the same computation, so the same bits), which keeps an M-step's allocation at two D × D arrays per component.</remarks>
+    /// <remarks>Only Σ and P are kept: L is factored again on the first <see cref="GaussianComponent.Sample"/> (the same computation, so the same bits), which keeps an M-step's allocation at two D × D arrays per component.</remarks>
     internal static bool TryCreate(double[] mean, double[] covariance, out FullGaussian result)
     {
         int d = mean.Length;
@@ -247,9 +247,9 @@ public sealed class FullGaussian : GaussianComponent
     /// <remarks>
     /// For a row with observed set O this is log N(x_O | μ_O, Σ_OO), from a Cholesky factor of the sub-matrix Σ_OO
     /// (cached per missingness pattern and shared by the components of a tied covariance); rows without NaN use
-    /// <see cref="LogDensity(ReadOnlySpan{double})"/>.
+    /// <see cref="GaussianComponent.LogDensity(ReadOnlySpan{double})"/>.
     /// </remarks>
-    public override void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal override void MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         int d = Dimension;
         Conditioning? last = null;
@@ -258,7 +258,7 @@ public sealed class FullGaussian : GaussianComponent
             var row = rows.Slice(n * d, d);
             if (!HasMissing(row))
             {
-                destination[n] = LogDensity(row);
+                destination[n] = LogDensityUnchecked(row);
                 continue;
             }
 
@@ -269,7 +269,7 @@ public sealed class FullGaussian : GaussianComponent
 
     /// <inheritdoc />
     /// <remarks>x̂_M = μ_M + Σ_MO Σ_OO⁻¹ (x_O − μ_O); observed entries are copied.</remarks>
-    public override void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    internal override void ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination)
     {
         int d = Dimension;
         row = row[..d];

@@ -47,11 +47,11 @@ public sealed class SphericalGaussian : GaussianComponent
     internal double LogDensityConstant => (-0.5 * Dimension * LogTwoPi) + _logDetPrecisionCholesky;
 
     /// <inheritdoc />
-    public override void LogDensity(ReadOnlySpan<double> rows, Span<double> destination) =>
+    internal override void LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) =>
         DiagonalCovarianceKernel.LogDensity(rows, MeanArray, _precisions, LogDensityConstant, destination);
 
     /// <inheritdoc />
-    public override void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal override void MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         int d = Dimension;
         double precision = _precisions[0];
@@ -79,7 +79,7 @@ public sealed class SphericalGaussian : GaussianComponent
     }
 
     /// <inheritdoc />
-    public override void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    internal override void ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination)
     {
         for (int i = 0; i < Dimension; i++)
         {
@@ -88,7 +88,7 @@ public sealed class SphericalGaussian : GaussianComponent
     }
 
     /// <inheritdoc />
-    public override void Sample(Random random, Span<double> destination) => DiagonalCovarianceKernel.Sample(random, MeanArray, _precisions, destination);
+    internal override void SampleUnchecked(Random random, Span<double> destination) => DiagonalCovarianceKernel.Sample(random, MeanArray, _precisions, destination);
 
     /// <summary>Builds the component from a mean it then owns; false if the variance is not positive and finite.</summary>
     internal static bool TryCreate(double[] mean, double variance, out SphericalGaussian result)

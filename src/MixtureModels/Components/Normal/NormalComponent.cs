@@ -11,7 +11,7 @@ namespace MixtureModels.Components.Normal;
 /// The component has <see cref="Dimension"/> 1: every row is one value. Immutable and thread-safe; it caches 1/σ² and
 /// the normalising constant.
 /// </remarks>
-public sealed class NormalComponent : IMissingValueComponent
+public sealed class NormalComponent : IMissingValueComponent, IUncheckedComponent
 {
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
@@ -66,7 +66,7 @@ public sealed class NormalComponent : IMissingValueComponent
     /// <param name="rows">One value per row (destination.Length values).</param>
     /// <param name="destination">Receives one log-density per row.</param>
     /// <exception cref="ArgumentException"><paramref name="rows"/> is shorter than <paramref name="destination"/>.</exception>
-    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal void LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         if (rows.Length < destination.Length)
         {
@@ -80,7 +80,7 @@ public sealed class NormalComponent : IMissingValueComponent
     /// <param name="row">A row of length 1.</param>
     /// <returns>The log-density.</returns>
     /// <exception cref="ArgumentException"><paramref name="row"/> does not have length 1.</exception>
-    public double LogDensity(ReadOnlySpan<double> row)
+    internal double LogDensityUnchecked(ReadOnlySpan<double> row)
     {
         if (row.Length != 1)
         {
@@ -96,7 +96,7 @@ public sealed class NormalComponent : IMissingValueComponent
     /// <param name="destination">A span of length 1.</param>
     /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length 1.</exception>
-    public void Sample(Random random, Span<double> destination)
+    internal void SampleUnchecked(Random random, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (destination.Length != 1)
@@ -112,7 +112,7 @@ public sealed class NormalComponent : IMissingValueComponent
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Normal(μ = {Mean}, σ² = {Variance})");
 
     /// <inheritdoc />
-    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal void MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         if (rows.Length < destination.Length)
         {
@@ -135,6 +135,61 @@ public sealed class NormalComponent : IMissingValueComponent
     }
 
     /// <inheritdoc />
-    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination) =>
+    internal void ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) =>
         destination[0] = double.IsNaN(row[0]) ? Mean : row[0];
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values, or holds NaN or ±∞ (use <see cref="MarginalLogDensity"/> for rows with missing entries).</exception>
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.Finite(rows, Dimension, nameof(rows), missingAllowedElsewhere: true);
+        LogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> does not have length D, or holds NaN or ±∞.</exception>
+    public double LogDensity(ReadOnlySpan<double> row)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Finite(row, Dimension, nameof(row), missingAllowedElsewhere: true);
+        return LogDensityUnchecked(row);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length D.</exception>
+    public void Sample(Random random, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SampleUnchecked(random, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values, or holds ±∞ (a row with every entry missing has log-density 0).</exception>
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.ObservedOrMissing(rows, Dimension, nameof(rows), needObserved: false);
+        MarginalLogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> or <paramref name="destination"/> does not have length D, or the row holds ±∞.</exception>
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SpanArguments.ObservedOrMissing(row, Dimension, nameof(row), needObserved: false);
+        ConditionalMeanUnchecked(row, destination);
+    }
+
+    void IUncheckedComponent.LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => LogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => MarginalLogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) => ConditionalMeanUnchecked(row, destination);
+
+    void IUncheckedComponent.SampleUnchecked(Random random, Span<double> destination) => SampleUnchecked(random, destination);
 }

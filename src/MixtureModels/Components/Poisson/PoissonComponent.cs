@@ -12,7 +12,7 @@ namespace MixtureModels.Components.Poisson;
 /// Values outside the support (negative, non-integer, NaN or infinite) have log-density −∞; the density methods do
 /// not throw on them, so validate the data at the public boundary first.
 /// </remarks>
-public sealed class PoissonComponent : IMissingValueComponent
+public sealed class PoissonComponent : IMissingValueComponent, IUncheckedComponent
 {
     private readonly double _logRate;
 
@@ -49,7 +49,7 @@ public sealed class PoissonComponent : IMissingValueComponent
     /// <param name="rows">One count per row (destination.Length values).</param>
     /// <param name="destination">Receives one log-density per row; −∞ for a value outside the support.</param>
     /// <exception cref="ArgumentException"><paramref name="rows"/> is shorter than <paramref name="destination"/>.</exception>
-    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal void LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         if (rows.Length < destination.Length)
         {
@@ -68,7 +68,7 @@ public sealed class PoissonComponent : IMissingValueComponent
     /// <param name="row">A row of length 1.</param>
     /// <returns>The log-density; −∞ when the value is not a non-negative integer.</returns>
     /// <exception cref="ArgumentException"><paramref name="row"/> does not have length 1.</exception>
-    public double LogDensity(ReadOnlySpan<double> row)
+    internal double LogDensityUnchecked(ReadOnlySpan<double> row)
     {
         if (row.Length != 1)
         {
@@ -83,7 +83,7 @@ public sealed class PoissonComponent : IMissingValueComponent
     /// <param name="destination">A span of length 1.</param>
     /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length 1.</exception>
-    public void Sample(Random random, Span<double> destination)
+    internal void SampleUnchecked(Random random, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (destination.Length != 1)
@@ -110,7 +110,7 @@ public sealed class PoissonComponent : IMissingValueComponent
     }
 
     /// <inheritdoc />
-    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal void MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         if (rows.Length < destination.Length)
         {
@@ -125,6 +125,59 @@ public sealed class PoissonComponent : IMissingValueComponent
     }
 
     /// <inheritdoc />
-    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination) =>
+    internal void ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) =>
         destination[0] = double.IsNaN(row[0]) ? Rate : row[0];
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values, or holds NaN (a value outside the support, ±∞ included, has log-density −∞; use <see cref="MarginalLogDensity"/> for rows with missing entries).</exception>
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.NotNaN(rows, Dimension, nameof(rows));
+        LogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> does not have length D, or holds NaN (a value outside the support, ±∞ included, has log-density −∞).</exception>
+    public double LogDensity(ReadOnlySpan<double> row)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.NotNaN(row, Dimension, nameof(row));
+        return LogDensityUnchecked(row);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length D.</exception>
+    public void Sample(Random random, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SampleUnchecked(random, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values (a missing entry has log-density 0; ±∞, outside the support, −∞).</exception>
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        MarginalLogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> or <paramref name="destination"/> does not have length D.</exception>
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        ConditionalMeanUnchecked(row, destination);
+    }
+
+    void IUncheckedComponent.LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => LogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => MarginalLogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) => ConditionalMeanUnchecked(row, destination);
+
+    void IUncheckedComponent.SampleUnchecked(Random random, Span<double> destination) => SampleUnchecked(random, destination);
 }

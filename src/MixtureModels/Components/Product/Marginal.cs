@@ -93,6 +93,14 @@ public sealed class Marginal
     public static Marginal Gaussian(IReadOnlyList<int> columns, CovarianceType covarianceType = CovarianceType.Full, double covarianceRegularization = 1e-6, CovariancePrior? prior = null)
     {
         var c = ColumnsN(columns);
+
+        // Checked here, under this method's parameter names; the family checks the same values as `regularization`.
+        if (!Enum.IsDefined(covarianceType))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(covarianceType), covarianceType, "Use one of Full, Tied, Diagonal, Spherical.");
+        }
+
+        ArgumentChecks.NonNegative(covarianceRegularization, nameof(covarianceRegularization), "Use a finite, non-negative covariance regularisation such as 1e-6.");
         return new(MarginalKind.Gaussian, c, MarginalFamilyFactory.Wrap(GaussianFamily.Create(covarianceType, c.Length, covarianceRegularization, prior)), null, "a finite real value");
     }
 

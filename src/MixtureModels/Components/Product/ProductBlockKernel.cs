@@ -216,7 +216,7 @@ internal sealed class ProductBlockKernel : IBlockKernel<ProductComponent, Produc
                 var parts = _parts[m];
                 for (int k = 0; k < _k; k++)
                 {
-                    parts[k].LogDensity(x, target.Slice(k * targetStride, count));
+                    ComponentDensities.LogDensity(parts[k], x, target.Slice(k * targetStride, count));
                 }
             }
 

@@ -8,7 +8,7 @@ namespace MixtureModels.Components.Product;
 /// A product of independent marginals over disjoint groups of columns: log p(x) = Σ_m log p_m(x[columns_m]).
 /// Immutable; built by <see cref="ProductFamily"/>.
 /// </summary>
-public sealed class ProductComponent : IMissingValueComponent
+public sealed class ProductComponent : IMissingValueComponent, IUncheckedComponent
 {
     [ThreadStatic]
     private static double[]? t_gathered; // one marginal's columns of a block
@@ -56,7 +56,7 @@ public sealed class ProductComponent : IMissingValueComponent
     internal int[] ColumnArray(int index) => _columns[index];
 
     /// <inheritdoc />
-    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal void LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         int count = destination.Length;
         destination.Clear();
@@ -66,28 +66,28 @@ public sealed class ProductComponent : IMissingValueComponent
             var columns = _columns[m];
             var gathered = ScratchBuffer.Get(ref t_gathered, count * columns.Length);
             ColumnGather.Gather(rows, count, Dimension, columns, gathered);
-            _marginals[m].LogDensity(gathered, partial);
+            ComponentDensities.LogDensity(_marginals[m], gathered, partial);
             VectorKernels.Add(partial, destination);
         }
     }
 
     /// <inheritdoc />
-    public double LogDensity(ReadOnlySpan<double> row)
+    internal double LogDensityUnchecked(ReadOnlySpan<double> row)
     {
         Span<double> result = stackalloc double[1];
-        LogDensity(row[..Dimension], result);
+        LogDensityUnchecked(row, result);
         return result[0];
     }
 
     /// <inheritdoc />
-    public void Sample(Random random, Span<double> destination)
+    internal void SampleUnchecked(Random random, Span<double> destination)
     {
         Span<double> buffer = Dimension <= 64 ? stackalloc double[Dimension] : new double[Dimension];
         for (int m = 0; m < _marginals.Length; m++)
         {
             var columns = _columns[m];
             var draw = buffer[..columns.Length];
-            _marginals[m].Sample(random, draw);
+            ComponentDensities.Sample(_marginals[m], random, draw);
             for (int j = 0; j < columns.Length; j++)
             {
                 destination[columns[j]] = draw[j];
@@ -96,7 +96,7 @@ public sealed class ProductComponent : IMissingValueComponent
     }
 
     /// <inheritdoc />
-    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    internal void MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination)
     {
         int count = destination.Length;
         destination.Clear();
@@ -121,11 +121,11 @@ public sealed class ProductComponent : IMissingValueComponent
                 var result = partial.AsSpan(0, used);
                 if (anyMissing)
                 {
-                    MissingValueMarginal(m).MarginalLogDensity(block, result);
+                    ComponentDensities.MarginalLogDensity(MissingValueMarginal(m), block, result);
                 }
                 else
                 {
-                    _marginals[m].LogDensity(block, result);
+                    ComponentDensities.LogDensity(_marginals[m], block, result);
                 }
 
                 for (int i = 0; i < used; i++)
@@ -143,7 +143,7 @@ public sealed class ProductComponent : IMissingValueComponent
     }
 
     /// <inheritdoc />
-    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    internal void ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination)
     {
         Span<double> buffer = Dimension <= 64 ? stackalloc double[2 * Dimension] : new double[2 * Dimension];
         for (int m = 0; m < _marginals.Length; m++)
@@ -175,7 +175,7 @@ public sealed class ProductComponent : IMissingValueComponent
             }
             else
             {
-                MissingValueMarginal(m).ConditionalMean(part, completed);
+                ComponentDensities.ConditionalMean(MissingValueMarginal(m), part, completed);
             }
 
             for (int j = 0; j < columns.Length; j++)
@@ -184,4 +184,59 @@ public sealed class ProductComponent : IMissingValueComponent
             }
         }
     }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values, or holds NaN or ±∞ (use <see cref="MarginalLogDensity"/> for rows with missing entries).</exception>
+    public void LogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.Finite(rows, Dimension, nameof(rows), missingAllowedElsewhere: true);
+        LogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> does not have length D, or holds NaN or ±∞.</exception>
+    public double LogDensity(ReadOnlySpan<double> row)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Finite(row, Dimension, nameof(row), missingAllowedElsewhere: true);
+        return LogDensityUnchecked(row);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length D.</exception>
+    public void Sample(Random random, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SampleUnchecked(random, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values, or holds ±∞ (a row with every entry missing has log-density 0).</exception>
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.ObservedOrMissing(rows, Dimension, nameof(rows), needObserved: false);
+        MarginalLogDensityUnchecked(rows, destination);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="row"/> or <paramref name="destination"/> does not have length D, or the row holds ±∞.</exception>
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SpanArguments.ObservedOrMissing(row, Dimension, nameof(row), needObserved: false);
+        ConditionalMeanUnchecked(row, destination);
+    }
+
+    void IUncheckedComponent.LogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => LogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.MarginalLogDensityUnchecked(ReadOnlySpan<double> rows, Span<double> destination) => MarginalLogDensityUnchecked(rows, destination);
+
+    void IUncheckedComponent.ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) => ConditionalMeanUnchecked(row, destination);
+
+    void IUncheckedComponent.SampleUnchecked(Random random, Span<double> destination) => SampleUnchecked(random, destination);
 }

@@ -41,12 +41,19 @@ public sealed class CategoricalComponentTests
     [InlineData(-1.0)]
     [InlineData(5.0)]
     [InlineData(1.5)]
-    [InlineData(double.NaN)]
     [InlineData(1e300)]
     public void Values_that_are_not_levels_have_log_density_minus_infinity(double x)
     {
         var c = CategoricalComponent.WithProbabilities(P);
         c.LogDensity(new[] { x }).Should().Be(double.NegativeInfinity);
+    }
+
+    [Fact]
+    public void NaN_is_not_a_level_but_invalid_input_outside_MarginalLogDensity()
+    {
+        var c = CategoricalComponent.WithProbabilities(P);
+        var act = () => c.LogDensity(new[] { double.NaN });
+        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("row");
     }
 
     [Fact]

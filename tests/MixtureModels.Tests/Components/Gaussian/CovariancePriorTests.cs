@@ -5,17 +5,20 @@ namespace MixtureModels.Tests.Components.Gaussian;
 public sealed class CovariancePriorTests
 {
     [Theory]
-    [InlineData(0.0, 1.0, "PseudoObservations")]
-    [InlineData(-1.0, 1.0, "PseudoObservations")]
-    [InlineData(double.NaN, 1.0, "PseudoObservations")]
-    [InlineData(double.PositiveInfinity, 1.0, "PseudoObservations")]
-    [InlineData(1.0, 0.0, "Variance")]
-    [InlineData(1.0, -2.0, "Variance")]
-    [InlineData(1.0, double.NaN, "Variance")]
+    [InlineData(0.0, 1.0, "pseudoObservations")]
+    [InlineData(-1.0, 1.0, "pseudoObservations")]
+    [InlineData(double.NaN, 1.0, "pseudoObservations")]
+    [InlineData(double.PositiveInfinity, 1.0, "pseudoObservations")]
+    [InlineData(1.0, 0.0, "variance")]
+    [InlineData(1.0, -2.0, "variance")]
+    [InlineData(1.0, double.NaN, "variance")]
     public void Bad_settings_are_named(double alpha, double variance, string name)
     {
+        // The constructor names its own parameters; the init accessors (a `with` expression) name the properties.
         var act = () => new CovariancePrior(alpha, variance);
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(name);
+        var viaInit = () => new CovariancePrior(1, 1) with { PseudoObservations = alpha, Variance = variance };
+        viaInit.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(char.ToUpperInvariant(name[0]) + name[1..]);
     }
 
     [Fact]

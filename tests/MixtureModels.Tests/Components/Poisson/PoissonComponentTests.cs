@@ -83,7 +83,6 @@ public sealed class PoissonComponentTests
     [Theory]
     [InlineData(-1.0)]
     [InlineData(2.5)]
-    [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
     [InlineData(double.NegativeInfinity)]
     public void Values_outside_the_support_have_log_density_minus_infinity(double x)
@@ -93,6 +92,16 @@ public sealed class PoissonComponentTests
         var block = new double[1];
         poisson.LogDensity(new[] { x }, block);
         block[0].Should().Be(double.NegativeInfinity);
+    }
+
+    [Fact]
+    public void NaN_is_invalid_input_outside_MarginalLogDensity()
+    {
+        var poisson = PoissonComponent.WithRate(2);
+        var single = () => poisson.LogDensity(new[] { double.NaN });
+        var block = () => poisson.LogDensity(new[] { 1.0, double.NaN }, new double[2]);
+        single.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("row");
+        block.Should().Throw<ArgumentException>().Where(e => e.ParamName == "rows" && e.Message.Contains("row 1, column 0"));
     }
 
     [Theory]
