@@ -63,15 +63,38 @@ internal static class FullCovarianceKernel
     /// </summary>
     public static void Scatter(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> scatter, Span<double> sum)
     {
+        WeightRows(source, center, weights, count, dp, weighted, sum);
+        ScatterRows(source, center, weighted, count, dp, scatter, 0, dp);
+    }
+
+    /// <summary>The first half of <see cref="Scatter"/>: writes wₙ·xcₙ into <paramref name="weighted"/> and adds Σₙ wₙ·xcₙ to <paramref name="sum"/>.</summary>
+    public static void WeightRows(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weights, int count, int dp, Span<double> weighted, Span<double> sum)
+    {
         if (Vector256.IsHardwareAccelerated)
         {
             WeightRowsVector(source, center, weights, count, dp, weighted, sum);
-            ScatterVector(source, center, weighted, count, dp, scatter);
         }
         else
         {
             WeightRowsScalar(source, center, weights, count, dp, weighted, sum);
-            ScatterScalar(source, center, weighted, count, dp, scatter);
+        }
+    }
+
+    /// <summary>
+    /// The second half of <see cref="Scatter"/> for the scatter rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>)
+    /// only (both multiples of 4, or the end dp), written into <paramref name="scatter"/> from its row 0 on (stride dp):
+    /// every entry is computed exactly as the whole-matrix call computes it, so a D × D scatter can be built a strip of
+    /// rows at a time in O(D) scratch.
+    /// </summary>
+    public static void ScatterRows(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter, int rowStart, int rowEnd)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ScatterVector(source, center, weighted, count, dp, scatter, rowStart, rowEnd);
+        }
+        else
+        {
+            ScatterScalar(source, center, weighted, count, dp, scatter, rowStart, rowEnd);
         }
     }
 
@@ -135,15 +158,15 @@ internal static class FullCovarianceKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void ScatterScalar(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
+    internal static void ScatterScalar(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter, int rowStart, int rowEnd)
     {
         for (int n = 0; n < count; n++)
         {
             var wx = weighted.Slice(n * dp, dp);
-            for (int i = 0; i < dp; i++)
+            for (int i = rowStart; i < rowEnd; i++)
             {
                 double a = wx[i];
-                var row = scatter.Slice(i * dp, dp);
+                var row = scatter.Slice((i - rowStart) * dp, dp);
                 for (int j = i; j < dp; j++)
                 {
                     row[j] += a * (source[(n * dp) + j] - center[j]);
@@ -241,23 +264,23 @@ internal static class FullCovarianceKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void ScatterVector(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter)
+    internal static void ScatterVector(ReadOnlySpan<double> source, ReadOnlySpan<double> center, ReadOnlySpan<double> weighted, int count, int dp, Span<double> scatter, int rowStart, int rowEnd)
     {
         ref double x = ref MemoryMarshal.GetReference(source);
         ref double wx = ref MemoryMarshal.GetReference(weighted);
         ref double s = ref MemoryMarshal.GetReference(scatter);
-        for (int i0 = 0; i0 < dp; i0 += RowTile)
+        for (int i0 = rowStart; i0 < rowEnd; i0 += RowTile)
         {
             // Column chunks from the diagonal block on: only 4 × 4 blocks on or above the diagonal are computed.
             for (int j0 = i0; j0 < dp; j0 += 2 * Lanes)
             {
                 if (j0 + Lanes < dp)
                 {
-                    ScatterTile<TwoVectors>(ref x, ref wx, ref s, center, count, dp, i0, j0);
+                    ScatterTile<TwoVectors>(ref x, ref wx, ref s, center, count, dp, i0, j0, rowStart);
                 }
                 else
                 {
-                    ScatterTile<OneVector>(ref x, ref wx, ref s, center, count, dp, i0, j0);
+                    ScatterTile<OneVector>(ref x, ref wx, ref s, center, count, dp, i0, j0, rowStart);
                 }
             }
         }
@@ -265,7 +288,7 @@ internal static class FullCovarianceKernel
 
     /// <summary>One 4 × (4 or 8) tile of the scatter, streaming every row of the block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScatterTile<TWidth>(ref double x, ref double wx, ref double s, ReadOnlySpan<double> center, int count, int dp, int i0, int j0)
+    private static void ScatterTile<TWidth>(ref double x, ref double wx, ref double s, ReadOnlySpan<double> center, int count, int dp, int i0, int j0, int rowStart)
         where TWidth : struct, IColumnWidth
     {
         bool two = TWidth.Two;
@@ -305,10 +328,11 @@ internal static class FullCovarianceKernel
             wrow = ref Unsafe.Add(ref wrow, dp);
         }
 
-        AddTo(ref s, (i0 * dp) + j0, a00, a01, two);
-        AddTo(ref s, ((i0 + 1) * dp) + j0, a10, a11, two);
-        AddTo(ref s, ((i0 + 2) * dp) + j0, a20, a21, two);
-        AddTo(ref s, ((i0 + 3) * dp) + j0, a30, a31, two);
+        int r = i0 - rowStart;
+        AddTo(ref s, (r * dp) + j0, a00, a01, two);
+        AddTo(ref s, ((r + 1) * dp) + j0, a10, a11, two);
+        AddTo(ref s, ((r + 2) * dp) + j0, a20, a21, two);
+        AddTo(ref s, ((r + 3) * dp) + j0, a30, a31, two);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -16,6 +16,9 @@ public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStati
 
     private readonly double[] _scatter; // D×D row-major; only the upper triangle is accumulated
 
+    /// <summary>Above this padded dimension a block's scatter is built in strips of this many rows (a multiple of the kernel's row tile).</summary>
+    private const int StripRows = 64;
+
     /// <summary>The D × D scatter and the two D-vectors: 8·(D² + 2D) bytes and a little more.</summary>
     long ISufficientStatistics.SizeInBytes => (8L * Dimension * (Dimension + 2)) + 64;
 
@@ -92,6 +95,12 @@ public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStati
     {
         int d = Dimension, count = weights.Length;
         int dp = FullCovarianceKernel.PaddedDimension(d);
+        if (dp > StripRows)
+        {
+            AccumulateMomentsInStrips(rows, weights, reference, sum);
+            return;
+        }
+
         var weighted = ScratchBuffer.Get(ref t_weightedRows, count * dp);
         var block = ScratchBuffer.Get(ref t_blockMoments, (dp * dp) + (2 * dp));
         block.Clear();
@@ -117,6 +126,55 @@ public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStati
             for (int j = i; j < d; j++)
             {
                 _scatter[(i * d) + j] += blockScatter[(i * dp) + j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AccumulateMoments"/> for large D: the block's scatter is built <see cref="StripRows"/> rows at a time,
+    /// each entry exactly as the whole-matrix kernel computes it, so the thread's scratch stays O(D) instead of D².
+    /// </summary>
+    private void AccumulateMomentsInStrips(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, Span<double> sum)
+    {
+        int d = Dimension, count = weights.Length;
+        int dp = FullCovarianceKernel.PaddedDimension(d);
+        var weighted = ScratchBuffer.Get(ref t_weightedRows, count * dp);
+        var block = ScratchBuffer.Get(ref t_blockMoments, (StripRows * dp) + (2 * dp));
+        var strip = block[..(StripRows * dp)];
+        var blockSum = block.Slice(StripRows * dp, dp);
+        var center = block.Slice((StripRows * dp) + dp, dp);
+        blockSum.Clear();
+        center.Clear();
+        ReadOnlySpan<double> source = rows;
+        if (dp == d)
+        {
+            reference.CopyTo(center);
+        }
+        else
+        {
+            var centred = ScratchBuffer.Get(ref t_centredRows, count * dp);
+            FullCovarianceKernel.Centre(rows, count, reference, dp, centred);
+            source = centred;
+        }
+
+        FullCovarianceKernel.WeightRows(source, center, weights, count, dp, weighted, blockSum);
+        for (int i = 0; i < d; i++)
+        {
+            sum[i] += blockSum[i];
+        }
+
+        for (int r0 = 0; r0 < d; r0 += StripRows)
+        {
+            int r1 = Math.Min(r0 + StripRows, dp);
+            strip[..((r1 - r0) * dp)].Clear();
+            FullCovarianceKernel.ScatterRows(source, center, weighted, count, dp, strip, r0, r1);
+            for (int i = r0; i < Math.Min(r1, d); i++)
+            {
+                var stripRow = strip.Slice((i - r0) * dp, dp);
+                for (int j = i; j < d; j++)
+                {
+                    _scatter[(i * d) + j] += stripRow[j];
+                }
             }
         }
     }

@@ -72,12 +72,12 @@ public sealed class FullCovarianceKernelTests
             if (vectorPath)
             {
                 FullCovarianceKernel.WeightRowsVector(padded, paddedCenter, weights, count, dp, weighted, sum);
-                FullCovarianceKernel.ScatterVector(padded, paddedCenter, weighted, count, dp, scatter);
+                FullCovarianceKernel.ScatterVector(padded, paddedCenter, weighted, count, dp, scatter, 0, dp);
             }
             else
             {
                 FullCovarianceKernel.WeightRowsScalar(padded, paddedCenter, weights, count, dp, weighted, sum);
-                FullCovarianceKernel.ScatterScalar(padded, paddedCenter, weighted, count, dp, scatter);
+                FullCovarianceKernel.ScatterScalar(padded, paddedCenter, weighted, count, dp, scatter, 0, dp);
             }
 
             for (int i = 0; i < d; i++)

@@ -18,6 +18,47 @@ public sealed class FullScatterStatisticsTests
         AssertMoments(s, rows, weights, reference);
     }
 
+    [Theory]
+    [InlineData(150)]
+    [InlineData(203)]
+    public void Large_dimensions_built_in_strips_equal_the_brute_force_weighted_moments(int d)
+    {
+        // Above 64 padded columns a block's scatter is built 64 rows at a time (O(D) scratch per thread, not D²).
+        var random = new Random(d);
+        int n = 300;
+        var rows = Enumerable.Range(0, n * d).Select(_ => Reference.StandardNormal(random) + 3).ToArray();
+        var weights = Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray();
+        var reference = Enumerable.Range(0, d).Select(j => 0.1 * j).ToArray();
+        var s = new FullScatterStatistics(d, reference);
+        s.Accumulate(rows, weights);
+
+        double total = weights.Sum();
+        s.TotalWeight.Should().BeApproximately(total, 1e-12 * total);
+        double worst = 0;
+        for (int i = 0; i < d; i++)
+        {
+            double expectedSum = 0;
+            for (int r = 0; r < n; r++)
+            {
+                expectedSum += weights[r] * (rows[(r * d) + i] - reference[i]);
+            }
+
+            s.WeightedSum[i].Should().BeApproximately(expectedSum, 1e-10 * Math.Max(1, Math.Abs(expectedSum)));
+            for (int j = i; j < d; j++)
+            {
+                double expected = 0;
+                for (int r = 0; r < n; r++)
+                {
+                    expected += weights[r] * (rows[(r * d) + i] - reference[i]) * (rows[(r * d) + j] - reference[j]);
+                }
+
+                worst = Math.Max(worst, Math.Abs(s.Scatter[(i * d) + j] - expected) / Math.Max(1, Math.Abs(expected)));
+            }
+        }
+
+        worst.Should().BeLessThan(1e-11);
+    }
+
     [Fact]
     public void Two_halves_merged_equal_all_at_once_for_any_reference_points()
     {
