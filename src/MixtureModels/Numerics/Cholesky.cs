@@ -41,40 +41,11 @@ internal static class Cholesky
         }
     }
 
-    /// <summary>The textbook left-looking factorisation (the reference the blocked one is tested against).</summary>
+    /// <summary>The textbook left-looking factorisation (the reference the blocked one is tested against): one panel of all D columns.</summary>
     internal static bool TryFactorUnblocked(ReadOnlySpan<double> matrix, int d, Span<double> lower)
     {
-        lower.Clear();
-        for (int j = 0; j < d; j++)
-        {
-            double sum = matrix[(j * d) + j];
-            var lj = lower.Slice(j * d, j);
-            for (int k = 0; k < j; k++)
-            {
-                sum -= lj[k] * lj[k];
-            }
-
-            if (!(sum > 0) || !double.IsFinite(sum))
-            {
-                return false;
-            }
-
-            double diag = Math.Sqrt(sum);
-            lower[(j * d) + j] = diag;
-            for (int i = j + 1; i < d; i++)
-            {
-                double s = matrix[(i * d) + j];
-                var li = lower.Slice(i * d, j);
-                for (int k = 0; k < j; k++)
-                {
-                    s -= li[k] * lj[k];
-                }
-
-                lower[(i * d) + j] = s / diag;
-            }
-        }
-
-        return true;
+        CopyLowerTriangle(matrix, d, lower);
+        return FactorPanel(lower, d, 0, d);
     }
 
     /// <summary>The textbook column-by-column forward substitution for P = L⁻ᵀ (the reference the blocked one is tested against).</summary>
@@ -126,45 +97,64 @@ internal static class Cholesky
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryFactorBlocked(ReadOnlySpan<double> matrix, int d, Span<double> lower)
     {
+        CopyLowerTriangle(matrix, d, lower);
+        for (int p = 0; p < d; p += Panel)
+        {
+            int pe = Math.Min(p + Panel, d);
+            if (!FactorPanel(lower, d, p, pe))
+            {
+                return false;
+            }
+
+            UpdateTrailing(lower, d, p, pe);
+        }
+
+        return true;
+    }
+
+    /// <summary>Copies the lower triangle of <paramref name="matrix"/> into <paramref name="lower"/> and zeroes the rest.</summary>
+    private static void CopyLowerTriangle(ReadOnlySpan<double> matrix, int d, Span<double> lower)
+    {
         for (int i = 0; i < d; i++)
         {
             matrix.Slice(i * d, i + 1).CopyTo(lower.Slice(i * d, i + 1));
             lower.Slice((i * d) + i + 1, d - i - 1).Clear();
         }
+    }
 
-        for (int p = 0; p < d; p += Panel)
+    /// <summary>
+    /// Factors columns [<paramref name="p"/>, <paramref name="pe"/>) of <paramref name="lower"/> in place, whose entries
+    /// already hold A minus the contributions of the columns before <paramref name="p"/>; false when a pivot is not positive.
+    /// </summary>
+    private static bool FactorPanel(Span<double> lower, int d, int p, int pe)
+    {
+        for (int j = p; j < pe; j++)
         {
-            int pe = Math.Min(p + Panel, d);
-            for (int j = p; j < pe; j++)
+            var lj = lower.Slice((j * d) + p, j - p);
+            double sum = lower[(j * d) + j];
+            for (int k = 0; k < lj.Length; k++)
             {
-                var lj = lower.Slice((j * d) + p, j - p);
-                double sum = lower[(j * d) + j];
-                for (int k = 0; k < lj.Length; k++)
-                {
-                    sum -= lj[k] * lj[k];
-                }
-
-                if (!(sum > 0) || !double.IsFinite(sum))
-                {
-                    return false;
-                }
-
-                double diag = Math.Sqrt(sum);
-                lower[(j * d) + j] = diag;
-                for (int i = j + 1; i < d; i++)
-                {
-                    var li = lower.Slice((i * d) + p, j - p);
-                    double s = lower[(i * d) + j];
-                    for (int k = 0; k < li.Length; k++)
-                    {
-                        s -= li[k] * lj[k];
-                    }
-
-                    lower[(i * d) + j] = s / diag;
-                }
+                sum -= lj[k] * lj[k];
             }
 
-            UpdateTrailing(lower, d, p, pe);
+            if (!(sum > 0) || !double.IsFinite(sum))
+            {
+                return false;
+            }
+
+            double diag = Math.Sqrt(sum);
+            lower[(j * d) + j] = diag;
+            for (int i = j + 1; i < d; i++)
+            {
+                var li = lower.Slice((i * d) + p, j - p);
+                double s = lower[(i * d) + j];
+                for (int k = 0; k < li.Length; k++)
+                {
+                    s -= li[k] * lj[k];
+                }
+
+                lower[(i * d) + j] = s / diag;
+            }
         }
 
         return true;
