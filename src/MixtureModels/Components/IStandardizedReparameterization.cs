@@ -13,6 +13,12 @@ internal interface IStandardizedReparameterization<TComponent>
     /// <summary>The covariance regularisation (reg_covar) of the family's M-step, for messages.</summary>
     double Regularization { get; }
 
+    /// <summary>For messages: the option that holds <see cref="Regularization"/> (EM adds it to every variance).</summary>
+    string RegularizationOption => "CovarianceRegularization";
+
+    /// <summary>For messages: where a prior that keeps the optimum finite is set.</summary>
+    string PriorAdvice => "GaussianMixtureOptions.CovariancePrior, for example CovariancePrior.FromData(data, k)";
+
     /// <summary>
     /// Writes, for every unconstrained coordinate uᵢ of the K components, a factor bᵢ &gt; 0 such that uᵢ = aᵢ + bᵢ·u'ᵢ
     /// maps the parameters u' of the same mixture in coordinates standardised by <paramref name="start"/> (each

@@ -11,7 +11,8 @@ namespace MixtureModels.Fitting;
 /// <remarks>
 /// <para>
 /// When the family can say how its unconstrained coordinates change with the units of the data
-/// (<see cref="IStandardizedReparameterization{TComponent}"/>, the Gaussian families), the optimisers run in
+/// (<see cref="IStandardizedReparameterization{TComponent}"/>: the Gaussian and normal families, and products of
+/// marginals block by block), the optimisers run in
 /// standardised coordinates: u = u₀ + b∘v, with bᵢ the factor that maps the parameters of the same mixture on data
 /// whose columns are divided by their (weighted) standard deviations back to u, and v = 0 the start. The objective
 /// and its optimum are unchanged (only the coordinates are), the start and the result are mapped exactly, and the
@@ -19,7 +20,7 @@ namespace MixtureModels.Fitting;
 /// they do not depend on the units of the columns.
 /// </para>
 /// <para>
-/// The likelihood of a Gaussian mixture is unbounded when a component can collapse onto a point or a
+/// The likelihood of a Gaussian mixture (or of a product with a normal or Gaussian marginal) is unbounded when a component can collapse onto a point or a
 /// lower-dimensional set (a constant column, repeated rows), and reg_covar is not part of the gradient objective. After
 /// every accepted L-BFGS step, and on Adam's result, a covariance whose standardised variance (or eigenvalue) falls
 /// below <see cref="CollapseFloor"/> stops the fit with the <see cref="CovarianceNotPositiveDefiniteException"/> EM
@@ -133,7 +134,7 @@ internal static class GradientFitter
                 _family.Regularization,
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"During {_algorithm}, {which} collapsed: one of its variances fell below {CollapseFloor} of its column's variance in the data, towards a point or a lower-dimensional set (a constant column, repeated rows) on which the likelihood is unbounded. The gradient objective does not contain CovarianceRegularization (reg_covar = {_family.Regularization}), so nothing holds it there. Set a CovariancePrior (GaussianMixtureOptions.CovariancePrior, for example CovariancePrior.FromData(data, k)), which keeps the optimum finite; or fit by FittingAlgorithm.ExpectationMaximization, whose CovarianceRegularization holds every variance at that floor (raise it if needed); or use fewer components, or remove constant or duplicated columns and scale the data."));
+                    $"During {_algorithm}, {which} collapsed: one of its variances fell below {CollapseFloor} of its column's variance in the data, towards a point or a lower-dimensional set (a constant column, repeated rows) on which the likelihood is unbounded. The gradient objective does not contain {_family.RegularizationOption} (reg_covar = {_family.Regularization}), so nothing holds it there. Set a CovariancePrior ({_family.PriorAdvice}), which keeps the optimum finite; or fit by FittingAlgorithm.ExpectationMaximization, whose {_family.RegularizationOption} holds every variance at that floor (raise it if needed); or use fewer components, or remove constant or duplicated columns and scale the data."));
         }
 
         /// <summary>Per column: its weighted standard deviation; for a constant column, the root mean square of the others' (1 if none varies).</summary>

@@ -14,7 +14,7 @@ namespace MixtureModels.Components.Normal;
 /// component's weight on one value with reg = 0) the M-step throws <see cref="CovarianceNotPositiveDefiniteException"/>,
 /// as the Gaussian families do.
 /// </remarks>
-public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStatistics>, IReparameterization<NormalComponent, NormalStatistics>, IComponentPrior<NormalComponent>
+public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStatistics>, IReparameterization<NormalComponent, NormalStatistics>, IStandardizedReparameterization<NormalComponent>, IComponentPrior<NormalComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="varianceRegularization">reg, finite and non-negative, added to every estimated variance (scikit-learn's reg_covar); default 1e-6.</param>
@@ -152,6 +152,42 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
         }
 
         return value;
+    }
+
+    /// <inheritdoc />
+    double IStandardizedReparameterization<NormalComponent>.Regularization => VarianceRegularization;
+
+    /// <inheritdoc />
+    string IStandardizedReparameterization<NormalComponent>.RegularizationOption => "varianceRegularization (Marginal.Normal's, or NormalFamily's)";
+
+    /// <inheritdoc />
+    string IStandardizedReparameterization<NormalComponent>.PriorAdvice => "the prior of Marginal.Normal(column, varianceRegularization, prior) or of NormalFamily, for example new CovariancePrior(1, s₀) with s₀ about the column's variance / k²";
+
+    /// <inheritdoc />
+    /// <remarks>With s_k = σ_k at the start: μ_k = c_k + s_k·μ'_k (factor s_k); log σ²_k = log σ'²_k + 2 log s_k (factor 1).</remarks>
+    void IStandardizedReparameterization<NormalComponent>.StandardizingScales(ReadOnlySpan<NormalComponent> start, Span<double> destination)
+    {
+        for (int k = 0; k < start.Length; k++)
+        {
+            destination[2 * k] = GaussianReparameterization.Scale(start[k].Variance);
+            destination[(2 * k) + 1] = 1;
+        }
+    }
+
+    /// <inheritdoc />
+    bool IStandardizedReparameterization<NormalComponent>.HasCollapsed(ReadOnlySpan<NormalComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component)
+    {
+        for (int k = 0; k < components.Length; k++)
+        {
+            if (!(components[k].Variance / (columnScales[0] * columnScales[0]) >= floor))
+            {
+                component = k;
+                return true;
+            }
+        }
+
+        component = 0;
+        return false;
     }
 
     private static NormalStatistics Check(NormalStatistics statistics, int index)

@@ -54,4 +54,26 @@ internal interface IMarginalFamily
     /// <summary>Returns this marginal's log prior over K components and adds scale × its gradient (see <see cref="IReparameterization{TComponent, TStatistics}.AddLogPrior"/>).</summary>
     /// <exception cref="NotSupportedException">The wrapped family has no reparameterisation.</exception>
     double AddLogPrior(ReadOnlySpan<IComponent> components, double scale, Span<double> destination);
+
+    /// <summary>
+    /// Whether the wrapped family can collapse (it implements <see cref="IStandardizedReparameterization{TComponent}"/>:
+    /// the normal and Gaussian families), and its regularisation then (0 otherwise).
+    /// </summary>
+    bool CanCollapse { get; }
+
+    /// <summary>The wrapped family's regularisation (reg_covar) when <see cref="CanCollapse"/>, else 0.</summary>
+    double Regularization { get; }
+
+    /// <summary>
+    /// Writes this marginal's standardising factors (see <see cref="IStandardizedReparameterization{TComponent}.StandardizingScales"/>)
+    /// into its UnconstrainedLength(K) block: the wrapped family's when it has them, else 1 (its coordinates as they are).
+    /// </summary>
+    void StandardizingScales(ReadOnlySpan<IComponent> start, Span<double> destination);
+
+    /// <summary>
+    /// Whether a covariance of this marginal has collapsed (see <see cref="IStandardizedReparameterization{TComponent}.HasCollapsed"/>);
+    /// <paramref name="columnScales"/> are the scales of this marginal's own columns, in its order. Always false for a
+    /// family that cannot collapse.
+    /// </summary>
+    bool HasCollapsed(ReadOnlySpan<IComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component);
 }

@@ -96,6 +96,37 @@ internal sealed class MarginalFamily<TComponent, TStatistics> : IMarginalFamily
     public double AddLogPrior(ReadOnlySpan<IComponent> components, double scale, Span<double> destination) =>
         Reparameterization.AddLogPrior(Typed(components), scale, destination);
 
+    /// <inheritdoc />
+    public bool CanCollapse => _family is IStandardizedReparameterization<TComponent>;
+
+    /// <inheritdoc />
+    public double Regularization => (_family as IStandardizedReparameterization<TComponent>)?.Regularization ?? 0;
+
+    /// <inheritdoc />
+    public void StandardizingScales(ReadOnlySpan<IComponent> start, Span<double> destination)
+    {
+        if (_family is IStandardizedReparameterization<TComponent> standardized)
+        {
+            standardized.StandardizingScales(Typed(start), destination);
+        }
+        else
+        {
+            destination.Fill(1);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool HasCollapsed(ReadOnlySpan<IComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component)
+    {
+        if (_family is IStandardizedReparameterization<TComponent> standardized)
+        {
+            return standardized.HasCollapsed(Typed(components), columnScales, floor, out component);
+        }
+
+        component = 0;
+        return false;
+    }
+
     /// <summary>The wrapped family as a reparameterisation, looked up at run time (every built-in marginal family implements it).</summary>
     private IReparameterization<TComponent, TStatistics> Reparameterization => _family as IReparameterization<TComponent, TStatistics>
         ?? throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{_family.GetType().Name} does not implement the unconstrained reparameterisation needed by the gradient optimiser."));

@@ -7,7 +7,7 @@ namespace MixtureModels.Components.Product;
 /// Products of independent marginals over disjoint column groups that together cover every column once. The M-step
 /// runs each marginal's own family on its columns, so shared parameters (a tied Gaussian block) stay shared.
 /// </summary>
-public sealed class ProductFamily : IComponentFamily<ProductComponent, ProductStatistics>, IReparameterization<ProductComponent, ProductStatistics>, IBlockKernelSource<ProductComponent, ProductStatistics>, IComponentPrior<ProductComponent>, IDataValidator
+public sealed class ProductFamily : IComponentFamily<ProductComponent, ProductStatistics>, IReparameterization<ProductComponent, ProductStatistics>, IStandardizedReparameterization<ProductComponent>, IBlockKernelSource<ProductComponent, ProductStatistics>, IComponentPrior<ProductComponent>, IDataValidator
 {
     private readonly Marginal[] _marginals;
     private readonly int[][] _columns;
@@ -244,6 +244,77 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent, ProductSt
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// The regularisation of the marginals that can collapse (normal and Gaussian), for messages: the largest if they
+    /// differ, 0 if there are none.
+    /// </summary>
+    double IStandardizedReparameterization<ProductComponent>.Regularization =>
+        _families.Where(f => f.CanCollapse).Select(f => f.Regularization).DefaultIfEmpty(0).Max();
+
+    /// <inheritdoc />
+    string IStandardizedReparameterization<ProductComponent>.RegularizationOption => "the collapsing marginal's regularisation (Marginal.Normal's varianceRegularization, Marginal.Gaussian's covarianceRegularization)";
+
+    /// <inheritdoc />
+    string IStandardizedReparameterization<ProductComponent>.PriorAdvice => "the prior of the collapsing marginal: Marginal.Normal(column, varianceRegularization, prior) or Marginal.Gaussian(columns, covarianceType, covarianceRegularization, prior), for example CovariancePrior.FromData over that marginal's columns";
+
+    /// <summary>
+    /// Every marginal's factors in its own block, in the layout of the unconstrained vector: the normal and Gaussian
+    /// marginals' standardising factors, 1 for the others (Bernoulli, categorical and Poisson parameters are logits or
+    /// log rates, which do not change with the units of a column).
+    /// </summary>
+    void IStandardizedReparameterization<ProductComponent>.StandardizingScales(ReadOnlySpan<ProductComponent> start, Span<double> destination)
+    {
+        int k = start.Length, offset = 0;
+        var parts = new IComponent[k];
+        for (int m = 0; m < _marginals.Length; m++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                parts[c] = start[c].Marginal(m);
+            }
+
+            var family = _families[m];
+            int length = family.UnconstrainedLength(k);
+            family.StandardizingScales(parts, destination.Slice(offset, length));
+            offset += length;
+        }
+    }
+
+    /// <summary>Asks every marginal, with the scales of its own columns, whether one of its covariances collapsed.</summary>
+    bool IStandardizedReparameterization<ProductComponent>.HasCollapsed(ReadOnlySpan<ProductComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component)
+    {
+        int k = components.Length;
+        var parts = new IComponent[k];
+        for (int m = 0; m < _marginals.Length; m++)
+        {
+            var family = _families[m];
+            if (!family.CanCollapse)
+            {
+                continue;
+            }
+
+            for (int c = 0; c < k; c++)
+            {
+                parts[c] = components[c].Marginal(m);
+            }
+
+            var columns = _columns[m];
+            var scales = new double[columns.Length];
+            for (int j = 0; j < columns.Length; j++)
+            {
+                scales[j] = columnScales[columns[j]];
+            }
+
+            if (family.HasCollapsed(parts, scales, floor, out component))
+            {
+                return true;
+            }
+        }
+
+        component = 0;
+        return false;
     }
 
     /// <summary>The K components' batched E-step and statistics (<see cref="ProductBlockKernel"/>), on any CPU: it gathers each marginal's columns once per block instead of once per component, and runs the marginals' own block kernels where they have them.</summary>
