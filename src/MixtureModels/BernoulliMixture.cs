@@ -70,7 +70,7 @@ public sealed class BernoulliMixture
         var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
         var outcome = MixtureEstimator<BernoulliComponent, BernoulliStatistics>.FitCore(
             family, Options, MaximumLikelihoodWeights.Instance, data, sampleWeights, d => BernoulliStartingPoint.Parse(Options, d), warm, progress, cancellationToken);
-        _fitted = new BernoulliMixtureModel(outcome);
+        _fitted = new BernoulliMixtureModel(outcome, family);
         return _fitted;
     }
 }

@@ -74,7 +74,7 @@ public sealed class GaussianMixture
         var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
         var outcome = MixtureEstimator<GaussianComponent, GaussianStatistics>.FitCore(
             family, Options, MaximumLikelihoodWeights.Instance, data, sampleWeights, d => GaussianStartingPoint.Parse(Options, d), warm, progress, cancellationToken);
-        _fitted = new GaussianMixtureModel(outcome, family.CovarianceType);
+        _fitted = new GaussianMixtureModel(outcome, family);
         return _fitted;
     }
 }

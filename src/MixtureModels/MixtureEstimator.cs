@@ -200,9 +200,27 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             BestInitialization = bestIndex,
             TrainingLogLikelihood = trainingLogLikelihood,
         };
+        return CreateOutcome(family, best.Weights, best.Components, report, labels, options.MissingValues);
+    }
+
+    /// <summary>
+    /// What a fitted model is made of, given its parameters: the family supplies the parameter count, the factory of
+    /// the batched query kernel and the data check. Shared by <see cref="FitCore"/> and by loading a saved model, so a
+    /// loaded model queries exactly like the fitted one.
+    /// </summary>
+    internal static FitOutcome<TComponent> CreateOutcome(
+        IComponentFamily<TComponent, TStatistics> family,
+        double[] weights,
+        TComponent[] components,
+        FitReport report,
+        int[] labels,
+        MissingValueHandling missingValues)
+    {
+        int k = components.Length;
+
         // The model builds its query kernel on its first query, so that a fit never holds two kernels' packed parameters.
         Func<IBlockDensityKernel<TComponent>?>? queryKernel = family is IBlockKernelSource<TComponent, TStatistics> source ? () => source.CreateBlockKernel(k) : null;
-        return new FitOutcome<TComponent>(best.Weights, best.Components, report, labels, family.ParameterCount(k), options.MissingValues, queryKernel, family as IDataValidator);
+        return new FitOutcome<TComponent>(weights, components, report, labels, family.ParameterCount(k), missingValues, queryKernel, family as IDataValidator);
     }
 
     /// <summary>Throws a <see cref="NotSupportedException"/> when the family's components or statistics do not handle missing entries.</summary>
