@@ -376,16 +376,10 @@ internal static class ComponentJson
             }
         }
 
-        if (FullGaussian.TryCreate(mean, (double[])covariance.Clone(), out var fromCovariance))
+        bool factored = FullGaussian.TryCreate(mean, (double[])covariance.Clone(), out var fromCovariance);
+        if (factored && BitwiseEqual(fromCovariance.PrecisionCholeskySpan, precisionCholesky))
         {
-            if (BitwiseEqual(fromCovariance.PrecisionCholeskySpan, precisionCholesky))
-            {
-                return fromCovariance;
-            }
-        }
-        else
-        {
-            throw Invalid(Child(path, "covariance"), "the covariance is not positive definite.");
+            return fromCovariance;
         }
 
         if (FullGaussian.TryFromPrecisionCholesky(mean, (double[])precisionCholesky.Clone(), out var fromPrecision) && BitwiseEqual(fromPrecision.CovarianceSpan, covariance))
@@ -393,7 +387,9 @@ internal static class ComponentJson
             return fromPrecision;
         }
 
-        throw Invalid(Child(path, "precisionCholesky"), "the precision Cholesky factor does not belong to the covariance.");
+        throw factored
+            ? Invalid(Child(path, "precisionCholesky"), "the precision Cholesky factor does not belong to the covariance.")
+            : Invalid(Child(path, "covariance"), "the covariance is not positive definite.");
     }
 
     private static bool BitwiseEqual(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
