@@ -15,7 +15,7 @@ internal static class GaussianMixtureAlgebra
     /// <summary>The marginal mixture over <paramref name="columns"/> (in that order).</summary>
     public static GaussianMixtureDistribution Marginalize(MixtureModel<GaussianComponent> model, CovarianceType type, double regularization, IReadOnlyList<int> columns, IReadOnlyList<int> sourceColumns)
     {
-        var keep = CheckColumns(columns, model.Dimension, nameof(columns));
+        var keep = ColumnSelection.CheckColumns(columns, model.Dimension, nameof(columns));
         int k = model.ComponentCount;
         var components = new GaussianComponent[k];
         for (int c = 0; c < k; c++)
@@ -134,57 +134,9 @@ internal static class GaussianMixtureAlgebra
         return covariance;
     }
 
-    /// <summary>Checks a list of column indices: non-empty, in [0, D), distinct, and not all D columns.</summary>
-    public static int[] CheckColumns(IReadOnlyList<int>? columns, int dimension, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(columns, parameterName);
-        if (columns.Count == 0)
-        {
-            ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName} is empty. List at least one column index in [0, {dimension})."));
-        }
-
-        var seen = new int[dimension];
-        var result = new int[columns.Count];
-        for (int i = 0; i < columns.Count; i++)
-        {
-            int column = columns[i];
-            if ((uint)column >= (uint)dimension)
-            {
-                ThrowHelper.ThrowArgumentOutOfRange(parameterName, column, string.Create(CultureInfo.InvariantCulture, $"{parameterName}[{i}] must be a column index in [0, {dimension})."));
-            }
-
-            if (seen[column] != 0)
-            {
-                ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName}[{i}] = {column} repeats {parameterName}[{seen[column] - 1}]. List each column once."));
-            }
-
-            seen[column] = i + 1;
-            result[i] = column;
-        }
-
-        if (result.Length == dimension)
-        {
-            ThrowHelper.ThrowArgument(parameterName, string.Create(CultureInfo.InvariantCulture, $"{parameterName} lists all {dimension} columns, so no column would remain. Leave at least one column out."));
-        }
-
-        return result;
-    }
-
-    /// <summary>The identity column map 0, 1, …, D − 1.</summary>
-    public static int[] Identity(int dimension)
-    {
-        var result = new int[dimension];
-        for (int i = 0; i < dimension; i++)
-        {
-            result[i] = i;
-        }
-
-        return result;
-    }
-
     private static GaussianConditioner CreateConditioner(MixtureModel<GaussianComponent> model, CovarianceType type, double regularization, IReadOnlyList<int> columns, string parameterName)
     {
-        var inputs = CheckColumns(columns, model.Dimension, parameterName);
+        var inputs = ColumnSelection.CheckColumns(columns, model.Dimension, parameterName);
         var outputs = new int[model.Dimension - inputs.Length];
         var isInput = new bool[model.Dimension];
         foreach (int c in inputs)

@@ -53,7 +53,7 @@ public sealed class GaussianMixtureModel : FittedMixtureModel<GaussianComponent>
     /// <exception cref="ArgumentOutOfRangeException">A column index is outside [0, D).</exception>
     /// <exception cref="ArgumentException"><paramref name="columns"/> is empty, lists every column, or repeats a column.</exception>
     public GaussianMixtureDistribution Marginalize(IReadOnlyList<int> columns) =>
-        GaussianMixtureAlgebra.Marginalize(this, CovarianceType, Family.Regularization, columns, GaussianMixtureAlgebra.Identity(Dimension));
+        GaussianMixtureAlgebra.Marginalize(this, CovarianceType, Family.Regularization, columns, ColumnSelection.Identity(Dimension));
 
     /// <summary>
     /// The conditional mixture p(x_b | x_a = <paramref name="values"/>) over the columns b not in <paramref name="columns"/>
@@ -71,7 +71,7 @@ public sealed class GaussianMixtureModel : FittedMixtureModel<GaussianComponent>
     /// <exception cref="ArgumentException">The columns are invalid, <paramref name="values"/> has the wrong length or a non-finite value, or every component gives x_a zero density.</exception>
     /// <exception cref="CovarianceNotPositiveDefiniteException">A conditional covariance is not positive definite (the inputs determine the outputs almost exactly).</exception>
     public GaussianMixtureDistribution Condition(IReadOnlyList<int> columns, ReadOnlySpan<double> values) =>
-        GaussianMixtureAlgebra.Condition(this, CovarianceType, Family.Regularization, columns, values, GaussianMixtureAlgebra.Identity(Dimension));
+        GaussianMixtureAlgebra.Condition(this, CovarianceType, Family.Regularization, columns, values, ColumnSelection.Identity(Dimension));
 
     /// <summary>
     /// Gaussian mixture regression: for every row of <paramref name="inputs"/> (values of the columns a =
