@@ -404,6 +404,20 @@ public sealed class GaussianMixtureConditioningTests
         ShouldBeClose(left.GetMixtureCovariance(), right.GetMixtureCovariance(), 1e-10);
     }
 
+    [Theory]
+    [MemberData(nameof(AllTypes))]
+    public void Concurrent_conditioning_of_one_model_gives_the_sequential_bits(CovarianceType type)
+    {
+        var model = FitIris(type);
+        var expected = Enumerable.Range(0, 64).Select(i => model.Condition([0, 2], [4.5 + (0.05 * i), 1.0 + (0.08 * i)]).GetMixtureMean().ToArray()).ToArray();
+        var actual = new double[64][];
+        Parallel.For(0, 64, i => actual[i] = model.Condition([0, 2], [4.5 + (0.05 * i), 1.0 + (0.08 * i)]).GetMixtureMean().ToArray());
+        for (int i = 0; i < 64; i++)
+        {
+            actual[i].Should().Equal(expected[i]);
+        }
+    }
+
     [Fact]
     public void Bad_columns_and_values_throw_typed_exceptions_that_name_the_fix()
     {
