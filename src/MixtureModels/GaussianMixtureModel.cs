@@ -42,6 +42,55 @@ public sealed class GaussianMixtureModel : FittedMixtureModel<GaussianComponent>
     /// <param name="component">Component index in [0, K).</param>
     public Matrix<double> GetPrecisionCholesky(int component) => Component(component).GetPrecisionCholesky();
 
+    /// <summary>
+    /// The marginal mixture over <paramref name="columns"/>: p(x_a) = Σ_k π_k N(x_a | μ_ka, Σ_kaa), the same weights and each
+    /// component's mean and covariance restricted to those columns (diagonal, spherical and tied covariance keep their shape).
+    /// The result is a <see cref="GaussianMixtureDistribution"/>: queried like this model, with no fit report.
+    /// </summary>
+    /// <param name="columns">Distinct column indices in [0, D), at least one and fewer than D; the result's columns are in this order.</param>
+    /// <returns>The marginal mixture.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="columns"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A column index is outside [0, D).</exception>
+    /// <exception cref="ArgumentException"><paramref name="columns"/> is empty, lists every column, or repeats a column.</exception>
+    public GaussianMixtureDistribution Marginalize(IReadOnlyList<int> columns) =>
+        GaussianMixtureAlgebra.Marginalize(this, CovarianceType, Family.Regularization, columns, ColumnSelection.Identity(Dimension));
+
+    /// <summary>
+    /// The conditional mixture p(x_b | x_a = <paramref name="values"/>) over the columns b not in <paramref name="columns"/>
+    /// (ascending): component k becomes N(μ_kb + Σ_ba Σ_aa⁻¹ (x_a − μ_ka), Σ_bb − Σ_ba Σ_aa⁻¹ Σ_ab) with weight
+    /// ∝ π_k N(x_a | μ_ka, Σ_kaa) (normalised in log space). For diagonal and spherical covariance the components keep
+    /// their covariance restricted to b and only the weights change; tied covariance stays tied. Its
+    /// <see cref="GaussianMixtureDistribution.GetMixtureMean"/> and <see cref="GaussianMixtureDistribution.GetMixtureCovariance"/>
+    /// are E[x_b | x_a] and Cov[x_b | x_a]. For many rows use <see cref="Regress"/>.
+    /// </summary>
+    /// <param name="columns">The conditioning columns a: distinct indices in [0, D), at least one and fewer than D.</param>
+    /// <param name="values">x_a: one finite value per entry of <paramref name="columns"/>, in that order.</param>
+    /// <returns>The conditional mixture over the remaining columns.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="columns"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A column index is outside [0, D).</exception>
+    /// <exception cref="ArgumentException">The columns are invalid, <paramref name="values"/> has the wrong length or a non-finite value, or every component gives x_a zero density.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">A conditional covariance is not positive definite (the inputs determine the outputs almost exactly).</exception>
+    public GaussianMixtureDistribution Condition(IReadOnlyList<int> columns, ReadOnlySpan<double> values) =>
+        GaussianMixtureAlgebra.Condition(this, CovarianceType, Family.Regularization, columns, values, ColumnSelection.Identity(Dimension));
+
+    /// <summary>
+    /// Gaussian mixture regression: for every row of <paramref name="inputs"/> (values of the columns a =
+    /// <paramref name="inputColumns"/>), the conditional mean E[x_b | x_a] of the other columns b and, when asked for, the
+    /// conditional covariance — the same numbers as <see cref="Condition"/> row by row, but with each component's
+    /// regression matrix Σ_ba Σ_aa⁻¹, Cholesky factor of Σ_aa and conditional covariance computed once. Rows run in
+    /// parallel; each row's result does not depend on the thread count.
+    /// </summary>
+    /// <param name="inputColumns">The input columns a: distinct indices in [0, D), at least one and fewer than D.</param>
+    /// <param name="inputs">N × |a| finite values; column i holds model column <c>inputColumns[i]</c>.</param>
+    /// <param name="includeCovariances">Whether to compute each row's |b| × |b| conditional covariance too (default false).</param>
+    /// <returns>The conditional means and, when asked for, covariances.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="inputColumns"/> or <paramref name="inputs"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A column index is outside [0, D).</exception>
+    /// <exception cref="ArgumentException">The columns are invalid, <paramref name="inputs"/> has the wrong column count or a non-finite value, or a row has zero density under every component.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">A conditional covariance is not positive definite.</exception>
+    public MixtureRegression Regress(IReadOnlyList<int> inputColumns, DataMatrix inputs, bool includeCovariances = false) =>
+        GaussianMixtureAlgebra.Regress(this, CovarianceType, Family.Regularization, inputColumns, inputs, includeCovariances);
+
     private GaussianComponent Component(int index)
     {
         if ((uint)index >= (uint)ComponentCount)

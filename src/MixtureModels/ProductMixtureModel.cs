@@ -24,6 +24,21 @@ public sealed class ProductMixtureModel : FittedMixtureModel<ProductComponent>
     /// <summary>The marginals every component is made of, in order.</summary>
     public IReadOnlyList<Marginal> Marginals => _family.Marginals;
 
+    /// <summary>
+    /// The conditional mixture over the other columns given the values of whole marginals: for x_a the values of the
+    /// marginals covering <paramref name="columns"/>, component k keeps its remaining marginals unchanged and gets the
+    /// weight π_k Π_m p_m(x_m | θ_km) / Σ_j π_j Π_m p_m(x_m | θ_jm) over the conditioned marginals m (normalised in log
+    /// space). The result's columns are the remaining ones in ascending order (<see cref="ProductMixtureDistribution.SourceColumns"/>).
+    /// </summary>
+    /// <param name="columns">Columns to condition on: distinct, in [0, D), covering whole marginals, at least one and fewer than D.</param>
+    /// <param name="values">One value per entry of <paramref name="columns"/>, in that order, valid for its marginal (binary, a count, a level).</param>
+    /// <returns>The conditional mixture over the remaining columns.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="columns"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A column index is outside [0, D).</exception>
+    /// <exception cref="ArgumentException">The columns are invalid or split a marginal, or a value is missing, non-finite, invalid for its marginal, or impossible under every component.</exception>
+    public ProductMixtureDistribution Condition(IReadOnlyList<int> columns, ReadOnlySpan<double> values) =>
+        ProductMixtureAlgebra.Condition(this, _family.Marginals, MissingValues, columns, values, ColumnSelection.Identity(Dimension));
+
     /// <summary>The family the model was fitted with.</summary>
     internal ProductFamily Family => _family;
 

@@ -47,6 +47,9 @@ public sealed class Marginal
 
     internal int[] ColumnArray => _columns;
 
+    /// <summary>The same marginal (family, data check) on other columns, for a mixture over a subset of the columns.</summary>
+    internal Marginal WithColumns(int[] columns) => new(Kind, columns, Family, _accepts, _expectation);
+
     internal IMarginalFamily Family { get; }
 
     /// <summary>A univariate normal N(μ, σ²) on one real column; σ² gets <paramref name="varianceRegularization"/> added.</summary>
