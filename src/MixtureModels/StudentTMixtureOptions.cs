@@ -1,0 +1,42 @@
+using MixtureModels.Components.StudentT;
+using MixtureModels.Numerics;
+
+namespace MixtureModels;
+
+/// <summary>
+/// Settings of <see cref="StudentTMixture"/>: the shared <see cref="MixtureOptions"/> plus the scale-matrix
+/// regularisation, the degrees of freedom and how they are estimated, and an optional starting point. Scale matrices
+/// are full (general) D × D matrices.
+/// </summary>
+public sealed record StudentTMixtureOptions : MixtureOptions
+{
+    /// <summary>Non-negative value added to every scale-matrix diagonal (like reg_covar, default 1e-6).</summary>
+    public double CovarianceRegularization { get; init; } = 1e-6;
+
+    /// <summary>
+    /// The degrees of freedom ν (default 10): the fixed value with <see cref="DegreesOfFreedomEstimation.Fixed"/> (any
+    /// finite positive value; 1e8 is practically Gaussian), otherwise the starting value, within
+    /// [<see cref="StudentTFamily.MinimumDegreesOfFreedom"/>, <see cref="StudentTFamily.MaximumDegreesOfFreedom"/>].
+    /// </summary>
+    public double DegreesOfFreedom { get; init; } = 10;
+
+    /// <summary>How ν is estimated (default <see cref="DegreesOfFreedomEstimation.PerComponent"/>).</summary>
+    public DegreesOfFreedomEstimation DegreesOfFreedomEstimation { get; init; } = DegreesOfFreedomEstimation.PerComponent;
+
+    /// <summary>Optional starting weights and/or components used by every initialisation (unless a warm start continues the previous fit).</summary>
+    public MixtureStart<StudentTComponent>? Start { get; init; }
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad setting.</summary>
+    internal void Validate()
+    {
+        ValidateShared();
+        ArgumentChecks.NonNegative(CovarianceRegularization, nameof(CovarianceRegularization), "Use a finite, non-negative regularisation such as 1e-6.");
+        if (!Enum.IsDefined(DegreesOfFreedomEstimation))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(DegreesOfFreedomEstimation), DegreesOfFreedomEstimation, "Use one of PerComponent, Shared, Fixed.");
+        }
+
+        // The family checks ν against the estimation mode; build one to reuse its messages.
+        _ = new StudentTFamily(1, CovarianceRegularization, DegreesOfFreedom, DegreesOfFreedomEstimation);
+    }
+}
