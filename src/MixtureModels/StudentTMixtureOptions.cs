@@ -1,3 +1,4 @@
+using System.Globalization;
 using MixtureModels.Components.StudentT;
 using MixtureModels.Numerics;
 
@@ -36,7 +37,11 @@ public sealed record StudentTMixtureOptions : MixtureOptions
             ThrowHelper.ThrowArgumentOutOfRange(nameof(DegreesOfFreedomEstimation), DegreesOfFreedomEstimation, "Use one of PerComponent, Shared, Fixed.");
         }
 
-        // The family checks ν against the estimation mode; build one to reuse its messages.
-        _ = new StudentTFamily(1, CovarianceRegularization, DegreesOfFreedom, DegreesOfFreedomEstimation);
+        StudentTComponent.CheckDegreesOfFreedom(DegreesOfFreedom, nameof(DegreesOfFreedom));
+        if (DegreesOfFreedomEstimation != DegreesOfFreedomEstimation.Fixed
+            && (DegreesOfFreedom < StudentTFamily.MinimumDegreesOfFreedom || DegreesOfFreedom > StudentTFamily.MaximumDegreesOfFreedom))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(DegreesOfFreedom), DegreesOfFreedom.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"An estimated ν starts within [{StudentTFamily.MinimumDegreesOfFreedom}, {StudentTFamily.MaximumDegreesOfFreedom}]; use a value such as 10, or DegreesOfFreedomEstimation.Fixed for a fixed ν outside it."));
+        }
     }
 }

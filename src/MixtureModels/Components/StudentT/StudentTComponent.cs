@@ -37,8 +37,7 @@ public sealed class StudentTComponent : IComponent
         }
 
         LogDeterminantPrecisionCholesky = logDet;
-        _logConstant = SpecialFunctions.GammaLn((degreesOfFreedom + d) / 2) - SpecialFunctions.GammaLn(degreesOfFreedom / 2)
-            - (0.5 * d * Math.Log(degreesOfFreedom * Math.PI)) + logDet;
+        _logConstant = LogGammaRatio(degreesOfFreedom / 2, d) - (0.5 * d * Math.Log(degreesOfFreedom * Math.PI)) + logDet;
     }
 
     /// <inheritdoc />
@@ -166,7 +165,39 @@ public sealed class StudentTComponent : IComponent
 
     /// <summary>log t(x) given δ².</summary>
     internal double LogDensityOfDistance(double mahalanobisSquared) =>
-        _logConstant - (0.5 * (DegreesOfFreedom + Dimension) * Math.Log(1 + (mahalanobisSquared / DegreesOfFreedom)));
+        _logConstant - (0.5 * (DegreesOfFreedom + Dimension) * LogOnePlus(mahalanobisSquared / DegreesOfFreedom));
+
+    /// <summary>log(1 + x) for x ≥ 0, accurate also when x is tiny (large ν).</summary>
+    internal static double LogOnePlus(double x)
+    {
+        double u = 1 + x;
+        return u == 1 ? x : Math.Log(u) * x / (u - 1);
+    }
+
+    /// <summary>
+    /// log Γ(a + D/2) − log Γ(a), accurate also for large a (large ν), where the difference of two log Γ values of
+    /// about a·log a would lose every digit: a sum of logarithms for the integer part of D/2, and for the half,
+    /// log Γ(a + ½) − log Γ(a) = ½ log a − 1/(8a) + 1/(192a³) + O(a⁻⁵) when a ≥ 10⁴.
+    /// </summary>
+    internal static double LogGammaRatio(double a, int d)
+    {
+        double result = 0;
+        double b = a;
+        if (d % 2 == 1)
+        {
+            result = a >= 1e4
+                ? (0.5 * Math.Log(a)) - (1 / (8 * a)) + (1 / (192 * a * a * a))
+                : SpecialFunctions.GammaLn(a + 0.5) - SpecialFunctions.GammaLn(a);
+            b = a + 0.5;
+        }
+
+        for (int i = 0; i < d / 2; i++)
+        {
+            result += Math.Log(b + i);
+        }
+
+        return result;
+    }
 
     /// <summary>u = (ν + D)/(ν + δ²).</summary>
     internal double ExpectedWeightOfDistance(double mahalanobisSquared) =>
