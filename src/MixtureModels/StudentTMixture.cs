@@ -69,7 +69,7 @@ public sealed class StudentTMixture
     public StudentTMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var family = new StudentTFamily(Math.Max(data.Columns, 1), Options.CovarianceRegularization, Options.DegreesOfFreedom, Options.DegreesOfFreedomEstimation);
+        var family = new StudentTFamily(Math.Max(data.Columns, 1), Options.CovarianceRegularization, Options.DegreesOfFreedom, Options.DegreesOfFreedomEstimation, Options.CovarianceType);
         var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
         var outcome = MixtureEstimator<StudentTComponent, StudentTStatistics>.FitCore(
             family, Options, MaximumLikelihoodWeights.Instance, data, sampleWeights, _ => Options.Start, warm, progress, cancellationToken);

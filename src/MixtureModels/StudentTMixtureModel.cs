@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
 using MixtureModels.Fitting;
 using MixtureModels.Numerics;
@@ -17,7 +18,11 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
         : base(outcome)
     {
         DegreesOfFreedomEstimation = family.Estimation;
+        CovarianceType = family.ScaleType;
     }
+
+    /// <summary>Shape of the scale matrices.</summary>
+    public CovarianceType CovarianceType { get; }
 
     /// <summary>How ν was estimated.</summary>
     public DegreesOfFreedomEstimation DegreesOfFreedomEstimation { get; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
 using MixtureModels.Numerics;
 
@@ -6,11 +7,13 @@ namespace MixtureModels;
 
 /// <summary>
 /// Settings of <see cref="StudentTMixture"/>: the shared <see cref="MixtureOptions"/> plus the scale-matrix
-/// regularisation, the degrees of freedom and how they are estimated, and an optional starting point. Scale matrices
-/// are full (general) D × D matrices.
+/// shape and regularisation, the degrees of freedom and how they are estimated, and an optional starting point.
 /// </summary>
 public sealed record StudentTMixtureOptions : MixtureOptions
 {
+    /// <summary>Shape of the scale matrices (default <see cref="Components.Gaussian.CovarianceType.Full"/>; Diagonal, Spherical and Tied as for <see cref="GaussianMixtureOptions.CovarianceType"/>).</summary>
+    public CovarianceType CovarianceType { get; init; } = CovarianceType.Full;
+
     /// <summary>Non-negative value added to every scale-matrix diagonal (like reg_covar, default 1e-6).</summary>
     public double CovarianceRegularization { get; init; } = 1e-6;
 
@@ -31,6 +34,11 @@ public sealed record StudentTMixtureOptions : MixtureOptions
     internal void Validate()
     {
         ValidateShared();
+        if (!Enum.IsDefined(CovarianceType))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(CovarianceType), CovarianceType, "Use one of Full, Tied, Diagonal, Spherical.");
+        }
+
         ArgumentChecks.NonNegative(CovarianceRegularization, nameof(CovarianceRegularization), "Use a finite, non-negative regularisation such as 1e-6.");
         if (!Enum.IsDefined(DegreesOfFreedomEstimation))
         {

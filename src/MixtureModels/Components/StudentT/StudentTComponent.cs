@@ -43,7 +43,7 @@ public sealed class StudentTComponent : IComponent
     /// <inheritdoc />
     public int Dimension => _mean.Length;
 
-    /// <summary>The location and scale parameters, D + D(D+1)/2; ν is counted by the family (it may be fixed or shared).</summary>
+    /// <summary>The location and scale parameters of a general component, D + D(D+1)/2; a fitted mixture counts its parameters by the family (diagonal, spherical or tied scales, and ν fixed, shared or per component).</summary>
     public int ParameterCount => Dimension + (Dimension * (Dimension + 1) / 2);
 
     /// <summary>The location μ (length D); the mean when ν &gt; 1.</summary>

@@ -1,13 +1,15 @@
 using System.Globalization;
 using MathNet.Numerics;
+using MixtureModels.Components.Gaussian;
 using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.StudentT;
 
 /// <summary>
-/// Multivariate Student-t components with general scale matrices, fitted by the EM algorithm of Peel and McLachlan
+/// Multivariate Student-t components with full, diagonal, spherical or tied scale matrices, fitted by the EM algorithm of Peel and McLachlan
 /// (2000). M-step, from <see cref="StudentTStatistics"/> computed under the current component:
-/// μ = Σ r·u·x / Σ r·u, Σ = Σ r·u·(x − μ)(x − μ)ᵀ / Σ r + reg·I, and ν solving
+/// μ = Σ r·u·x / Σ r·u, Σ = Σ r·u·(x − μ)(x − μ)ᵀ / Σ r + reg·I (reduced to its diagonal, or to the mean of its diagonal times I, for
+/// diagonal and spherical scales; for tied scales, the sums over all components over Σ_k Σ r), and ν solving
 /// −ψ(ν/2) + log(ν/2) + 1 + Σ r·(log u − u) / Σ r + ψ((ν₀ + D)/2) − log((ν₀ + D)/2) = 0 (ν₀ the current value),
 /// by bisection on log ν within [<see cref="MinimumDegreesOfFreedom"/>, <see cref="MaximumDegreesOfFreedom"/>]
 /// (the left side decreases in ν, so the bounded root is the maximiser of the expected log-likelihood over the
@@ -30,8 +32,14 @@ public sealed class StudentTFamily : IComponentFamily<StudentTComponent, Student
     /// <param name="degreesOfFreedom">The fixed ν, or the starting ν when it is estimated (then within [<see cref="MinimumDegreesOfFreedom"/>, <see cref="MaximumDegreesOfFreedom"/>]).</param>
     /// <param name="estimation">How ν is estimated.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range; the message names it and the fix.</exception>
-    public StudentTFamily(int dimension, double regularization, double degreesOfFreedom, DegreesOfFreedomEstimation estimation = DegreesOfFreedomEstimation.PerComponent)
+    /// <param name="scaleType">Shape of the scale matrices: <see cref="CovarianceType.Full"/> (the default), <see cref="CovarianceType.Diagonal"/>, <see cref="CovarianceType.Spherical"/> or <see cref="CovarianceType.Tied"/> (one general matrix shared by all components).</param>
+    public StudentTFamily(int dimension, double regularization, double degreesOfFreedom, DegreesOfFreedomEstimation estimation = DegreesOfFreedomEstimation.PerComponent, CovarianceType scaleType = CovarianceType.Full)
     {
+        if (!Enum.IsDefined(scaleType))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(scaleType), scaleType, "Use one of Full, Tied, Diagonal, Spherical.");
+        }
+
         ArgumentChecks.AtLeast(dimension, 1, nameof(dimension), "Use the data's column count, at least 1.");
         ArgumentChecks.NonNegative(regularization, nameof(regularization), "Use a finite, non-negative regularisation such as 1e-6.");
         if (!Enum.IsDefined(estimation))
@@ -49,7 +57,11 @@ public sealed class StudentTFamily : IComponentFamily<StudentTComponent, Student
         Regularization = regularization;
         DegreesOfFreedom = degreesOfFreedom;
         Estimation = estimation;
+        ScaleType = scaleType;
     }
+
+    /// <summary>Shape of the scale matrices.</summary>
+    public CovarianceType ScaleType { get; }
 
     /// <inheritdoc />
     public int Dimension { get; }
@@ -64,17 +76,27 @@ public sealed class StudentTFamily : IComponentFamily<StudentTComponent, Student
     public DegreesOfFreedomEstimation Estimation { get; }
 
     /// <inheritdoc />
-    /// <remarks>K·(D + D(D+1)/2), plus K when ν is estimated per component or 1 when it is shared.</remarks>
+    /// <remarks>
+    /// K·D locations, plus the scale matrices (full: K·D(D+1)/2, diagonal: K·D, spherical: K, tied: D(D+1)/2), plus K when
+    /// ν is estimated per component or 1 when it is shared.
+    /// </remarks>
     public int ParameterCount(int componentCount)
     {
-        int perComponent = Dimension + (Dimension * (Dimension + 1) / 2);
+        int d = Dimension, triangle = d * (d + 1) / 2;
+        int scales = ScaleType switch
+        {
+            CovarianceType.Full => componentCount * triangle,
+            CovarianceType.Diagonal => componentCount * d,
+            CovarianceType.Spherical => componentCount,
+            _ => triangle,
+        };
         int degrees = Estimation switch
         {
             DegreesOfFreedomEstimation.PerComponent => componentCount,
             DegreesOfFreedomEstimation.Shared => 1,
             _ => 0,
         };
-        return (componentCount * perComponent) + degrees;
+        return (componentCount * d) + scales + degrees;
     }
 
     /// <inheritdoc />
@@ -122,29 +144,93 @@ public sealed class StudentTFamily : IComponentFamily<StudentTComponent, Student
             }
         }
 
-        for (int k = 0; k < statistics.Length; k++)
+        int count = statistics.Length;
+        var means = new double[count][];
+        var scales = new double[count][];
+        double pooledWeight = 0;
+        for (int k = 0; k < count; k++)
         {
             var s = statistics[k];
-            var mean = new double[d];
-            var scale = new double[d * d];
-            s.CentredMoments(mean, scale);
-            double w = s.TotalWeight + MixtureConstants.EmptyComponentWeight;
-            for (int i = 0; i < scale.Length; i++)
+            means[k] = new double[d];
+            scales[k] = new double[d * d];
+            s.CentredMoments(means[k], scales[k]);
+            pooledWeight += s.TotalWeight + MixtureConstants.EmptyComponentWeight;
+        }
+
+        if (ScaleType == CovarianceType.Tied)
+        {
+            // One matrix: Σ_k Σ r·u·(x − μ_k)(x − μ_k)ᵀ / Σ_k Σ r, the same for every component.
+            var pooled = new double[d * d];
+            for (int k = 0; k < count; k++)
             {
-                scale[i] /= w;
+                for (int i = 0; i < pooled.Length; i++)
+                {
+                    pooled[i] += scales[k][i];
+                }
             }
 
-            for (int i = 0; i < d; i++)
+            Finish(pooled, pooledWeight);
+            for (int k = 0; k < count; k++)
             {
-                scale[(i * d) + i] += Regularization;
+                scales[k] = k == 0 ? pooled : (double[])pooled.Clone();
             }
+        }
+        else
+        {
+            for (int k = 0; k < count; k++)
+            {
+                Finish(scales[k], statistics[k].TotalWeight + MixtureConstants.EmptyComponentWeight);
+            }
+        }
 
-            if (!StudentTComponent.TryCreate(mean, scale, degrees[k], out var component))
+        for (int k = 0; k < count; k++)
+        {
+            if (!StudentTComponent.TryCreate(means[k], scales[k], degrees[k], out var component))
             {
                 ThrowHelper.ThrowNotPositiveDefinite(k, Regularization);
             }
 
             destination[k] = component;
+        }
+    }
+
+    /// <summary>Divides a scatter by the weight, reduces it to the family's shape and adds the regularisation.</summary>
+    private void Finish(double[] scale, double weight)
+    {
+        int d = Dimension;
+        for (int i = 0; i < scale.Length; i++)
+        {
+            scale[i] /= weight;
+        }
+
+        if (ScaleType is CovarianceType.Diagonal or CovarianceType.Spherical)
+        {
+            double mean = 0;
+            for (int i = 0; i < d; i++)
+            {
+                mean += scale[(i * d) + i];
+            }
+
+            mean /= d;
+            for (int i = 0; i < d; i++)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    if (i != j)
+                    {
+                        scale[(i * d) + j] = 0;
+                    }
+                    else if (ScaleType == CovarianceType.Spherical)
+                    {
+                        scale[(i * d) + j] = mean;
+                    }
+                }
+            }
+        }
+
+        for (int i = 0; i < d; i++)
+        {
+            scale[(i * d) + i] += Regularization;
         }
     }
 

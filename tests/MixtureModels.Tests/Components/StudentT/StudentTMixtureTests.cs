@@ -1,6 +1,7 @@
 using MathNet.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.RootFinding;
+using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
 using MixtureModels.Fitting;
 
@@ -55,7 +56,7 @@ public sealed class StudentTMixtureTests
     /// Brute-force EM for the t mixture (Peel and McLachlan 2000), written with plain loops, MathNet's inverse and
     /// determinant, and MathNet's Brent root finder for ν.
     /// </summary>
-    private static Reference BruteForce(double[,] x, double[] weights, double[][] means, Matrix<double>[] scales, double[] nu, int iterations, DegreesOfFreedomEstimation mode, double reg)
+    private static Reference BruteForce(double[,] x, double[] weights, double[][] means, Matrix<double>[] scales, double[] nu, int iterations, DegreesOfFreedomEstimation mode, double reg, CovarianceType scaleType = CovarianceType.Full)
     {
         int n = x.GetLength(0), d = x.GetLength(1), k = weights.Length;
         var history = new List<double>();
@@ -114,6 +115,7 @@ public sealed class StudentTMixtureTests
 
             history.Add(ll / n);
             var newNu = new double[k];
+            var counts = new double[k];
             double pooledData = 0, pooledWeight = 0;
             for (int c = 0; c < k; c++)
             {
@@ -149,11 +151,7 @@ public sealed class StudentTMixtureTests
                     }
                 }
 
-                for (int a = 0; a < d; a++)
-                {
-                    scale[a, a] += reg;
-                }
-
+                counts[c] = nk;
                 double digammaTerm = SpecialFunctions.DiGamma((nu[c] + d) / 2) - Math.Log((nu[c] + d) / 2);
                 newNu[c] = SolveNu((logTerm / nk) + digammaTerm);
                 pooledData += logTerm + (nk * digammaTerm);
@@ -161,6 +159,24 @@ public sealed class StudentTMixtureTests
                 weights[c] = nk / n;
                 means[c] = mean;
                 scales[c] = scale;
+            }
+
+            var tied = Matrix<double>.Build.Dense(d, d);
+            for (int c = 0; c < k; c++)
+            {
+                tied += scales[c] * (counts[c] / n);
+            }
+
+            for (int c = 0; c < k; c++)
+            {
+                scales[c] = scaleType switch
+                {
+                    CovarianceType.Diagonal => Matrix<double>.Build.DenseOfDiagonalVector(scales[c].Diagonal()),
+                    CovarianceType.Spherical => Matrix<double>.Build.DenseIdentity(d) * (scales[c].Trace() / d),
+                    CovarianceType.Tied => tied.Clone(),
+                    _ => scales[c],
+                };
+                scales[c] += Matrix<double>.Build.DenseIdentity(d) * reg;
             }
 
             for (int c = 0; c < k; c++)
@@ -193,7 +209,7 @@ public sealed class StudentTMixtureTests
         return Brent.FindRoot(F, 0.5, 1000, 1e-13, 1000);
     }
 
-    private static StudentTMixtureModel FitFromStart(double[,] x, double nu, DegreesOfFreedomEstimation mode, int iterations, double reg, double[]? sampleWeights = null, int threads = -1) =>
+    private static StudentTMixtureModel FitFromStart(double[,] x, double nu, DegreesOfFreedomEstimation mode, int iterations, double reg, double[]? sampleWeights = null, int threads = -1, CovarianceType scaleType = CovarianceType.Full) =>
         new StudentTMixture(new StudentTMixtureOptions
         {
             ComponentCount = 3,
@@ -203,6 +219,7 @@ public sealed class StudentTMixtureTests
             Tolerance = 0,
             MaxIterations = iterations,
             MaxDegreeOfParallelism = threads,
+            CovarianceType = scaleType,
             Start = Start(nu),
         }).Fit(x, sampleWeights);
 
@@ -210,14 +227,17 @@ public sealed class StudentTMixtureTests
         actual.Should().BeApproximately(expected, relative * Math.Max(1, Math.Abs(expected)));
 
     [Theory]
-    [InlineData(DegreesOfFreedomEstimation.Fixed, 4.0)]
-    [InlineData(DegreesOfFreedomEstimation.PerComponent, 10.0)]
-    [InlineData(DegreesOfFreedomEstimation.Shared, 3.0)]
-    public void EM_from_a_fixed_start_equals_a_brute_force_EM(DegreesOfFreedomEstimation mode, double nu)
+    [InlineData(DegreesOfFreedomEstimation.Fixed, 4.0, CovarianceType.Full)]
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, 10.0, CovarianceType.Full)]
+    [InlineData(DegreesOfFreedomEstimation.Shared, 3.0, CovarianceType.Full)]
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, 10.0, CovarianceType.Diagonal)]
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, 10.0, CovarianceType.Spherical)]
+    [InlineData(DegreesOfFreedomEstimation.Shared, 5.0, CovarianceType.Tied)]
+    public void EM_from_a_fixed_start_equals_a_brute_force_EM(DegreesOfFreedomEstimation mode, double nu, CovarianceType scaleType)
     {
         var x = Clusters(100, 15, 1);
         const int iterations = 25;
-        var model = FitFromStart(x, nu, mode, iterations, 1e-6);
+        var model = FitFromStart(x, nu, mode, iterations, 1e-6, scaleType: scaleType);
         var start = Start(nu);
         var reference = BruteForce(
             x,
@@ -227,7 +247,8 @@ public sealed class StudentTMixtureTests
             [nu, nu, nu],
             iterations,
             mode,
-            1e-6);
+            1e-6,
+            scaleType);
 
         model.Report.LowerBoundHistory.Should().HaveCount(iterations);
         for (int i = 0; i < iterations; i++)
@@ -257,13 +278,16 @@ public sealed class StudentTMixtureTests
     }
 
     [Theory]
-    [InlineData(DegreesOfFreedomEstimation.PerComponent)]
-    [InlineData(DegreesOfFreedomEstimation.Shared)]
-    [InlineData(DegreesOfFreedomEstimation.Fixed)]
-    public void The_log_likelihood_never_decreases(DegreesOfFreedomEstimation mode)
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, CovarianceType.Full)]
+    [InlineData(DegreesOfFreedomEstimation.Shared, CovarianceType.Full)]
+    [InlineData(DegreesOfFreedomEstimation.Fixed, CovarianceType.Full)]
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, CovarianceType.Diagonal)]
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, CovarianceType.Spherical)]
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, CovarianceType.Tied)]
+    public void The_log_likelihood_never_decreases(DegreesOfFreedomEstimation mode, CovarianceType scaleType)
     {
         var x = Clusters(150, 25, 2);
-        var model = FitFromStart(x, 20, mode, 60, 0);
+        var model = FitFromStart(x, 20, mode, 60, 0, scaleType: scaleType);
         var history = model.Report.LowerBoundHistory;
         for (int i = 1; i < history.Count; i++)
         {
@@ -415,13 +439,16 @@ public sealed class StudentTMixtureTests
     }
 
     [Theory]
-    [InlineData(DegreesOfFreedomEstimation.PerComponent, (3 * 5) + 3 + 2)]
-    [InlineData(DegreesOfFreedomEstimation.Shared, (3 * 5) + 1 + 2)]
-    [InlineData(DegreesOfFreedomEstimation.Fixed, (3 * 5) + 2)]
-    public void Parameter_count_includes_the_estimated_degrees_of_freedom(DegreesOfFreedomEstimation mode, int expected)
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, CovarianceType.Full, (3 * 5) + 3 + 2)]
+    [InlineData(DegreesOfFreedomEstimation.Shared, CovarianceType.Full, (3 * 5) + 1 + 2)]
+    [InlineData(DegreesOfFreedomEstimation.Fixed, CovarianceType.Full, (3 * 5) + 2)]
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, CovarianceType.Diagonal, (3 * 4) + 3 + 2)]
+    [InlineData(DegreesOfFreedomEstimation.PerComponent, CovarianceType.Spherical, (3 * 3) + 3 + 2)]
+    [InlineData(DegreesOfFreedomEstimation.Shared, CovarianceType.Tied, (3 * 2) + 3 + 1 + 2)]
+    public void Parameter_count_includes_the_estimated_degrees_of_freedom(DegreesOfFreedomEstimation mode, CovarianceType scaleType, int expected)
     {
         var x = Clusters(50, 5, 8);
-        var model = FitFromStart(x, 5, mode, 5, 1e-6);
+        var model = FitFromStart(x, 5, mode, 5, 1e-6, scaleType: scaleType);
         model.ParameterCount.Should().Be(expected);
         double logLikelihood = model.LogDensity(x).Sum();
         model.BayesianInformationCriterion(x).Should().BeApproximately((-2 * logLikelihood) + (expected * Math.Log(x.GetLength(0))), 1e-8);
