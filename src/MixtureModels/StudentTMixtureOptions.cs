@@ -27,7 +27,11 @@ public sealed record StudentTMixtureOptions : MixtureOptions
     /// <summary>How ν is estimated (default <see cref="DegreesOfFreedomEstimation.PerComponent"/>).</summary>
     public DegreesOfFreedomEstimation DegreesOfFreedomEstimation { get; init; } = DegreesOfFreedomEstimation.PerComponent;
 
-    /// <summary>Optional starting weights and/or components used by every initialisation (unless a warm start continues the previous fit).</summary>
+    /// <summary>
+    /// Optional starting weights and/or components used by every initialisation (unless a warm start continues the
+    /// previous fit). With <see cref="DegreesOfFreedomEstimation.Fixed"/>, the first M-step replaces the starting
+    /// components' ν by <see cref="DegreesOfFreedom"/>.
+    /// </summary>
     public MixtureStart<StudentTComponent>? Start { get; init; }
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad setting.</summary>

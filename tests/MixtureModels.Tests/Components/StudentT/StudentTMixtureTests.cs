@@ -474,4 +474,27 @@ public sealed class StudentTMixtureTests
         var lbfgs = () => new StudentTMixture(new StudentTMixtureOptions { ComponentCount = 2, Algorithm = FittingAlgorithm.Lbfgs }).Fit(x);
         lbfgs.Should().Throw<NotSupportedException>();
     }
+
+    [Fact]
+    public void A_warm_start_continues_the_previous_fit_exactly()
+    {
+        var x = Clusters(80, 8, 10);
+        var options = new StudentTMixtureOptions { ComponentCount = 3, Tolerance = 0, MaxIterations = 10, Start = Start(10) };
+        var straight = new StudentTMixture(options with { MaxIterations = 20 }).Fit(x);
+        var warm = new StudentTMixture(options with { WarmStart = true });
+        warm.Fit(x);
+        var continued = warm.Fit(x);
+        continued.GetDegreesOfFreedom().Should().Equal(straight.GetDegreesOfFreedom());
+        continued.GetMeans().ToRowMajorArray().Should().Equal(straight.GetMeans().ToRowMajorArray());
+        continued.LowerBound.Should().Be(straight.LowerBound);
+    }
+
+    [Fact]
+    public void Non_finite_data_is_named_by_row_and_column()
+    {
+        var x = Clusters(10, 0, 11);
+        x[4, 1] = double.NaN;
+        var act = () => new StudentTMixture(2).Fit(x);
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain("row 4").And.Contain("column 1");
+    }
 }
