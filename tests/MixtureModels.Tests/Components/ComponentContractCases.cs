@@ -5,6 +5,7 @@ using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Normal;
 using MixtureModels.Components.Poisson;
 using MixtureModels.Components.Product;
+using MixtureModels.Components.StudentT;
 
 namespace MixtureModels.Tests.Components;
 
@@ -39,6 +40,9 @@ internal static class ComponentContractCases
         Case("Gaussian tied D=3", GaussianFamily.Create(CovarianceType.Tied, 3, 1e-6), 2, "rrr", 9, shared: k => (k * 3) + 6),
         Case("Gaussian diagonal D=6", GaussianFamily.Create(CovarianceType.Diagonal, 6, 1e-6), 3, "rrrrrr", 12),
         Case("Gaussian spherical D=5", GaussianFamily.Create(CovarianceType.Spherical, 5, 1e-6), 2, "rrrrr", 6),
+        Case("Student-t full D=2 fixed ν=8", new StudentTFamily(2, 1e-6, 8, DegreesOfFreedomEstimation.Fixed), 3, "rr", 5, normalisable: true, dependsOnCurrent: true),
+        Case("Student-t diagonal D=3 per-component ν", new StudentTFamily(3, 1e-6, 10, DegreesOfFreedomEstimation.PerComponent, CovarianceType.Diagonal), 2, "rrr", 9, shared: k => (k * 6) + k, dependsOnCurrent: true),
+        Case("Student-t tied D=3 shared ν", new StudentTFamily(3, 1e-6, 10, DegreesOfFreedomEstimation.Shared, CovarianceType.Tied), 2, "rrr", 9, shared: k => (k * 3) + 6 + 1, dependsOnCurrent: true),
         Case("Bernoulli D=4", new BernoulliFamily(4), 3, "bbbz", 4, normalisable: true),
         Case("Bernoulli D=9", new BernoulliFamily(9), 2, "bbbbbbbbz", 9, normalisable: true),
         Case("Bernoulli D=3 Beta(2,3)", new BernoulliFamily(3, new BernoulliPriors { Alpha = 2, Beta = 3 }), 2, "bbz", 3, normalisable: true, prior: true),
@@ -100,6 +104,14 @@ internal static class ComponentContractCases
                     return (gaussian.Mean.ToArray(), Enumerable.Range(0, gaussian.Dimension).Select(i => covariance[i, i]).ToArray());
                 }
 
+            case StudentTComponent t:
+                {
+                    // Variance ν/(ν − 2)·Σᵢᵢ (infinite for ν ≤ 2).
+                    var scale = t.GetScale();
+                    double factor = t.DegreesOfFreedom > 2 ? t.DegreesOfFreedom / (t.DegreesOfFreedom - 2) : double.PositiveInfinity;
+                    return (t.Mean.ToArray(), Enumerable.Range(0, t.Dimension).Select(i => scale[i, i] * factor).ToArray());
+                }
+
             case BernoulliComponent bernoulli:
                 {
                     var p = bernoulli.Probabilities.ToArray();
@@ -159,6 +171,12 @@ internal static class ComponentContractCases
                     return Enumerable.Range(0, gaussian.Dimension).Select(i => Trapezoid(mean[i], Math.Sqrt(variance[i]), 401)).ToArray();
                 }
 
+            case StudentTComponent t:
+                {
+                    var (mean, variance) = Moments(t);
+                    return Enumerable.Range(0, t.Dimension).Select(i => Trapezoid(mean[i], Math.Sqrt(variance[i]), 401)).ToArray();
+                }
+
             case BernoulliComponent bernoulli:
                 return Enumerable.Range(0, bernoulli.Dimension).Select(_ => Levels(2)).ToArray();
             case CategoricalComponent categorical:
@@ -203,7 +221,7 @@ internal static class ComponentContractCases
         return (nodes, weights, false);
     }
 
-    private static ContractCase Case<TComponent, TStatistics>(string name, IComponentFamily<TComponent, TStatistics> family, int k, string columns, int componentParameters, bool normalisable = false, Func<int, int>? shared = null, bool prior = false)
+    private static ContractCase Case<TComponent, TStatistics>(string name, IComponentFamily<TComponent, TStatistics> family, int k, string columns, int componentParameters, bool normalisable = false, Func<int, int>? shared = null, bool prior = false, bool dependsOnCurrent = false)
         where TComponent : class, IComponent
         where TStatistics : class, ISufficientStatistics<TStatistics>
     {
@@ -222,6 +240,7 @@ internal static class ComponentContractCases
             SharedParameterCount = shared,
             Normalisable = normalisable,
             HasPrior = prior,
+            StatisticsDependOnCurrent = dependsOnCurrent,
         };
     }
 

@@ -27,6 +27,12 @@ internal sealed class ContractCase
     /// <summary>Whether the M-step uses a prior (MAP), so that the EM lower bound (the log-likelihood) need not increase.</summary>
     public bool HasPrior { get; init; }
 
+    /// <summary>
+    /// Whether the statistics depend on the current component beyond their reference point (a Student-t family's
+    /// expected weights u): then only statistics accumulated under the same current component can be merged.
+    /// </summary>
+    public bool StatisticsDependOnCurrent { get; init; }
+
     public int Dimension => Family.Dimension;
 
     /// <summary>n rows, row-major, with the cluster of each row in <paramref name="labels"/>.</summary>

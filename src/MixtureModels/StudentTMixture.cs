@@ -1,0 +1,79 @@
+using MixtureModels.Components.StudentT;
+using MixtureModels.Fitting;
+
+namespace MixtureModels;
+
+/// <summary>
+/// Fits a mixture of multivariate Student-t distributions by EM (Peel and McLachlan 2000): robust clustering, in which
+/// rows far from every component get small expected weights u and pull the locations and scales little. A preset on
+/// <see cref="MixtureEstimator{TComponent, TStatistics}"/> with a <see cref="StudentTFamily"/>.
+/// </summary>
+/// <remarks>
+/// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
+/// meant to be fitted from several threads at once; the returned <see cref="StudentTMixtureModel"/> is immutable and
+/// may be shared freely. Missing values and the gradient algorithms are not supported yet (a
+/// <see cref="NotSupportedException"/> says so).
+/// </remarks>
+/// <example>
+/// <code>
+/// var tm = new StudentTMixture(new StudentTMixtureOptions { ComponentCount = 3 });
+/// StudentTMixtureModel model = tm.Fit(data);
+/// double[] u = model.ExpectedRowWeights(data); // small values flag outliers
+/// </code>
+/// </example>
+public sealed class StudentTMixture
+{
+    private StudentTMixtureModel? _fitted;
+
+    /// <summary>Creates the estimator with the given settings.</summary>
+    /// <param name="options">Settings; validated here.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and the fix.</exception>
+    public StudentTMixture(StudentTMixtureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>Creates the estimator with default settings and <paramref name="componentCount"/> components.</summary>
+    /// <param name="componentCount">K, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="componentCount"/> is less than 1.</exception>
+    public StudentTMixture(int componentCount)
+        : this(new StudentTMixtureOptions { ComponentCount = componentCount })
+    {
+    }
+
+    /// <summary>The settings.</summary>
+    public StudentTMixtureOptions Options { get; }
+
+    /// <summary>The model returned by the last successful <see cref="Fit"/>.</summary>
+    /// <exception cref="NotFittedException"><see cref="Fit"/> has not been called yet.</exception>
+    public StudentTMixtureModel FittedModel => _fitted ?? throw new NotFittedException(nameof(StudentTMixture));
+
+    /// <summary>
+    /// Fits the mixture to the rows of <paramref name="data"/>: for each of <see cref="MixtureOptions.InitializationCount"/>
+    /// initialisations, EM until the mean log-likelihood changes by less than the tolerance or the iteration limit; the
+    /// initialisation with the largest log-likelihood is kept, and a final E-step labels the training rows.
+    /// </summary>
+    /// <param name="data">N × D data, finite, N ≥ K. Not modified.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row; only their ratios matter, and integer weights are equivalent to repeating rows.</param>
+    /// <param name="progress">Optional callback after every EM iteration.</param>
+    /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The data, weights or starting point are invalid; the message names which and why.</exception>
+    /// <exception cref="NotSupportedException">Missing values or a gradient algorithm were asked for.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">A scale matrix collapsed; increase the regularisation, use fewer components or scale the data.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public StudentTMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var family = new StudentTFamily(Math.Max(data.Columns, 1), Options.CovarianceRegularization, Options.DegreesOfFreedom, Options.DegreesOfFreedomEstimation, Options.CovarianceType);
+        var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
+        var outcome = MixtureEstimator<StudentTComponent, StudentTStatistics>.FitCore(
+            family, Options, MaximumLikelihoodWeights.Instance, data, sampleWeights, _ => Options.Start, warm, progress, cancellationToken);
+        _fitted = new StudentTMixtureModel(outcome, family);
+        return _fitted;
+    }
+}
