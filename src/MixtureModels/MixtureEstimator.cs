@@ -148,6 +148,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         var initialData = data.HasMissing ? data.WithColumnMeansImputed() : data;
         var initialEngine = ReferenceEquals(initialData, data) ? engine : new EmEngine<TComponent, TStatistics>(family, weightStep, initialData, weights, k, settings);
         int initializations = warm is null ? options.InitializationCount : 1;
+        var initializer = new ResponsibilityInitializer(options.Initialization, initialData, weights, k, options.MaxDegreeOfParallelism);
         var bounds = new double[initializations];
         EmResult<TComponent>? best = null;
         double bestScore = double.NegativeInfinity;
@@ -169,7 +170,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             }
             else
             {
-                var responsibilities = ResponsibilityInitializer.Create(options.Initialization, initialData, weights, k, random, cancellationToken);
+                var responsibilities = initializer.Create(random, cancellationToken);
                 (startWeights, startComponents) = initialEngine.FromResponsibilities(responsibilities, cancellationToken);
                 if (start is not null)
                 {
