@@ -333,10 +333,22 @@ internal sealed class KMeansAlgorithm
             for (int t = 0; t < count; t++)
             {
                 var destination = destinations[t].AsSpan(blockStart, blockCount);
-                for (int r = 0; r < blockCount; r++)
+                if (closest is null)
                 {
-                    double distance = distances[(r * padded) + t];
-                    destination[r] = closest is null ? distance : Math.Min(closest[blockStart + r], distance);
+                    for (int r = 0; r < blockCount; r++)
+                    {
+                        destination[r] = distances[(r * padded) + t];
+                    }
+                }
+                else
+                {
+                    // min(closest, distance): distances are never NaN, so the comparison gives Math.Min's value.
+                    var previous = closest.AsSpan(blockStart, blockCount);
+                    for (int r = 0; r < blockCount; r++)
+                    {
+                        double distance = distances[(r * padded) + t];
+                        destination[r] = distance < previous[r] ? distance : previous[r];
+                    }
                 }
             }
         }

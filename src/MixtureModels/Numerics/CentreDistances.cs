@@ -15,8 +15,8 @@ namespace MixtureModels.Numerics;
 /// </summary>
 internal static class CentreDistances
 {
-    /// <summary>The padded centre count is a multiple of this (one 512-bit vector of doubles).</summary>
-    public const int LaneMultiple = 8;
+    /// <summary>The padded centre count is a multiple of this (one 256-bit vector of doubles; the 512-bit path takes groups of eight and a last group of four).</summary>
+    public const int LaneMultiple = 4;
 
     /// <summary>The centre count rounded up to a multiple of <see cref="LaneMultiple"/>.</summary>
     public static int Padded(int centres) => (centres + LaneMultiple - 1) & ~(LaneMultiple - 1);
@@ -77,7 +77,14 @@ internal static class CentreDistances
         ref double x = ref MemoryMarshal.GetReference(rows);
         ref double c = ref MemoryMarshal.GetReference(centresTransposed);
         ref double o = ref MemoryMarshal.GetReference(destination);
-        for (int g = 0; g < padded; g += Lanes)
+        int whole = padded / Lanes * Lanes;
+        if (whole < padded)
+        {
+            // The last four lanes: 256-bit vectors do them at the same cost per lane on every AVX-512 machine.
+            Compute256(rows, count, columns, centresTransposed, padded, destination, whole);
+        }
+
+        for (int g = 0; g < whole; g += Lanes)
         {
             int i = 0;
             for (; i + 4 <= count; i += 4)
@@ -125,13 +132,13 @@ internal static class CentreDistances
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute256(ReadOnlySpan<double> rows, int count, int columns, ReadOnlySpan<double> centresTransposed, int padded, Span<double> destination)
+    private static void Compute256(ReadOnlySpan<double> rows, int count, int columns, ReadOnlySpan<double> centresTransposed, int padded, Span<double> destination, int firstLane = 0)
     {
         const int Lanes = 4;
         ref double x = ref MemoryMarshal.GetReference(rows);
         ref double c = ref MemoryMarshal.GetReference(centresTransposed);
         ref double o = ref MemoryMarshal.GetReference(destination);
-        for (int g = 0; g < padded; g += Lanes)
+        for (int g = firstLane; g < padded; g += Lanes)
         {
             int i = 0;
             for (; i + 4 <= count; i += 4)
@@ -203,10 +210,11 @@ internal static class CentreDistances
     /// </summary>
     /// <param name="distances">One row of <see cref="Compute"/>'s output: P values, the first <paramref name="count"/> of them used.</param>
     /// <param name="count">The number of centres, 1 ≤ count ≤ P.</param>
+    /// <remarks>The vector paths read eight (or, for up to four centres, four) lanes of the row.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Nearest(ReadOnlySpan<double> distances, int count)
     {
-        if (Vector512.IsHardwareAccelerated && count <= LaneMultiple && distances.Length >= LaneMultiple)
+        if (Vector512.IsHardwareAccelerated && count <= 8 && distances.Length >= 8)
         {
             var lanes = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(distances));
             var used = Vector512.LessThan(Vector512.Create(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), Vector512.Create((long)count)).AsDouble();
@@ -215,6 +223,17 @@ internal static class CentreDistances
             var quarter = Vector128.Min(half.GetLower(), half.GetUpper());
             double minimum = Math.Min(quarter.GetElement(0), quarter.GetElement(1));
             ulong equal = Vector512.Equals(lanes, Vector512.Create(minimum)).ExtractMostSignificantBits();
+            return BitOperations.TrailingZeroCount(equal);
+        }
+
+        if (Vector256.IsHardwareAccelerated && count <= 4 && distances.Length >= 4)
+        {
+            var lanes = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(distances));
+            var used = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)count)).AsDouble();
+            lanes = Vector256.ConditionalSelect(used, lanes, Vector256.Create(double.PositiveInfinity));
+            var half = Vector128.Min(lanes.GetLower(), lanes.GetUpper());
+            double minimum = Math.Min(half.GetElement(0), half.GetElement(1));
+            uint equal = Vector256.Equals(lanes, Vector256.Create(minimum)).ExtractMostSignificantBits();
             return BitOperations.TrailingZeroCount(equal);
         }
 

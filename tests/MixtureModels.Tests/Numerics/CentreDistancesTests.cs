@@ -43,10 +43,11 @@ public sealed class CentreDistancesTests
         // ‖x‖² − 2x·c + ‖c‖² at an offset of 1e8 loses every digit of a distance of 1e-6; the direct form keeps it.
         double[] x = [1e8 + 1e-3, 1e8];
         double[] c = [1e8, 1e8];
-        var transposed = new double[2 * 8];
+        int padded = CentreDistances.Padded(1);
+        var transposed = new double[2 * padded];
         CentreDistances.Transpose(c, 2, transposed);
-        var distances = new double[8];
-        CentreDistances.Compute(x, 2, transposed, 8, distances);
+        var distances = new double[padded];
+        CentreDistances.Compute(x, 2, transposed, padded, distances);
         double diff = x[0] - c[0];
         distances[0].Should().Be(diff * diff).And.BeGreaterThan(0);
     }
