@@ -13,6 +13,7 @@ internal sealed class ResponsibilityInitializer
     private readonly int _k;
     private readonly int _maxDegreeOfParallelism;
     private KMeansAlgorithm? _kMeans;
+    private double[]? _responsibilities;
 
     /// <summary>Prepares the initialiser for one fit.</summary>
     /// <param name="method">The initialisation method.</param>
@@ -31,7 +32,10 @@ internal sealed class ResponsibilityInitializer
 
     private KMeansAlgorithm KMeans => _kMeans ??= new KMeansAlgorithm(_data, _weights, _k, _maxDegreeOfParallelism);
 
-    /// <summary>The responsibilities of one restart, drawing from <paramref name="random"/>.</summary>
+    /// <summary>
+    /// The responsibilities of one restart, drawing from <paramref name="random"/>. The array is this instance's and is
+    /// overwritten by the next call: use it before asking for the next restart.
+    /// </summary>
     public double[] Create(Random random, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -40,7 +44,8 @@ internal sealed class ResponsibilityInitializer
         var method = _method;
         int k = _k;
         int n = data.Rows;
-        var responsibilities = new double[n * k];
+        var responsibilities = _responsibilities ??= new double[n * k];
+        Array.Clear(responsibilities);
         switch (method)
         {
             case InitializationMethod.KMeans:
