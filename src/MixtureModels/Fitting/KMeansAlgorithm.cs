@@ -18,6 +18,7 @@ internal sealed class KMeansAlgorithm
     /// <summary>Blocks of rows between two looks at the cancellation token inside a chunk.</summary>
     private const int BlocksPerCancellationCheck = 16;
 
+
     [ThreadStatic]
     private static double[]? t_distances;
 
@@ -33,6 +34,8 @@ internal sealed class KMeansAlgorithm
     private readonly bool[] _chunkChanged;
     private double _meanVariance = double.NaN;
     private double[]? _closest;
+    private double[]? _upper;
+    private double[]? _lower;
     private double[][]? _candidates;
 
     /// <summary>Prepares k-means with <paramref name="k"/> clusters on <paramref name="data"/> (finite, N ≥ 1).</summary>
@@ -143,6 +146,8 @@ internal sealed class KMeansAlgorithm
         var next = new double[k * d];
         var mass = new double[k];
         var labels = new int[_data.Rows];
+        var moves = new double[2 * k];
+        var bounds = new Bounds(_upper ??= new double[_data.Rows], _lower ??= new double[_data.Rows], moves);
         double absoluteTolerance = tolerance == 0 ? 0 : tolerance * MeanVariance;
         int iteration = 0;
         bool converged = false;
@@ -150,7 +155,7 @@ internal sealed class KMeansAlgorithm
         {
             cancellationToken.ThrowIfCancellationRequested();
             iteration++;
-            bool changed = LabelPass(centers, labels, accumulate: true, cancellationToken) || iteration == 1;
+            bool changed = LabelPass(centers, labels, accumulate: true, bounds with { Use = iteration > 1 }, cancellationToken) || iteration == 1;
             Array.Clear(next);
             Array.Clear(mass);
             for (int chunk = 0; chunk < _plan.ChunkCount; chunk++)
@@ -162,18 +167,27 @@ internal sealed class KMeansAlgorithm
             double shift = 0;
             for (int c = 0; c < k; c++)
             {
+                moves[c] = 0;
                 if (mass[c] == 0)
                 {
                     continue; // an empty cluster keeps its centre
                 }
 
+                double own = 0;
                 for (int j = 0; j < d; j++)
                 {
+                    double before = centers[(c * d) + j];
                     double step = next[(c * d) + j] / mass[c];
                     centers[(c * d) + j] += step;
                     shift += step * step;
+                    double moved = centers[(c * d) + j] - before;
+                    own += moved * moved;
                 }
+
+                moves[c] = Math.Sqrt(own) * (1 + Bounds.Margin);
             }
+
+            SetLargestOtherMoves(moves, k);
 
             if (!changed || shift <= absoluteTolerance)
             {
@@ -182,7 +196,7 @@ internal sealed class KMeansAlgorithm
             }
         }
 
-        LabelPass(centers, labels, accumulate: false, cancellationToken);
+        LabelPass(centers, labels, accumulate: false, null, cancellationToken);
         double inertia = 0;
         for (int chunk = 0; chunk < _plan.ChunkCount; chunk++)
         {
@@ -195,7 +209,7 @@ internal sealed class KMeansAlgorithm
     /// <summary>Labels every row of <paramref name="data"/> with its nearest centre (the first on ties).</summary>
     public static void Assign(DataMatrix data, double[] centers, int k, int[] labels, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
-        new KMeansAlgorithm(data, null, k, maxDegreeOfParallelism).LabelPass(centers, labels, accumulate: false, cancellationToken);
+        new KMeansAlgorithm(data, null, k, maxDegreeOfParallelism).LabelPass(centers, labels, accumulate: false, null, cancellationToken);
     }
 
     /// <summary>Row index drawn with probability ∝ weight (uniform when unweighted).</summary>
@@ -234,22 +248,24 @@ internal sealed class KMeansAlgorithm
 
     /// <summary>
     /// One parallel pass: every row's nearest centre into <paramref name="labels"/>; per chunk, whether a label changed,
-    /// Σ w·(nearest squared distance) and, with <paramref name="accumulate"/>, the weighted offsets Σ w·(x − c) and
-    /// masses Σ w of the rows of each cluster. Returns whether any label changed.
+    /// Σ w·(nearest squared distance) (when no bounds are used) and, with <paramref name="accumulate"/>, the weighted
+    /// offsets Σ w·(x − c) and masses Σ w of the rows of each cluster, over every row in row order. With
+    /// <paramref name="bounds"/> (Hamerly 2010) each row keeps an upper bound on the distance to its centre and a lower
+    /// bound on the distance to any other; after the centres moved, a row whose bounds still separate needs no
+    /// distances at all. Returns whether any label changed.
     /// </summary>
-    private bool LabelPass(double[] centers, int[] labels, bool accumulate, CancellationToken cancellationToken)
+    private bool LabelPass(double[] centers, int[] labels, bool accumulate, Bounds? bounds, CancellationToken cancellationToken)
     {
-        int k = _k, d = _columns, padded = CentreDistances.Padded(k);
+        int d = _columns, padded = CentreDistances.Padded(_k);
         var transposed = new double[d * padded];
         CentreDistances.Transpose(centers, d, transposed);
-        ChunkRunner.ForEach(_plan.ChunkCount, _maxDegreeOfParallelism, cancellationToken, chunk => LabelChunk(chunk, centers, transposed, padded, labels, accumulate, cancellationToken));
-
+        ChunkRunner.ForEach(_plan.ChunkCount, _maxDegreeOfParallelism, cancellationToken, chunk => LabelChunk(chunk, centers, transposed, padded, labels, accumulate, bounds, cancellationToken));
         return Array.IndexOf(_chunkChanged, true) >= 0;
     }
 
     /// <summary>The part of <see cref="LabelPass"/> for one chunk (optimised at once: a fit runs it only a few times).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void LabelChunk(int chunk, double[] centers, double[] transposed, int padded, int[] labels, bool accumulate, CancellationToken cancellationToken)
+    private void LabelChunk(int chunk, double[] centers, double[] transposed, int padded, int[] labels, bool accumulate, Bounds? bounds, CancellationToken cancellationToken)
     {
         int k = _k, d = _columns;
         var (start, end) = _plan.Chunk(chunk);
@@ -262,7 +278,10 @@ internal sealed class KMeansAlgorithm
             Array.Clear(mass);
         }
 
-        var distances = ScratchBuffer.Get(ref t_distances, _plan.BlockRows * padded);
+        var scratch = ScratchBuffer.Get(ref t_distances, (_plan.BlockRows + 1) * padded);
+        var distances = scratch[..(_plan.BlockRows * padded)];
+        var single = scratch.Slice(_plan.BlockRows * padded, padded);
+        bool useBounds = bounds is { Use: true };
         bool changed = false;
         double inertia = 0;
         for (int blockStart = start, block = 0; blockStart < end; blockStart += _plan.BlockRows, block++)
@@ -274,16 +293,39 @@ internal sealed class KMeansAlgorithm
 
             int count = Math.Min(_plan.BlockRows, end - blockStart);
             var rows = _data.RowBlock(blockStart, count);
-            CentreDistances.Compute(rows, d, transposed, padded, distances);
+
+            // With bounds, the whole block's distances are computed only when many of its rows need them.
+            bool wholeBlock = !useBounds || bounds!.Loosen(labels, blockStart, count) * 4 >= count;
+            if (wholeBlock)
+            {
+                CentreDistances.Compute(rows, d, transposed, padded, distances);
+            }
+
             for (int r = 0; r < count; r++)
             {
                 int i = blockStart + r;
-                var rowDistances = distances.Slice(r * padded, padded);
-                int best = CentreDistances.Nearest(rowDistances, k);
+                int best = labels[i];
+                if (wholeBlock || !bounds!.Separated(i))
+                {
+                    Span<double> rowDistances;
+                    if (wholeBlock)
+                    {
+                        rowDistances = distances.Slice(r * padded, padded);
+                    }
+                    else
+                    {
+                        CentreDistances.Compute(rows.Slice(r * d, d), d, transposed, padded, single);
+                        rowDistances = single;
+                    }
+
+                    best = CentreDistances.Nearest(rowDistances, k);
+                    bounds?.Tighten(i, rowDistances, k, best);
+                    inertia += (_weights is null ? 1.0 : _weights[i]) * rowDistances[best];
+                }
+
                 changed |= labels[i] != best;
                 labels[i] = best;
                 double w = _weights is null ? 1.0 : _weights[i];
-                inertia += w * rowDistances[best];
                 if (accumulate && w != 0)
                 {
                     mass![best] += w;
@@ -294,6 +336,33 @@ internal sealed class KMeansAlgorithm
 
         _chunkChanged[chunk] = changed;
         _chunkInertia[chunk] = inertia;
+    }
+
+    /// <summary>moves[K + a] = the largest move of any centre other than a (from moves[0..K)).</summary>
+    private static void SetLargestOtherMoves(double[] moves, int k)
+    {
+        int largest = 0;
+        for (int c = 1; c < k; c++)
+        {
+            if (moves[c] > moves[largest])
+            {
+                largest = c;
+            }
+        }
+
+        double second = 0;
+        for (int c = 0; c < k; c++)
+        {
+            if (c != largest)
+            {
+                second = Math.Max(second, moves[c]);
+            }
+        }
+
+        for (int c = 0; c < k; c++)
+        {
+            moves[k + c] = c == largest ? second : moves[largest];
+        }
     }
 
     /// <summary>

@@ -46,6 +46,36 @@ public sealed class KMeansAlgorithmTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Runs_of_many_iterations_with_distance_bounds_keep_the_textbook_labels(bool weighted)
+    {
+        // Uniform data cut into 20 clusters: Lloyd moves the centres for dozens of iterations, so most rows are skipped
+        // by Hamerly's bounds in the later ones; labels, iteration count and convergence must still be the textbook's.
+        var random = new Random(12);
+        var values = Enumerable.Range(0, 12_000 * 3).Select(_ => random.NextDouble()).ToArray();
+        var x = DataMatrix.FromRowMajor(values, 3);
+        var weights = weighted ? Enumerable.Range(0, x.Rows).Select(i => 0.5 + (i % 4)).ToArray() : null;
+        var centres = new double[20 * 3];
+        for (int c = 0; c < 20; c++)
+        {
+            x.Row(c).CopyTo(centres.AsSpan(c * 3, 3));
+        }
+
+        var result = new KMeansAlgorithm(x, weights, 20, -1).Lloyd(centres, 300, 1e-8, CancellationToken.None);
+        var expected = ReferenceKMeans.Lloyd(x, weights, centres, 20, 300, 1e-8, CancellationToken.None);
+        expected.Iterations.Should().BeGreaterThan(20, "the case must exercise the bounds over many iterations");
+        result.Labels.Should().Equal(expected.Labels);
+        result.Iterations.Should().Be(expected.Iterations);
+        result.Converged.Should().Be(expected.Converged);
+        result.Inertia.ShouldBeClose(expected.Inertia, 1e-12);
+        for (int i = 0; i < centres.Length; i++)
+        {
+            Math.Abs(result.Centers[i] - expected.Centers[i]).Should().BeLessThanOrEqualTo(1e-13, $"centre entry {i}");
+        }
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
