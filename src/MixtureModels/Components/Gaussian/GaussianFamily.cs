@@ -86,13 +86,15 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent, Gauss
     /// <see cref="Regularization"/> or below <see cref="DegeneracyThresholds.RelativeFloor"/> × the largest (tied: the
     /// shared covariance, so every component or none); <see cref="ComponentDegeneracy.TooFewRows"/> when the effective row
     /// count is below the rows a non-singular estimate needs: D + 1 for full covariance (a scatter of n rows has rank at
-    /// most n − 1), 2 for diagonal and spherical, 1 for tied (the component's own parameters are only its mean).
+    /// most n − 1), 2 for diagonal and spherical, 1 for tied (the component's own parameters are only its mean); with a
+    /// <see cref="Prior"/>, whose pseudo-observations keep every estimate non-singular, 1 for every type.
     /// </remarks>
     /// <exception cref="ArgumentException">The spans do not have one entry per component.</exception>
     public void CheckDegeneracy(ReadOnlySpan<GaussianComponent> components, ReadOnlySpan<double> effectiveRowCounts, Span<ComponentDegeneracy> destination)
     {
         DegeneracyArguments.Check(components.Length, effectiveRowCounts.Length, destination.Length);
-        double needed = CovarianceType switch
+        // With a prior its pseudo-observations make every estimate non-singular; a component still needs a row.
+        double needed = Prior is not null ? 1 : CovarianceType switch
         {
             CovarianceType.Full => Dimension + 1,
             CovarianceType.Tied => 1,

@@ -206,7 +206,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
     /// <inheritdoc />
     /// <remarks>
     /// <see cref="ComponentDegeneracy.VarianceAtFloor"/> when σ² ≤ <see cref="DegeneracyThresholds.FloorFactor"/> ×
-    /// <see cref="VarianceRegularization"/>; <see cref="ComponentDegeneracy.TooFewRows"/> below 2 effective rows (one row has no spread).
+    /// <see cref="VarianceRegularization"/>; <see cref="ComponentDegeneracy.TooFewRows"/> below 2 effective rows (one row has no spread), or below 1 with a <see cref="Prior"/>.
     /// </remarks>
     /// <exception cref="ArgumentException">The spans do not have one entry per component.</exception>
     public void CheckDegeneracy(ReadOnlySpan<NormalComponent> components, ReadOnlySpan<double> effectiveRowCounts, Span<ComponentDegeneracy> destination)
@@ -217,7 +217,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
             ArgumentNullException.ThrowIfNull(components[k], nameof(components));
             double variance = components[k].Variance;
             var flags = DegeneracyThresholds.IsAtFloor(variance, variance, VarianceRegularization) ? ComponentDegeneracy.VarianceAtFloor : ComponentDegeneracy.None;
-            if (!(effectiveRowCounts[k] >= 2))
+            if (!(effectiveRowCounts[k] >= (Prior is null ? 2 : 1)))
             {
                 flags |= ComponentDegeneracy.TooFewRows;
             }
