@@ -214,9 +214,9 @@ internal static class ModelFile
             TrainingLogLikelihood = AnyDouble(report, "trainingLogLikelihood", "$.report"),
             TrainingWeight = report.TryGetProperty("trainingWeight", out _) ? AnyDouble(report, "trainingWeight", "$.report") : double.NaN,
             ResponsibilityEntropy = report.TryGetProperty("responsibilityEntropy", out _) ? AnyDouble(report, "responsibilityEntropy", "$.report") : double.NaN,
-            ComponentRowCounts = report.TryGetProperty("componentRowCounts", out _) ? System.Array.AsReadOnly(FiniteArray(report, "componentRowCounts", "$.report", k)) : [],
+            ComponentRowCounts = report.TryGetProperty("componentRowCounts", out _) ? System.Array.AsReadOnly(FiniteArray(report, "componentRowCounts", "$.report")) : [],
             ComponentDegeneracies = report.TryGetProperty("componentDegeneracies", out _)
-                ? System.Array.AsReadOnly(System.Array.ConvertAll(Int32Array(report, "componentDegeneracies", "$.report", 0, 3, k), d => (ComponentDegeneracy)d))
+                ? System.Array.AsReadOnly(System.Array.ConvertAll(Int32Array(report, "componentDegeneracies", "$.report", 0, 3), d => (ComponentDegeneracy)d))
                 : [],
             DegenerateInitializations = report.TryGetProperty("degenerateInitializations", out _)
                 ? System.Array.AsReadOnly(System.Array.ConvertAll(Int32Array(report, "degenerateInitializations", "$.report", 0, 1, bounds.Length), d => d == 1))
