@@ -160,6 +160,24 @@ public sealed class ModelSearchTests
     }
 
     [Fact]
+    public void On_larger_data_the_fits_run_one_after_another_in_parallel_over_rows_with_the_same_results()
+    {
+        // 2 000 rows are 8 blocks: with 2 threads the search fits candidates in turn, each fit parallel over its chunks.
+        var random = new Random(4);
+        var data = new double[2000, 2];
+        for (int i = 0; i < 2000; i++)
+        {
+            data[i, 0] = Normal.Sample(random, i % 2 == 0 ? 0 : 6, 1);
+            data[i, 1] = Normal.Sample(random, 0, 1);
+        }
+
+        var serial = ModelSearch.Gaussian(data, [1, 2, 3], [CovarianceType.Full, CovarianceType.Diagonal], options: new ModelSearchOptions { MaxDegreeOfParallelism = 1 });
+        var parallel = ModelSearch.Gaussian(data, [1, 2, 3], [CovarianceType.Full, CovarianceType.Diagonal], options: new ModelSearchOptions { MaxDegreeOfParallelism = 2 });
+        parallel.Rows.Select(r => r.CriterionValue).Should().Equal(serial.Rows.Select(r => r.CriterionValue));
+        parallel.Best!.ComponentCount.Should().Be(2);
+    }
+
+    [Fact]
     public void A_search_row_equals_the_same_fit_done_alone()
     {
         var data = TestData.Faithful();
