@@ -1,5 +1,7 @@
 using MixtureModels.Components;
 using MixtureModels.Fitting;
+using MixtureModels.Numerics;
+using MixtureModels.Selection;
 
 namespace MixtureModels;
 
@@ -35,6 +37,46 @@ public class FittedMixtureModel<TComponent> : MixtureModel<TComponent>
 
     /// <summary>The final lower bound (scikit-learn's lower_bound_); see <see cref="FitReport.LowerBound"/>.</summary>
     public double LowerBound => Report.LowerBound;
+
+    /// <summary>
+    /// The Bayesian information criterion on the training data, from the fit alone: −2·n·L̄ + p·ln n, with L̄ =
+    /// <see cref="FitReport.TrainingLogLikelihood"/> and n = <see cref="FitReport.TrainingWeight"/> (Σ of the sample
+    /// weights as given, or N). Equal (up to rounding) to <c>BayesianInformationCriterion(trainingData, sampleWeights)</c>.
+    /// Lower is better; mclust's BIC is its negative.
+    /// </summary>
+    public double BayesianInformationCriterion() => Criterion(InformationCriterion.Bayesian);
+
+    /// <summary>The Akaike information criterion on the training data, from the fit alone: −2·n·L̄ + 2p (see <see cref="BayesianInformationCriterion()"/>).</summary>
+    public double AkaikeInformationCriterion() => Criterion(InformationCriterion.Akaike);
+
+    /// <summary>
+    /// The integrated completed likelihood on the training data, from the fit alone: BIC + 2·n·Ē with Ē =
+    /// <see cref="FitReport.ResponsibilityEntropy"/> (entropy form; see <see cref="InformationCriterion.IntegratedCompletedLikelihood"/>).
+    /// </summary>
+    public double IntegratedCompletedLikelihood() => Criterion(InformationCriterion.IntegratedCompletedLikelihood);
+
+    /// <summary>One of the information criteria on the training data, from the fit alone (no pass over the data). Lower is better.</summary>
+    /// <param name="criterion">Which criterion.</param>
+    /// <returns>The criterion's value; NaN when the report lacks what it needs (a model file written before it was recorded).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="criterion"/> is not a defined value.</exception>
+    public double Criterion(InformationCriterion criterion)
+    {
+        double n = Report.TrainingWeight;
+        double logLikelihood = Report.TrainingLogLikelihood * n;
+        return criterion switch
+        {
+            InformationCriterion.Bayesian => InformationCriteria.Bayesian(logLikelihood, ParameterCount, n),
+            InformationCriterion.Akaike => InformationCriteria.Akaike(logLikelihood, ParameterCount),
+            InformationCriterion.IntegratedCompletedLikelihood => InformationCriteria.IntegratedCompletedLikelihood(logLikelihood, ParameterCount, n, Report.ResponsibilityEntropy * n),
+            _ => ThrowUndefined(criterion),
+        };
+    }
+
+    private static double ThrowUndefined(InformationCriterion criterion)
+    {
+        ThrowHelper.ThrowArgumentOutOfRange(nameof(criterion), criterion, "Use InformationCriterion.Bayesian, .Akaike or .IntegratedCompletedLikelihood.");
+        return double.NaN;
+    }
 
     /// <summary>Labels of the training rows from the final E-step (scikit-learn's fit_predict result); equal to <c>Predict(trainingData)</c>.</summary>
     public IReadOnlyList<int> TrainingLabels => Array.AsReadOnly(_trainingLabels);

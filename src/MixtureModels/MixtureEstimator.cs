@@ -130,8 +130,11 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"Algorithm = {options.Algorithm} needs a family that implements IReparameterization, and {family.GetType().Name} does not. Use FittingAlgorithm.ExpectationMaximization."));
         }
 
-        // Only the weights' ratios matter: they are rescaled to average 1 (unweighted fits are untouched).
-        var weights = InputValidation.RelativeSampleWeights(InputValidation.SampleWeights(sampleWeights, data.Rows));
+        // Only the weights' ratios matter: they are rescaled to average 1 (unweighted fits are untouched). The
+        // information criteria take n = Σ of the weights as given, as BayesianInformationCriterion(data, weights) does.
+        var checkedWeights = InputValidation.SampleWeights(sampleWeights, data.Rows);
+        double trainingWeight = TotalOf(checkedWeights, data.Rows);
+        var weights = InputValidation.RelativeSampleWeights(checkedWeights);
         if (warm is not null)
         {
             data.EnsureColumns(warm.Components[0].Dimension, nameof(data));
@@ -150,9 +153,11 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         int initializations = warm is null ? options.InitializationCount : 1;
         var initializer = new ResponsibilityInitializer(options.Initialization, initialData, weights, k, options.MaxDegreeOfParallelism);
         var bounds = new double[initializations];
+        var degenerateRuns = new bool[initializations];
         EmResult<TComponent>? best = null;
         double bestScore = double.NegativeInfinity;
         int bestIndex = 0;
+        Diagnosis? bestDiagnosis = null;
         for (int init = 0; init < initializations; init++)
         {
             double[] startWeights;
@@ -181,11 +186,16 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             var result = Optimize(family, weightStep, data, weights, options, engine, startWeights, startComponents, previousBound, init, progress, cancellationToken);
             bounds[init] = result.LowerBound;
             double score = Score(family, weightStep, result, engine.TotalWeight);
-            if (best is null || score > bestScore)
+            var diagnosis = Diagnose(family, engine, result, cancellationToken);
+            degenerateRuns[init] = diagnosis.IsDegenerate;
+
+            // A degenerate run is kept only when every run is degenerate; among runs of the same kind, the best objective.
+            if (best is null || (bestDiagnosis!.IsDegenerate && !diagnosis.IsDegenerate) || (bestDiagnosis.IsDegenerate == diagnosis.IsDegenerate && score > bestScore))
             {
                 best = result;
                 bestScore = score;
                 bestIndex = init;
+                bestDiagnosis = diagnosis;
             }
         }
 
@@ -200,6 +210,11 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             InitializationLowerBounds = Array.AsReadOnly(bounds),
             BestInitialization = bestIndex,
             TrainingLogLikelihood = trainingLogLikelihood,
+            TrainingWeight = trainingWeight,
+            ResponsibilityEntropy = bestDiagnosis!.MeanEntropy,
+            ComponentRowCounts = Array.AsReadOnly(bestDiagnosis.RowCounts),
+            ComponentDegeneracies = Array.AsReadOnly(bestDiagnosis.Degeneracies),
+            DegenerateInitializations = Array.AsReadOnly(degenerateRuns),
         };
         return CreateOutcome(family, best.Weights, best.Components, report, labels, options.MissingValues);
     }
@@ -222,6 +237,38 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         // The model builds its query kernel on its first query, so that a fit never holds two kernels' packed parameters.
         Func<IBlockDensityKernel<TComponent>?>? queryKernel = family is IBlockKernelSource<TComponent, TStatistics> source ? () => source.CreateBlockKernel(k) : null;
         return new FitOutcome<TComponent>(weights, components, report, labels, family.ParameterCount(k), missingValues, queryKernel, family as IDataValidator);
+    }
+
+    /// <summary>Σ of the checked sample weights in their given scale, or the row count when there are none.</summary>
+    private static double TotalOf(double[]? weights, int rows)
+    {
+        if (weights is null)
+        {
+            return rows;
+        }
+
+        double total = 0;
+        foreach (double w in weights)
+        {
+            total += w;
+        }
+
+        return total;
+    }
+
+    /// <summary>The effective row counts, responsibility entropy and degeneracy of one run's result (a diagnostic E-step).</summary>
+    private static Diagnosis Diagnose(IComponentFamily<TComponent, TStatistics> family, EmEngine<TComponent, TStatistics> engine, EmResult<TComponent> result, CancellationToken cancellationToken)
+    {
+        var (rowCounts, entropy) = engine.Diagnose(result.Weights, result.Components, cancellationToken);
+        var degeneracies = new ComponentDegeneracy[rowCounts.Length];
+        DegeneracyRule.Check<TComponent>(family, result.Components, rowCounts, degeneracies);
+        return new Diagnosis(rowCounts, entropy, degeneracies);
+    }
+
+    /// <summary>What <see cref="Diagnose"/> found about one run.</summary>
+    private sealed record Diagnosis(double[] RowCounts, double MeanEntropy, ComponentDegeneracy[] Degeneracies)
+    {
+        public bool IsDegenerate { get; } = Array.Exists(Degeneracies, d => d != ComponentDegeneracy.None);
     }
 
     /// <summary>Throws a <see cref="NotSupportedException"/> when the family's components or statistics do not handle missing entries.</summary>

@@ -8,7 +8,7 @@ namespace MixtureModels.Components;
 /// <see cref="MixtureEstimator{TComponent, TStatistics}"/>; optional capabilities are separate interfaces
 /// (<see cref="IMissingValueComponent"/>, <see cref="IMissingValueStatistics"/>, <see cref="IBlockKernelSource{TComponent, TStatistics}"/>,
 /// <see cref="IReparameterization{TComponent, TStatistics}"/>, <see cref="IComponentPrior{TComponent}"/>,
-/// <see cref="IDataValidator"/>).
+/// <see cref="IDataValidator"/>, <see cref="IDegeneracyCheck{TComponent}"/>).
 /// </summary>
 /// <typeparam name="TComponent">The component type the family produces.</typeparam>
 /// <typeparam name="TStatistics">The statistics type the family accumulates.</typeparam>

@@ -153,6 +153,70 @@ internal sealed class EmEngine<TComponent, TStatistics>
     public double Evaluate(double[] weights, TComponent[] components, int[] labels, CancellationToken cancellationToken) =>
         Pass(weights, components, null, labels, cancellationToken) / _totalWeight;
 
+    /// <summary>
+    /// A diagnostic E-step (it changes nothing the fit returns): the effective row count N_k = Σₙ wₙ·p(z = k | xₙ) of
+    /// every component, in rows of average weight, and the sample-weighted mean entropy of the responsibilities,
+    /// −Σₙ wₙ Σ_k r_nk ln r_nk / Σₙ wₙ. Chunks keep their own sums, merged in a fixed order (thread-count independent).
+    /// </summary>
+    public (double[] RowCounts, double MeanEntropy) Diagnose(double[] weights, TComponent[] components, CancellationToken cancellationToken)
+    {
+        var eStep = new BlockEStep<TComponent>(components, LogWeights(weights), _blockKernel);
+        var chunkCounts = new double[_plan.ChunkCount][];
+        var chunkEntropy = new double[_plan.ChunkCount];
+        ForEachChunk(cancellationToken, c =>
+        {
+            var (start, end) = _plan.Chunk(c);
+            var counts = new double[_k];
+            int b = _plan.BlockRows;
+            var logProb = _chunkLogProb[c];
+            double entropy = 0;
+            for (int blockStart = start; blockStart < end; blockStart += b)
+            {
+                int count = Math.Min(b, end - blockStart);
+                eStep.JointLogDensity(_data, blockStart, count, logProb, b);
+                EStepKernel.Responsibilities(logProb, count, _k, b, default, _chunkRowBuffer[c].AsSpan(0, count));
+                for (int n = 0; n < count; n++)
+                {
+                    double w = RowWeight(blockStart + n);
+                    if (w == 0)
+                    {
+                        continue;
+                    }
+
+                    double rowEntropy = 0;
+                    for (int k = 0; k < _k; k++)
+                    {
+                        double r = logProb[(k * b) + n];
+                        counts[k] += w * r;
+                        if (r > 0)
+                        {
+                            rowEntropy -= r * Math.Log(r);
+                        }
+                    }
+
+                    entropy += w * rowEntropy;
+                }
+            }
+
+            chunkCounts[c] = counts;
+            chunkEntropy[c] = entropy;
+        });
+
+        var rowCounts = new double[_k];
+        double total = 0;
+        for (int c = 0; c < _plan.ChunkCount; c++)
+        {
+            for (int k = 0; k < _k; k++)
+            {
+                rowCounts[k] += chunkCounts[c][k];
+            }
+
+            total += chunkEntropy[c];
+        }
+
+        return (rowCounts, total / _totalWeight);
+    }
+
     /// <summary>The E-step log-weights of <paramref name="weights"/> under the weight step.</summary>
     public double[] LogWeights(double[] weights)
     {

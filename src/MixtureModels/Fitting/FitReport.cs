@@ -1,6 +1,8 @@
+using MixtureModels.Components;
+
 namespace MixtureModels.Fitting;
 
-/// <summary>How an EM fit went: convergence, iterations and the lower bound over time.</summary>
+/// <summary>How a fit went: convergence, iterations, the lower bound over time, what the information criteria need (log-likelihood, total weight, responsibility entropy) and which components are degenerate.</summary>
 public sealed record FitReport
 {
     /// <summary>Whether the kept initialisation converged (|ΔL| &lt; tol) before the iteration limit (scikit-learn's converged_).</summary>
@@ -30,7 +32,8 @@ public sealed record FitReport
 
     /// <summary>
     /// The final lower bound of every initialisation, in order. The kept one has the largest lower bound or, with a
-    /// prior, the largest posterior (lower bound + log prior / W).
+    /// prior, the largest posterior (lower bound + log prior / W), among the initialisations that did not end degenerate
+    /// (see <see cref="DegenerateInitializations"/>); among all of them when every one ended degenerate.
     /// </summary>
     public required IReadOnlyList<double> InitializationLowerBounds { get; init; }
 
@@ -39,4 +42,39 @@ public sealed record FitReport
 
     /// <summary>Mean (sample-weighted) log-likelihood of the training data under the returned model, from the final E-step.</summary>
     public required double TrainingLogLikelihood { get; init; }
+
+    /// <summary>
+    /// n of the information criteria: Σ of the sample weights as given to <c>Fit</c> (before their rescaling to average
+    /// 1), or the row count N of an unweighted fit — the n that <see cref="MixtureModel{TComponent}.BayesianInformationCriterion"/>
+    /// uses on the training data. NaN when unknown (a model file written before this was recorded).
+    /// </summary>
+    public double TrainingWeight { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Mean (sample-weighted) entropy of the training rows' responsibilities under the returned model,
+    /// −Σₙ wₙ Σ_k r_nk ln r_nk / Σₙ wₙ (nats, in [0, ln K]); the integrated completed likelihood adds 2·n times it to the BIC.
+    /// NaN when unknown (a model file written before this was recorded).
+    /// </summary>
+    public double ResponsibilityEntropy { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Effective row count of every component under the returned model, N_k = Σₙ wₙ·p(z = k | xₙ), in rows of average
+    /// weight (the sample weights rescaled to average 1, so the counts sum to N). Empty when unknown.
+    /// </summary>
+    public IReadOnlyList<double> ComponentRowCounts { get; init; } = [];
+
+    /// <summary>
+    /// Degeneracy of every component of the returned model (<see cref="ComponentDegeneracy.None"/> for a sound one), by
+    /// the family's <see cref="IDegeneracyCheck{TComponent}"/> or the generic rule described there. Empty when unknown.
+    /// </summary>
+    public IReadOnlyList<ComponentDegeneracy> ComponentDegeneracies { get; init; } = [];
+
+    /// <summary>Whether a component of the returned model is degenerate (see <see cref="ComponentDegeneracies"/>).</summary>
+    public bool IsDegenerate => ComponentDegeneracies.Any(d => d != ComponentDegeneracy.None);
+
+    /// <summary>
+    /// Whether each initialisation ended degenerate, in order (parallel to <see cref="InitializationLowerBounds"/>). A
+    /// degenerate initialisation is kept only when every initialisation is degenerate. Empty when unknown.
+    /// </summary>
+    public IReadOnlyList<bool> DegenerateInitializations { get; init; } = [];
 }

@@ -29,6 +29,17 @@ internal sealed record ModelEnvelope(
             throw ModelJsonReader.Invalid("$.parameterCount", string.Create(CultureInfo.InvariantCulture, $"the file says {ParameterCount} but the saved family and components have {count} free parameters."));
         }
 
+        // Checked here, after the kind's body, so that a wrong component count is reported where the components are.
+        CheckPerComponent(Report.ComponentRowCounts.Count, "$.report.componentRowCounts");
+        CheckPerComponent(Report.ComponentDegeneracies.Count, "$.report.componentDegeneracies");
         return outcome;
+    }
+
+    private void CheckPerComponent(int length, string path)
+    {
+        if (length != 0 && length != ComponentCount)
+        {
+            throw ModelJsonReader.Invalid(path, string.Create(CultureInfo.InvariantCulture, $"the array has {length} elements but {ComponentCount} are expected."));
+        }
     }
 }

@@ -150,6 +150,26 @@ internal static class ModelFile
         writer.WriteNumber("bestInitialization", report.BestInitialization);
         writer.WritePropertyName("trainingLogLikelihood");
         ComponentJson.WriteDouble(writer, report.TrainingLogLikelihood);
+
+        // Written since the model search; optional when read, so files written before it still load.
+        writer.WritePropertyName("trainingWeight");
+        ComponentJson.WriteDouble(writer, report.TrainingWeight);
+        writer.WritePropertyName("responsibilityEntropy");
+        ComponentJson.WriteDouble(writer, report.ResponsibilityEntropy);
+        if (report.ComponentRowCounts.Count > 0)
+        {
+            ComponentJson.WriteDoubles(writer, "componentRowCounts", [.. report.ComponentRowCounts]);
+        }
+
+        if (report.ComponentDegeneracies.Count > 0)
+        {
+            ComponentJson.WriteInts(writer, "componentDegeneracies", report.ComponentDegeneracies.Select(d => (int)d));
+        }
+
+        if (report.DegenerateInitializations.Count > 0)
+        {
+            ComponentJson.WriteInts(writer, "degenerateInitializations", report.DegenerateInitializations.Select(d => d ? 1 : 0));
+        }
         writer.WriteEndObject();
     }
 
@@ -192,6 +212,15 @@ internal static class ModelFile
             InitializationLowerBounds = System.Array.AsReadOnly(bounds),
             BestInitialization = Int32(report, "bestInitialization", "$.report", 0, bounds.Length - 1),
             TrainingLogLikelihood = AnyDouble(report, "trainingLogLikelihood", "$.report"),
+            TrainingWeight = report.TryGetProperty("trainingWeight", out _) ? AnyDouble(report, "trainingWeight", "$.report") : double.NaN,
+            ResponsibilityEntropy = report.TryGetProperty("responsibilityEntropy", out _) ? AnyDouble(report, "responsibilityEntropy", "$.report") : double.NaN,
+            ComponentRowCounts = report.TryGetProperty("componentRowCounts", out _) ? System.Array.AsReadOnly(FiniteArray(report, "componentRowCounts", "$.report")) : [],
+            ComponentDegeneracies = report.TryGetProperty("componentDegeneracies", out _)
+                ? System.Array.AsReadOnly(System.Array.ConvertAll(Int32Array(report, "componentDegeneracies", "$.report", 0, 3), d => (ComponentDegeneracy)d))
+                : [],
+            DegenerateInitializations = report.TryGetProperty("degenerateInitializations", out _)
+                ? System.Array.AsReadOnly(System.Array.ConvertAll(Int32Array(report, "degenerateInitializations", "$.report", 0, 1, bounds.Length), d => d == 1))
+                : [],
         };
         var labels = Int32Array(root, "trainingLabels", "$", 0, k - 1);
         return new ModelEnvelope(dimension, k, parameterCount, missing, weights, fitReport, labels);

@@ -360,6 +360,20 @@ public sealed class ComponentContractTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllCases))]
+    public void Components_estimated_from_many_rows_are_sound_and_an_empty_one_is_degenerate(string name)
+    {
+        var c = ComponentContractCases.Get(name);
+        var fitted = Fit(c);
+        var rowCounts = Enumerable.Repeat((double)RowCount / c.ComponentCount, c.ComponentCount).ToArray();
+        c.Family.CheckDegeneracy(fitted, rowCounts).Should().OnlyContain(d => d == ComponentDegeneracy.None, "components of {0} fitted to hundreds of rows are sound", name);
+
+        var flags = c.Family.CheckDegeneracy(fitted, Enumerable.Range(0, c.ComponentCount).Select(k => k == 0 ? 0.5 : rowCounts[k]).ToArray());
+        flags[0].Should().HaveFlag(ComponentDegeneracy.TooFewRows, "a component of {0} with half a row's weight is not determined by the data", name);
+        flags.Skip(1).Should().OnlyContain(d => d == ComponentDegeneracy.None);
+    }
+
     /// <summary>K components of the case estimated from its data with soft responsibilities favouring each row's cluster.</summary>
     private static IComponent[] Fit(ContractCase c)
     {

@@ -15,6 +15,7 @@ internal sealed class ContractFamily
     private readonly Func<ISufficientStatistics[], IComponent[]> _estimate;
     private readonly Action<ISufficientStatistics, ISufficientStatistics> _merge;
     private readonly Func<DataMatrix, double[], int, int, int, double[]> _runEm;
+    private readonly Func<IComponent[], double[], ComponentDegeneracy[]> _checkDegeneracy;
 
     private ContractFamily(
         object family,
@@ -24,7 +25,8 @@ internal sealed class ContractFamily
         Action<ISufficientStatistics, IComponent> resetStatistics,
         Func<ISufficientStatistics[], IComponent[]> estimate,
         Action<ISufficientStatistics, ISufficientStatistics> merge,
-        Func<DataMatrix, double[], int, int, int, double[]> runEm)
+        Func<DataMatrix, double[], int, int, int, double[]> runEm,
+        Func<IComponent[], double[], ComponentDegeneracy[]> checkDegeneracy)
     {
         Inner = family;
         Dimension = dimension;
@@ -34,6 +36,7 @@ internal sealed class ContractFamily
         _estimate = estimate;
         _merge = merge;
         _runEm = runEm;
+        _checkDegeneracy = checkDegeneracy;
     }
 
     /// <summary>The typed family behind the adapter.</summary>
@@ -64,10 +67,19 @@ internal sealed class ContractFamily
                 var engine = new EmEngine<TComponent, TStatistics>(family, MaximumLikelihoodWeights.Instance, data, null, k, new EmSettings(0, iterations, threads));
                 var (weights, components) = engine.FromResponsibilities(responsibilities, CancellationToken.None);
                 return engine.Run(weights, components, double.NegativeInfinity, 0, null, CancellationToken.None).LowerBoundHistory;
+            },
+            (components, rowCounts) =>
+            {
+                var result = new ComponentDegeneracy[components.Length];
+                DegeneracyRule.Check<TComponent>(family, Array.ConvertAll(components, c => (TComponent)c), rowCounts, result);
+                return result;
             });
     }
 
     public int ParameterCount(int componentCount) => _parameterCount(componentCount);
+
+    /// <summary>The family's degeneracy check (or the generic rule) for components with the given effective row counts.</summary>
+    public ComponentDegeneracy[] CheckDegeneracy(IComponent[] components, double[] rowCounts) => _checkDegeneracy(components, rowCounts);
 
     public ISufficientStatistics CreateStatistics(IComponent? current) => _createStatistics(current);
 

@@ -6,7 +6,7 @@ namespace MixtureModels.Components.Gaussian;
 /// Base of the four Gaussian families: holds the dimension, the covariance regularisation (reg_covar) that the
 /// M-step adds to every covariance diagonal, and the optional <see cref="CovariancePrior"/>.
 /// </summary>
-public abstract class GaussianFamily : IComponentFamily<GaussianComponent, GaussianStatistics>, IComponentPrior<GaussianComponent>
+public abstract class GaussianFamily : IComponentFamily<GaussianComponent, GaussianStatistics>, IComponentPrior<GaussianComponent>, IDegeneracyCheck<GaussianComponent>
 {
     private protected GaussianFamily(int dimension, double regularization, CovariancePrior? prior)
     {
@@ -78,6 +78,75 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent, Gauss
     /// <remarks>The Wishart (full, tied) or Gamma (diagonal, spherical) log density of the precisions under <see cref="Prior"/>; 0 without one.</remarks>
     public double LogPrior(ReadOnlySpan<GaussianComponent> components) =>
         Prior is null ? 0 : LogPriorValue.Of((IReparameterization<GaussianComponent, GaussianStatistics>)this, components);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <see cref="ComponentDegeneracy.VarianceAtFloor"/> when the covariance's smallest eigenvalue (full, tied), variance
+    /// (diagonal) or the variance (spherical) is within <see cref="DegeneracyThresholds.FloorFactor"/> of
+    /// <see cref="Regularization"/> or below <see cref="DegeneracyThresholds.RelativeFloor"/> × the largest (tied: the
+    /// shared covariance, so every component or none); <see cref="ComponentDegeneracy.TooFewRows"/> when the effective row
+    /// count is below the rows a non-singular estimate needs: D + 1 for full covariance (a scatter of n rows has rank at
+    /// most n − 1), 2 for diagonal and spherical, 1 for tied (the component's own parameters are only its mean); with a
+    /// <see cref="Prior"/>, whose pseudo-observations keep every estimate non-singular, 1 for every type.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The spans do not have one entry per component.</exception>
+    public void CheckDegeneracy(ReadOnlySpan<GaussianComponent> components, ReadOnlySpan<double> effectiveRowCounts, Span<ComponentDegeneracy> destination)
+    {
+        DegeneracyArguments.Check(components.Length, effectiveRowCounts.Length, destination.Length);
+        // With a prior its pseudo-observations make every estimate non-singular; a component still needs a row.
+        double needed = Prior is not null ? 1 : CovarianceType switch
+        {
+            CovarianceType.Full => Dimension + 1,
+            CovarianceType.Tied => 1,
+            _ => 2,
+        };
+        bool sharedAtFloor = CovarianceType == CovarianceType.Tied && components.Length > 0 && IsAtFloor(components[0]);
+        for (int k = 0; k < components.Length; k++)
+        {
+            var flags = ComponentDegeneracy.None;
+            if (CovarianceType == CovarianceType.Tied ? sharedAtFloor : IsAtFloor(components[k]))
+            {
+                flags |= ComponentDegeneracy.VarianceAtFloor;
+            }
+
+            if (!(effectiveRowCounts[k] >= needed))
+            {
+                flags |= ComponentDegeneracy.TooFewRows;
+            }
+
+            destination[k] = flags;
+        }
+    }
+
+    private bool IsAtFloor(GaussianComponent component)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        double smallest, largest;
+        switch (component)
+        {
+            case FullGaussian full:
+                (smallest, largest) = SymmetricEigenvalues.Extremes(full.CovarianceSpan, full.Dimension);
+                break;
+            case DiagonalGaussian diagonal:
+                smallest = double.PositiveInfinity;
+                largest = double.NegativeInfinity;
+                foreach (double v in diagonal.Variances)
+                {
+                    smallest = Math.Min(smallest, v);
+                    largest = Math.Max(largest, v);
+                }
+
+                break;
+            case SphericalGaussian spherical:
+                smallest = largest = spherical.Variance;
+                break;
+            default:
+                (smallest, largest) = SymmetricEigenvalues.Extremes(component.GetCovariance());
+                break;
+        }
+
+        return DegeneracyThresholds.IsAtFloor(smallest, largest, Regularization);
+    }
 
     /// <inheritdoc />
     public abstract void Estimate(ReadOnlySpan<GaussianStatistics> statistics, Span<GaussianComponent> destination);

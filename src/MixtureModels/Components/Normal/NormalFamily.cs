@@ -14,7 +14,7 @@ namespace MixtureModels.Components.Normal;
 /// component's weight on one value with reg = 0) the M-step throws <see cref="CovarianceNotPositiveDefiniteException"/>,
 /// as the Gaussian families do.
 /// </remarks>
-public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStatistics>, IReparameterization<NormalComponent, NormalStatistics>, IStandardizedReparameterization<NormalComponent>, IComponentPrior<NormalComponent>
+public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStatistics>, IReparameterization<NormalComponent, NormalStatistics>, IStandardizedReparameterization<NormalComponent>, IComponentPrior<NormalComponent>, IDegeneracyCheck<NormalComponent>
 {
     /// <summary>Creates the family.</summary>
     /// <param name="varianceRegularization">reg, finite and non-negative, added to every estimated variance (scikit-learn's reg_covar); default 1e-6.</param>
@@ -202,4 +202,27 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
 
     /// <inheritdoc />
     double IComponentPrior<NormalComponent>.LogPrior(ReadOnlySpan<NormalComponent> components) => LogPriorValue.Of(this, components);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <see cref="ComponentDegeneracy.VarianceAtFloor"/> when σ² ≤ <see cref="DegeneracyThresholds.FloorFactor"/> ×
+    /// <see cref="VarianceRegularization"/>; <see cref="ComponentDegeneracy.TooFewRows"/> below 2 effective rows (one row has no spread), or below 1 with a <see cref="Prior"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The spans do not have one entry per component.</exception>
+    public void CheckDegeneracy(ReadOnlySpan<NormalComponent> components, ReadOnlySpan<double> effectiveRowCounts, Span<ComponentDegeneracy> destination)
+    {
+        DegeneracyArguments.Check(components.Length, effectiveRowCounts.Length, destination.Length);
+        for (int k = 0; k < components.Length; k++)
+        {
+            ArgumentNullException.ThrowIfNull(components[k], nameof(components));
+            double variance = components[k].Variance;
+            var flags = DegeneracyThresholds.IsAtFloor(variance, variance, VarianceRegularization) ? ComponentDegeneracy.VarianceAtFloor : ComponentDegeneracy.None;
+            if (!(effectiveRowCounts[k] >= (Prior is null ? 2 : 1)))
+            {
+                flags |= ComponentDegeneracy.TooFewRows;
+            }
+
+            destination[k] = flags;
+        }
+    }
 }

@@ -76,4 +76,7 @@ internal interface IMarginalFamily
     /// family that cannot collapse.
     /// </summary>
     bool HasCollapsed(ReadOnlySpan<IComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component);
+
+    /// <summary>The degeneracy of this marginal in each of K components: the wrapped family's <see cref="IDegeneracyCheck{TComponent}"/>, or the generic rule.</summary>
+    void CheckDegeneracy(ReadOnlySpan<IComponent> components, ReadOnlySpan<double> effectiveRowCounts, Span<ComponentDegeneracy> destination);
 }

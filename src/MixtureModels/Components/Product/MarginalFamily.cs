@@ -141,4 +141,16 @@ internal sealed class MarginalFamily<TComponent, TStatistics> : IMarginalFamily
 
         return typed;
     }
+
+    /// <inheritdoc />
+    public void CheckDegeneracy(ReadOnlySpan<IComponent> components, ReadOnlySpan<double> effectiveRowCounts, Span<ComponentDegeneracy> destination)
+    {
+        var typed = new TComponent[components.Length];
+        for (int k = 0; k < typed.Length; k++)
+        {
+            typed[k] = (TComponent)components[k];
+        }
+
+        DegeneracyRule.Check<TComponent>(_family, typed, effectiveRowCounts, destination);
+    }
 }

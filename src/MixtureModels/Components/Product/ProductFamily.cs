@@ -7,7 +7,7 @@ namespace MixtureModels.Components.Product;
 /// Products of independent marginals over disjoint column groups that together cover every column once. The M-step
 /// runs each marginal's own family on its columns, so shared parameters (a tied Gaussian block) stay shared.
 /// </summary>
-public sealed class ProductFamily : IComponentFamily<ProductComponent, ProductStatistics>, IReparameterization<ProductComponent, ProductStatistics>, IStandardizedReparameterization<ProductComponent>, IBlockKernelSource<ProductComponent, ProductStatistics>, IComponentPrior<ProductComponent>, IDataValidator
+public sealed class ProductFamily : IComponentFamily<ProductComponent, ProductStatistics>, IReparameterization<ProductComponent, ProductStatistics>, IStandardizedReparameterization<ProductComponent>, IBlockKernelSource<ProductComponent, ProductStatistics>, IComponentPrior<ProductComponent>, IDataValidator, IDegeneracyCheck<ProductComponent>
 {
     private readonly Marginal[] _marginals;
     private readonly int[][] _columns;
@@ -121,6 +121,31 @@ public sealed class ProductFamily : IComponentFamily<ProductComponent, ProductSt
             }
 
             destination[c] = new ProductComponent(Dimension, _columns, marginals);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A component is degenerate when one of its marginals is, by that marginal family's own check (normal and Gaussian marginals: see <see cref="Normal.NormalFamily"/> and <see cref="Gaussian.GaussianFamily"/>) or, for Bernoulli, categorical and Poisson marginals, by the generic rule of <see cref="IDegeneracyCheck{TComponent}"/>; the flags of its marginals are combined.</remarks>
+    /// <exception cref="ArgumentException">The spans do not have one entry per component.</exception>
+    public void CheckDegeneracy(ReadOnlySpan<ProductComponent> components, ReadOnlySpan<double> effectiveRowCounts, Span<ComponentDegeneracy> destination)
+    {
+        DegeneracyArguments.Check(components.Length, effectiveRowCounts.Length, destination.Length);
+        destination.Clear();
+        var parts = new IComponent[components.Length];
+        var flags = new ComponentDegeneracy[components.Length];
+        for (int m = 0; m < _marginals.Length; m++)
+        {
+            for (int c = 0; c < parts.Length; c++)
+            {
+                ArgumentNullException.ThrowIfNull(components[c], nameof(components));
+                parts[c] = components[c].Marginal(m);
+            }
+
+            _marginals[m].Family.CheckDegeneracy(parts, effectiveRowCounts, flags);
+            for (int c = 0; c < parts.Length; c++)
+            {
+                destination[c] |= flags[c];
+            }
         }
     }
 

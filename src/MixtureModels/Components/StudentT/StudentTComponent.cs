@@ -206,6 +206,9 @@ public sealed class StudentTComponent : IComponent
     /// <summary>The mean as the array the component owns. Never write to it.</summary>
     internal double[] MeanArray => _mean;
 
+    /// <summary>The scale matrix Σ, D × D row-major (owned by the component; never written after construction).</summary>
+    internal ReadOnlySpan<double> ScaleSpan => _scale;
+
     /// <summary>Builds the component from μ and Σ (both owned by the result afterwards); false if Σ is not positive definite.</summary>
     internal static bool TryCreate(double[] mean, double[] scale, double degreesOfFreedom, out StudentTComponent result)
     {

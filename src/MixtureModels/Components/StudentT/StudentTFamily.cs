@@ -18,7 +18,7 @@ namespace MixtureModels.Components.StudentT;
 /// <see cref="DegreesOfFreedom"/>. The first M-step after an initialiser (no current component) uses u = 1 and
 /// ν = <see cref="DegreesOfFreedom"/>.
 /// </summary>
-public sealed class StudentTFamily : IComponentFamily<StudentTComponent, StudentTStatistics>
+public sealed class StudentTFamily : IComponentFamily<StudentTComponent, StudentTStatistics>, IDegeneracyCheck<StudentTComponent>
 {
     /// <summary>The smallest ν the estimation returns (0.5).</summary>
     public const double MinimumDegreesOfFreedom = 0.5;
@@ -288,5 +288,36 @@ public sealed class StudentTFamily : IComponentFamily<StudentTComponent, Student
         }
 
         return Math.Exp(0.5 * (lo + hi));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// As for Gaussians, with the scale matrix in place of the covariance: <see cref="ComponentDegeneracy.VarianceAtFloor"/>
+    /// when its smallest eigenvalue is within <see cref="DegeneracyThresholds.FloorFactor"/> of <see cref="Regularization"/>
+    /// (or below <see cref="DegeneracyThresholds.RelativeFloor"/> × the largest); <see cref="ComponentDegeneracy.TooFewRows"/>
+    /// below D + 1 effective rows for full scales, 2 for diagonal and spherical, 1 for tied.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The spans do not have one entry per component.</exception>
+    public void CheckDegeneracy(ReadOnlySpan<StudentTComponent> components, ReadOnlySpan<double> effectiveRowCounts, Span<ComponentDegeneracy> destination)
+    {
+        DegeneracyArguments.Check(components.Length, effectiveRowCounts.Length, destination.Length);
+        double needed = ScaleType switch
+        {
+            CovarianceType.Full => Dimension + 1,
+            CovarianceType.Tied => 1,
+            _ => 2,
+        };
+        for (int k = 0; k < components.Length; k++)
+        {
+            ArgumentNullException.ThrowIfNull(components[k], nameof(components));
+            var (smallest, largest) = SymmetricEigenvalues.Extremes(components[k].ScaleSpan, components[k].Dimension);
+            var flags = DegeneracyThresholds.IsAtFloor(smallest, largest, Regularization) ? ComponentDegeneracy.VarianceAtFloor : ComponentDegeneracy.None;
+            if (!(effectiveRowCounts[k] >= needed))
+            {
+                flags |= ComponentDegeneracy.TooFewRows;
+            }
+
+            destination[k] = flags;
+        }
     }
 }
