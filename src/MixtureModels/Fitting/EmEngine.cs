@@ -175,26 +175,10 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 int count = Math.Min(b, end - blockStart);
                 eStep.JointLogDensity(_data, blockStart, count, logProb, b);
                 EStepKernel.Responsibilities(logProb, count, _k, b, default, _chunkRowBuffer[c].AsSpan(0, count));
-                for (int n = 0; n < count; n++)
+                var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
+                for (int k = 0; k < _k; k++)
                 {
-                    double w = RowWeight(blockStart + n);
-                    if (w == 0)
-                    {
-                        continue;
-                    }
-
-                    double rowEntropy = 0;
-                    for (int k = 0; k < _k; k++)
-                    {
-                        double r = logProb[(k * b) + n];
-                        counts[k] += w * r;
-                        if (r > 0)
-                        {
-                            rowEntropy -= r * Math.Log(r);
-                        }
-                    }
-
-                    entropy += w * rowEntropy;
+                    EStepKernel.AddCountAndEntropy(logProb.AsSpan(k * b, count), rowWeights, ref counts[k], ref entropy);
                 }
             }
 

@@ -273,6 +273,49 @@ internal static class EStepKernel
         }
     }
 
+    /// <summary>
+    /// count += Σₙ wₙ·rₙ and entropy += Σₙ wₙ·(−rₙ ln rₙ) over one component's responsibilities (0 ln 0 = 0), four rows at
+    /// a time.
+    /// </summary>
+    /// <param name="responsibilities">rₙ of one component for the rows of a block, in [0, 1].</param>
+    /// <param name="rowWeights">wₙ, or empty for weight 1.</param>
+    /// <param name="count">The running weighted count.</param>
+    /// <param name="entropy">The running weighted entropy.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddCountAndEntropy(ReadOnlySpan<double> responsibilities, ReadOnlySpan<double> rowWeights, ref double count, ref double entropy)
+    {
+        const int Lanes = 4;
+        int n = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var counts = Vector256<double>.Zero;
+            var entropies = Vector256<double>.Zero;
+            for (; n + Lanes <= responsibilities.Length; n += Lanes)
+            {
+                var r = Vector256.Create(responsibilities.Slice(n, Lanes));
+                var w = rowWeights.IsEmpty ? Vector256.Create(1.0) : Vector256.Create(rowWeights.Slice(n, Lanes));
+                var positive = Vector256.GreaterThan(r, Vector256<double>.Zero);
+                var logR = Log(Vector256.ConditionalSelect(positive, r, Vector256.Create(1.0)));
+                counts += w * r;
+                entropies -= w * (r * logR);
+            }
+
+            count += Vector256.Sum(counts);
+            entropy += Vector256.Sum(entropies);
+        }
+
+        for (; n < responsibilities.Length; n++)
+        {
+            double r = responsibilities[n];
+            double w = rowWeights.IsEmpty ? 1.0 : rowWeights[n];
+            count += w * r;
+            if (r > 0)
+            {
+                entropy -= w * (r * Math.Log(r));
+            }
+        }
+    }
+
     /// <summary>exp of every lane: the runtime's vectorised exp where it has one (.NET 9+), else lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Exp(Vector256<double> x)

@@ -146,4 +146,28 @@ public sealed class EStepKernelTests
             double.IsNaN(logLikelihood[n]).Should().BeFalse();
         }
     }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(7, true)]
+    [InlineData(256, false)]
+    [InlineData(101, true)]
+    public void Count_and_entropy_equal_the_naive_sums(int rows, bool weighted)
+    {
+        var random = new Random(rows);
+        var r = Enumerable.Range(0, rows).Select(i => i % 5 == 0 ? 0.0 : i % 7 == 0 ? 1.0 : random.NextDouble()).ToArray();
+        var w = weighted ? Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? 0.0 : random.NextDouble() * 2).ToArray() : null;
+        double count = 1.5, entropy = 0.25;
+        EStepKernel.AddCountAndEntropy(r, w, ref count, ref entropy);
+        double expectedCount = 1.5, expectedEntropy = 0.25;
+        for (int n = 0; n < rows; n++)
+        {
+            double weight = w?[n] ?? 1.0;
+            expectedCount += weight * r[n];
+            expectedEntropy += r[n] > 0 ? -weight * r[n] * Math.Log(r[n]) : 0;
+        }
+
+        count.Should().BeApproximately(expectedCount, 1e-12 * Math.Max(1, expectedCount));
+        entropy.Should().BeApproximately(expectedEntropy, 1e-12 * Math.Max(1, expectedEntropy));
+    }
 }
