@@ -31,10 +31,13 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private readonly IBlockKernel<TComponent, TStatistics>? _blockKernel; // the family's batched path for complete blocks, if it has one
     private readonly int _prefetchRows;            // rows of the next block (about 4 KB) fetched ahead while a block is computed
     private readonly TStatistics[][] _chunkStats;  // per chunk: K accumulators, reset before every pass and reused for the whole fit
+    private readonly IEmObjective<TComponent, TStatistics>? _objective; // what an iteration reports, when not the E-step's mean log-likelihood
     private TStatistics[]? _merged;                // the K merged accumulators, reused from one M-step to the next
+    private double[]? _lastTotals;                 // N_k of the last M-step
 
-    public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings)
+    public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective = null)
     {
+        _objective = objective;
         _family = family;
         _weightStep = weightStep;
         _data = data;
@@ -123,8 +126,12 @@ internal sealed class EmEngine<TComponent, TStatistics>
             cancellationToken.ThrowIfCancellationRequested();
             iteration++;
             double previous = lowerBound;
-            lowerBound = Pass(weights, components, chunkStats, null, cancellationToken) / _totalWeight;
+            double logNormalizerSum = Pass(weights, components, chunkStats, null, cancellationToken);
+            var (previousWeights, previousComponents) = (weights, components);
             (weights, components) = MStep(chunkStats, components);
+            lowerBound = _objective is null
+                ? logNormalizerSum / _totalWeight
+                : _objective.AfterMStep(logNormalizerSum, previousWeights, previousComponents, _merged!, weights, components);
             history.Add(lowerBound);
             double change = lowerBound - previous;
             progress?.Report(new FitProgress(initialization, iteration, lowerBound, change));
@@ -135,7 +142,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
             }
         }
 
-        return new EmResult<TComponent>(weights, components, converged, iteration, lowerBound, history.ToArray());
+        return new EmResult<TComponent>(weights, components, converged, iteration, lowerBound, history.ToArray()) { ResponsibilityTotals = _lastTotals };
     }
 
     /// <summary>
@@ -264,6 +271,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
 
         var weights = new double[_k];
         _weightStep.Estimate(totals, weights);
+        _lastTotals = totals;
         return (weights, components);
     }
 
