@@ -14,8 +14,7 @@ namespace MixtureModels.Fitting;
 /// </para>
 /// <para>
 /// Objective: scikit-learn's lower bound after the M-step, −Σₙ wₙ Σ_k r_nk log r_nk − Σ_k log B(W_k, ν_k) −
-/// log_norm_weight − ½ D Σ_k log β_k. The entropy comes from the E-step: Σₙ wₙ log Z̃ₙ − Σ_k Σₙ wₙ r_nk log ρ̃_nk, the second
-/// sum from the statistics (N_k log π̃_k + the expected Gaussian log-density).
+/// log_norm_weight − ½ D Σ_k log β_k, the entropy term from the engine's E-step, row by row as scikit-learn sums it.
 /// </para>
 /// </summary>
 internal sealed class VariationalGaussianStep : IWeightStep, IEmObjective<GaussianComponent, GaussianStatistics>
@@ -93,26 +92,19 @@ internal sealed class VariationalGaussianStep : IWeightStep, IEmObjective<Gaussi
     public double AddLogPrior(ReadOnlySpan<double> weights, double scale, Span<double> logitGradient) => 0;
 
     /// <inheritdoc />
-    public double AfterMStep(double logNormalizerSum, ReadOnlySpan<double> previousWeights, ReadOnlySpan<GaussianComponent> previousComponents, ReadOnlySpan<GaussianStatistics> statistics, ReadOnlySpan<double> weights, ReadOnlySpan<GaussianComponent> components)
+    public double AfterMStep(double logNormalizerSum, double responsibilityEntropy, ReadOnlySpan<double> previousWeights, ReadOnlySpan<GaussianComponent> previousComponents, ReadOnlySpan<GaussianStatistics> statistics, ReadOnlySpan<double> weights, ReadOnlySpan<GaussianComponent> components)
     {
         int kCount = statistics.Length;
-        double expectedJoint = 0;
         var totals = new double[kCount];
         for (int k = 0; k < kCount; k++)
         {
-            double nk = statistics[k].TotalWeight;
-            totals[k] = nk + MixtureConstants.EmptyComponentWeight;
-            if (nk > 0)
-            {
-                expectedJoint += (nk * Math.Log(previousWeights[k])) + NormalWishartFamily.ExpectedDataLogDensity(statistics[k], previousComponents[k]);
-            }
+            totals[k] = statistics[k].TotalWeight + MixtureConstants.EmptyComponentWeight;
         }
 
-        double entropy = logNormalizerSum - expectedJoint;
         var first = new double[kCount];
         var second = new double[kCount];
         VariationalWeightPosterior.Concentration(PriorType, ConcentrationPrior, totals, first, second);
-        return entropy + VariationalWeightPosterior.BoundTerm(PriorType, first, second) + _family.ComponentBound(components, totals);
+        return responsibilityEntropy + VariationalWeightPosterior.BoundTerm(PriorType, first, second) + _family.ComponentBound(components, totals);
     }
 
     /// <summary>n_k = N_k + 10ε, as scikit-learn's <c>_estimate_gaussian_parameters</c>.</summary>

@@ -138,67 +138,6 @@ internal sealed class NormalWishartFamily : IComponentFamily<GaussianComponent, 
         return -logWishart - (0.5 * d * logBeta);
     }
 
-    /// <summary>
-    /// Σₙ wₙ r_nk log N(xₙ | μ, Σ) of <paramref name="component"/> from statistics accumulated with weights wₙ r_nk:
-    /// W (−½ D log 2π + log|P|) − ½ tr(Λ S_μ), S_μ the scatter about μ (moved from the statistics' reference).
-    /// </summary>
-    public static double ExpectedDataLogDensity(GaussianStatistics statistics, GaussianComponent component)
-    {
-        double w = statistics.TotalWeight;
-        if (w == 0)
-        {
-            return 0;
-        }
-
-        int d = statistics.Dimension;
-        var a = statistics.Reference;
-        var s = statistics.WeightedSum;
-        var mu = component.Mean;
-        Span<double> delta = d <= 256 ? stackalloc double[d] : new double[d];
-        for (int i = 0; i < d; i++)
-        {
-            delta[i] = a[i] - mu[i];
-        }
-
-        double quadratic = 0;
-        switch (statistics)
-        {
-            case FullScatterStatistics full:
-            {
-                var precision = component.GetPrecision();
-                var scatter = full.Scatter; // upper triangle about a
-                for (int i = 0; i < d; i++)
-                {
-                    for (int j = 0; j < d; j++)
-                    {
-                        double about = i <= j ? scatter[(i * d) + j] : scatter[(j * d) + i];
-                        about += (s[i] * delta[j]) + (delta[i] * s[j]) + (w * delta[i] * delta[j]);
-                        quadratic += precision[i, j] * about;
-                    }
-                }
-
-                break;
-            }
-
-            case DiagonalScatterStatistics diagonal:
-            {
-                var scatter = diagonal.Scatter;
-                for (int i = 0; i < d; i++)
-                {
-                    double about = scatter[i] + (2 * s[i] * delta[i]) + (w * delta[i] * delta[i]);
-                    quadratic += PrecisionDiagonal(component, i) * about;
-                }
-
-                break;
-            }
-
-            default:
-                throw new InvalidOperationException($"Unexpected statistics type {statistics.GetType().Name}.");
-        }
-
-        return (w * ((-0.5 * d * GaussianComponent.LogTwoPi) + LogDeterminantPrecisionCholesky(component))) - (0.5 * quadratic);
-    }
-
     /// <summary>log|P| = Σᵢ log Pᵢᵢ of the component's precision Cholesky factor.</summary>
     public static double LogDeterminantPrecisionCholesky(GaussianComponent component) => component switch
     {
@@ -381,13 +320,6 @@ internal sealed class NormalWishartFamily : IComponentFamily<GaussianComponent, 
 
         return -((degreesOfFreedom * logDetPrecisionCholesky) + (degreesOfFreedom * d * 0.5 * Math.Log(2.0)) + gammaSum);
     }
-
-    private static double PrecisionDiagonal(GaussianComponent component, int i) => component switch
-    {
-        DiagonalGaussian diagonal => diagonal.Precisions[i],
-        SphericalGaussian spherical => spherical.Precision,
-        _ => throw new InvalidOperationException($"Unexpected component type {component.GetType().Name}."),
-    };
 
     private static double SumHalfLog(ReadOnlySpan<double> values)
     {
