@@ -17,8 +17,10 @@ namespace MixtureModels;
 /// (the posterior's concentration, β_k, m_k, ν_k, W_k) on the library's generic EM engine: the same blocked, parallel
 /// E-step and batched kernels as <see cref="GaussianMixture"/>, with a variational weight step and the evidence lower
 /// bound as the objective. The bound (scikit-learn's <c>lower_bound_</c>, up to the same additive constant) is computed
-/// after every M-step, never decreases, and is what <see cref="MixtureOptions.Tolerance"/> and the choice between
-/// initialisations use.
+/// after every M-step and is what <see cref="MixtureOptions.Tolerance"/> and the choice between initialisations use. It
+/// never decreases, up to rounding, when every update is exact; reg_covar (added to the weighted covariances, as
+/// scikit-learn does) makes the covariance update inexact, so where a component's variance is of the order of reg_covar
+/// the bound can fall by a relative 1e-11 or so, in scikit-learn's fit as in this one.
 /// </para>
 /// <para>
 /// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not meant
@@ -74,8 +76,9 @@ public sealed class BayesianGaussianMixture
     /// </summary>
     /// <param name="data">N × D data, finite, N ≥ K (N ≥ 2 when the covariance prior is the data's covariance). Not modified.</param>
     /// <param name="sampleWeights">
-    /// Optional non-negative weight per row (scikit-learn has none). They are rescaled to average 1; integer weights are
-    /// then equivalent to repeating rows, and the priors count in units of the average weight.
+    /// Optional non-negative weight per row (scikit-learn has none). Only their ratios matter: they are rescaled to average
+    /// 1, so the priors' pseudo-observations count in units of the average weight (and integer weights are not the same as
+    /// repeated rows, which would change N). The default mean and covariance priors are the weighted mean and covariance.
     /// </param>
     /// <param name="progress">Optional callback after every iteration, with the lower bound.</param>
     /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
