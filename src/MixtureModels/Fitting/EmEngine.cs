@@ -9,7 +9,9 @@ namespace MixtureModels.Fitting;
 /// the data, block by block and chunk by chunk in parallel, performs the E-step (log-sum-exp responsibilities, through
 /// <see cref="BlockEStep{TComponent}"/> or the family's fused <see cref="IBlockKernel{TComponent, TStatistics}"/>) and
 /// accumulates the M-step statistics of the same block while it is in cache. Chunks own their accumulators, merged in
-/// a fixed order, so the result is the same for any thread count.
+/// a fixed order, so the result is the same for any thread count. What an iteration reports and stops on is the E-step's
+/// mean log-likelihood, unless an <see cref="IEmObjective{TComponent, TStatistics}"/> is given (the variational fit's
+/// evidence lower bound); such fits also get the responsibilities' entropy from the pass, on the unfused path.
 /// </summary>
 /// <typeparam name="TComponent">The component type.</typeparam>
 /// <typeparam name="TStatistics">The statistics type.</typeparam>
@@ -28,7 +30,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private readonly double[][] _chunkLogProb;     // per chunk: K × BlockRows
     private readonly double[][] _chunkRowBuffer;   // per chunk: BlockRows (row weights or log-likelihoods of a block)
     private readonly double[] _chunkLogLikelihood; // per chunk partial Σ w·log p
-    private readonly double[] _chunkEntropy;       // per chunk partial −Σ w Σ_k r log r (only when the objective asks for it)
+    private readonly double[] _chunkEntropy;       // per chunk partial −Σ w Σ_k r log r (computed only for a fit with an objective)
     private readonly IBlockKernel<TComponent, TStatistics>? _blockKernel; // the family's batched path for complete blocks, if it has one
     private readonly int _prefetchRows;            // rows of the next block (about 4 KB) fetched ahead while a block is computed
     private readonly TStatistics[][] _chunkStats;  // per chunk: K accumulators, reset before every pass and reused for the whole fit
