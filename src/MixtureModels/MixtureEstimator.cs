@@ -150,6 +150,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         var initialData = data.HasMissing ? data.WithColumnMeansImputed() : data;
         var initialEngine = ReferenceEquals(initialData, data) ? engine : new EmEngine<TComponent, TStatistics>(family, weightStep, initialData, weights, k, settings);
         int initializations = warm is null ? options.InitializationCount : 1;
+        var initializer = new ResponsibilityInitializer(options.Initialization, initialData, weights, k, options.MaxDegreeOfParallelism);
         var bounds = new double[initializations];
         EmResult<TComponent>? best = null;
         double bestScore = double.NegativeInfinity;
@@ -171,7 +172,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             }
             else
             {
-                var responsibilities = givenResponsibilities ?? ResponsibilityInitializer.Create(options.Initialization, initialData, weights, k, random, cancellationToken);
+                var responsibilities = givenResponsibilities ?? initializer.Create(random, cancellationToken);
                 (startWeights, startComponents) = initialEngine.FromResponsibilities(responsibilities, cancellationToken);
                 if (start is not null)
                 {

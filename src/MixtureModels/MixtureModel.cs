@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MixtureModels.Components;
 using MixtureModels.Fitting;
 using MixtureModels.Numerics;
@@ -128,15 +130,21 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     {
         data = CheckQueryData(data);
         var result = new double[data.Rows, ComponentCount];
+        int componentCount = ComponentCount;
         EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
             Span<double> logLikelihood = stackalloc double[count];
-            EStepKernel.Responsibilities(logProb, count, ComponentCount, stride, default, logLikelihood);
-            for (int n = 0; n < count; n++)
+            EStepKernel.Responsibilities(logProb, count, componentCount, stride, default, logLikelihood);
+
+            // The block's rows of the N × K result, as one row-major span (the array's memory is contiguous).
+            var rows = MemoryMarshal.CreateSpan(ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(result)), result.Length)
+                .Slice(start * componentCount, count * componentCount);
+            for (int k = 0; k < componentCount; k++)
             {
-                for (int k = 0; k < ComponentCount; k++)
+                var column = logProb.Slice(k * stride, count);
+                for (int n = 0; n < column.Length; n++)
                 {
-                    result[start + n, k] = logProb[(k * stride) + n];
+                    rows[(n * componentCount) + k] = column[n];
                 }
             }
         });

@@ -36,30 +36,18 @@ public sealed class KMeans
         data = InputValidation.TrainingData(data, Options.ClusterCount, nameof(Options.ClusterCount));
         var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
         var random = new Random(Options.Seed);
-        KMeansAlgorithm.Result? best = null;
+        var algorithm = new KMeansAlgorithm(data, weights, Options.ClusterCount, Options.MaxDegreeOfParallelism);
+        KMeansResult? best = null;
         for (int init = 0; init < Options.InitializationCount; init++)
         {
-            var result = Run(data, weights, Options.ClusterCount, Options.MaxIterations, Options.Tolerance, random, cancellationToken);
+            var result = algorithm.Run(random, Options.MaxIterations, Options.Tolerance, cancellationToken);
             if (best is null || result.Inertia < best.Inertia)
             {
                 best = result;
             }
         }
 
-        return new KMeansModel(best!.Centers, data.Columns, best.Labels, best.Inertia, best.Iterations, best.Converged);
-    }
-
-    /// <summary>One k-means++ seeding and Lloyd run (used by the mixture initialiser too).</summary>
-    internal static KMeansAlgorithm.Result Run(DataMatrix data, double[]? weights, int k, int maxIterations, double tolerance, Random random, CancellationToken cancellationToken)
-    {
-        int d = data.Columns;
-        var seeds = KMeansAlgorithm.PlusPlusSeeds(data, weights, k, random, cancellationToken);
-        var centers = new double[k * d];
-        for (int c = 0; c < k; c++)
-        {
-            data.Row(seeds[c]).CopyTo(centers.AsSpan(c * d, d));
-        }
-
-        return KMeansAlgorithm.Lloyd(data, weights, centers, k, maxIterations, tolerance, cancellationToken);
+        return new KMeansModel(best!.Centers, data.Columns, best.Labels, best.Inertia, best.Iterations, best.Converged, Options.MaxDegreeOfParallelism);
     }
 }
+

@@ -1,107 +1,162 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MixtureModels.Numerics;
 
 namespace MixtureModels.Fitting;
 
-/// <summary>k-means++ seeding and Lloyd iterations on row-major data with optional row weights.</summary>
-internal static class KMeansAlgorithm
+/// <summary>
+/// k-means++ seeding and Lloyd iterations on one data set with optional row weights, as passes over fixed chunks of
+/// rows (<see cref="BlockPlan"/>) that run in parallel. The distances of a block of rows to all centres come from the
+/// vectorised <see cref="CentreDistances"/> kernel, which gives the textbook loop's bits, so the seeds and labels are
+/// those of the scalar algorithm; every sum over rows is either sequential or merged over the chunks in a fixed order,
+/// so results never depend on the thread count. One instance serves every restart of a fit: the buffers and the
+/// data's mean column variance are made once.
+/// </summary>
+internal sealed class KMeansAlgorithm
 {
-    /// <summary>Rows between two looks at the cancellation token inside a pass over the data (a power of two).</summary>
-    private const int RowsPerCancellationCheck = 4096;
+    /// <summary>Blocks of rows between two looks at the cancellation token inside a chunk.</summary>
+    private const int BlocksPerCancellationCheck = 16;
 
-    /// <summary>Result of one Lloyd run.</summary>
-    public sealed record Result(double[] Centers, int[] Labels, double Inertia, int Iterations, bool Converged);
+    [ThreadStatic]
+    private static double[]? t_distances;
+
+    private readonly DataMatrix _data;
+    private readonly double[]? _weights;
+    private readonly int _k;
+    private readonly int _columns;
+    private readonly int _maxDegreeOfParallelism;
+    private readonly BlockPlan _plan;
+    private readonly double[][] _chunkSums;
+    private readonly double[][] _chunkMass;
+    private readonly double[] _chunkInertia;
+    private readonly bool[] _chunkChanged;
+    private double _meanVariance = double.NaN;
+    private double[]? _closest;
+    private double[][]? _candidates;
+
+    /// <summary>Prepares k-means with <paramref name="k"/> clusters on <paramref name="data"/> (finite, N ≥ 1).</summary>
+    /// <param name="data">The rows; not modified.</param>
+    /// <param name="weights">A non-negative weight per row, or null for weight 1.</param>
+    /// <param name="k">The number of clusters, at least 1.</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads, or -1 for all cores; the results do not depend on it.</param>
+    public KMeansAlgorithm(DataMatrix data, double[]? weights, int k, int maxDegreeOfParallelism)
+    {
+        _data = data;
+        _weights = weights;
+        _k = k;
+        _columns = data.Columns;
+        _maxDegreeOfParallelism = maxDegreeOfParallelism;
+        _plan = new BlockPlan(data.Rows, data.Columns, (long)k * (data.Columns + 1) * sizeof(double));
+        _chunkSums = new double[_plan.ChunkCount][];
+        _chunkMass = new double[_plan.ChunkCount][];
+        _chunkInertia = new double[_plan.ChunkCount];
+        _chunkChanged = new bool[_plan.ChunkCount];
+    }
+
+    /// <summary>The mean column variance of the data, computed on first use (the tolerance of every Lloyd run is relative to it).</summary>
+    private double MeanVariance => double.IsNaN(_meanVariance) ? _meanVariance = ColumnVariance.Mean(_data, _weights, out _) : _meanVariance;
+
+    /// <summary>One k-means++ seeding followed by Lloyd iterations.</summary>
+    public KMeansResult Run(Random random, int maxIterations, double tolerance, CancellationToken cancellationToken)
+    {
+        var seeds = PlusPlusSeeds(random, cancellationToken);
+        var centers = new double[_k * _columns];
+        for (int c = 0; c < _k; c++)
+        {
+            _data.Row(seeds[c]).CopyTo(centers.AsSpan(c * _columns, _columns));
+        }
+
+        return Lloyd(centers, maxIterations, tolerance, cancellationToken);
+    }
 
     /// <summary>
     /// Greedy k-means++ (Arthur and Vassilvitskii 2007, with 2 + ⌊ln K⌋ local trials per centre as in scikit-learn):
-    /// each new centre is drawn with probability ∝ w·D(x)², keeping the candidate that lowers the potential most.
-    /// Returns the chosen row indices. The token is checked before any work, before every candidate and every
-    /// <see cref="RowsPerCancellationCheck"/> rows of each pass.
+    /// each new centre is drawn with probability ∝ w·D(x)², keeping the candidate that lowers the potential most. The
+    /// trials of one step are drawn first (they depend only on the current distances) and then evaluated together in
+    /// one parallel pass. Returns the chosen row indices. The token is checked before any work, before every step and
+    /// between blocks of rows.
     /// </summary>
-    public static int[] PlusPlusSeeds(DataMatrix data, double[]? weights, int k, Random random, CancellationToken cancellationToken)
+    public int[] PlusPlusSeeds(Random random, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        int n = data.Rows;
-        int trials = 2 + (int)Math.Log(k);
-        var seeds = new int[k];
-        var closest = new double[n];
-        var candidateDistance = new double[n];
-        var bestDistance = new double[n];
-        seeds[0] = WeightedChoice(weights, n, random);
-        double potential = 0;
-        for (int i = 0; i < n; i++)
+        int n = _data.Rows;
+        int trials = 2 + (int)Math.Log(_k);
+        var seeds = new int[_k];
+        var closest = _closest ??= new double[n];
+        if (_candidates is null)
         {
-            CheckEvery(i, cancellationToken);
-            closest[i] = SquaredDistance(data.Row(i), data.Row(seeds[0]));
-            potential += W(weights, i) * closest[i];
+            _candidates = new double[trials][];
+            for (int t = 0; t < trials; t++)
+            {
+                _candidates[t] = new double[n];
+            }
         }
 
-        for (int c = 1; c < k; c++)
+        var candidates = _candidates;
+        var candidateRows = new int[trials];
+        var potentials = new double[trials];
+        seeds[0] = WeightedChoice(_weights, n, random);
+        candidateRows[0] = seeds[0];
+        DistancesToRows(candidateRows.AsSpan(0, 1), null, candidates, cancellationToken);
+        candidates[0].CopyTo(closest, 0);
+        Potentials(candidates, 1, potentials);
+        double potential = potentials[0];
+        for (int c = 1; c < _k; c++)
         {
-            int bestCandidate = -1;
-            double bestPotential = double.PositiveInfinity;
             for (int t = 0; t < trials; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int candidate = SampleProportional(closest, weights, potential * random.NextDouble());
-                double candidatePotential = 0;
-                var row = data.Row(candidate);
-                for (int i = 0; i < n; i++)
-                {
-                    CheckEvery(i, cancellationToken);
-                    candidateDistance[i] = Math.Min(closest[i], SquaredDistance(data.Row(i), row));
-                    candidatePotential += W(weights, i) * candidateDistance[i];
-                }
+                candidateRows[t] = SampleProportional(closest, _weights, potential * random.NextDouble());
+            }
 
-                if (bestCandidate < 0 || candidatePotential < bestPotential)
+            DistancesToRows(candidateRows, closest, candidates, cancellationToken);
+            Potentials(candidates, trials, potentials);
+            int best = 0;
+            for (int t = 1; t < trials; t++)
+            {
+                if (potentials[t] < potentials[best])
                 {
-                    bestPotential = candidatePotential;
-                    bestCandidate = candidate;
-                    Array.Copy(candidateDistance, bestDistance, n);
+                    best = t;
                 }
             }
 
-            seeds[c] = bestCandidate;
-            potential = bestPotential;
-            Array.Copy(bestDistance, closest, n);
+            seeds[c] = candidateRows[best];
+            potential = potentials[best];
+            candidates[best].CopyTo(closest, 0);
         }
 
         return seeds;
     }
 
-    /// <summary>Lloyd iterations from the given centres (K × D, row-major; not modified).</summary>
-    public static Result Lloyd(DataMatrix data, double[]? weights, double[] initialCenters, int k, int maxIterations, double tolerance, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lloyd iterations from the given centres (K × D, row-major; not modified). Each iteration is one pass that labels
+    /// every row with its nearest centre and accumulates, per chunk, the weighted offsets of its rows from their
+    /// centre; the chunks' sums are merged in order and each centre moves by its mean offset. It stops when no label
+    /// changed or the squared shift summed over the centres is at most <paramref name="tolerance"/> × the mean column
+    /// variance. An empty cluster keeps its centre.
+    /// </summary>
+    public KMeansResult Lloyd(double[] initialCenters, int maxIterations, double tolerance, CancellationToken cancellationToken)
     {
-        int n = data.Rows, d = data.Columns;
+        int k = _k, d = _columns;
         var centers = (double[])initialCenters.Clone();
         var next = new double[k * d];
         var mass = new double[k];
-        var labels = new int[n];
-        double absoluteTolerance = tolerance * ColumnVariance.Mean(data, weights, out _);
+        var labels = new int[_data.Rows];
+        double absoluteTolerance = tolerance == 0 ? 0 : tolerance * MeanVariance;
         int iteration = 0;
         bool converged = false;
         while (iteration < maxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
             iteration++;
-            bool changed = Assign(data, centers, k, labels, cancellationToken) || iteration == 1;
+            bool changed = LabelPass(centers, labels, accumulate: true, cancellationToken) || iteration == 1;
             Array.Clear(next);
             Array.Clear(mass);
-            for (int i = 0; i < n; i++)
+            for (int chunk = 0; chunk < _plan.ChunkCount; chunk++)
             {
-                CheckEvery(i, cancellationToken);
-                double w = W(weights, i);
-                if (w == 0)
-                {
-                    continue;
-                }
-
-                var row = data.Row(i);
-                int label = labels[i];
-                mass[label] += w;
-                for (int j = 0; j < d; j++)
-                {
-                    next[(label * d) + j] += w * (row[j] - centers[(label * d) + j]);
-                }
+                VectorKernels.Add(_chunkSums[chunk], next);
+                VectorKernels.Add(_chunkMass[chunk], mass);
             }
 
             double shift = 0;
@@ -127,50 +182,20 @@ internal static class KMeansAlgorithm
             }
         }
 
-        Assign(data, centers, k, labels, cancellationToken);
-        double inertia = Inertia(data, weights, centers, labels);
-        return new Result(centers, labels, inertia, iteration, converged);
-    }
-
-    /// <summary>Sets each label to its nearest centre; returns whether any label changed. The token is checked every <see cref="RowsPerCancellationCheck"/> rows.</summary>
-    public static bool Assign(DataMatrix data, double[] centers, int k, int[] labels, CancellationToken cancellationToken = default)
-    {
-        int d = data.Columns;
-        bool changed = false;
-        for (int i = 0; i < data.Rows; i++)
-        {
-            CheckEvery(i, cancellationToken);
-            var row = data.Row(i);
-            int best = 0;
-            double bestDistance = double.PositiveInfinity;
-            for (int c = 0; c < k; c++)
-            {
-                double distance = SquaredDistance(row, centers.AsSpan(c * d, d));
-                if (distance < bestDistance)
-                {
-                    bestDistance = distance;
-                    best = c;
-                }
-            }
-
-            changed |= labels[i] != best;
-            labels[i] = best;
-        }
-
-        return changed;
-    }
-
-    /// <summary>Σ wᵢ‖xᵢ − c_label(i)‖².</summary>
-    public static double Inertia(DataMatrix data, double[]? weights, double[] centers, int[] labels)
-    {
-        int d = data.Columns;
+        LabelPass(centers, labels, accumulate: false, cancellationToken);
         double inertia = 0;
-        for (int i = 0; i < data.Rows; i++)
+        for (int chunk = 0; chunk < _plan.ChunkCount; chunk++)
         {
-            inertia += W(weights, i) * SquaredDistance(data.Row(i), centers.AsSpan(labels[i] * d, d));
+            inertia += _chunkInertia[chunk];
         }
 
-        return inertia;
+        return new KMeansResult(centers, labels, inertia, iteration, converged);
+    }
+
+    /// <summary>Labels every row of <paramref name="data"/> with its nearest centre (the first on ties).</summary>
+    public static void Assign(DataMatrix data, double[] centers, int k, int[] labels, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    {
+        new KMeansAlgorithm(data, null, k, maxDegreeOfParallelism).LabelPass(centers, labels, accumulate: false, cancellationToken);
     }
 
     /// <summary>Row index drawn with probability ∝ weight (uniform when unweighted).</summary>
@@ -207,37 +232,213 @@ internal static class KMeansAlgorithm
         return last;
     }
 
-    public static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    /// <summary>
+    /// One parallel pass: every row's nearest centre into <paramref name="labels"/>; per chunk, whether a label changed,
+    /// Σ w·(nearest squared distance) and, with <paramref name="accumulate"/>, the weighted offsets Σ w·(x − c) and
+    /// masses Σ w of the rows of each cluster. Returns whether any label changed.
+    /// </summary>
+    private bool LabelPass(double[] centers, int[] labels, bool accumulate, CancellationToken cancellationToken)
     {
-        double s = 0;
-        for (int j = 0; j < a.Length; j++)
-        {
-            double diff = a[j] - b[j];
-            s += diff * diff;
-        }
+        int k = _k, d = _columns, padded = CentreDistances.Padded(k);
+        var transposed = new double[d * padded];
+        CentreDistances.Transpose(centers, d, transposed);
+        ChunkRunner.ForEach(_plan.ChunkCount, _maxDegreeOfParallelism, cancellationToken, chunk => LabelChunk(chunk, centers, transposed, padded, labels, accumulate, cancellationToken));
 
-        return s;
+        return Array.IndexOf(_chunkChanged, true) >= 0;
     }
 
-    /// <summary>Throws when the token is cancelled, looking at it once every <see cref="RowsPerCancellationCheck"/> rows.</summary>
-    private static void CheckEvery(int row, CancellationToken cancellationToken)
+    /// <summary>The part of <see cref="LabelPass"/> for one chunk (optimised at once: a fit runs it only a few times).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LabelChunk(int chunk, double[] centers, double[] transposed, int padded, int[] labels, bool accumulate, CancellationToken cancellationToken)
     {
-        if ((row & (RowsPerCancellationCheck - 1)) == 0)
+        int k = _k, d = _columns;
+        var (start, end) = _plan.Chunk(chunk);
+        double[]? sums = null, mass = null;
+        if (accumulate)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            sums = _chunkSums[chunk] ??= new double[k * d];
+            mass = _chunkMass[chunk] ??= new double[k];
+            Array.Clear(sums);
+            Array.Clear(mass);
+        }
+
+        var distances = ScratchBuffer.Get(ref t_distances, _plan.BlockRows * padded);
+        bool changed = false;
+        double inertia = 0;
+        for (int blockStart = start, block = 0; blockStart < end; blockStart += _plan.BlockRows, block++)
+        {
+            if (block % BlocksPerCancellationCheck == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            int count = Math.Min(_plan.BlockRows, end - blockStart);
+            var rows = _data.RowBlock(blockStart, count);
+            CentreDistances.Compute(rows, d, transposed, padded, distances);
+            for (int r = 0; r < count; r++)
+            {
+                int i = blockStart + r;
+                var rowDistances = distances.Slice(r * padded, padded);
+                int best = CentreDistances.Nearest(rowDistances, k);
+                changed |= labels[i] != best;
+                labels[i] = best;
+                double w = _weights is null ? 1.0 : _weights[i];
+                inertia += w * rowDistances[best];
+                if (accumulate && w != 0)
+                {
+                    mass![best] += w;
+                    AddScaledOffset(w, rows.Slice(r * d, d), centers.AsSpan(best * d, d), sums.AsSpan(best * d, d));
+                }
+            }
+        }
+
+        _chunkChanged[chunk] = changed;
+        _chunkInertia[chunk] = inertia;
+    }
+
+    /// <summary>
+    /// destinations[t][i] = ‖xᵢ − x_rows[t]‖², or its minimum with closest[i] when <paramref name="closest"/> is given, for
+    /// every row i, in one parallel pass.
+    /// </summary>
+    private void DistancesToRows(ReadOnlySpan<int> rows, double[]? closest, double[][] destinations, CancellationToken cancellationToken)
+    {
+        int d = _columns, count = rows.Length, padded = CentreDistances.Padded(count);
+        var centres = new double[count * d];
+        for (int t = 0; t < count; t++)
+        {
+            _data.Row(rows[t]).CopyTo(centres.AsSpan(t * d, d));
+        }
+
+        var transposed = new double[d * padded];
+        CentreDistances.Transpose(centres, d, transposed);
+        ChunkRunner.ForEach(_plan.ChunkCount, _maxDegreeOfParallelism, cancellationToken, chunk => DistanceChunk(chunk, count, transposed, padded, closest, destinations, cancellationToken));
+    }
+
+    /// <summary>The part of <see cref="DistancesToRows"/> for one chunk (optimised at once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void DistanceChunk(int chunk, int count, double[] transposed, int padded, double[]? closest, double[][] destinations, CancellationToken cancellationToken)
+    {
+        int d = _columns;
+        var (start, end) = _plan.Chunk(chunk);
+        var distances = ScratchBuffer.Get(ref t_distances, _plan.BlockRows * padded);
+        for (int blockStart = start, block = 0; blockStart < end; blockStart += _plan.BlockRows, block++)
+        {
+            if (block % BlocksPerCancellationCheck == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            int blockCount = Math.Min(_plan.BlockRows, end - blockStart);
+            CentreDistances.Compute(_data.RowBlock(blockStart, blockCount), d, transposed, padded, distances);
+            for (int t = 0; t < count; t++)
+            {
+                var destination = destinations[t].AsSpan(blockStart, blockCount);
+                if (closest is null)
+                {
+                    for (int r = 0; r < blockCount; r++)
+                    {
+                        destination[r] = distances[(r * padded) + t];
+                    }
+                }
+                else
+                {
+                    // min(closest, distance): distances are never NaN, so the comparison gives Math.Min's value.
+                    var previous = closest.AsSpan(blockStart, blockCount);
+                    for (int r = 0; r < blockCount; r++)
+                    {
+                        double distance = distances[(r * padded) + t];
+                        destination[r] = distance < previous[r] ? distance : previous[r];
+                    }
+                }
+            }
         }
     }
 
-    private static double W(double[]? weights, int i) => weights is null ? 1.0 : weights[i];
+    /// <summary>potentials[t] = Σᵢ wᵢ·distances[t][i] for t &lt; count, each summed in row order (four sums interleaved).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Potentials(double[][] distances, int count, double[] potentials)
+    {
+        int n = _data.Rows;
+        for (int t = 0; t < count; t += 4)
+        {
+            var a = distances[t];
+            var b = distances[Math.Min(t + 1, count - 1)];
+            var c = distances[Math.Min(t + 2, count - 1)];
+            var e = distances[Math.Min(t + 3, count - 1)];
+            double sa = 0, sb = 0, sc = 0, se = 0;
+            if (_weights is null)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    sa += a[i];
+                    sb += b[i];
+                    sc += c[i];
+                    se += e[i];
+                }
+            }
+            else
+            {
+                var w = _weights;
+                for (int i = 0; i < n; i++)
+                {
+                    sa += w[i] * a[i];
+                    sb += w[i] * b[i];
+                    sc += w[i] * c[i];
+                    se += w[i] * e[i];
+                }
+            }
+
+            potentials[t] = sa;
+            if (t + 1 < count)
+            {
+                potentials[t + 1] = sb;
+            }
+
+            if (t + 2 < count)
+            {
+                potentials[t + 2] = sc;
+            }
+
+            if (t + 3 < count)
+            {
+                potentials[t + 3] = se;
+            }
+        }
+    }
+
+    /// <summary>destination[j] += w·(x[j] − centre[j]), element by element (vectorised over j, the same bits as the scalar loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaledOffset(double w, ReadOnlySpan<double> x, ReadOnlySpan<double> centre, Span<double> destination)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && destination.Length >= 4)
+        {
+            ref double xr = ref MemoryMarshal.GetReference(x);
+            ref double cr = ref MemoryMarshal.GetReference(centre);
+            ref double dr = ref MemoryMarshal.GetReference(destination);
+            var scale = Vector256.Create(w);
+            for (; j + 4 <= destination.Length; j += 4)
+            {
+                var offset = Vector256.LoadUnsafe(ref xr, (nuint)j) - Vector256.LoadUnsafe(ref cr, (nuint)j);
+                (Vector256.LoadUnsafe(ref dr, (nuint)j) + (scale * offset)).StoreUnsafe(ref dr, (nuint)j);
+            }
+        }
+
+        for (; j < destination.Length; j++)
+        {
+            destination[j] += w * (x[j] - centre[j]);
+        }
+    }
 
     /// <summary>First index whose cumulative w·distance reaches the target (the inverse CDF); the last positive one on rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SampleProportional(double[] distances, double[]? weights, double target)
     {
         double cumulative = 0;
         int lastPositive = 0;
         for (int i = 0; i < distances.Length; i++)
         {
-            double mass = W(weights, i) * distances[i];
+            double mass = (weights is null ? 1.0 : weights[i]) * distances[i];
             if (mass <= 0)
             {
                 continue;

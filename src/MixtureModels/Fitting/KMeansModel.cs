@@ -7,9 +7,11 @@ public sealed class KMeansModel
 {
     private readonly double[] _centers;
     private readonly int[] _labels;
+    private readonly int _maxDegreeOfParallelism;
 
-    internal KMeansModel(double[] centers, int dimension, int[] labels, double inertia, int iterations, bool converged)
+    internal KMeansModel(double[] centers, int dimension, int[] labels, double inertia, int iterations, bool converged, int maxDegreeOfParallelism)
     {
+        _maxDegreeOfParallelism = maxDegreeOfParallelism;
         _centers = centers;
         _labels = labels;
         Dimension = dimension;
@@ -40,14 +42,14 @@ public sealed class KMeansModel
     /// <summary>Returns a new K × D matrix of the cluster centres.</summary>
     public Matrix<double> GetCenters() => Matrix<double>.Build.Dense(ClusterCount, Dimension, (i, j) => _centers[(i * Dimension) + j]);
 
-    /// <summary>Nearest centre of every row.</summary>
+    /// <summary>Nearest centre of every row (the first one on ties), in parallel with the estimator's <see cref="KMeansOptions.MaxDegreeOfParallelism"/>.</summary>
     /// <param name="data">N × D data with the training column count.</param>
     /// <exception cref="ArgumentException">The column count differs from the training data, or a value is not finite.</exception>
     public int[] Predict(DataMatrix data)
     {
         data = InputValidation.QueryData(data, Dimension);
         var labels = new int[data.Rows];
-        KMeansAlgorithm.Assign(data, _centers, ClusterCount, labels);
+        KMeansAlgorithm.Assign(data, _centers, ClusterCount, labels, _maxDegreeOfParallelism, CancellationToken.None);
         return labels;
     }
 }

@@ -23,6 +23,12 @@ public sealed record KMeansOptions
     /// <summary>Seed of the random generator used by k-means++ (default 0): the same seed gives the same result.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Worker threads for the passes over the data (seeding, Lloyd iterations, <see cref="KMeansModel.Predict"/>): -1
+    /// (default) for all cores. Results are identical for any value.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad setting.</summary>
     internal void Validate()
     {
@@ -30,5 +36,6 @@ public sealed record KMeansOptions
         ArgumentChecks.AtLeast(MaxIterations, 1, nameof(MaxIterations), "Allow at least one iteration.");
         ArgumentChecks.NonNegative(Tolerance, nameof(Tolerance), "Use a finite, non-negative tolerance such as 1e-4.");
         ArgumentChecks.AtLeast(InitializationCount, 1, nameof(InitializationCount), "Use at least one initialisation.");
+        ArgumentChecks.DegreeOfParallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
     }
 }

@@ -3,9 +3,36 @@ using MixtureModels.Numerics;
 
 namespace MixtureModels.Fitting;
 
-/// <summary>Every initialiser produces responsibilities (N × K, row-major); the engine's M-step turns them into a model.</summary>
-internal static class ResponsibilityInitializer
+/// <summary>
+/// Every initialiser produces responsibilities (N × K, row-major); the engine's M-step turns them into a model. One
+/// instance serves all the restarts of a fit, so that what does not depend on the restart (k-means' buffers and the
+/// data's column variance) is made once.
+/// </summary>
+internal sealed class ResponsibilityInitializer
 {
+    private readonly InitializationMethod _method;
+    private readonly DataMatrix _data;
+    private readonly double[]? _weights;
+    private readonly int _k;
+    private readonly int _maxDegreeOfParallelism;
+    private KMeansAlgorithm? _kMeans;
+    private double[]? _responsibilities;
+
+    /// <summary>Prepares the initialiser for one fit.</summary>
+    /// <param name="method">The initialisation method.</param>
+    /// <param name="data">The complete rows (missing entries already imputed).</param>
+    /// <param name="weights">A weight per row, or null.</param>
+    /// <param name="k">The component count.</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads of k-means' passes, or -1 for all cores.</param>
+    public ResponsibilityInitializer(InitializationMethod method, DataMatrix data, double[]? weights, int k, int maxDegreeOfParallelism)
+    {
+        _method = method;
+        _data = data;
+        _weights = weights;
+        _k = k;
+        _maxDegreeOfParallelism = maxDegreeOfParallelism;
+    }
+
     /// <summary>
     /// The user's starting responsibilities (<see cref="MixtureOptions.InitialResponsibilities"/> or
     /// <see cref="MixtureOptions.InitialLabels"/>) as a fresh N × K row-major array, checked against the data's row
@@ -71,15 +98,26 @@ internal static class ResponsibilityInitializer
         return responsibilities;
     }
 
-    public static double[] Create(InitializationMethod method, DataMatrix data, double[]? weights, int k, Random random, CancellationToken cancellationToken)
+    private KMeansAlgorithm KMeans => _kMeans ??= new KMeansAlgorithm(_data, _weights, _k, _maxDegreeOfParallelism);
+
+    /// <summary>
+    /// The responsibilities of one restart, drawing from <paramref name="random"/>. The array is this instance's and is
+    /// overwritten by the next call: use it before asking for the next restart.
+    /// </summary>
+    public double[] Create(Random random, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var data = _data;
+        var weights = _weights;
+        var method = _method;
+        int k = _k;
         int n = data.Rows;
-        var responsibilities = new double[n * k];
+        var responsibilities = _responsibilities ??= new double[n * k];
+        Array.Clear(responsibilities);
         switch (method)
         {
             case InitializationMethod.KMeans:
-                var labels = KMeans.Run(data, weights, k, 300, 1e-4, random, cancellationToken).Labels;
+                var labels = KMeans.Run(random, 300, 1e-4, cancellationToken).Labels;
                 for (int i = 0; i < n; i++)
                 {
                     responsibilities[(i * k) + labels[i]] = 1;
@@ -87,7 +125,7 @@ internal static class ResponsibilityInitializer
 
                 break;
             case InitializationMethod.KMeansPlusPlus:
-                var seeds = KMeansAlgorithm.PlusPlusSeeds(data, weights, k, random, cancellationToken);
+                var seeds = KMeans.PlusPlusSeeds(random, cancellationToken);
                 for (int c = 0; c < k; c++)
                 {
                     responsibilities[(seeds[c] * k) + c] = 1;

@@ -109,11 +109,13 @@ public sealed class ReliabilityValidationTests
         using var cts = new CancellationTokenSource();
         using var memory = new CountingMemory(Reference.ToRowMajor(Reference.Blobs(n, 4, 8, 2)));
 
-        // Cancelled from inside the seeding, deterministically: at the 10·N-th row read (validation reads about 2·N,
-        // the first seeding pass N, each candidate N more).
+        // Cancelled from inside the seeding, deterministically: validation reads each row once (one read per row), then
+        // the seeding reads the data a block of 256 rows at a time, 79 blocks per pass, 32 passes for K = 32 (about
+        // 2,700 reads), so the (N + 1,000)-th read is in the middle of the seeding.
+        int cancelAt = n + 1_000;
         memory.OnRead = reads =>
         {
-            if (reads == 10 * n)
+            if (reads == cancelAt)
             {
                 cts.Cancel();
             }
@@ -125,7 +127,7 @@ public sealed class ReliabilityValidationTests
 
         fit.Should().Throw<OperationCanceledException>();
         cts.IsCancellationRequested.Should().BeTrue();
-        memory.Reads.Should().BeLessThan((10 * n) + 8_192, "the seeding looks at the token every 4,096 rows");
+        memory.Reads.Should().BeLessThan(cancelAt + 40, "each worker of the seeding looks at the token every 16 blocks of rows");
     }
 
     [Fact]
@@ -142,16 +144,17 @@ public sealed class ReliabilityValidationTests
         int start = memory.Reads;
         memory.OnRead = reads =>
         {
-            if (reads == start + (2 * n) + 100)
+            if (reads == start + 120)
             {
                 cancelAt = reads;
                 cts.Cancel();
             }
         };
 
-        ((Action)(() => KMeansAlgorithm.Lloyd(data, null, centers, 2, 300, 0, cts.Token))).Should().Throw<OperationCanceledException>();
+        // A pass reads the data a block of 256 rows at a time (79 blocks); the 120th read is in the second iteration.
+        ((Action)(() => new KMeansAlgorithm(data, null, 2, -1).Lloyd(centers, 300, 0, cts.Token))).Should().Throw<OperationCanceledException>();
         cancelAt.Should().BePositive();
-        memory.Reads.Should().BeLessThan(cancelAt + 8_192);
+        memory.Reads.Should().BeLessThan(cancelAt + 40, "each worker looks at the token every 16 blocks of rows");
     }
 
     // ---- Item 8: span entry points of the mixture and the built-in components ----

@@ -1,0 +1,89 @@
+using MixtureModels.Fitting;
+
+namespace MixtureModels.Tests.Fitting;
+
+/// <summary>The vectorised, parallel k-means against the scalar textbook algorithm it replaced (<see cref="ReferenceKMeans"/>).</summary>
+public sealed class KMeansAlgorithmTests
+{
+    public static TheoryData<int, int, int, bool> Cases() => new()
+    {
+        { 3000, 2, 3, false },
+        { 5000, 16, 8, false },
+        { 4000, 5, 11, true },
+        { 2500, 33, 20, false },
+        { 700, 1, 4, true },
+        { 10, 3, 10, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Seeds_and_labels_equal_the_textbook_algorithm_and_centres_agree_to_rounding(int rows, int columns, int k, bool weighted)
+    {
+        var x = DataMatrix.FromArray(Reference.Blobs(rows, columns, Math.Max(1, k - 1), rows + columns));
+        var weights = weighted ? Enumerable.Range(0, rows).Select(i => (i % 7) * 0.5).ToArray() : null;
+        var algorithm = new KMeansAlgorithm(x, weights, k, -1);
+        var seeds = algorithm.PlusPlusSeeds(new Random(3), CancellationToken.None);
+        var expectedSeeds = ReferenceKMeans.PlusPlusSeeds(x, weights, k, new Random(3), CancellationToken.None);
+        seeds.Should().Equal(expectedSeeds);
+
+        var centres = new double[k * columns];
+        for (int c = 0; c < k; c++)
+        {
+            x.Row(seeds[c]).CopyTo(centres.AsSpan(c * columns, columns));
+        }
+
+        var result = algorithm.Lloyd(centres, 300, 1e-4, CancellationToken.None);
+        var expected = ReferenceKMeans.Lloyd(x, weights, centres, k, 300, 1e-4, CancellationToken.None);
+        result.Labels.Should().Equal(expected.Labels);
+        result.Iterations.Should().Be(expected.Iterations);
+        result.Converged.Should().Be(expected.Converged);
+        result.Inertia.ShouldBeClose(expected.Inertia, 1e-12);
+        double scale = x.Values.ToArray().Max(Math.Abs);
+        for (int i = 0; i < centres.Length; i++)
+        {
+            Math.Abs(result.Centers[i] - expected.Centers[i]).Should().BeLessThanOrEqualTo(1e-13 * scale, $"centre entry {i}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Results_are_bit_identical_for_any_thread_count(int threads)
+    {
+        var x = DataMatrix.FromArray(Reference.Blobs(40_000, 6, 5, 17));
+        var weights = Enumerable.Range(0, x.Rows).Select(i => 1 + (i % 3)).Select(w => (double)w).ToArray();
+        var all = new KMeansAlgorithm(x, weights, 5, -1).Run(new Random(9), 300, 1e-6, CancellationToken.None);
+        var some = new KMeansAlgorithm(x, weights, 5, threads).Run(new Random(9), 300, 1e-6, CancellationToken.None);
+        some.Centers.Should().Equal(all.Centers);
+        some.Labels.Should().Equal(all.Labels);
+        some.Inertia.Should().Be(all.Inertia);
+    }
+
+    [Fact]
+    public void Restarts_on_one_instance_equal_fresh_instances()
+    {
+        var x = DataMatrix.FromArray(Reference.Blobs(3000, 4, 6, 23));
+        var shared = new KMeansAlgorithm(x, null, 6, -1);
+        var random = new Random(4);
+        var first = shared.Run(random, 300, 1e-4, CancellationToken.None);
+        var second = shared.Run(random, 300, 1e-4, CancellationToken.None);
+        var replay = new Random(4);
+        var freshFirst = new KMeansAlgorithm(x, null, 6, -1).Run(replay, 300, 1e-4, CancellationToken.None);
+        var freshSecond = new KMeansAlgorithm(x, null, 6, -1).Run(replay, 300, 1e-4, CancellationToken.None);
+        first.Centers.Should().Equal(freshFirst.Centers);
+        second.Centers.Should().Equal(freshSecond.Centers);
+        second.Labels.Should().Equal(freshSecond.Labels);
+    }
+
+    [Fact]
+    public void A_token_cancelled_during_a_pass_stops_it()
+    {
+        var x = DataMatrix.FromArray(Reference.Blobs(200_000, 2, 3, 5));
+        using var cts = new CancellationTokenSource();
+        var algorithm = new KMeansAlgorithm(x, null, 3, 1);
+        cts.Cancel();
+        ((Action)(() => algorithm.PlusPlusSeeds(new Random(1), cts.Token))).Should().Throw<OperationCanceledException>();
+        ((Action)(() => algorithm.Lloyd(new double[6], 10, 0, cts.Token))).Should().Throw<OperationCanceledException>();
+    }
+}
