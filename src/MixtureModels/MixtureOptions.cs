@@ -28,8 +28,10 @@ public record MixtureOptions
     /// <summary>
     /// Optional starting responsibilities, an N × K matrix (N the training rows, K = <see cref="ComponentCount"/>) of
     /// finite, non-negative values whose rows each sum to 1 (within 1e-6): the first M-step starts from them instead of
-    /// from <see cref="Initialization"/> (scikit-learn's private <c>_initialize(X, resp)</c>). Every initialisation then
-    /// starts from the same point. Checked against the data in <c>Fit</c>; mutually exclusive with <see cref="InitialLabels"/>.
+    /// from <see cref="Initialization"/> (scikit-learn's private <c>_initialize(X, resp)</c>), in every initialisation, which
+    /// then all start from the same point (a warm start still continues the previous fit instead; a starting point such as
+    /// <c>InitialMeans</c> still replaces what the first M-step estimated). Checked against the data in <c>Fit</c>;
+    /// mutually exclusive with <see cref="InitialLabels"/>.
     /// </summary>
     public DataMatrix? InitialResponsibilities { get; init; }
 
