@@ -108,7 +108,8 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         Func<int, IStartingPoint<TComponent>?>? startFor,
         WarmStart<TComponent>? warm,
         IProgress<FitProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IEmObjective<TComponent, TStatistics>? objective = null)
     {
         int k = options.ComponentCount;
         bool marginalize = options.MissingValues == MissingValueHandling.Marginalize;
@@ -143,7 +144,8 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         var start = startFor?.Invoke(data.Columns);
         start?.Check(k, data.Columns);
         var settings = new EmSettings(options.Tolerance, options.MaxIterations, options.MaxDegreeOfParallelism);
-        var engine = new EmEngine<TComponent, TStatistics>(family, weightStep, data, weights, k, settings);
+        var givenResponsibilities = ResponsibilityInitializer.FromOptions(options, data.Rows);
+        var engine = new EmEngine<TComponent, TStatistics>(family, weightStep, data, weights, k, settings, objective);
         var random = new Random(options.Seed);
 
         // Initialisers (k-means, the first M-step) need complete rows: with missing entries they run on a copy in which
@@ -175,7 +177,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             }
             else
             {
-                var responsibilities = initializer.Create(random, cancellationToken);
+                var responsibilities = givenResponsibilities ?? initializer.Create(random, cancellationToken);
                 (startWeights, startComponents) = initialEngine.FromResponsibilities(responsibilities, cancellationToken);
                 if (start is not null)
                 {
@@ -216,7 +218,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             ComponentDegeneracies = Array.AsReadOnly(bestDiagnosis.Degeneracies),
             DegenerateInitializations = Array.AsReadOnly(degenerateRuns),
         };
-        return CreateOutcome(family, best.Weights, best.Components, report, labels, options.MissingValues);
+        return CreateOutcome(family, best.Weights, best.Components, report, labels, options.MissingValues) with { ResponsibilityTotals = best.ResponsibilityTotals };
     }
 
     /// <summary>

@@ -26,6 +26,23 @@ public record MixtureOptions
     public InitializationMethod Initialization { get; init; } = InitializationMethod.KMeans;
 
     /// <summary>
+    /// Optional starting responsibilities, an N × K matrix (N the training rows, K = <see cref="ComponentCount"/>) of
+    /// finite, non-negative values whose rows each sum to 1 (within 1e-6): the first M-step starts from them instead of
+    /// from <see cref="Initialization"/> (scikit-learn's private <c>_initialize(X, resp)</c>), in every initialisation, which
+    /// then all start from the same point (a warm start still continues the previous fit instead; a starting point such as
+    /// <c>InitialMeans</c> still replaces what the first M-step estimated). Checked against the data in <c>Fit</c>;
+    /// mutually exclusive with <see cref="InitialLabels"/>.
+    /// </summary>
+    public DataMatrix? InitialResponsibilities { get; init; }
+
+    /// <summary>
+    /// Optional starting labels, one per training row, each in [0, K): the hard responsibilities r_nk = [label_n = k]
+    /// replace <see cref="Initialization"/> as with <see cref="InitialResponsibilities"/> (with which it is mutually
+    /// exclusive). A component that no row is given starts empty (its M-step sees zero weight).
+    /// </summary>
+    public IReadOnlyList<int>? InitialLabels { get; init; }
+
+    /// <summary>
     /// When true (warm_start), a second call to the estimator's <c>Fit</c> continues from the previously fitted model
     /// with a single initialisation instead of initialising afresh.
     /// </summary>
@@ -66,6 +83,16 @@ public record MixtureOptions
         if (!Enum.IsDefined(Algorithm))
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(Algorithm), Algorithm, "Use one of ExpectationMaximization, Lbfgs, Adam, ExpectationMaximizationThenLbfgs.");
+        }
+
+        if (InitialResponsibilities is not null && InitialLabels is not null)
+        {
+            ThrowHelper.ThrowArgument(nameof(InitialLabels), "InitialResponsibilities and InitialLabels are both set. Give one of them (labels are one-hot responsibilities).");
+        }
+
+        if (InitialResponsibilities is not null && InitialResponsibilities.Columns != ComponentCount)
+        {
+            ThrowHelper.ThrowArgument(nameof(InitialResponsibilities), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"InitialResponsibilities has {InitialResponsibilities.Columns} columns but ComponentCount is {ComponentCount}. Give one column per component."));
         }
 
         ArgumentNullException.ThrowIfNull(Gradient, nameof(Gradient));

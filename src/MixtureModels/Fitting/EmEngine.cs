@@ -9,7 +9,9 @@ namespace MixtureModels.Fitting;
 /// the data, block by block and chunk by chunk in parallel, performs the E-step (log-sum-exp responsibilities, through
 /// <see cref="BlockEStep{TComponent}"/> or the family's fused <see cref="IBlockKernel{TComponent, TStatistics}"/>) and
 /// accumulates the M-step statistics of the same block while it is in cache. Chunks own their accumulators, merged in
-/// a fixed order, so the result is the same for any thread count.
+/// a fixed order, so the result is the same for any thread count. What an iteration reports and stops on is the E-step's
+/// mean log-likelihood, unless an <see cref="IEmObjective{TComponent, TStatistics}"/> is given (the variational fit's
+/// evidence lower bound); such fits also get the responsibilities' entropy from the pass, on the unfused path.
 /// </summary>
 /// <typeparam name="TComponent">The component type.</typeparam>
 /// <typeparam name="TStatistics">The statistics type.</typeparam>
@@ -28,13 +30,17 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private readonly double[][] _chunkLogProb;     // per chunk: K × BlockRows
     private readonly double[][] _chunkRowBuffer;   // per chunk: BlockRows (row weights or log-likelihoods of a block)
     private readonly double[] _chunkLogLikelihood; // per chunk partial Σ w·log p
+    private readonly double[] _chunkEntropy;       // per chunk partial −Σ w Σ_k r log r (computed only for a fit with an objective)
     private readonly IBlockKernel<TComponent, TStatistics>? _blockKernel; // the family's batched path for complete blocks, if it has one
     private readonly int _prefetchRows;            // rows of the next block (about 4 KB) fetched ahead while a block is computed
     private readonly TStatistics[][] _chunkStats;  // per chunk: K accumulators, reset before every pass and reused for the whole fit
+    private readonly IEmObjective<TComponent, TStatistics>? _objective; // what an iteration reports, when not the E-step's mean log-likelihood
     private TStatistics[]? _merged;                // the K merged accumulators, reused from one M-step to the next
+    private double[]? _lastTotals;                 // N_k of the last M-step
 
-    public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings)
+    public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective = null)
     {
+        _objective = objective;
         _family = family;
         _weightStep = weightStep;
         _data = data;
@@ -54,6 +60,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
         }
 
         _chunkLogLikelihood = new double[_plan.ChunkCount];
+        _chunkEntropy = new double[_plan.ChunkCount];
         _chunkStats = new TStatistics[_plan.ChunkCount][];
         for (int c = 0; c < _plan.ChunkCount; c++)
         {
@@ -123,8 +130,12 @@ internal sealed class EmEngine<TComponent, TStatistics>
             cancellationToken.ThrowIfCancellationRequested();
             iteration++;
             double previous = lowerBound;
-            lowerBound = Pass(weights, components, chunkStats, null, cancellationToken) / _totalWeight;
+            double logNormalizerSum = Pass(weights, components, chunkStats, null, cancellationToken);
+            var (previousWeights, previousComponents) = (weights, components);
             (weights, components) = MStep(chunkStats, components);
+            lowerBound = _objective is null
+                ? logNormalizerSum / _totalWeight
+                : _objective.AfterMStep(logNormalizerSum, SumOf(_chunkEntropy), previousWeights, previousComponents, _merged!, weights, components);
             history.Add(lowerBound);
             double change = lowerBound - previous;
             progress?.Report(new FitProgress(initialization, iteration, lowerBound, change));
@@ -135,7 +146,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
             }
         }
 
-        return new EmResult<TComponent>(weights, components, converged, iteration, lowerBound, history.ToArray());
+        return new EmResult<TComponent>(weights, components, converged, iteration, lowerBound, history.ToArray()) { ResponsibilityTotals = _lastTotals };
     }
 
     /// <summary>
@@ -212,7 +223,10 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private double Pass(double[] weights, TComponent[] components, TStatistics[][]? chunkStats, int[]? labels, CancellationToken cancellationToken)
     {
         var eStep = new BlockEStep<TComponent>(components, LogWeights(weights), _blockKernel);
-        var fused = eStep.UsesKernel ? _blockKernel : null;
+        bool entropy = _objective is not null && chunkStats is not null;
+
+        // The objective's entropy needs each row's log-probabilities, which the fused kernel does not expose.
+        var fused = eStep.UsesKernel && !entropy ? _blockKernel : null;
         ForEachChunk(cancellationToken, c =>
         {
             var (start, end) = _plan.Chunk(c);
@@ -229,7 +243,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
 
             int b = _plan.BlockRows;
             var logProb = _chunkLogProb[c];
-            double sum = 0;
+            double sum = 0, entropySum = 0;
             for (int blockStart = start; blockStart < end; blockStart += b)
             {
                 int count = Math.Min(b, end - blockStart);
@@ -259,6 +273,11 @@ internal sealed class EmEngine<TComponent, TStatistics>
                     continue;
                 }
 
+                if (entropy)
+                {
+                    entropySum += WeightedEntropy(blockStart, count, logProb, b);
+                }
+
                 // Responsibility × sample weight becomes the row weight of component k's accumulator.
                 EStepKernel.Responsibilities(logProb, count, _k, b, rowWeights, logLikelihoods);
                 sum += WeightedSum(blockStart, logLikelihoods);
@@ -277,12 +296,48 @@ internal sealed class EmEngine<TComponent, TStatistics>
             }
 
             _chunkLogLikelihood[c] = sum;
+            _chunkEntropy[c] = entropySum;
         });
 
         double result = 0;
         foreach (double s in _chunkLogLikelihood)
         {
             result += s;
+        }
+
+        return result;
+    }
+
+    /// <summary>−Σₙ wₙ Σ_k r_nk log r_nk of a block, from its joint log-densities logProb[k·stride + n] (terms with r = 0 are 0).</summary>
+    private double WeightedEntropy(int blockStart, int count, ReadOnlySpan<double> logProb, int stride)
+    {
+        double total = 0;
+        for (int n = 0; n < count; n++)
+        {
+            double logNormalizer = EStepKernel.RowLogSumExp(logProb, n, _k, stride, out _);
+            double rowEntropy = 0;
+            for (int k = 0; k < _k; k++)
+            {
+                double logResponsibility = logProb[(k * stride) + n] - logNormalizer;
+                double r = Math.Exp(logResponsibility);
+                if (r > 0)
+                {
+                    rowEntropy -= r * logResponsibility;
+                }
+            }
+
+            total += RowWeight(blockStart + n) * rowEntropy;
+        }
+
+        return total;
+    }
+
+    private static double SumOf(double[] values)
+    {
+        double result = 0;
+        foreach (double v in values)
+        {
+            result += v;
         }
 
         return result;
@@ -312,6 +367,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
 
         var weights = new double[_k];
         _weightStep.Estimate(totals, weights);
+        _lastTotals = totals;
         return (weights, components);
     }
 

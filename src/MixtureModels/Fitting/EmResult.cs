@@ -7,4 +7,8 @@ internal sealed record EmResult<TComponent>(
     bool Converged,
     int Iterations,
     double LowerBound,
-    double[] LowerBoundHistory);
+    double[] LowerBoundHistory)
+{
+    /// <summary>The responsibility totals N_k = Σₙ wₙ·r_nk of the last M-step (null when the optimiser does not report them).</summary>
+    public double[]? ResponsibilityTotals { get; init; }
+}

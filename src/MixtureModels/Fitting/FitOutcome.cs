@@ -14,4 +14,8 @@ internal sealed record FitOutcome<TComponent>(
     int ParameterCount,
     MissingValueHandling MissingValues,
     Func<IBlockDensityKernel<TComponent>?>? QueryKernel,
-    IDataValidator? Validator);
+    IDataValidator? Validator)
+{
+    /// <summary>The responsibility totals N_k of the kept run's last M-step, when the optimiser reports them.</summary>
+    public double[]? ResponsibilityTotals { get; init; }
+}

@@ -16,7 +16,8 @@ public sealed record FitReport
 
     /// <summary>
     /// The lower bound L (mean, sample-weighted log-likelihood) computed in the kept initialisation's last iteration,
-    /// i.e. of the parameters before its last M-step (scikit-learn's lower_bound_).
+    /// i.e. of the parameters before its last M-step (scikit-learn's lower_bound_). For a <see cref="BayesianGaussianMixture"/>
+    /// it is instead scikit-learn's evidence lower bound after the last M-step, a sum over the rows (see <see cref="BayesianGaussianMixtureModel.Report"/>).
     /// </summary>
     public required double LowerBound { get; init; }
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using MixtureModels.Numerics;
+
 namespace MixtureModels.Fitting;
 
 /// <summary>
@@ -28,6 +31,71 @@ internal sealed class ResponsibilityInitializer
         _weights = weights;
         _k = k;
         _maxDegreeOfParallelism = maxDegreeOfParallelism;
+    }
+
+    /// <summary>
+    /// The user's starting responsibilities (<see cref="MixtureOptions.InitialResponsibilities"/> or
+    /// <see cref="MixtureOptions.InitialLabels"/>) as a fresh N × K row-major array, checked against the data's row
+    /// count; null when neither is set.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape does not match, or a value is invalid; the message names the row.</exception>
+    public static double[]? FromOptions(MixtureOptions options, int rows)
+    {
+        int k = options.ComponentCount;
+        if (options.InitialLabels is { } labels)
+        {
+            if (labels.Count != rows)
+            {
+                ThrowHelper.ThrowArgument(nameof(options.InitialLabels), string.Create(CultureInfo.InvariantCulture, $"InitialLabels has {labels.Count} entries but the data has {rows} rows. Give one label per training row."));
+            }
+
+            var result = new double[rows * k];
+            for (int n = 0; n < rows; n++)
+            {
+                int label = labels[n];
+                if ((uint)label >= (uint)k)
+                {
+                    ThrowHelper.ThrowArgument(nameof(options.InitialLabels), string.Create(CultureInfo.InvariantCulture, $"InitialLabels[{n}] = {label} is not a component index. Use labels in [0, {k}) (ComponentCount = {k})."));
+                }
+
+                result[(n * k) + label] = 1;
+            }
+
+            return result;
+        }
+
+        if (options.InitialResponsibilities is not { } given)
+        {
+            return null;
+        }
+
+        if (given.Rows != rows || given.Columns != k)
+        {
+            ThrowHelper.ThrowArgument(nameof(options.InitialResponsibilities), string.Create(CultureInfo.InvariantCulture, $"InitialResponsibilities is {given.Rows} × {given.Columns} but the data has {rows} rows and ComponentCount is {k}. Give an N × K matrix."));
+        }
+
+        var responsibilities = given.Values[..(rows * k)].ToArray();
+        for (int n = 0; n < rows; n++)
+        {
+            double total = 0;
+            for (int c = 0; c < k; c++)
+            {
+                double r = responsibilities[(n * k) + c];
+                if (!(r >= 0) || !double.IsFinite(r))
+                {
+                    ThrowHelper.ThrowArgument(nameof(options.InitialResponsibilities), string.Create(CultureInfo.InvariantCulture, $"InitialResponsibilities[{n}, {c}] = {r} is not a probability. Give finite, non-negative responsibilities whose rows sum to 1."));
+                }
+
+                total += r;
+            }
+
+            if (Math.Abs(total - 1) > 1e-6)
+            {
+                ThrowHelper.ThrowArgument(nameof(options.InitialResponsibilities), string.Create(CultureInfo.InvariantCulture, $"Row {n} of InitialResponsibilities sums to {total}, not 1. Normalise every row to sum to 1."));
+            }
+        }
+
+        return responsibilities;
     }
 
     private KMeansAlgorithm KMeans => _kMeans ??= new KMeansAlgorithm(_data, _weights, _k, _maxDegreeOfParallelism);

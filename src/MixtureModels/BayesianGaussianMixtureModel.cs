@@ -1,0 +1,224 @@
+using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Components.Gaussian;
+using MixtureModels.Fitting;
+using MixtureModels.Numerics;
+
+namespace MixtureModels;
+
+/// <summary>
+/// A fitted variational Bayesian Gaussian mixture (<see cref="BayesianGaussianMixture"/>): the posterior's parameters
+/// under scikit-learn's names, the fit's report, and the queries scikit-learn's <c>BayesianGaussianMixture</c> offers,
+/// computed as it computes them. Immutable and safe to query from many threads at once.
+/// </summary>
+/// <remarks>
+/// The queries use the variational E-step: the score of row x under component k is E[log π_k] + E[log N(x | μ_k, Λ_k)],
+/// the expectations over the posterior. <see cref="LogDensity"/> (score_samples) is the log-sum-exp of those scores —
+/// a lower bound on the posterior predictive's log-density, not a normalised density — and
+/// <see cref="PredictProbabilities"/> their softmax. They run on the library's blocked, parallel E-step with the
+/// family's batched kernels, on the plug-in Gaussians N(m_k, Σ_k) with the scores' constant parts folded into the weights.
+/// </remarks>
+public sealed class BayesianGaussianMixtureModel
+{
+    private readonly FittedMixtureModel<GaussianComponent> _scores; // plug-in Gaussians with weights exp(e_k − c)
+    private readonly double _logNormalizer;                        // c = log Σ_k exp(e_k)
+    private readonly double[] _weights;
+    private readonly double[] _concentration;
+    private readonly double[]? _concentrationTail;
+    private readonly double[] _meanPrecision;
+    private readonly double[] _degreesOfFreedom;
+    private readonly double[] _meanPrior;
+    private readonly Matrix<double> _covariancePrior;
+    private MixtureModel<GaussianComponent>? _sampler;
+
+    internal BayesianGaussianMixtureModel(FitOutcome<GaussianComponent> outcome, NormalWishartFamily family, VariationalGaussianStep step)
+    {
+        int k = outcome.Components.Length, d = family.Dimension;
+        var totals = VariationalGaussianStep.WithFloor(outcome.ResponsibilityTotals ?? throw new InvalidOperationException("The fit did not report its responsibility totals."));
+        var scores = new double[k];
+        _logNormalizer = step.ExpectedLogWeights(outcome.ResponsibilityTotals, scores);
+        _scores = new FittedMixtureModel<GaussianComponent>(outcome with
+        {
+            Report = outcome.Report with { TrainingLogLikelihood = outcome.Report.TrainingLogLikelihood + _logNormalizer },
+        });
+        _concentration = new double[k];
+        _concentrationTail = step.PriorType == WeightConcentrationPriorType.DirichletProcess ? new double[k] : null;
+        VariationalWeightPosterior.Concentration(step.PriorType, step.ConcentrationPrior, totals, _concentration, _concentrationTail ?? new double[k]);
+        _weights = new double[k];
+        VariationalWeightPosterior.ExpectedWeights(step.PriorType, _concentration, _concentrationTail, _weights);
+        _meanPrecision = new double[k];
+        for (int j = 0; j < k; j++)
+        {
+            _meanPrecision[j] = family.MeanPrecision(totals[j]);
+        }
+
+        _degreesOfFreedom = new double[k];
+        family.DegreesOfFreedom(totals, _degreesOfFreedom);
+        _meanPrior = family.MeanPrior.ToArray();
+        var prior = family.CovariancePrior.ToArray();
+        _covariancePrior = family.CovarianceType switch
+        {
+            CovarianceType.Full or CovarianceType.Tied => Matrix<double>.Build.Dense(d, d, (i, j) => prior[(i * d) + j]),
+            CovarianceType.Diagonal => Matrix<double>.Build.DenseOfDiagonalArray(prior),
+            _ => Matrix<double>.Build.DenseDiagonal(d, d, prior[0]),
+        };
+        CovarianceType = family.CovarianceType;
+        WeightConcentrationPriorType = step.PriorType;
+        WeightConcentrationPrior = step.ConcentrationPrior;
+        MeanPrecisionPrior = family.MeanPrecisionPrior;
+        DegreesOfFreedomPrior = family.DegreesOfFreedomPrior;
+    }
+
+    /// <summary>Shape of the covariances (covariance_type).</summary>
+    public CovarianceType CovarianceType { get; }
+
+    /// <summary>The prior on the weights (weight_concentration_prior_type).</summary>
+    public WeightConcentrationPriorType WeightConcentrationPriorType { get; }
+
+    /// <summary>Number of components K.</summary>
+    public int ComponentCount => _weights.Length;
+
+    /// <summary>Number of columns D.</summary>
+    public int Dimension => _meanPrior.Length;
+
+    /// <summary>The expected weights E[π_k] under the posterior (scikit-learn's <c>weights_</c>); they sum to 1, and surplus components have weights near 0.</summary>
+    public IReadOnlyList<double> Weights => Array.AsReadOnly(_weights);
+
+    /// <summary>
+    /// The posterior concentration (the first part of scikit-learn's <c>weight_concentration_</c>): α_k = α₀ + N_k for the
+    /// Dirichlet distribution; the first Beta parameters a_k = 1 + N_k of the stick-breaking fractions for the Dirichlet
+    /// process (N_k the responsibility totals, each + 10ε as scikit-learn).
+    /// </summary>
+    public IReadOnlyList<double> WeightConcentration => Array.AsReadOnly(_concentration);
+
+    /// <summary>
+    /// For the Dirichlet process, the second Beta parameters b_k = γ + Σ_{j&gt;k} N_j (the second array of scikit-learn's
+    /// <c>weight_concentration_</c> tuple); null for the Dirichlet distribution, whose concentration is one array.
+    /// </summary>
+    public IReadOnlyList<double>? WeightConcentrationTail => _concentrationTail is null ? null : Array.AsReadOnly(_concentrationTail);
+
+    /// <summary>β_k = β₀ + N_k, the posterior precision of each mean relative to its component's precision (scikit-learn's <c>mean_precision_</c>).</summary>
+    public IReadOnlyList<double> MeanPrecision => Array.AsReadOnly(_meanPrecision);
+
+    /// <summary>ν_k, the posterior's degrees of freedom (scikit-learn's <c>degrees_of_freedom_</c>): ν₀ + N_k, or for tied covariance ν₀ + N/K repeated K times (scikit-learn stores the one value).</summary>
+    public IReadOnlyList<double> DegreesOfFreedom => Array.AsReadOnly(_degreesOfFreedom);
+
+    /// <summary>The plug-in Gaussians N(m_k, Σ_k): the posterior means and Σ_k = W_k⁻¹ / ν_k (scikit-learn's <c>means_</c> and <c>covariances_</c>).</summary>
+    public IReadOnlyList<GaussianComponent> Components => _scores.Components;
+
+    /// <summary>The weight prior's concentration used (scikit-learn's <c>weight_concentration_prior_</c>).</summary>
+    public double WeightConcentrationPrior { get; }
+
+    /// <summary>β₀ used (scikit-learn's <c>mean_precision_prior_</c>).</summary>
+    public double MeanPrecisionPrior { get; }
+
+    /// <summary>ν₀ used (scikit-learn's <c>degrees_of_freedom_prior_</c>).</summary>
+    public double DegreesOfFreedomPrior { get; }
+
+    /// <summary>How the fit went: convergence, iterations, and the lower bound after every iteration.</summary>
+    /// <remarks>
+    /// <see cref="FitReport.LowerBound"/> and <see cref="FitReport.LowerBoundHistory"/> are scikit-learn's evidence lower
+    /// bound (the whole sum, not a mean per row, up to scikit-learn's additive constant); it never decreases.
+    /// <see cref="FitReport.TrainingLogLikelihood"/> is the mean of <see cref="LogDensity"/> over the training rows.
+    /// </remarks>
+    public FitReport Report => _scores.Report;
+
+    /// <summary>Whether the fit converged before the iteration limit (scikit-learn's <c>converged_</c>).</summary>
+    public bool Converged => Report.Converged;
+
+    /// <summary>Iterations run by the kept initialisation (scikit-learn's <c>n_iter_</c>).</summary>
+    public int IterationCount => Report.IterationCount;
+
+    /// <summary>The final lower bound (scikit-learn's <c>lower_bound_</c>).</summary>
+    public double LowerBound => Report.LowerBound;
+
+    /// <summary>Labels of the training rows from the final E-step (scikit-learn's fit_predict result); equal to <c>Predict(trainingData)</c>.</summary>
+    public IReadOnlyList<int> TrainingLabels => _scores.TrainingLabels;
+
+    /// <summary>Returns a new K × D matrix of the posterior means m_k (scikit-learn's <c>means_</c>).</summary>
+    public Matrix<double> GetMeans() => Matrix<double>.Build.Dense(ComponentCount, Dimension, (k, j) => Components[k].Mean[j]);
+
+    /// <summary>Returns a new D × D matrix Σ_k = W_k⁻¹ / ν_k of component <paramref name="component"/> (scikit-learn's <c>covariances_</c>, as a full matrix for every covariance type).</summary>
+    /// <param name="component">Component index in [0, K).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="component"/> is not in [0, K).</exception>
+    public Matrix<double> GetCovariance(int component) => Component(component).GetCovariance();
+
+    /// <summary>Returns a new D × D matrix ν_k W_k = Σ_k⁻¹ (scikit-learn's <c>precisions_</c>).</summary>
+    /// <param name="component">Component index in [0, K).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="component"/> is not in [0, K).</exception>
+    public Matrix<double> GetPrecision(int component) => Component(component).GetPrecision();
+
+    /// <summary>Returns a new D × D matrix P with P·Pᵀ = Σ_k⁻¹ (scikit-learn's <c>precisions_cholesky_</c>): upper triangular for full and tied, diagonal otherwise.</summary>
+    /// <param name="component">Component index in [0, K).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="component"/> is not in [0, K).</exception>
+    public Matrix<double> GetPrecisionCholesky(int component) => Component(component).GetPrecisionCholesky();
+
+    /// <summary>Returns a new array of m₀, the prior mean used (scikit-learn's <c>mean_prior_</c>).</summary>
+    public double[] GetMeanPrior() => (double[])_meanPrior.Clone();
+
+    /// <summary>Returns a new D × D matrix of W₀⁻¹, the prior covariance used (scikit-learn's <c>covariance_prior_</c>, as a full matrix).</summary>
+    public Matrix<double> GetCovariancePrior() => _covariancePrior.Clone();
+
+    /// <summary>
+    /// log Σ_k exp(E[log π_k] + E[log N(xₙ | μ_k, Λ_k)]) for every row (scikit-learn's <c>score_samples</c>).
+    /// </summary>
+    /// <param name="data">N × D finite data with the model's column count.</param>
+    /// <returns>N values.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
+    public double[] LogDensity(DataMatrix data)
+    {
+        var result = _scores.LogDensity(data);
+        for (int n = 0; n < result.Length; n++)
+        {
+            result[n] += _logNormalizer;
+        }
+
+        return result;
+    }
+
+    /// <summary>The (sample-weighted) mean of <see cref="LogDensity"/> (scikit-learn's <c>score</c>).</summary>
+    /// <param name="data">N × D finite data with the model's column count.</param>
+    /// <param name="sampleWeights">Optional non-negative weight per row.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The data or weights are invalid.</exception>
+    public double MeanLogLikelihood(DataMatrix data, double[]? sampleWeights = null) => _scores.MeanLogLikelihood(data, sampleWeights) + _logNormalizer;
+
+    /// <summary>The responsibilities of the variational E-step (scikit-learn's <c>predict_proba</c>); every row sums to 1.</summary>
+    /// <param name="data">N × D finite data with the model's column count.</param>
+    /// <returns>An N × K array.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
+    public double[,] PredictProbabilities(DataMatrix data) => _scores.PredictProbabilities(data);
+
+    /// <summary>The most responsible component of every row (scikit-learn's <c>predict</c>).</summary>
+    /// <param name="data">N × D finite data with the model's column count.</param>
+    /// <returns>N labels in [0, K).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
+    public int[] Predict(DataMatrix data) => _scores.Predict(data);
+
+    /// <summary>Draws rows from the plug-in mixture Σ_k E[π_k] N(m_k, Σ_k), as scikit-learn's <c>sample</c>.</summary>
+    /// <param name="count">Number of rows, at least 1.</param>
+    /// <param name="random">The random source.</param>
+    /// <returns>The rows (count × D) and the component each came from.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    public MixtureSample Sample(int count, Random random)
+    {
+        var sampler = _sampler ??= new MixtureModel<GaussianComponent>(_weights, _scores.Components);
+        return sampler.Sample(count, random);
+    }
+
+    /// <summary>The fitted state as a warm start: the E-step's weights exp(e_k − c), the plug-in components and the lower bound.</summary>
+    internal WarmStart<GaussianComponent> ToWarmStart() => _scores.ToWarmStart();
+
+    private GaussianComponent Component(int index)
+    {
+        if ((uint)index >= (uint)ComponentCount)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange("component", index, $"Use a component index in [0, {ComponentCount}).");
+        }
+
+        return Components[index];
+    }
+}
