@@ -114,6 +114,9 @@ internal sealed class EmEngine<TComponent, TStatistics>
     public EmResult<TComponent> Run(double[] weights, TComponent[] components, double previousLowerBound, int initialization, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
     {
         var history = new List<double>(_settings.MaxIterations);
+        List<double>? objective = null;
+        var prior = _family as IComponentPrior<TComponent>;
+        var weightScratch = new double[_k];
         double lowerBound = previousLowerBound;
         bool converged = false;
         var chunkStats = _chunkStats;
@@ -124,6 +127,15 @@ internal sealed class EmEngine<TComponent, TStatistics>
             iteration++;
             double previous = lowerBound;
             lowerBound = Pass(weights, components, chunkStats, null, cancellationToken) / _totalWeight;
+
+            // The posterior objective of the same parameters: L + (log p(θ) + log p(π)) / W (only a prior makes it differ).
+            double logPrior = (prior?.LogPrior(components) ?? 0) + _weightStep.AddLogPrior(weights, 0, weightScratch);
+            if (logPrior != 0 || objective is not null)
+            {
+                objective ??= [.. history];
+                objective.Add(lowerBound + (logPrior / _totalWeight));
+            }
+
             (weights, components) = MStep(chunkStats, components);
             history.Add(lowerBound);
             double change = lowerBound - previous;
@@ -135,7 +147,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
             }
         }
 
-        return new EmResult<TComponent>(weights, components, converged, iteration, lowerBound, history.ToArray());
+        return new EmResult<TComponent>(weights, components, converged, iteration, lowerBound, history.ToArray()) { ObjectiveHistory = objective?.ToArray() };
     }
 
     /// <summary>

@@ -7,4 +7,8 @@ internal sealed record EmResult<TComponent>(
     bool Converged,
     int Iterations,
     double LowerBound,
-    double[] LowerBoundHistory);
+    double[] LowerBoundHistory)
+{
+    /// <summary>L + log prior / W after every iteration, when a prior made it differ from <see cref="LowerBoundHistory"/>; null otherwise.</summary>
+    public double[]? ObjectiveHistory { get; init; }
+}

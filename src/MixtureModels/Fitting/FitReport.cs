@@ -39,4 +39,17 @@ public sealed record FitReport
 
     /// <summary>Mean (sample-weighted) log-likelihood of the training data under the returned model, from the final E-step.</summary>
     public required double TrainingLogLikelihood { get; init; }
+
+    /// <summary>
+    /// The objective EM maximised, after every iteration of the kept initialisation: L + (log p(θ) + log p(π)) / W, the
+    /// mean log-likelihood plus the log prior of the same parameters (up to the prior's constant) over the total sample
+    /// weight W. Without a prior (no <see cref="Components.Gaussian.CovariancePrior"/>, Beta or Dirichlet prior or
+    /// <see cref="DirichletWeightPrior"/>) it is <see cref="LowerBoundHistory"/> itself. With a prior and
+    /// CovarianceRegularization = 0 it never decreases (up to rounding). Empty when the fit did not record it (the
+    /// gradient algorithms report their own objective in <see cref="LowerBoundHistory"/>).
+    /// </summary>
+    public IReadOnlyList<double> ObjectiveHistory { get; init; } = [];
+
+    /// <summary>log p(θ) + log p(π) of the returned model (up to the prior's constant); 0 without a prior.</summary>
+    public double LogPrior { get; init; }
 }

@@ -409,7 +409,7 @@ public sealed class LogPriorTests
     }
 
     /// <summary>Largest relative difference between AddLogPrior's gradient and a fourth-order central difference of its value.</summary>
-    private static double MaxLogPriorGradientError<T, TS>(IReparameterization<T, TS> family, T[] components)
+    internal static double MaxLogPriorGradientError<T, TS>(IReparameterization<T, TS> family, T[] components)
         where T : class, IComponent
         where TS : class, ISufficientStatistics<TS>
     {
