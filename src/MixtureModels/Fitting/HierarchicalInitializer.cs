@@ -1,0 +1,500 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace MixtureModels.Fitting;
+
+/// <summary>
+/// mclust's model-based hierarchical agglomerative clustering (Fraley 1998, "Algorithms for model-based Gaussian
+/// hierarchical clustering"; mclust's <c>hc(modelName = "VVV", use = "SVD")</c>, its default start): every row starts as
+/// its own cluster (identical rows together, as mclust's <c>dupPartition</c>), and the pair whose merge increases the
+/// regularised VVV criterion least is merged until K clusters are left.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The criterion is mclust's (Fortran <c>hcvvv</c>, <c>vvvtij</c>): a cluster of l rows with scatter W about its mean costs
+/// t(l, W) = l·log(β·(tr W + α)/l) when l ≤ p, and l·log(det(W/l) + β·(tr W + α)/l) otherwise (det taken as 0 when W is
+/// singular), with β = 1 and α = tr of the data's scatter / (n·p) (mclust's <c>alpha * traceW(data/sqrt(n*p))</c>, alpha = 1);
+/// merging clusters i and j costs t(i ∪ j) − t(i) − t(j), W_ij = W_i + W_j + (n_i n_j/(n_i + n_j))·δδᵀ with δ the difference of
+/// their means. Ties go to the pair with the smallest indices (mclust's Fortran keeps the last one it enumerates).
+/// </para>
+/// <para>
+/// It runs on mclust's default transformation of the data (<c>use = "SVD"</c>): columns centred and scaled to unit standard
+/// deviation (constant columns dropped), rotated onto their principal axes and each axis divided by the square root of its
+/// singular value. On more than <see cref="SubsampleRows"/> rows it clusters that many rows drawn at random (from the fit's
+/// seeded generator, so a seed fixes the result) and assigns every other row to the nearest cluster mean in the
+/// transformed coordinates. Below that size the result depends on the data only. Sample weights are not used.
+/// </para>
+/// </remarks>
+internal static class HierarchicalInitializer
+{
+    /// <summary>Largest number of rows clustered; larger data sets are subsampled to this many rows.</summary>
+    public const int SubsampleRows = 1000;
+
+    /// <summary>Hard labels in [0, K) for every row of <paramref name="data"/>.</summary>
+    public static int[] Labels(DataMatrix data, int k, Random random, CancellationToken cancellationToken)
+    {
+        int n = data.Rows;
+        var z = Transform(data, out int p);
+        int[] rows;
+        if (n > SubsampleRows)
+        {
+            // A partial Fisher–Yates shuffle picks the subsample; sorted so the clustering sees rows in data order.
+            var order = Enumerable.Range(0, n).ToArray();
+            for (int i = 0; i < SubsampleRows; i++)
+            {
+                int j = i + random.Next(n - i);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+
+            rows = order[..SubsampleRows];
+            Array.Sort(rows);
+        }
+        else
+        {
+            rows = Enumerable.Range(0, n).ToArray();
+        }
+
+        var subset = new double[rows.Length * p];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Array.Copy(z, rows[i] * p, subset, i * p, p);
+        }
+
+        var subsetLabels = Agglomerate(subset, rows.Length, p, k, Alpha(subset, rows.Length, p), cancellationToken);
+        if (rows.Length == n)
+        {
+            return subsetLabels;
+        }
+
+        // Every row (the subsample's too, for one rule) goes to the nearest cluster mean of the subsample.
+        var means = new double[k * p];
+        var counts = new double[k];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            int c = subsetLabels[i];
+            counts[c]++;
+            for (int j = 0; j < p; j++)
+            {
+                means[(c * p) + j] += subset[(i * p) + j];
+            }
+        }
+
+        for (int c = 0; c < k; c++)
+        {
+            for (int j = 0; j < p && counts[c] > 0; j++)
+            {
+                means[(c * p) + j] /= counts[c];
+            }
+        }
+
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            double best = double.PositiveInfinity;
+            for (int c = 0; c < k; c++)
+            {
+                if (counts[c] == 0)
+                {
+                    continue;
+                }
+
+                double distance = 0;
+                for (int j = 0; j < p; j++)
+                {
+                    double e = z[(i * p) + j] - means[(c * p) + j];
+                    distance += e * e;
+                }
+
+                if (distance < best)
+                {
+                    best = distance;
+                    labels[i] = c;
+                }
+            }
+        }
+
+        return labels;
+    }
+
+    /// <summary>
+    /// mclust's <c>use = "SVD"</c> transformation: Z = X_s·V·diag(1/√d), X_s the centred and scaled columns (constant ones
+    /// dropped), X_s = U·diag(d)·Vᵀ its thin SVD (axes with a zero singular value dropped). Row-major n × p.
+    /// </summary>
+    internal static double[] Transform(DataMatrix data, out int p)
+    {
+        int n = data.Rows, d = data.Columns;
+        var mean = new double[d];
+        for (int i = 0; i < n; i++)
+        {
+            var row = data.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                mean[j] += row[j];
+            }
+        }
+
+        for (int j = 0; j < d; j++)
+        {
+            mean[j] /= n;
+        }
+
+        var sd = new double[d];
+        for (int i = 0; i < n; i++)
+        {
+            var row = data.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                sd[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
+            }
+        }
+
+        var kept = Enumerable.Range(0, d).Where(j => sd[j] > 0).ToArray();
+        if (kept.Length == 0 || n < 2)
+        {
+            p = 1;
+            return new double[n];   // nothing varies: every row is a duplicate of every other
+        }
+
+        var x = Matrix<double>.Build.Dense(n, kept.Length, (i, c) =>
+        {
+            int j = kept[c];
+            return (data.Row(i)[j] - mean[j]) / Math.Sqrt(sd[j] / (n - 1));
+        });
+        var svd = x.Svd(computeVectors: true);
+        var singular = svd.S;
+        int axes = Math.Min(n, kept.Length);
+        var used = Enumerable.Range(0, axes).Where(a => singular[a] > 1e-12 * singular[0]).ToArray();
+        p = used.Length;
+        var projected = x * svd.VT.Transpose();
+        var z = new double[n * p];
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < p; c++)
+            {
+                z[(i * p) + c] = projected[i, used[c]] / Math.Sqrt(singular[used[c]]);
+            }
+        }
+
+        return z;
+    }
+
+    /// <summary>α = tr of the scatter of Z about its mean / (n·p): mclust's <c>traceW(data / sqrt(n * p))</c>, at least ε.</summary>
+    internal static double Alpha(ReadOnlySpan<double> z, int n, int p)
+    {
+        double trace = 0;
+        for (int j = 0; j < p; j++)
+        {
+            double mean = 0;
+            for (int i = 0; i < n; i++)
+            {
+                mean += z[(i * p) + j];
+            }
+
+            mean /= n;
+            for (int i = 0; i < n; i++)
+            {
+                double e = z[(i * p) + j] - mean;
+                trace += e * e;
+            }
+        }
+
+        return Math.Max(trace / (n * p), 2.220446049250313e-16);
+    }
+
+    /// <summary>mclust's VVV cost of a cluster of <paramref name="count"/> rows with scatter W (p × p, row-major).</summary>
+    internal static double ClusterCost(double count, ReadOnlySpan<double> scatter, int p, double alpha)
+    {
+        double trace = 0;
+        for (int j = 0; j < p; j++)
+        {
+            trace += scatter[(j * p) + j];
+        }
+
+        double logTraceTerm = Math.Log((trace + alpha) / count);
+        if (count <= p || trace == 0)
+        {
+            return count * logTraceTerm;
+        }
+
+        double logDet = LogDeterminant(scatter, p);
+        if (double.IsNegativeInfinity(logDet))
+        {
+            return count * logTraceTerm;
+        }
+
+        logDet -= p * Math.Log(count);   // det(W/l)
+        double high = Math.Max(logDet, logTraceTerm), low = Math.Min(logDet, logTraceTerm);
+        return count * (high + Math.Log(1 + Math.Exp(low - high)));
+    }
+
+    /// <summary>Merges clusters of the rows of <paramref name="z"/> (n × p, row-major) until <paramref name="k"/> are left; labels in [0, k).</summary>
+    internal static int[] Agglomerate(double[] z, int n, int p, int k, double alpha, CancellationToken cancellationToken)
+    {
+        // Initial clusters: identical rows together.
+        var clusterOf = new int[n];
+        var firstOf = new Dictionary<RowKey, int>();
+        var counts = new List<double>();
+        var sums = new List<double[]>();
+        for (int i = 0; i < n; i++)
+        {
+            var key = new RowKey(z, i * p, p);
+            if (!firstOf.TryGetValue(key, out int c))
+            {
+                c = counts.Count;
+                firstOf.Add(key, c);
+                counts.Add(0);
+                sums.Add(new double[p]);
+            }
+
+            clusterOf[i] = c;
+            counts[c]++;
+            var sum = sums[c];
+            for (int j = 0; j < p; j++)
+            {
+                sum[j] += z[(i * p) + j];
+            }
+        }
+
+        int m = counts.Count;
+        var count = counts.ToArray();
+        var mean = new double[m][];
+        var scatter = new double[m][];
+        var cost = new double[m];
+        for (int c = 0; c < m; c++)
+        {
+            mean[c] = sums[c].Select(v => v / count[c]).ToArray();
+            scatter[c] = new double[p * p];   // duplicates have no scatter
+            cost[c] = ClusterCost(count[c], scatter[c], p, alpha);
+        }
+
+        var alive = Enumerable.Repeat(true, m).ToArray();
+        var parent = Enumerable.Range(0, m).ToArray();   // union–find: each initial cluster's current cluster
+        var merged = new double[p * p];
+
+        // Merge costs in a packed lower triangle (i > j), and for every row i its best partner j < i.
+        var delta = new double[(long)m * (m - 1) / 2];
+        var bestPartner = new int[m];
+        var bestCost = new double[m];
+        for (int i = 1; i < m; i++)
+        {
+            if ((i & 63) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                delta[Index(i, j)] = MergeCost(i, j);
+            }
+        }
+
+        for (int i = 0; i < m; i++)
+        {
+            RefreshBest(i);
+        }
+
+        int clusters = m;
+        while (clusters > k)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // The cheapest merge over all pairs, ties to the smallest (larger index, smaller index).
+            int a = -1;
+            double bestValue = double.PositiveInfinity;
+            for (int i = 0; i < m; i++)
+            {
+                if (alive[i] && bestPartner[i] >= 0 && bestCost[i] < bestValue)
+                {
+                    bestValue = bestCost[i];
+                    a = i;
+                }
+            }
+
+            int b = bestPartner[a];   // b < a; a is merged into b
+            MergeInto(b, a);
+            alive[a] = false;
+            clusters--;
+
+            // New costs of the merged cluster b with every other live cluster, then the rows whose best partner changed.
+            for (int c = 0; c < m; c++)
+            {
+                if (alive[c] && c != b)
+                {
+                    delta[c > b ? Index(c, b) : Index(b, c)] = MergeCost(Math.Max(b, c), Math.Min(b, c));
+                }
+            }
+
+            for (int c = 0; c < m; c++)
+            {
+                if (!alive[c])
+                {
+                    continue;
+                }
+
+                if (c == b || bestPartner[c] == a || bestPartner[c] == b)
+                {
+                    RefreshBest(c);
+                }
+                else if (c > b)
+                {
+                    // Only the cost to b changed in this row, and it did not belong to the row's best: it may take over.
+                    double value = delta[Index(c, b)];
+                    if (value < bestCost[c] || (value == bestCost[c] && b < bestPartner[c]))
+                    {
+                        bestCost[c] = value;
+                        bestPartner[c] = b;
+                    }
+                }
+            }
+        }
+
+        // Labels 0..k−1 in order of first appearance.
+        var label = new int[m];
+        Array.Fill(label, -1);
+        int next = 0;
+        var result = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int root = Find(clusterOf[i]);
+            if (label[root] < 0)
+            {
+                label[root] = next++;
+            }
+
+            result[i] = label[root];
+        }
+
+        return result;
+
+        static long Index(int i, int j) => ((long)i * (i - 1) / 2) + j;
+
+        int Find(int c)
+        {
+            while (parent[c] != c)
+            {
+                parent[c] = parent[parent[c]];
+                c = parent[c];
+            }
+
+            return c;
+        }
+
+        double MergeCost(int i, int j)
+        {
+            MergedScatter(i, j, merged);
+            return ClusterCost(count[i] + count[j], merged, p, alpha) - cost[i] - cost[j];
+        }
+
+        void MergedScatter(int i, int j, double[] destination)
+        {
+            double factor = count[i] * count[j] / (count[i] + count[j]);
+            var mi = mean[i];
+            var mj = mean[j];
+            var si = scatter[i];
+            var sj = scatter[j];
+            for (int r = 0; r < p; r++)
+            {
+                double dr = mi[r] - mj[r];
+                for (int c = 0; c < p; c++)
+                {
+                    destination[(r * p) + c] = si[(r * p) + c] + sj[(r * p) + c] + (factor * dr * (mi[c] - mj[c]));
+                }
+            }
+        }
+
+        void MergeInto(int target, int source)
+        {
+            var combined = new double[p * p];
+            MergedScatter(target, source, combined);
+            double total = count[target] + count[source];
+            for (int r = 0; r < p; r++)
+            {
+                mean[target][r] = ((count[target] * mean[target][r]) + (count[source] * mean[source][r])) / total;
+            }
+
+            count[target] = total;
+            scatter[target] = combined;
+            cost[target] = ClusterCost(total, combined, p, alpha);
+            parent[source] = target;
+        }
+
+        void RefreshBest(int i)
+        {
+            bestPartner[i] = -1;
+            bestCost[i] = double.PositiveInfinity;
+            for (int j = 0; j < i; j++)
+            {
+                if (alive[j] && delta[Index(i, j)] < bestCost[i])
+                {
+                    bestCost[i] = delta[Index(i, j)];
+                    bestPartner[i] = j;
+                }
+            }
+        }
+    }
+
+    /// <summary>log det of a symmetric positive semi-definite p × p matrix by Cholesky; −∞ when a pivot is not positive.</summary>
+    private static double LogDeterminant(ReadOnlySpan<double> matrix, int p)
+    {
+        Span<double> l = p <= 32 ? stackalloc double[p * p] : new double[p * p];
+        double logDet = 0;
+        for (int j = 0; j < p; j++)
+        {
+            double diagonal = matrix[(j * p) + j];
+            for (int m = 0; m < j; m++)
+            {
+                diagonal -= l[(j * p) + m] * l[(j * p) + m];
+            }
+
+            if (!(diagonal > 0))
+            {
+                return double.NegativeInfinity;
+            }
+
+            double root = Math.Sqrt(diagonal);
+            l[(j * p) + j] = root;
+            logDet += 2 * Math.Log(root);
+            for (int i = j + 1; i < p; i++)
+            {
+                double value = matrix[(i * p) + j];
+                for (int m = 0; m < j; m++)
+                {
+                    value -= l[(i * p) + m] * l[(j * p) + m];
+                }
+
+                l[(i * p) + j] = value / root;
+            }
+        }
+
+        return logDet;
+    }
+
+    /// <summary>A row of the transformed data as a dictionary key (exact equality of its values).</summary>
+    private readonly struct RowKey : IEquatable<RowKey>
+    {
+        private readonly double[] _values;
+        private readonly int _start;
+        private readonly int _length;
+
+        public RowKey(double[] values, int start, int length)
+        {
+            _values = values;
+            _start = start;
+            _length = length;
+        }
+
+        public bool Equals(RowKey other) => _values.AsSpan(_start, _length).SequenceEqual(other._values.AsSpan(other._start, other._length));
+
+        public override bool Equals(object? obj) => obj is RowKey other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = default(HashCode);
+            for (int j = 0; j < _length; j++)
+            {
+                hash.Add(_values[_start + j]);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+}
