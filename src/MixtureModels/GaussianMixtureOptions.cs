@@ -14,10 +14,11 @@ public sealed record GaussianMixtureOptions : MixtureOptions
     public double CovarianceRegularization { get; init; } = 1e-6;
 
     /// <summary>
-    /// Optional weak prior on the covariances (null by default: maximum likelihood, as scikit-learn). With a prior both
-    /// EM and the gradient algorithms maximise the posterior: no component can collapse onto a point and drive the
-    /// likelihood to +∞, so the optimum stays finite. <see cref="Components.Gaussian.CovariancePrior.FromData"/> gives a
-    /// prior scaled to the data. See <see cref="Components.Gaussian.CovariancePrior"/> for the formulas.
+    /// Optional conjugate prior on the covariances (and, for mclust's Normal-inverse-Wishart form, the means); null by
+    /// default: maximum likelihood, as scikit-learn. With a prior both EM and the gradient algorithms maximise the
+    /// posterior: no component can collapse onto a point and drive the likelihood to +∞, so the optimum stays finite.
+    /// <see cref="Components.Gaussian.CovariancePrior.FromData"/> gives mclust's default prior for the data and K. See
+    /// <see cref="Components.Gaussian.CovariancePrior"/> for the formulas.
     /// </summary>
     public CovariancePrior? CovariancePrior { get; init; }
 
