@@ -259,6 +259,46 @@ public sealed class ConjugatePriorTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void With_missing_entries_EMs_fixed_point_with_mclusts_prior_is_stationary_for_the_observed_data_posterior(CovarianceType type)
+    {
+        var x = TestData.Iris(out _);
+        var random = new Random(21);
+        for (int i = 0; i < x.GetLength(0); i++)
+        {
+            int keep = random.Next(4);
+            for (int j = 0; j < 4; j++)
+            {
+                if (j != keep && random.NextDouble() < 0.15)
+                {
+                    x[i, j] = double.NaN;
+                }
+            }
+        }
+
+        var prior = CovariancePrior.FromData(x, 2, shrinkage: 0.2);
+        var options = new GaussianMixtureOptions
+        {
+            ComponentCount = 2,
+            CovarianceType = type,
+            Seed = 4,
+            CovarianceRegularization = 0,
+            CovariancePrior = prior,
+            MissingValues = MixtureModels.Fitting.MissingValueHandling.Marginalize,
+            Tolerance = 1e-15,
+            MaxIterations = 5000,
+        };
+        var em = new GaussianMixture(options).Fit(x);
+
+        LogPriorTests.ObjectiveGradient(GaussianFamily.Create(type, 4, 0, prior), x, [.. em.Weights], [.. em.Components]).Max(Math.Abs).Should().BeLessThan(1e-7);
+        var history = em.Report.ObjectiveHistory;
+        for (int i = 1; i < history.Count; i++)
+        {
+            history[i].Should().BeGreaterThanOrEqualTo(history[i - 1] - (1e-12 * Math.Abs(history[i - 1])));
+        }
+    }
+
     [Fact]
     public void A_univariate_normal_family_takes_mclusts_univariate_prior()
     {
