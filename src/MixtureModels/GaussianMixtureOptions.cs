@@ -22,6 +22,13 @@ public sealed record GaussianMixtureOptions : MixtureOptions
     /// </summary>
     public CovariancePrior? CovariancePrior { get; init; }
 
+    /// <summary>
+    /// Optional Dirichlet(α) prior on the mixing weights (null by default: maximum-likelihood weights, as scikit-learn and
+    /// mclust). With one, the weight step is the MAP step π_k = (N_k + α − 1) / (N + K(α − 1)) and its log prior enters
+    /// the objective; see <see cref="Fitting.DirichletWeightPrior"/>.
+    /// </summary>
+    public Fitting.DirichletWeightPrior? WeightPrior { get; init; }
+
     /// <summary>Optional starting weights (weights_init): K finite, non-negative values summing to 1.</summary>
     public IReadOnlyList<double>? InitialWeights { get; init; }
 

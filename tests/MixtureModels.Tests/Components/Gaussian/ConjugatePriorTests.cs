@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Normal;
+using MixtureModels.Fitting;
 using MixtureModels.Tests.Fitting;
 
 namespace MixtureModels.Tests.Components.Gaussian;
@@ -285,7 +286,7 @@ public sealed class ConjugatePriorTests
             Seed = 4,
             CovarianceRegularization = 0,
             CovariancePrior = prior,
-            MissingValues = MixtureModels.Fitting.MissingValueHandling.Marginalize,
+            MissingValues = MissingValueHandling.Marginalize,
             Tolerance = 1e-15,
             MaxIterations = 5000,
         };
@@ -297,6 +298,32 @@ public sealed class ConjugatePriorTests
         {
             history[i].Should().BeGreaterThanOrEqualTo(history[i - 1] - (1e-12 * Math.Abs(history[i - 1])));
         }
+    }
+
+    [Fact]
+    public void A_Dirichlet_weight_prior_with_mclusts_prior_gives_the_MAP_weights_and_a_monotone_posterior()
+    {
+        // π_k = (N_k + α − 1) / (N + K(α − 1)) at EM's fixed point, N_k the responsibility totals of the returned model.
+        var x = TestData.Faithful();
+        int n = x.GetLength(0), k = 3;
+        const double Alpha = 5;
+        var options = new GaussianMixtureOptions { ComponentCount = k, CovarianceType = CovarianceType.Full, CovariancePrior = CovariancePrior.FromData(x, k), WeightPrior = new DirichletWeightPrior(Alpha), CovarianceRegularization = 0, Tolerance = 1e-13, MaxIterations = 10000 };
+        var model = new GaussianMixture(options).Fit(x);
+        var r = model.PredictProbabilities(x);
+        for (int c = 0; c < k; c++)
+        {
+            double nk = Enumerable.Range(0, n).Sum(i => r[i, c]);
+            model.Weights[c].Should().BeApproximately((nk + Alpha - 1) / (n + (k * (Alpha - 1))), 1e-8);
+        }
+
+        var history = model.Report.ObjectiveHistory;
+        for (int i = 1; i < history.Count; i++)
+        {
+            history[i].Should().BeGreaterThanOrEqualTo(history[i - 1] - (1e-12 * Math.Abs(history[i - 1])));
+        }
+
+        var estimator = new MixtureEstimator<GaussianComponent, GaussianStatistics>(GaussianFamily.Create(CovarianceType.Full, 2, 0, options.CovariancePrior), options) { WeightStep = new DirichletWeightPrior(Alpha) };
+        estimator.Fit(x).Weights.Should().Equal(model.Weights, "the preset's option is the open estimator's weight step");
     }
 
     [Fact]
