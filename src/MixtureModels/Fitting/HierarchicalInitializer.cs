@@ -117,7 +117,8 @@ internal static class HierarchicalInitializer
 
     /// <summary>
     /// mclust's <c>use = "SVD"</c> transformation: Z = X_s·V·diag(1/√d), X_s the centred and scaled columns (constant ones
-    /// dropped), X_s = U·diag(d)·Vᵀ its thin SVD (axes with a zero singular value dropped). Row-major n × p.
+    /// dropped), X_s = U·diag(d)·Vᵀ its thin SVD (axes with a zero singular value dropped), in decreasing order of d.
+    /// Row-major n × p.
     /// </summary>
     internal static double[] Transform(DataMatrix data, out int p)
     {
@@ -159,18 +160,21 @@ internal static class HierarchicalInitializer
             int j = kept[c];
             return (data.Row(i)[j] - mean[j]) / Math.Sqrt(sd[j] / (n - 1));
         });
-        var svd = x.Svd(computeVectors: true);
-        var singular = svd.S;
-        int axes = Math.Min(n, kept.Length);
-        var used = Enumerable.Range(0, axes).Where(a => singular[a] > 1e-12 * singular[0]).ToArray();
+        // V and the singular values from the eigen-decomposition of the small Gram matrix XᵀX = V·diag(d²)·Vᵀ (never the
+        // n × n factor U); the criterion is invariant to the signs and order of the axes.
+        var evd = x.TransposeThisAndMultiply(x).Evd(Symmetricity.Symmetric);
+        var eigenvalues = evd.EigenValues.Select(e => Math.Max(e.Real, 0)).ToArray();
+        var order = Enumerable.Range(0, eigenvalues.Length).OrderByDescending(a => eigenvalues[a]).ToArray();
+        double largest = Math.Sqrt(eigenvalues[order[0]]);
+        var used = order.Where(a => Math.Sqrt(eigenvalues[a]) > 1e-12 * largest).ToArray();
         p = used.Length;
-        var projected = x * svd.VT.Transpose();
+        var projected = x * evd.EigenVectors;
         var z = new double[n * p];
         for (int i = 0; i < n; i++)
         {
             for (int c = 0; c < p; c++)
             {
-                z[(i * p) + c] = projected[i, used[c]] / Math.Sqrt(singular[used[c]]);
+                z[(i * p) + c] = projected[i, used[c]] / Math.Sqrt(Math.Sqrt(eigenvalues[used[c]]));
             }
         }
 
@@ -267,13 +271,13 @@ internal static class HierarchicalInitializer
         }
 
         var alive = Enumerable.Repeat(true, m).ToArray();
+        var version = new int[m];                        // bumped whenever a cluster changes, to invalidate its queued merges
         var parent = Enumerable.Range(0, m).ToArray();   // union–find: each initial cluster's current cluster
         var merged = new double[p * p];
 
-        // Merge costs in a packed lower triangle (i > j), and for every row i its best partner j < i.
-        var delta = new double[(long)m * (m - 1) / 2];
-        var bestPartner = new int[m];
-        var bestCost = new double[m];
+        // Every candidate merge in a priority queue ordered by (cost, larger index, smaller index); entries of clusters that
+        // changed since are skipped when they come up (lazy deletion), so a merge only queues the merged cluster's new pairs.
+        var queue = new PriorityQueue<(int I, int J, int VersionI, int VersionJ), (double Cost, int I, int J)>(m * Math.Max(m - 1, 1) / 2);
         for (int i = 1; i < m; i++)
         {
             if ((i & 63) == 0)
@@ -283,66 +287,31 @@ internal static class HierarchicalInitializer
 
             for (int j = 0; j < i; j++)
             {
-                delta[Index(i, j)] = MergeCost(i, j);
+                queue.Enqueue((i, j, 0, 0), (MergeCost(i, j), i, j));
             }
-        }
-
-        for (int i = 0; i < m; i++)
-        {
-            RefreshBest(i);
         }
 
         int clusters = m;
         while (clusters > k)
         {
             cancellationToken.ThrowIfCancellationRequested();
-
-            // The cheapest merge over all pairs, ties to the smallest (larger index, smaller index).
-            int a = -1;
-            double bestValue = double.PositiveInfinity;
-            for (int i = 0; i < m; i++)
+            var (a, b, versionA, versionB) = queue.Dequeue();   // a > b; a is merged into b
+            if (!alive[a] || !alive[b] || version[a] != versionA || version[b] != versionB)
             {
-                if (alive[i] && bestPartner[i] >= 0 && bestCost[i] < bestValue)
-                {
-                    bestValue = bestCost[i];
-                    a = i;
-                }
+                continue;
             }
 
-            int b = bestPartner[a];   // b < a; a is merged into b
             MergeInto(b, a);
             alive[a] = false;
+            version[a]++;
+            version[b]++;
             clusters--;
-
-            // New costs of the merged cluster b with every other live cluster, then the rows whose best partner changed.
             for (int c = 0; c < m; c++)
             {
                 if (alive[c] && c != b)
                 {
-                    delta[c > b ? Index(c, b) : Index(b, c)] = MergeCost(Math.Max(b, c), Math.Min(b, c));
-                }
-            }
-
-            for (int c = 0; c < m; c++)
-            {
-                if (!alive[c])
-                {
-                    continue;
-                }
-
-                if (c == b || bestPartner[c] == a || bestPartner[c] == b)
-                {
-                    RefreshBest(c);
-                }
-                else if (c > b)
-                {
-                    // Only the cost to b changed in this row, and it did not belong to the row's best: it may take over.
-                    double value = delta[Index(c, b)];
-                    if (value < bestCost[c] || (value == bestCost[c] && b < bestPartner[c]))
-                    {
-                        bestCost[c] = value;
-                        bestPartner[c] = b;
-                    }
+                    int high = Math.Max(b, c), low = Math.Min(b, c);
+                    queue.Enqueue((high, low, version[high], version[low]), (MergeCost(high, low), high, low));
                 }
             }
         }
@@ -364,8 +333,6 @@ internal static class HierarchicalInitializer
         }
 
         return result;
-
-        static long Index(int i, int j) => ((long)i * (i - 1) / 2) + j;
 
         int Find(int c)
         {
@@ -415,20 +382,6 @@ internal static class HierarchicalInitializer
             scatter[target] = combined;
             cost[target] = ClusterCost(total, combined, p, alpha);
             parent[source] = target;
-        }
-
-        void RefreshBest(int i)
-        {
-            bestPartner[i] = -1;
-            bestCost[i] = double.PositiveInfinity;
-            for (int j = 0; j < i; j++)
-            {
-                if (alive[j] && delta[Index(i, j)] < bestCost[i])
-                {
-                    bestCost[i] = delta[Index(i, j)];
-                    bestPartner[i] = j;
-                }
-            }
         }
     }
 

@@ -20,7 +20,7 @@ public enum InitializationMethod
     /// of the data (<c>hc(modelName = "VVV", use = "SVD")</c>), cut at K clusters, as hard responsibilities. Deterministic:
     /// up to 1000 rows the result depends on the data only (one initialisation is enough; restarts repeat it); larger
     /// data sets are clustered on 1000 rows drawn with the seed and every other row goes to the nearest cluster mean.
-    /// Sample weights are not used. Its cost grows as N² (memory N²/2 values) on the clustered rows.
+    /// Sample weights are not used. Its cost grows as N²·D³ and its memory as about 32·N² bytes (about 32 MB for 1000 rows).
     /// </summary>
     ModelBasedHierarchical,
 
