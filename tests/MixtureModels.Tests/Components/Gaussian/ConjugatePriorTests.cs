@@ -369,6 +369,12 @@ public sealed class ConjugatePriorTests
             model.Save(path);
             var loaded = ProductMixtureModel.Load(path);
             loaded.LogDensity(x).Should().Equal(model.LogDensity(x));
+
+            var gaussian = new GaussianMixture(new GaussianMixtureOptions { ComponentCount = 2, CovarianceType = CovarianceType.Tied, CovariancePrior = CovariancePrior.FromData(x, 2) }).Fit(x);
+            using var stream = new MemoryStream();
+            gaussian.Save(stream);
+            stream.Position = 0;
+            GaussianMixtureModel.Load(stream).LogDensity(x).Should().Equal(gaussian.LogDensity(x));
         }
         finally
         {
