@@ -29,91 +29,9 @@ internal static class HierarchicalInitializer
     /// <summary>Largest number of rows clustered; larger data sets are subsampled to this many rows.</summary>
     public const int SubsampleRows = 1000;
 
-    /// <summary>Hard labels in [0, K) for every row of <paramref name="data"/>.</summary>
-    public static int[] Labels(DataMatrix data, int k, Random random, CancellationToken cancellationToken)
-    {
-        int n = data.Rows;
-        var z = Transform(data, out int p);
-        int[] rows;
-        if (n > SubsampleRows)
-        {
-            // A partial Fisher–Yates shuffle picks the subsample; sorted so the clustering sees rows in data order.
-            var order = Enumerable.Range(0, n).ToArray();
-            for (int i = 0; i < SubsampleRows; i++)
-            {
-                int j = i + random.Next(n - i);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-
-            rows = order[..SubsampleRows];
-            Array.Sort(rows);
-        }
-        else
-        {
-            rows = Enumerable.Range(0, n).ToArray();
-        }
-
-        var subset = new double[rows.Length * p];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            Array.Copy(z, rows[i] * p, subset, i * p, p);
-        }
-
-        var subsetLabels = Agglomerate(subset, rows.Length, p, k, Alpha(subset, rows.Length, p), cancellationToken);
-        if (rows.Length == n)
-        {
-            return subsetLabels;
-        }
-
-        // Every row (the subsample's too, for one rule) goes to the nearest cluster mean of the subsample.
-        var means = new double[k * p];
-        var counts = new double[k];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            int c = subsetLabels[i];
-            counts[c]++;
-            for (int j = 0; j < p; j++)
-            {
-                means[(c * p) + j] += subset[(i * p) + j];
-            }
-        }
-
-        for (int c = 0; c < k; c++)
-        {
-            for (int j = 0; j < p && counts[c] > 0; j++)
-            {
-                means[(c * p) + j] /= counts[c];
-            }
-        }
-
-        var labels = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            double best = double.PositiveInfinity;
-            for (int c = 0; c < k; c++)
-            {
-                if (counts[c] == 0)
-                {
-                    continue;
-                }
-
-                double distance = 0;
-                for (int j = 0; j < p; j++)
-                {
-                    double e = z[(i * p) + j] - means[(c * p) + j];
-                    distance += e * e;
-                }
-
-                if (distance < best)
-                {
-                    best = distance;
-                    labels[i] = c;
-                }
-            }
-        }
-
-        return labels;
-    }
+    /// <summary>Hard labels in [0, K) for every row of <paramref name="data"/> (builds the tree and cuts it at K).</summary>
+    public static int[] Labels(DataMatrix data, int k, Random random, CancellationToken cancellationToken) =>
+        HierarchicalTree.Build(data, random, cancellationToken).Cut(k);
 
     /// <summary>
     /// mclust's <c>use = "SVD"</c> transformation: Z = X_s·V·diag(1/√d), X_s the centred and scaled columns (constant ones
@@ -233,8 +151,55 @@ internal static class HierarchicalInitializer
     /// <summary>Merges clusters of the rows of <paramref name="z"/> (n × p, row-major) until <paramref name="k"/> are left; labels in [0, k).</summary>
     internal static int[] Agglomerate(double[] z, int n, int p, int k, double alpha, CancellationToken cancellationToken)
     {
+        var merges = Merges(z, n, p, k, alpha, out var clusterOf, cancellationToken);
+        return Cut(clusterOf, merges, k);
+    }
+
+    /// <summary>
+    /// Labels in [0, k) after the first merges of <paramref name="merges"/> that leave <paramref name="k"/> clusters (all of
+    /// them when there are fewer), numbered by first appearance among the rows.
+    /// </summary>
+    internal static int[] Cut(int[] clusterOf, (int Target, int Source)[] merges, int k)
+    {
+        int m = clusterOf.Length == 0 ? 0 : clusterOf.Max() + 1;
+        var parent = Enumerable.Range(0, m).ToArray();
+        int steps = Math.Clamp(m - k, 0, merges.Length);
+        for (int s = 0; s < steps; s++)
+        {
+            parent[merges[s].Source] = merges[s].Target;
+        }
+
+        var label = new int[m];
+        Array.Fill(label, -1);
+        int next = 0;
+        var result = new int[clusterOf.Length];
+        for (int i = 0; i < clusterOf.Length; i++)
+        {
+            int root = clusterOf[i];
+            while (parent[root] != root)
+            {
+                root = parent[root];
+            }
+
+            if (label[root] < 0)
+            {
+                label[root] = next++;
+            }
+
+            result[i] = label[root];
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The merge sequence (target, source: source joins target) of the agglomeration down to <paramref name="k"/> clusters;
+    /// <paramref name="clusterOf"/> receives every row's initial cluster (identical rows share one).
+    /// </summary>
+    internal static (int Target, int Source)[] Merges(double[] z, int n, int p, int k, double alpha, out int[] clusterOf, CancellationToken cancellationToken)
+    {
         // Initial clusters: identical rows together.
-        var clusterOf = new int[n];
+        clusterOf = new int[n];
         var firstOf = new Dictionary<RowKey, int>();
         var counts = new List<double>();
         var sums = new List<double[]>();
@@ -272,7 +237,6 @@ internal static class HierarchicalInitializer
 
         var alive = Enumerable.Repeat(true, m).ToArray();
         var version = new int[m];                        // bumped whenever a cluster changes, to invalidate its queued merges
-        var parent = Enumerable.Range(0, m).ToArray();   // union–find: each initial cluster's current cluster
         var merged = new double[p * p];
 
         // Every candidate merge in a priority queue ordered by (cost, larger index, smaller index); entries of clusters that
@@ -291,6 +255,7 @@ internal static class HierarchicalInitializer
             }
         }
 
+        var sequence = new List<(int Target, int Source)>(Math.Max(m - k, 0));
         int clusters = m;
         while (clusters > k)
         {
@@ -302,6 +267,7 @@ internal static class HierarchicalInitializer
             }
 
             MergeInto(b, a);
+            sequence.Add((b, a));
             alive[a] = false;
             version[a]++;
             version[b]++;
@@ -316,34 +282,7 @@ internal static class HierarchicalInitializer
             }
         }
 
-        // Labels 0..k−1 in order of first appearance.
-        var label = new int[m];
-        Array.Fill(label, -1);
-        int next = 0;
-        var result = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            int root = Find(clusterOf[i]);
-            if (label[root] < 0)
-            {
-                label[root] = next++;
-            }
-
-            result[i] = label[root];
-        }
-
-        return result;
-
-        int Find(int c)
-        {
-            while (parent[c] != c)
-            {
-                parent[c] = parent[parent[c]];
-                c = parent[c];
-            }
-
-            return c;
-        }
+        return [.. sequence];
 
         double MergeCost(int i, int j)
         {
@@ -381,7 +320,6 @@ internal static class HierarchicalInitializer
             count[target] = total;
             scatter[target] = combined;
             cost[target] = ClusterCost(total, combined, p, alpha);
-            parent[source] = target;
         }
     }
 

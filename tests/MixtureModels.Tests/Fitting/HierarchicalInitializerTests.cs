@@ -35,6 +35,19 @@ public sealed class HierarchicalInitializerTests
     }
 
     [Fact]
+    public void One_tree_cut_at_every_K_equals_an_agglomeration_stopped_at_that_K()
+    {
+        var x = TestData.Iris(out _);
+        var tree = HierarchicalTree.Build(x, new Random(0), CancellationToken.None);
+        for (int k = 1; k <= 9; k++)
+        {
+            tree.Cut(k).Should().Equal(HierarchicalInitializer.Labels(x, k, new Random(0), CancellationToken.None), $"K = {k}");
+            var z = HierarchicalInitializer.Transform(x, out int p);
+            tree.Cut(k).Should().Equal(HierarchicalInitializer.Agglomerate(z, x.GetLength(0), p, k, HierarchicalInitializer.Alpha(z, x.GetLength(0), p), CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public void The_SVD_transformation_has_orthogonal_columns_of_squared_length_the_singular_values()
     {
         // Z = X_s V diag(1/√d) with X_s = U diag(d) Vᵀ, so ZᵀZ = diag(d): checked against Math.NET's SVD of X_s built here.
