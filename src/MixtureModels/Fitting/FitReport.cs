@@ -45,8 +45,8 @@ public sealed record FitReport
     /// mean log-likelihood plus the log prior of the same parameters (up to the prior's constant) over the total sample
     /// weight W. Without a prior (no <see cref="Components.Gaussian.CovariancePrior"/>, Beta or Dirichlet prior or
     /// <see cref="DirichletWeightPrior"/>) it is <see cref="LowerBoundHistory"/> itself. With a prior and
-    /// CovarianceRegularization = 0 it never decreases (up to rounding). Empty when the fit did not record it (the
-    /// gradient algorithms report their own objective in <see cref="LowerBoundHistory"/>).
+    /// CovarianceRegularization = 0 it never decreases (up to rounding). Recorded by EM only: empty for the gradient
+    /// algorithms (FittingAlgorithm.Lbfgs, Adam, ExpectationMaximizationThenLbfgs) and for a model loaded from a file.
     /// </summary>
     public IReadOnlyList<double> ObjectiveHistory { get; init; } = [];
 
