@@ -50,6 +50,6 @@ public sealed record FitReport
     /// </summary>
     public IReadOnlyList<double> ObjectiveHistory { get; init; } = [];
 
-    /// <summary>log p(θ) + log p(π) of the returned model (up to the prior's constant); 0 without a prior.</summary>
+    /// <summary>log p(θ) + log p(π) of the returned model (up to the prior's constant); 0 without a prior and for a model loaded from a file.</summary>
     public double LogPrior { get; init; }
 }
