@@ -16,6 +16,11 @@ if (args.Length > 0 && args[0] == "threads")
     return ThreadsCommand.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "starts")
+{
+    return StartsCommand.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "tolerance")
 {
     return ToleranceCommand.Run(args);

@@ -73,7 +73,7 @@ public sealed class GaussianMixture
         var family = GaussianFamily.Create(Options.CovarianceType, Math.Max(data.Columns, 1), Options.CovarianceRegularization, Options.CovariancePrior);
         var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
         var outcome = MixtureEstimator<GaussianComponent, GaussianStatistics>.FitCore(
-            family, Options, MaximumLikelihoodWeights.Instance, data, sampleWeights, d => GaussianStartingPoint.Parse(Options, d), warm, progress, cancellationToken);
+            family, Options, Options.WeightPrior ?? (IWeightStep)MaximumLikelihoodWeights.Instance, data, sampleWeights, d => GaussianStartingPoint.Parse(Options, d), warm, progress, cancellationToken);
         _fitted = new GaussianMixtureModel(outcome, family);
         return _fitted;
     }

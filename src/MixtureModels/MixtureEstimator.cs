@@ -217,6 +217,8 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             ComponentRowCounts = Array.AsReadOnly(bestDiagnosis.RowCounts),
             ComponentDegeneracies = Array.AsReadOnly(bestDiagnosis.Degeneracies),
             DegenerateInitializations = Array.AsReadOnly(degenerateRuns),
+            ObjectiveHistory = Array.AsReadOnly(best.ObjectiveHistory ?? (options.Algorithm == FittingAlgorithm.ExpectationMaximization ? best.LowerBoundHistory : [])),
+            LogPrior = LogPriorOf(family, weightStep, best),
         };
         return CreateOutcome(family, best.Weights, best.Components, report, labels, options.MissingValues) with { ResponsibilityTotals = best.ResponsibilityTotals };
     }
@@ -333,8 +335,14 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
     /// </summary>
     private static double Score(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, EmResult<TComponent> result, double totalWeight)
     {
-        double logPrior = family is IComponentPrior<TComponent> prior ? prior.LogPrior(result.Components) : 0;
-        logPrior += weightStep.AddLogPrior(result.Weights, 0, new double[result.Weights.Length]);
+        double logPrior = LogPriorOf(family, weightStep, result);
         return logPrior == 0 ? result.LowerBound : result.LowerBound + (logPrior / totalWeight);
+    }
+
+    /// <summary>log p(θ) + log p(π) of a result's parameters (0 without a prior).</summary>
+    private static double LogPriorOf(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, EmResult<TComponent> result)
+    {
+        double logPrior = family is IComponentPrior<TComponent> prior ? prior.LogPrior(result.Components) : 0;
+        return logPrior + weightStep.AddLogPrior(result.Weights, 0, new double[result.Weights.Length]);
     }
 }

@@ -73,7 +73,7 @@ public record MixtureOptions
         ArgumentChecks.AtLeast(ComponentCount, 1, nameof(ComponentCount), "Use at least one component.");
         if (!Enum.IsDefined(Initialization))
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(Initialization), Initialization, "Use one of KMeans, KMeansPlusPlus, RandomResponsibilities, RandomFromData.");
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(Initialization), Initialization, "Use one of KMeans, KMeansPlusPlus, RandomResponsibilities, RandomFromData, ModelBasedHierarchical, KMeansStandardized.");
         }
 
         ArgumentChecks.NonNegative(Tolerance, nameof(Tolerance), "Use a finite, non-negative tolerance such as 1e-3 (0 runs exactly MaxIterations iterations).");

@@ -154,4 +154,34 @@ internal static class Reference
             }
         }
     }
+
+    /// <summary>
+    /// The isotropic prior scaled to the data that CovariancePrior.FromData gave before it became mclust's default prior:
+    /// α = 1 pseudo-observation of s₀ = (mean population variance of the columns) / K^(2/D). Tests of the gradient
+    /// algorithms' scaling use it as a plain regulariser.
+    /// </summary>
+    public static CovariancePrior IsotropicPrior(double[,] x, int componentCount)
+    {
+        int n = x.GetLength(0), d = x.GetLength(1);
+        double meanVariance = 0;
+        for (int j = 0; j < d; j++)
+        {
+            double mean = 0;
+            for (int i = 0; i < n; i++)
+            {
+                mean += x[i, j];
+            }
+
+            mean /= n;
+            double sum = 0;
+            for (int i = 0; i < n; i++)
+            {
+                sum += (x[i, j] - mean) * (x[i, j] - mean);
+            }
+
+            meanVariance += sum / n / d;
+        }
+
+        return new CovariancePrior(1, meanVariance / Math.Pow(componentCount, 2.0 / d));
+    }
 }

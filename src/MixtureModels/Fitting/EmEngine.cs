@@ -121,6 +121,9 @@ internal sealed class EmEngine<TComponent, TStatistics>
     public EmResult<TComponent> Run(double[] weights, TComponent[] components, double previousLowerBound, int initialization, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
     {
         var history = new List<double>(_settings.MaxIterations);
+        List<double>? objective = null;
+        var prior = _family as IComponentPrior<TComponent>;
+        var weightScratch = new double[_k];
         double lowerBound = previousLowerBound;
         bool converged = false;
         var chunkStats = _chunkStats;
@@ -132,6 +135,19 @@ internal sealed class EmEngine<TComponent, TStatistics>
             double previous = lowerBound;
             double logNormalizerSum = Pass(weights, components, chunkStats, null, cancellationToken);
             var (previousWeights, previousComponents) = (weights, components);
+
+            // The posterior objective of the same parameters: L + (log p(θ) + log p(π)) / W (only a prior makes it
+            // differ; a variational objective is its own bound).
+            if (_objective is null)
+            {
+                double logPrior = (prior?.LogPrior(components) ?? 0) + _weightStep.AddLogPrior(weights, 0, weightScratch);
+                if (logPrior != 0 || objective is not null)
+                {
+                    objective ??= [.. history];
+                    objective.Add((logNormalizerSum / _totalWeight) + (logPrior / _totalWeight));
+                }
+            }
+
             (weights, components) = MStep(chunkStats, components);
             lowerBound = _objective is null
                 ? logNormalizerSum / _totalWeight
@@ -146,7 +162,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
             }
         }
 
-        return new EmResult<TComponent>(weights, components, converged, iteration, lowerBound, history.ToArray()) { ResponsibilityTotals = _lastTotals };
+        return new EmResult<TComponent>(weights, components, converged, iteration, lowerBound, history.ToArray()) { ResponsibilityTotals = _lastTotals, ObjectiveHistory = objective?.ToArray() };
     }
 
     /// <summary>

@@ -78,4 +78,17 @@ public sealed record FitReport
     /// degenerate initialisation is kept only when every initialisation is degenerate. Empty when unknown.
     /// </summary>
     public IReadOnlyList<bool> DegenerateInitializations { get; init; } = [];
+
+    /// <summary>
+    /// The objective EM maximised, after every iteration of the kept initialisation: L + (log p(θ) + log p(π)) / W, the
+    /// mean log-likelihood plus the log prior of the same parameters (up to the prior's constant) over the total sample
+    /// weight W. Without a prior (no <see cref="Components.Gaussian.CovariancePrior"/>, Beta or Dirichlet prior or
+    /// <see cref="DirichletWeightPrior"/>) it is <see cref="LowerBoundHistory"/> itself. With a prior and
+    /// CovarianceRegularization = 0 it never decreases (up to rounding). Recorded by EM only: empty for the gradient
+    /// algorithms (FittingAlgorithm.Lbfgs, Adam, ExpectationMaximizationThenLbfgs) and for a model loaded from a file.
+    /// </summary>
+    public IReadOnlyList<double> ObjectiveHistory { get; init; } = [];
+
+    /// <summary>log p(θ) + log p(π) of the returned model (up to the prior's constant); 0 without a prior and for a model loaded from a file.</summary>
+    public double LogPrior { get; init; }
 }

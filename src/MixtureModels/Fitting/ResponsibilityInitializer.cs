@@ -16,6 +16,7 @@ internal sealed class ResponsibilityInitializer
     private readonly int _k;
     private readonly int _maxDegreeOfParallelism;
     private KMeansAlgorithm? _kMeans;
+    private KMeansAlgorithm? _standardizedKMeans;
     private double[]? _responsibilities;
 
     /// <summary>Prepares the initialiser for one fit.</summary>
@@ -100,6 +101,9 @@ internal sealed class ResponsibilityInitializer
 
     private KMeansAlgorithm KMeans => _kMeans ??= new KMeansAlgorithm(_data, _weights, _k, _maxDegreeOfParallelism);
 
+    /// <summary>k-means on the standardised columns, made on first use and kept for the other restarts.</summary>
+    private KMeansAlgorithm StandardizedKMeans => _standardizedKMeans ??= new KMeansAlgorithm(Standardized(_data, _weights), _weights, _k, _maxDegreeOfParallelism);
+
     /// <summary>
     /// The responsibilities of one restart, drawing from <paramref name="random"/>. The array is this instance's and is
     /// overwritten by the next call: use it before asking for the next restart.
@@ -121,6 +125,22 @@ internal sealed class ResponsibilityInitializer
                 for (int i = 0; i < n; i++)
                 {
                     responsibilities[(i * k) + labels[i]] = 1;
+                }
+
+                break;
+            case InitializationMethod.KMeansStandardized:
+                var standardizedLabels = StandardizedKMeans.Run(random, 300, 1e-4, cancellationToken).Labels;
+                for (int i = 0; i < n; i++)
+                {
+                    responsibilities[(i * k) + standardizedLabels[i]] = 1;
+                }
+
+                break;
+            case InitializationMethod.ModelBasedHierarchical:
+                var hierarchicalLabels = HierarchicalInitializer.Labels(data, k, random, cancellationToken);
+                for (int i = 0; i < n; i++)
+                {
+                    responsibilities[(i * k) + hierarchicalLabels[i]] = 1;
                 }
 
                 break;
@@ -164,10 +184,65 @@ internal sealed class ResponsibilityInitializer
 
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(method), method, $"method = {method} is not defined. Use one of KMeans, KMeansPlusPlus, RandomResponsibilities, RandomFromData.");
+                throw new ArgumentOutOfRangeException(nameof(method), method, $"method = {method} is not defined. Use one of KMeans, KMeansPlusPlus, RandomResponsibilities, RandomFromData, ModelBasedHierarchical, KMeansStandardized.");
         }
 
         return responsibilities;
+    }
+
+    /// <summary>
+    /// A copy of the data with every column centred on its (sample-weighted) mean and divided by its standard deviation;
+    /// a constant column is only centred.
+    /// </summary>
+    internal static DataMatrix Standardized(DataMatrix data, double[]? weights)
+    {
+        int n = data.Rows, d = data.Columns;
+        var mean = new double[d];
+        var spread = new double[d];
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double w = weights is null ? 1 : weights[i];
+            total += w;
+            var row = data.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                mean[j] += w * row[j];
+            }
+        }
+
+        for (int j = 0; j < d; j++)
+        {
+            mean[j] /= total;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            double w = weights is null ? 1 : weights[i];
+            var row = data.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                spread[j] += w * (row[j] - mean[j]) * (row[j] - mean[j]);
+            }
+        }
+
+        var values = new double[n * d];
+        for (int j = 0; j < d; j++)
+        {
+            double sd = Math.Sqrt(spread[j] / total);
+            spread[j] = sd > 0 && double.IsFinite(sd) ? 1 / sd : 1;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            var row = data.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                values[(i * d) + j] = (row[j] - mean[j]) * spread[j];
+            }
+        }
+
+        return DataMatrix.FromRowMajor(values, d);
     }
 
     /// <summary>K distinct row indices drawn without replacement, with probability ∝ weight among rows not yet drawn.</summary>

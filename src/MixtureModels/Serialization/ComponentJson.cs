@@ -63,6 +63,28 @@ internal static class ComponentJson
         }
 
         writer.WriteStartObject("prior");
+        if (prior.Form == CovariancePriorForm.NormalInverseWishart)
+        {
+            writer.WriteNumber("shrinkage", prior.Shrinkage);
+            writer.WriteNumber("degreesOfFreedom", prior.DegreesOfFreedom);
+            writer.WriteStartArray("mean");
+            foreach (double v in prior.GetMean()!)
+            {
+                writer.WriteNumberValue(v);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("scale");
+            foreach (double v in prior.GetScale()!.ToRowMajorArray())
+            {
+                writer.WriteNumberValue(v);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            return;
+        }
+
         writer.WriteNumber("pseudoObservations", prior.PseudoObservations);
         writer.WriteNumber("variance", prior.Variance);
         writer.WriteEndObject();
@@ -77,6 +99,33 @@ internal static class ComponentJson
         }
 
         string at = Child(path, "prior");
+        if (prior.TryGetProperty("scale", out var scaleElement))
+        {
+            double shrinkage = Finite(prior, "shrinkage", at);
+            double dof = Finite(prior, "degreesOfFreedom", at);
+            if (!prior.TryGetProperty("mean", out var meanElement) || meanElement.ValueKind != JsonValueKind.Array || scaleElement.ValueKind != JsonValueKind.Array)
+            {
+                throw Invalid(at, "a Normal-inverse-Wishart prior needs the arrays mean and scale.");
+            }
+
+            var mean = meanElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number ? e.GetDouble() : double.NaN).ToArray();
+            var scale = scaleElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number ? e.GetDouble() : double.NaN).ToArray();
+            int d = mean.Length;
+            if (d == 0 || scale.Length != d * d)
+            {
+                throw Invalid(at, "mean must have D > 0 values and scale D × D.");
+            }
+
+            try
+            {
+                return CovariancePrior.NormalInverseWishart(shrinkage, mean, dof, MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(d, d, (i, j) => scale[(i * d) + j]));
+            }
+            catch (ArgumentException error)
+            {
+                throw Invalid(at, error.Message);
+            }
+        }
+
         double n = Finite(prior, "pseudoObservations", at);
         double v = Finite(prior, "variance", at);
         if (!(n > 0) || !(v > 0))

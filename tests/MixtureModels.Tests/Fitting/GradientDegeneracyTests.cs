@@ -48,7 +48,7 @@ public sealed class GradientDegeneracyTests
     public void With_a_prior_Lbfgs_on_a_constant_column_converges_to_a_finite_model_above_the_prior_floor(CovarianceType type)
     {
         var x = ConstantColumn();
-        var prior = CovariancePrior.FromData(x, 2);
+        var prior = Reference.IsotropicPrior(x, 2);
         var model = new GaussianMixture(new GaussianMixtureOptions { ComponentCount = 2, CovarianceType = type, Seed = 1, MaxIterations = 1000, CovarianceRegularization = 0, CovariancePrior = prior, Algorithm = FittingAlgorithm.Lbfgs }).Fit(x);
 
         model.Converged.Should().BeTrue();

@@ -93,7 +93,7 @@ public sealed class GradientScaleTests
             CovarianceType = type,
             Seed = 0,
             CovarianceRegularization = 0,
-            CovariancePrior = CovariancePrior.FromData(x, 3),
+            CovariancePrior = Reference.IsotropicPrior(x, 3),
         };
         var em = new GaussianMixture(options with { MaxIterations = 20000, Tolerance = 1e-13 }).Fit(x);
         em.Converged.Should().BeTrue();
@@ -108,7 +108,7 @@ public sealed class GradientScaleTests
             SphericalGaussian => CovarianceType.Spherical,
             DiagonalGaussian => CovarianceType.Diagonal,
             _ => model.GetCovariance(0).Equals(model.GetCovariance(1)) ? CovarianceType.Tied : CovarianceType.Full,
-        }, x.GetLength(1), 0, CovariancePrior.FromData(x, model.ComponentCount));
+        }, x.GetLength(1), 0, Reference.IsotropicPrior(x, model.ComponentCount));
         return model.MeanLogLikelihood(x) + (family.LogPrior([.. model.Components]) / x.GetLength(0));
     }
 

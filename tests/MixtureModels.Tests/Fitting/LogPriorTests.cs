@@ -396,7 +396,7 @@ public sealed class LogPriorTests
     }
 
     /// <summary>∂f/∂u of the mixture objective at given weights and components (one engine pass, one thread).</summary>
-    private static double[] ObjectiveGradient<T, TS>(IComponentFamily<T, TS> family, DataMatrix data, double[] weights, T[] components)
+    internal static double[] ObjectiveGradient<T, TS>(IComponentFamily<T, TS> family, DataMatrix data, double[] weights, T[] components)
         where T : class, IComponent
         where TS : class, ISufficientStatistics<TS>
     {
@@ -409,7 +409,7 @@ public sealed class LogPriorTests
     }
 
     /// <summary>Largest relative difference between AddLogPrior's gradient and a fourth-order central difference of its value.</summary>
-    private static double MaxLogPriorGradientError<T, TS>(IReparameterization<T, TS> family, T[] components)
+    internal static double MaxLogPriorGradientError<T, TS>(IReparameterization<T, TS> family, T[] components)
         where T : class, IComponent
         where TS : class, ISufficientStatistics<TS>
     {

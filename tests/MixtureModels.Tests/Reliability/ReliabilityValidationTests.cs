@@ -323,7 +323,7 @@ public sealed class ReliabilityValidationTests
     {
         ((Func<CovariancePrior>)(() => new CovariancePrior(-1, 1))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("pseudoObservations");
         ((Func<CovariancePrior>)(() => new CovariancePrior(1, double.NaN))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("variance");
-        ((Func<CovariancePrior>)(() => CovariancePrior.FromData(Reference.Blobs(20, 2, 2, 1), 2, double.NaN))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("pseudoObservations");
+        ((Func<CovariancePrior>)(() => CovariancePrior.FromData(Reference.Blobs(20, 2, 2, 1), 2, double.NaN))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("shrinkage");
         var prior = new CovariancePrior(1, 1);
         ((Func<CovariancePrior>)(() => prior with { Variance = 0 })).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Variance");
         new CovariancePrior(2, 3).Should().Be(new CovariancePrior(1, 1) with { PseudoObservations = 2, Variance = 3 });

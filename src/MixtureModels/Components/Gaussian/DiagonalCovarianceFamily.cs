@@ -2,7 +2,7 @@ using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 
-/// <summary>Gaussians, each with its own diagonal covariance: σ²_kd = scatter_kd / N_k + reg (with a <see cref="CovariancePrior"/>, (scatter_kd + α·s₀) / (N_k + α) + reg).</summary>
+/// <summary>Gaussians, each with its own diagonal covariance: σ²_kd = scatter_kd / N_k + reg (with an isotropic <see cref="CovariancePrior"/>, (scatter_kd + α·s₀) / (N_k + α) + reg; with mclust's Normal-inverse-Wishart one, its VVI M-step).</summary>
 public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IStandardizedReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
@@ -36,6 +36,10 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
             var diagonal = (DiagonalScatterStatistics)statistics[k];
             var mean = new double[Dimension];
             diagonal.ComputeObservedMean(mean); // MeanOf when nothing was missing
+            if (Prior is { IsConjugate: true })
+            {
+                ConjugateDiagonal(diagonal, mean, variances, spherical: false);
+            }
             if (!DiagonalGaussian.TryCreate(mean, variances, out var component))
             {
                 ThrowHelper.ThrowNotPositiveDefinite(k, Regularization);
@@ -55,7 +59,7 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
         {
             // With missing entries each column is normalised by the weight of its observed rows, W_d + 10ε.
             double n = statistics.HasMissing ? statistics.ObservedWeight(i) + MixtureConstants.EmptyComponentWeight : nk;
-            variances[i] = ScatterToVariance(variances[i], n);
+            variances[i] = Prior is { IsConjugate: true } ? variances[i] : ScatterToVariance(variances[i], n);
         }
 
         return variances;
@@ -135,7 +139,10 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
     }
 
     /// <inheritdoc />
-    /// <remarks>With a <see cref="GaussianFamily.Prior"/>: −(α/2)·(log σ²_kd + s₀/σ²_kd) summed over components and columns.</remarks>
+    /// <remarks>
+    /// With an isotropic <see cref="GaussianFamily.Prior"/>: −(α/2)·(log σ²_kd + s₀/σ²_kd) summed over components and
+    /// columns; with a Normal-inverse-Wishart one, −(a/2)·log σ²_kd − (s + κ(μ_kd − μ_P,d)²)/(2σ²_kd), a = ν + 3, s = tr Λ / D.
+    /// </remarks>
     double IReparameterization<GaussianComponent, GaussianStatistics>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null)
@@ -145,6 +152,23 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
 
         int d = Dimension;
         double value = 0;
+        if (Prior.IsConjugate)
+        {
+            double offset = Prior.DiagonalOffset;
+            for (int k = 0; k < components.Length; k++)
+            {
+                var component = (DiagonalGaussian)components[k];
+                var variances = component.Variances;
+                var target = destination.Slice(k * 2 * d, 2 * d);
+                for (int i = 0; i < d; i++)
+                {
+                    value += Prior.AddConjugateVarianceLogPrior(variances[i], offset, component.Mean.Slice(i, 1), i, scale, target.Slice(i, 1), ref target[d + i]);
+                }
+            }
+
+            return value;
+        }
+
         for (int k = 0; k < components.Length; k++)
         {
             var variances = ((DiagonalGaussian)components[k]).Variances;

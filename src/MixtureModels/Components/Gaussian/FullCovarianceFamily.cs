@@ -2,7 +2,7 @@ using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 
-/// <summary>Gaussians, each with its own general covariance: Σ_k = scatter_k / N_k + reg·I (with a <see cref="CovariancePrior"/>, (scatter_k + α·s₀·I) / (N_k + α) + reg·I).</summary>
+/// <summary>Gaussians, each with its own general covariance: Σ_k = scatter_k / N_k + reg·I (with an isotropic <see cref="CovariancePrior"/>, (scatter_k + α·s₀·I) / (N_k + α) + reg·I; with mclust's Normal-inverse-Wishart one, its VVV M-step).</summary>
 public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IStandardizedReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
@@ -42,9 +42,19 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
             var s = (FullScatterStatistics)statistics[k];
             var covariance = new double[d * d];
             s.AddCentredScatter(covariance);
-            ScatterToCovariance(covariance, s.TotalWeight + MixtureConstants.EmptyComponentWeight);
+            var mean = MeanOf(s);
+            double weight = s.TotalWeight + MixtureConstants.EmptyComponentWeight;
+            if (Prior is { IsConjugate: true } prior)
+            {
+                ShrinkMeanAddScatter(covariance, mean, weight);
+                ConjugateScatterToCovariance(covariance, weight + prior.FullOffset);
+            }
+            else
+            {
+                ScatterToCovariance(covariance, weight);
+            }
 
-            if (!FullGaussian.TryCreate(MeanOf(s), covariance, out var component))
+            if (!FullGaussian.TryCreate(mean, covariance, out var component))
             {
                 ThrowHelper.ThrowNotPositiveDefinite(k, Regularization);
             }
@@ -117,7 +127,10 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
     }
 
     /// <inheritdoc />
-    /// <remarks>With a <see cref="GaussianFamily.Prior"/>: Σ_k (α·Σᵢ log P_k,ii − (α·s₀/2)·‖P_k‖²), one Wishart term per component.</remarks>
+    /// <remarks>
+    /// With an isotropic <see cref="GaussianFamily.Prior"/>: Σ_k (α·Σᵢ log P_k,ii − (α·s₀/2)·‖P_k‖²), one Wishart term per
+    /// component; with a Normal-inverse-Wishart one, Σ_k (a·Σᵢ log P_k,ii − ½·tr(Λ P_k P_kᵀ) − (κ/2)·‖P_kᵀ(μ_k − μ_P)‖²), a = ν + D + 2.
+    /// </remarks>
     double IReparameterization<GaussianComponent, GaussianStatistics>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null)
@@ -127,6 +140,18 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
 
         int d = Dimension, block = d + GaussianReparameterization.TriangleLength(d);
         double value = 0;
+        if (Prior.IsConjugate)
+        {
+            for (int k = 0; k < components.Length; k++)
+            {
+                var component = (FullGaussian)components[k];
+                var target = destination.Slice(k * block, block);
+                value += Prior.AddConjugatePrecisionLogPrior(component.PrecisionCholeskySpan, d, Prior.FullOffset, component.Mean, 1, scale, target[..d], target[d..]);
+            }
+
+            return value;
+        }
+
         for (int k = 0; k < components.Length; k++)
         {
             value += Prior.AddPrecisionCholeskyLogPrior(((FullGaussian)components[k]).PrecisionCholeskySpan, d, scale, destination.Slice((k * block) + d, block - d));

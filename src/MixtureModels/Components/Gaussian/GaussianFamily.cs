@@ -20,6 +20,7 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent, Gauss
             ThrowHelper.ThrowArgumentOutOfRange(nameof(regularization), regularization, "Use a finite, non-negative covariance regularisation such as 1e-6.");
         }
 
+        prior?.EnsureDimension(dimension, nameof(prior));
         Dimension = dimension;
         Regularization = regularization;
         Prior = prior;
@@ -32,8 +33,9 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent, Gauss
     public double Regularization { get; }
 
     /// <summary>
-    /// The prior on the covariances, or null for maximum likelihood. With a prior the M-step is
-    /// Σ = (S + α·s₀·I) / (N + α) + reg, and the gradient algorithms add its log density to the objective.
+    /// The prior on the covariances (and, for mclust's Normal-inverse-Wishart form, the means), or null for maximum
+    /// likelihood. With an isotropic prior the M-step is Σ = (S + α·s₀·I) / (N + α) + reg; the Normal-inverse-Wishart
+    /// form's M-step is mclust's (see <see cref="CovariancePrior"/>). The gradient algorithms add its log density to the objective.
     /// </summary>
     public CovariancePrior? Prior { get; }
 
@@ -75,7 +77,7 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent, Gauss
     }
 
     /// <inheritdoc />
-    /// <remarks>The Wishart (full, tied) or Gamma (diagonal, spherical) log density of the precisions under <see cref="Prior"/>; 0 without one.</remarks>
+    /// <remarks>The log density (up to a constant) of the parameters under <see cref="Prior"/>: Wishart (full, tied) or Gamma (diagonal, spherical) on the precisions, with the Normal term on the means for the Normal-inverse-Wishart form; 0 without one.</remarks>
     public double LogPrior(ReadOnlySpan<GaussianComponent> components) =>
         Prior is null ? 0 : LogPriorValue.Of((IReparameterization<GaussianComponent, GaussianStatistics>)this, components);
 
@@ -179,6 +181,90 @@ public abstract class GaussianFamily : IComponentFamily<GaussianComponent, Gauss
     /// <summary>The M-step's variance for a scatter of total weight N standing for <paramref name="multiplicity"/> directions (see <see cref="CovariancePrior.PosteriorVariance"/>).</summary>
     private protected double ScatterToVariance(double scatter, double weight, int multiplicity = 1) =>
         CovariancePrior.PosteriorVariance(Prior, scatter, weight, Regularization, multiplicity);
+
+    /// <summary>
+    /// With a Normal-inverse-Wishart prior: moves the weighted mean x̄ (weight N, the same for every column) to the
+    /// posterior mean (N·x̄ + κ·μ_P)/(N + κ) in place and adds c·(x̄ − μ_P)(x̄ − μ_P)ᵀ, c = κN/(N + κ), to the D × D
+    /// <paramref name="scatter"/>.
+    /// </summary>
+    private protected void ShrinkMeanAddScatter(Span<double> scatter, double[] mean, double weight)
+    {
+        int d = Dimension;
+        var prior = Prior!;
+        Span<double> offset = d <= 64 ? stackalloc double[d] : new double[d];
+        Span<double> weights = d <= 64 ? stackalloc double[d] : new double[d];
+        weights.Fill(weight);
+        prior.ShrinkMean(mean, weights, offset);
+        double c = prior.MeanScatterWeight(weight);
+        if (c == 0)
+        {
+            return;
+        }
+
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                scatter[(i * d) + j] += c * offset[i] * offset[j];
+            }
+        }
+    }
+
+    /// <summary>With a Normal-inverse-Wishart prior: (scatter + Λ) / denominator + reg·I, in place.</summary>
+    private protected void ConjugateScatterToCovariance(Span<double> scatter, double denominator)
+    {
+        int d = Dimension;
+        Prior!.AddScale(scatter);
+        for (int i = 0; i < scatter.Length; i++)
+        {
+            scatter[i] /= denominator;
+        }
+
+        for (int i = 0; i < d; i++)
+        {
+            scatter[(i * d) + i] += Regularization;
+        }
+    }
+
+    /// <summary>
+    /// With a Normal-inverse-Wishart prior, the diagonal and spherical M-step from per-column scatters about the observed
+    /// means (weights W_d, the observed weight of each column): moves <paramref name="mean"/> to the posterior mean in
+    /// place and returns, for diagonal, each σ²_d = (s + S_d + c_d·e_d²)/(W_d + a) + reg in <paramref name="scatter"/>
+    /// (and 0), for spherical σ² = (s + Σ_d (S_d + c_d·e_d²))/(Σ_d W_d + a) + reg.
+    /// </summary>
+    private protected double ConjugateDiagonal(DiagonalScatterStatistics statistics, double[] mean, double[] scatter, bool spherical)
+    {
+        int d = Dimension;
+        var prior = Prior!;
+        var weights = new double[d];
+        var offset = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            weights[i] = statistics.ObservedWeight(i) + MixtureConstants.EmptyComponentWeight;
+        }
+
+        prior.ShrinkMean(mean, weights, offset);
+        double s = prior.ScalarScale;
+        if (!spherical)
+        {
+            double a = prior.DiagonalOffset;
+            for (int i = 0; i < d; i++)
+            {
+                scatter[i] = ((s + scatter[i] + (prior.MeanScatterWeight(weights[i]) * offset[i] * offset[i])) / (weights[i] + a)) + Regularization;
+            }
+
+            return 0;
+        }
+
+        double total = s, weight = prior.SphericalOffset;
+        for (int i = 0; i < d; i++)
+        {
+            total += scatter[i] + (prior.MeanScatterWeight(weights[i]) * offset[i] * offset[i]);
+            weight += weights[i];
+        }
+
+        return (total / weight) + Regularization;
+    }
 
     /// <summary>Means of every accumulator, as arrays the new components will own.</summary>
     private protected double[] MeanOf(GaussianStatistics statistics)

@@ -2,7 +2,7 @@ using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 
-/// <summary>Gaussians, each with one variance: σ²_k = mean over columns of (scatter_kd / N_k + reg) (with a <see cref="CovariancePrior"/>, one prior term per direction: (Σ_d scatter_kd + D·α·s₀) / (D·(N_k + α)) + reg).</summary>
+/// <summary>Gaussians, each with one variance: σ²_k = mean over columns of (scatter_kd / N_k + reg) (with mclust's Normal-inverse-Wishart <see cref="CovariancePrior"/>, its VII M-step; with an isotropic one, one prior term per direction: (Σ_d scatter_kd + D·α·s₀) / (D·(N_k + α)) + reg).</summary>
 public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IStandardizedReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
@@ -33,9 +33,19 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
         for (int k = 0; k < statistics.Length; k++)
         {
             var diagonal = (DiagonalScatterStatistics)statistics[k];
-            double variance = PooledVariance(diagonal);
             var mean = new double[Dimension];
             diagonal.ComputeObservedMean(mean); // MeanOf when nothing was missing
+            double variance;
+            if (Prior is { IsConjugate: true })
+            {
+                var scatter = new double[Dimension];
+                diagonal.CentredScatter(scatter);
+                variance = ConjugateDiagonal(diagonal, mean, scatter, spherical: true);
+            }
+            else
+            {
+                variance = PooledVariance(diagonal);
+            }
             if (!SphericalGaussian.TryCreate(mean, variance, out var component))
             {
                 ThrowHelper.ThrowNotPositiveDefinite(k, Regularization);
@@ -132,7 +142,10 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
     }
 
     /// <inheritdoc />
-    /// <remarks>With a <see cref="GaussianFamily.Prior"/>: −(D·α/2)·(log σ²_k + s₀/σ²_k) per component, one term per direction.</remarks>
+    /// <remarks>
+    /// With an isotropic <see cref="GaussianFamily.Prior"/>: −(D·α/2)·(log σ²_k + s₀/σ²_k) per component, one term per
+    /// direction; with a Normal-inverse-Wishart one, −(a/2)·log σ²_k − (s + κ‖μ_k − μ_P‖²)/(2σ²_k), a = ν + D + 2, s = tr Λ / D.
+    /// </remarks>
     double IReparameterization<GaussianComponent, GaussianStatistics>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null)
@@ -142,6 +155,18 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
 
         int d = Dimension;
         double value = 0;
+        if (Prior.IsConjugate)
+        {
+            for (int k = 0; k < components.Length; k++)
+            {
+                var component = (SphericalGaussian)components[k];
+                var target = destination.Slice(k * (d + 1), d + 1);
+                value += Prior.AddConjugateVarianceLogPrior(component.Variance, Prior.SphericalOffset, component.Mean, 0, scale, target[..d], ref target[d]);
+            }
+
+            return value;
+        }
+
         for (int k = 0; k < components.Length; k++)
         {
             value += Prior.AddVarianceLogPrior(((SphericalGaussian)components[k]).Variance, d, scale, ref destination[(k * (d + 1)) + d]);

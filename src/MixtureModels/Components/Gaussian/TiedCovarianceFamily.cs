@@ -2,7 +2,7 @@ using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 
-/// <summary>Gaussians with their own means and one shared covariance: Σ = Σ_k scatter_k / Σ_k N_k + reg·I (with a <see cref="CovariancePrior"/>, one prior on the shared covariance: (Σ_k scatter_k + α·s₀·I) / (Σ_k N_k + α) + reg·I).</summary>
+/// <summary>Gaussians with their own means and one shared covariance: Σ = Σ_k scatter_k / Σ_k N_k + reg·I (with an isotropic <see cref="CovariancePrior"/>, one prior on the shared covariance: (Σ_k scatter_k + α·s₀·I) / (Σ_k N_k + α) + reg·I; with mclust's Normal-inverse-Wishart one, its EEE M-step).</summary>
 public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<GaussianComponent, GaussianStatistics>, IStandardizedReparameterization<GaussianComponent>, IBlockKernelSource<GaussianComponent, GaussianStatistics>
 {
     /// <summary>Creates the family.</summary>
@@ -39,16 +39,31 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
         int d = Dimension;
         var covariance = new double[d * d];
         double total = 0;
-        foreach (var statistic in statistics)
+        var means = new double[statistics.Length][];
+        bool conjugate = Prior is { IsConjugate: true };
+        for (int k = 0; k < statistics.Length; k++)
         {
-            var s = (FullScatterStatistics)statistic;
+            var s = (FullScatterStatistics)statistics[k];
             s.AddCentredScatter(covariance);
-            total += s.TotalWeight + MixtureConstants.EmptyComponentWeight;
+            double weight = s.TotalWeight + MixtureConstants.EmptyComponentWeight;
+            total += weight;
+            means[k] = MeanOf(s);
+            if (conjugate)
+            {
+                ShrinkMeanAddScatter(covariance, means[k], weight);
+            }
         }
 
-        ScatterToCovariance(covariance, total);
+        if (conjugate)
+        {
+            ConjugateScatterToCovariance(covariance, total + Prior!.TiedOffset(statistics.Length));
+        }
+        else
+        {
+            ScatterToCovariance(covariance, total);
+        }
 
-        if (!FullGaussian.TryCreate(MeanOf(statistics[0]), covariance, out var first))
+        if (!FullGaussian.TryCreate(means[0], covariance, out var first))
         {
             ThrowHelper.ThrowNotPositiveDefinite(-1, Regularization);
         }
@@ -56,7 +71,7 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
         destination[0] = first;
         for (int k = 1; k < statistics.Length; k++)
         {
-            destination[k] = FullGaussian.WithSharedCovariance(MeanOf(statistics[k]), first);
+            destination[k] = FullGaussian.WithSharedCovariance(means[k], first);
         }
     }
 
@@ -122,7 +137,10 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
     }
 
     /// <inheritdoc />
-    /// <remarks>With a <see cref="GaussianFamily.Prior"/>: one Wishart term on the shared factor, α·Σᵢ log Pᵢᵢ − (α·s₀/2)·‖P‖².</remarks>
+    /// <remarks>
+    /// With an isotropic <see cref="GaussianFamily.Prior"/>: one Wishart term on the shared factor, α·Σᵢ log Pᵢᵢ − (α·s₀/2)·‖P‖²;
+    /// with a Normal-inverse-Wishart one, a·Σᵢ log Pᵢᵢ − ½·tr(Λ PPᵀ) − (κ/2)·Σ_k ‖Pᵀ(μ_k − μ_P)‖², a = ν + D + 1 + K.
+    /// </remarks>
     double IReparameterization<GaussianComponent, GaussianStatistics>.AddLogPrior(ReadOnlySpan<GaussianComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null || components.Length == 0)
@@ -131,6 +149,17 @@ public sealed class TiedCovarianceFamily : GaussianFamily, IReparameterization<G
         }
 
         int d = Dimension;
+        if (Prior.IsConjugate)
+        {
+            var means = new double[components.Length * d];
+            for (int k = 0; k < components.Length; k++)
+            {
+                components[k].Mean.CopyTo(means.AsSpan(k * d, d));
+            }
+
+            return Prior.AddConjugatePrecisionLogPrior(((FullGaussian)components[0]).PrecisionCholeskySpan, d, Prior.TiedOffset(components.Length), means, components.Length, scale, destination[..(components.Length * d)], destination[(components.Length * d)..]);
+        }
+
         return Prior.AddPrecisionCholeskyLogPrior(((FullGaussian)components[0]).PrecisionCholeskySpan, d, scale, destination[(components.Length * d)..]);
     }
 

@@ -7,7 +7,8 @@ namespace MixtureModels.Components.Normal;
 /// <summary>
 /// Univariate normal components over one column. The M-step is the weighted maximum-likelihood estimate
 /// μ = a + s / N, σ² = Σ rₙ(xₙ − μ)² / N + reg, with N = W + 10ε, computed from <see cref="NormalStatistics"/>
-/// centred on the current mean; with a <see cref="CovariancePrior"/>, σ² = (Σ rₙ(xₙ − μ)² + α·s₀) / (N + α) + reg.
+/// centred on the current mean; with an isotropic <see cref="CovariancePrior"/>, σ² = (Σ rₙ(xₙ − μ)² + α·s₀) / (N + α) + reg;
+/// with mclust's Normal-inverse-Wishart one (of dimension 1), mclust's univariate M-step with its mean shrinkage.
 /// </summary>
 /// <remarks>
 /// An empty component keeps its reference (the current mean) and gets σ² = reg. When σ² is not positive (all of a
@@ -23,6 +24,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
     public NormalFamily(double varianceRegularization = 1e-6, CovariancePrior? prior = null)
     {
         ArgumentChecks.NonNegative(varianceRegularization, nameof(varianceRegularization), "Use a finite, non-negative variance regularisation such as 1e-6.");
+        prior?.EnsureDimension(1, nameof(prior));
         VarianceRegularization = varianceRegularization;
         Prior = prior;
     }
@@ -73,7 +75,22 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
         {
             var s = Check(statistics[k], k);
             double mean = s.ComputeMean();
-            double variance = CovariancePrior.PosteriorVariance(Prior, s.CentredScatter(), s.TotalWeight + MixtureConstants.EmptyComponentWeight, VarianceRegularization);
+            double variance;
+            if (Prior is { IsConjugate: true } prior)
+            {
+                // mclust's univariate "V" M-step: μ = (N·x̄ + κ·μ_P)/(N + κ), σ² = (s + S + c·(x̄ − μ_P)²)/(N + a) + reg.
+                double n = s.TotalWeight + MixtureConstants.EmptyComponentWeight;
+                Span<double> m = [mean];
+                Span<double> offset = [0.0];
+                prior.ShrinkMean(m, [n], offset);
+                variance = ((prior.ScalarScale + s.CentredScatter() + (prior.MeanScatterWeight(n) * offset[0] * offset[0])) / (n + prior.DiagonalOffset)) + VarianceRegularization;
+                mean = m[0];
+            }
+            else
+            {
+                variance = CovariancePrior.PosteriorVariance(Prior, s.CentredScatter(), s.TotalWeight + MixtureConstants.EmptyComponentWeight, VarianceRegularization);
+            }
+
             if (!(variance > 0) || !double.IsFinite(variance) || !double.IsFinite(mean))
             {
                 ThrowHelper.ThrowNotPositiveDefinite(k, VarianceRegularization);
@@ -137,7 +154,7 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
         }
     }
 
-    /// <summary>The <see cref="Prior"/>'s −(α/2)·(log σ²_k + s₀/σ²_k) summed over components, with its log σ² gradient; 0 without a prior.</summary>
+    /// <summary>The <see cref="Prior"/>'s −(α/2)·(log σ²_k + s₀/σ²_k) (isotropic) or −(a/2)·log σ²_k − (s + κ(μ_k − μ_P)²)/(2σ²_k) (Normal-inverse-Wishart, a = ν + 3) summed over components, with its gradient; 0 without a prior.</summary>
     double IReparameterization<NormalComponent, NormalStatistics>.AddLogPrior(ReadOnlySpan<NormalComponent> components, double scale, Span<double> destination)
     {
         if (Prior is null)
@@ -148,7 +165,9 @@ public sealed class NormalFamily : IComponentFamily<NormalComponent, NormalStati
         double value = 0;
         for (int k = 0; k < components.Length; k++)
         {
-            value += Prior.AddVarianceLogPrior(components[k].Variance, 1, scale, ref destination[(2 * k) + 1]);
+            value += Prior.IsConjugate
+                ? Prior.AddConjugateVarianceLogPrior(components[k].Variance, Prior.DiagonalOffset, [components[k].Mean], 0, scale, destination.Slice(2 * k, 1), ref destination[(2 * k) + 1])
+                : Prior.AddVarianceLogPrior(components[k].Variance, 1, scale, ref destination[(2 * k) + 1]);
         }
 
         return value;

@@ -22,46 +22,17 @@ public sealed class CovariancePriorTests
     }
 
     [Fact]
-    public void FromData_is_the_mean_column_variance_over_K_to_the_2_over_D()
+    public void FromData_skips_missing_entries_and_then_uses_the_diagonal_of_the_variances()
     {
-        var x = TestData.Faithful();
-        int n = x.GetLength(0), d = x.GetLength(1);
-        double meanVariance = 0;
-        for (int j = 0; j < d; j++)
-        {
-            // Two-pass population variance, written out here independently of the library.
-            double mean = 0;
-            for (int i = 0; i < n; i++)
-            {
-                mean += x[i, j];
-            }
-
-            mean /= n;
-            double sum = 0;
-            for (int i = 0; i < n; i++)
-            {
-                sum += (x[i, j] - mean) * (x[i, j] - mean);
-            }
-
-            meanVariance += sum / n / d;
-        }
-
-        var prior = CovariancePrior.FromData(x, 3, 2.5);
-
-        prior.PseudoObservations.Should().Be(2.5);
-        prior.Variance.Should().BeApproximately(meanVariance / Math.Pow(3, 2.0 / d), 1e-12 * meanVariance);
-    }
-
-    [Fact]
-    public void FromData_skips_missing_entries()
-    {
+        // Column means and variances (divisor n − 1, R's var) over the observed entries; K = 1 leaves them unscaled.
         double[,] withMissing = { { 1, 10 }, { double.NaN, 20 }, { 3, double.NaN }, { 5, 40 } };
-        double[,] observedColumn0 = { { 1 }, { 3 }, { 5 } };
-        double[,] observedColumn1 = { { 10 }, { 20 }, { 40 } };
-        double expected = (CovariancePrior.FromData(observedColumn0, 1).Variance + CovariancePrior.FromData(observedColumn1, 1).Variance) / 2;
-
-        CovariancePrior.FromData(withMissing, 1).Variance.Should().BeApproximately(expected, 1e-12 * expected);
-        expected.Should().BeApproximately(((8.0 / 3) + (4200.0 / 27)) / 2, 1e-12, "population variances 8/3 and 4200/27");
+        var prior = CovariancePrior.FromData(withMissing, 1);
+        prior.GetMean()![0].Should().BeApproximately(3, 1e-15);
+        prior.GetMean()![1].Should().BeApproximately(70.0 / 3, 1e-13);
+        var scale = prior.GetScale()!;
+        scale[0, 0].Should().BeApproximately(4, 1e-14);
+        scale[1, 1].Should().BeApproximately(1400.0 / 6, 1e-12);
+        scale[0, 1].Should().Be(0);
     }
 
     [Fact]
@@ -80,14 +51,15 @@ public sealed class CovariancePriorTests
     }
 
     [Fact]
-    public void FromData_leaves_out_columns_never_observed_and_handles_one_column()
+    public void FromData_names_a_column_never_observed_and_handles_one_column()
     {
         double[,] withEmptyColumn = { { 1, double.NaN }, { 3, double.NaN }, { 5, double.NaN } };
         double[,] one = { { 1 }, { 3 }, { 5 } };
 
-        // Population variance of 1, 3, 5 is 8/3; K = 2 in one dimension divides it by 2² = 4.
-        CovariancePrior.FromData(one, 2).Variance.Should().BeApproximately(8.0 / 3 / 4, 1e-15);
-        CovariancePrior.FromData(withEmptyColumn, 2).Variance.Should().BeApproximately(8.0 / 3 / 4, 1e-15, "the empty column neither adds a zero nor counts as a dimension");
+        // Sample variance of 1, 3, 5 is 4; K = 2 in one dimension divides it by 2² = 4 (mclust's var(x)/G²).
+        CovariancePrior.FromData(one, 2).GetScale()![0, 0].Should().BeApproximately(1, 1e-15);
+        var act = () => CovariancePrior.FromData(withEmptyColumn, 2);
+        act.Should().Throw<ArgumentException>().WithMessage("*column 1 has 0 observed entries*").Which.ParamName.Should().Be("data");
     }
 
     [Fact]
@@ -99,7 +71,7 @@ public sealed class CovariancePriorTests
 
         double[,] single = { { 1, 2 } };
         act = () => CovariancePrior.FromData(single, 1);
-        act.Should().Throw<ArgumentException>().WithMessage("*no spread*").Which.ParamName.Should().Be("data");
+        act.Should().Throw<ArgumentException>().WithMessage("*at least 2*").Which.ParamName.Should().Be("data");
     }
 
     [Fact]
