@@ -143,9 +143,9 @@ public sealed class ModelSearchTests
     {
         var data = TestData.Faithful();
         var template = new GaussianMixtureOptions { ComponentCount = 1, InitializationCount = 3, Seed = 7 };
-        var one = ModelSearch.Gaussian(data, [1, 2, 3, 4], AllTypes, template, new ModelSearchOptions { MaxDegreeOfParallelism = 1 });
-        var all = ModelSearch.Gaussian(data, [1, 2, 3, 4], AllTypes, template, new ModelSearchOptions { MaxDegreeOfParallelism = -1 });
-        var four = ModelSearch.Gaussian(data, [1, 2, 3, 4], AllTypes, template, new ModelSearchOptions { MaxDegreeOfParallelism = 4 });
+        var one = ModelSearch.Gaussian(data, [1, 2, 3, 4], AllTypes, template, options: new ModelSearchOptions { MaxDegreeOfParallelism = 1 });
+        var all = ModelSearch.Gaussian(data, [1, 2, 3, 4], AllTypes, template, options: new ModelSearchOptions { MaxDegreeOfParallelism = -1 });
+        var four = ModelSearch.Gaussian(data, [1, 2, 3, 4], AllTypes, template, options: new ModelSearchOptions { MaxDegreeOfParallelism = 4 });
 
         foreach (var other in new[] { all, four })
         {
