@@ -146,7 +146,7 @@ public static class ModelSearch
     /// <param name="componentCounts">The component counts, each at least 1 (mclust's default is 1..9).</param>
     /// <param name="covarianceTypes">The covariance types (for example all four; mclust's VVV, EEE, VVI and VII).</param>
     /// <param name="template">The other settings of every fit (see <see cref="ModelCandidate.GaussianGrid"/>); default <see cref="RecommendedInitializationCount"/> initialisations and scikit-learn's other defaults.</param>
-    /// <param name="starts">The initialisations every cell is fitted from, keeping the best fit (default <see cref="ModelCandidate.RecommendedStarts"/>: k-means on standardised columns and mclust's hierarchical start).</param>
+    /// <param name="starts">The initialisations every cell is fitted from, keeping the best fit (default <see cref="ModelCandidate.RecommendedStarts"/>: k-means, k-means on standardised columns and mclust's hierarchical start).</param>
     /// <param name="priorForComponentCount">Optional covariance prior per K, for example mclust's default <c>k =&gt; CovariancePrior.FromData(data, k)</c>.</param>
     /// <param name="options">Criterion and thread budget (default: BIC, all cores).</param>
     /// <param name="sampleWeights">Optional non-negative weight per row.</param>

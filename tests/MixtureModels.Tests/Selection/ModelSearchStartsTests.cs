@@ -18,9 +18,10 @@ public sealed class ModelSearchStartsTests
         foreach (var row in search.Rows.Where(r => r.Model is not null))
         {
             var cell = template with { ComponentCount = row.Candidate.ComponentCount, CovarianceType = row.Candidate.CovarianceType!.Value };
+            var plain = new GaussianMixture(cell with { Initialization = InitializationMethod.KMeans }).Fit(data);
             var standardized = new GaussianMixture(cell with { Initialization = InitializationMethod.KMeansStandardized }).Fit(data);
             var hierarchical = new GaussianMixture(cell with { Initialization = InitializationMethod.ModelBasedHierarchical, InitializationCount = 1 }).Fit(data);
-            foreach (var single in new[] { standardized, hierarchical }.Where(m => !m.Report.IsDegenerate))
+            foreach (var single in new[] { plain, standardized, hierarchical }.Where(m => !m.Report.IsDegenerate))
             {
                 row.Model!.Report.IsDegenerate.Should().BeFalse(row.Name);
                 row.Model.Report.TrainingLogLikelihood.Should().BeGreaterThanOrEqualTo(single.Report.TrainingLogLikelihood, row.Name);
