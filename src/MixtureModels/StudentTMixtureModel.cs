@@ -49,9 +49,11 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
 
     /// <summary>
     /// The expected latent weights u_nk = (ν_k + D)/(ν_k + δ²_nk) of every row under every component (δ²_nk the
-    /// Mahalanobis distance of row n to component k): near 1 for typical rows, small for outliers.
+    /// Mahalanobis distance of row n to component k): near 1 for typical rows, small for outliers. With
+    /// <see cref="MixtureModel{TComponent}.MissingValues"/> = Marginalize, a row with NaN uses its observed entries O:
+    /// (ν_k + |O|)/(ν_k + δ_O²).
     /// </summary>
-    /// <param name="data">N × D finite data with the model's column count.</param>
+    /// <param name="data">N × D data with the model's column count (NaN only where the model handles missing values).</param>
     /// <returns>An N × K array.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
@@ -60,13 +62,13 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
         // The responsibilities check the data as every query does.
         _ = PredictProbabilities(data);
         var result = new double[data.Rows, ComponentCount];
+        var patterns = new StudentTPattern?[ComponentCount];
         for (int n = 0; n < data.Rows; n++)
         {
             var row = data.Row(n);
             for (int k = 0; k < ComponentCount; k++)
             {
-                var c = Components[k];
-                result[n, k] = c.ExpectedWeightOfDistance(c.MahalanobisSquared(row));
+                result[n, k] = Components[k].ExpectedWeightOfObserved(row, ref patterns[k]);
             }
         }
 
@@ -75,9 +77,9 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
 
     /// <summary>
     /// Per row, the responsibility-weighted expected weight Σ_k p(z = k | xₙ)·u_nk: one outlier score per row, near 1
-    /// for typical rows and small for rows far from every component.
+    /// for typical rows and small for rows far from every component (rows with NaN as in <see cref="ExpectedWeights"/>).
     /// </summary>
-    /// <param name="data">N × D finite data with the model's column count.</param>
+    /// <param name="data">N × D data with the model's column count (NaN only where the model handles missing values).</param>
     /// <returns>N values in (0, (ν_max + D)/ν_max].</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
@@ -85,14 +87,14 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
     {
         var responsibilities = PredictProbabilities(data);
         var result = new double[data.Rows];
+        var patterns = new StudentTPattern?[ComponentCount];
         for (int n = 0; n < data.Rows; n++)
         {
             var row = data.Row(n);
             double s = 0;
             for (int k = 0; k < ComponentCount; k++)
             {
-                var c = Components[k];
-                s += responsibilities[n, k] * c.ExpectedWeightOfDistance(c.MahalanobisSquared(row));
+                s += responsibilities[n, k] * Components[k].ExpectedWeightOfObserved(row, ref patterns[k]);
             }
 
             result[n] = s;
