@@ -27,7 +27,7 @@ namespace MixtureModels.Components.StudentT;
 /// Unlike EM, the gradient algorithms do not bound ν to [<see cref="MinimumDegreesOfFreedom"/>, <see cref="MaximumDegreesOfFreedom"/>].
 /// </para>
 /// </summary>
-public sealed class StudentTFamily : IComponentFamily<StudentTComponent, StudentTStatistics>, IReparameterization<StudentTComponent, StudentTStatistics>, IStandardizedReparameterization<StudentTComponent>
+public sealed class StudentTFamily : IComponentFamily<StudentTComponent, StudentTStatistics>, IReparameterization<StudentTComponent, StudentTStatistics>, IStandardizedReparameterization<StudentTComponent>, IBlockKernelSource<StudentTComponent, StudentTStatistics>
 {
     /// <summary>The smallest ν the estimation returns (0.5).</summary>
     public const double MinimumDegreesOfFreedom = 0.5;
@@ -202,6 +202,11 @@ public sealed class StudentTFamily : IComponentFamily<StudentTComponent, Student
             destination[k] = component;
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>A kernel that computes a block's distances and scatter with the vectorised full-covariance kernels.</remarks>
+    IBlockKernel<StudentTComponent, StudentTStatistics>? IBlockKernelSource<StudentTComponent, StudentTStatistics>.CreateBlockKernel(int componentCount) =>
+        new StudentTBlockKernel(Dimension, componentCount);
 
     /// <inheritdoc />
     int IReparameterization<StudentTComponent, StudentTStatistics>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);

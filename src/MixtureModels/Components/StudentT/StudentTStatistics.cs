@@ -216,6 +216,27 @@ public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistic
         }
     }
 
+    /// <summary>
+    /// The way in for the batched kernel: adds a block's W, U = Σ r·u and Σ r·(log u − u), its sum Σ r·u·(x − a) (length
+    /// ≥ D) and the upper triangle of its scatter Σ r·u·(x − a)(x − a)ᵀ (row stride <paramref name="stride"/>), both
+    /// about <see cref="Reference"/>, which must be set (a current component).
+    /// </summary>
+    internal void AddBlock(double totalWeight, double expectedWeightSum, double logWeightTerm, ReadOnlySpan<double> sum, ReadOnlySpan<double> scatter, int stride)
+    {
+        int d = Dimension;
+        TotalWeight += totalWeight;
+        ExpectedWeightSum += expectedWeightSum;
+        LogWeightTerm += logWeightTerm;
+        for (int i = 0; i < d; i++)
+        {
+            _sum[i] += sum[i];
+            for (int j = i; j < d; j++)
+            {
+                _scatter[(i * d) + j] += scatter[(i * stride) + j];
+            }
+        }
+    }
+
     /// <summary>ψ((ν + m)/2) − log((ν + m)/2): E[log u] − log E[u] given m observed entries.</summary>
     internal static double DigammaTerm(double nu, int observed)
     {
