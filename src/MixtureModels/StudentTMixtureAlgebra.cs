@@ -136,6 +136,143 @@ internal static class StudentTMixtureAlgebra
         return new StudentTMixtureDistribution(weights, components, resultType, regularization, model.MissingValues, Pick(sourceColumns, outputs));
     }
 
+    /// <summary>
+    /// Conditional means (and covariances) of the other columns for every row of <paramref name="inputs"/>: the same
+    /// numbers as <see cref="Condition"/> followed by the mixture moments, with each component's factors of Σ_aa, regression
+    /// matrix and conditional scale computed once (the input columns are the same for every row).
+    /// </summary>
+    public static MixtureRegression Regress(MixtureModel<StudentTComponent> model, IReadOnlyList<int> inputColumns, DataMatrix inputs, bool includeCovariances)
+    {
+        var a = ColumnSelection.CheckColumns(inputColumns, model.Dimension, nameof(inputColumns));
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Columns != a.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(inputs), string.Create(CultureInfo.InvariantCulture, $"inputs has {inputs.Columns} columns but inputColumns lists {a.Length}. Pass one column per entry of inputColumns, in that order."));
+        }
+
+        inputs = Fitting.InputValidation.QueryData(inputs, a.Length);
+        int d = model.Dimension, k = model.ComponentCount, na = a.Length, nb = d - na, n = inputs.Rows;
+        var template = new double[d];
+        Array.Fill(template, double.NaN);
+        foreach (int c in a)
+        {
+            template[c] = 0;
+        }
+
+        var patterns = new StudentTPattern[k];
+        var logWeights = new double[k];
+        for (int c = 0; c < k; c++)
+        {
+            var component = model.Components[c];
+            patterns[c] = StudentTPattern.For(template, component.ScaleSpan, null);
+            logWeights[c] = Math.Log(model.Weights[c]);
+            double nu = component.DegreesOfFreedom + na;
+            if (model.Weights[c] > 0 && (!(nu > 1) || (includeCovariances && !(nu > 2))))
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Component {c}'s conditional t has ν + |a| = {nu}, so its conditional {(nu > 1 ? "covariance is infinite" : "mean does not exist")}. Regress without covariances, condition on more columns, or fit with larger degrees of freedom."));
+            }
+        }
+
+        var outputs = patterns[0].Missing;
+        var means = new double[n * nb];
+        var covariances = includeCovariances ? new double[n * nb * nb] : null;
+        const int blockRows = 256;
+        int blocks = (n + blockRows - 1) / blockRows;
+        string? failure = null;
+        Parallel.For(0, blocks, block =>
+        {
+            var row = (double[])template.Clone();
+            var centred = new double[na];
+            var completed = new double[d];
+            var weights = new double[k];
+            var locations = new double[k * nb];
+            var factors = new double[k];
+            int end = Math.Min(n, (block + 1) * blockRows);
+            for (int r = block * blockRows; r < end; r++)
+            {
+                var input = inputs.Row(r);
+                for (int i = 0; i < na; i++)
+                {
+                    row[a[i]] = input[i];
+                }
+
+                double max = double.NegativeInfinity;
+                for (int c = 0; c < k; c++)
+                {
+                    var component = model.Components[c];
+                    var pattern = patterns[c];
+                    double distance = pattern.Distance(row, component.Mean, centred);
+                    double nu = component.DegreesOfFreedom;
+                    weights[c] = logWeights[c] + component.ObservedLogDensity(na, pattern.LogDeterminantLower, distance);
+                    max = Math.Max(max, weights[c]);
+                    pattern.Complete(row, component.Mean, centred, completed);
+                    for (int i = 0; i < nb; i++)
+                    {
+                        locations[(c * nb) + i] = completed[outputs[i]];
+                    }
+
+                    // Covariance of the conditional t: ν'/(ν' − 2) × ((ν + δ²)/(ν + |a|))·C, with ν' = ν + |a|.
+                    double conditionalNu = nu + na;
+                    factors[c] = conditionalNu / (conditionalNu - 2) * (nu + distance) / (nu + na);
+                }
+
+                if (!double.IsFinite(max))
+                {
+                    Interlocked.CompareExchange(ref failure, string.Create(CultureInfo.InvariantCulture, $"inputs row {r} has zero density under every component, so its conditional weights are undefined. Pass rows within the range of the training data."), null);
+                    return;
+                }
+
+                double total = 0;
+                for (int c = 0; c < k; c++)
+                {
+                    weights[c] = Math.Exp(weights[c] - max);
+                    total += weights[c];
+                }
+
+                var mean = means.AsSpan(r * nb, nb);
+                for (int c = 0; c < k; c++)
+                {
+                    weights[c] /= total;
+                    for (int i = 0; i < nb; i++)
+                    {
+                        mean[i] += weights[c] * locations[(c * nb) + i];
+                    }
+                }
+
+                if (covariances is null)
+                {
+                    continue;
+                }
+
+                var covariance = covariances.AsSpan(r * nb * nb, nb * nb);
+                for (int c = 0; c < k; c++)
+                {
+                    double w = weights[c];
+                    if (w == 0)
+                    {
+                        continue;
+                    }
+
+                    var conditional = patterns[c].Conditional;
+                    for (int i = 0; i < nb; i++)
+                    {
+                        double di = locations[(c * nb) + i] - mean[i];
+                        for (int j = 0; j < nb; j++)
+                        {
+                            covariance[(i * nb) + j] += w * ((factors[c] * conditional[(i * nb) + j]) + (di * (locations[(c * nb) + j] - mean[j])));
+                        }
+                    }
+                }
+            }
+        });
+        if (failure is not null)
+        {
+            ThrowHelper.ThrowArgument(nameof(inputs), failure);
+        }
+
+        return new MixtureRegression((int[])outputs.Clone(), n, means, covariances);
+    }
+
     /// <summary>Σ_k π_k μ_k; needs ν_k &gt; 1 for every component with positive weight.</summary>
     public static double[] MixtureMean(MixtureModel<StudentTComponent> model)
     {

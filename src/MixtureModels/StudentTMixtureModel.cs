@@ -140,6 +140,24 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
         StudentTMixtureAlgebra.Condition(this, CovarianceType, Family.Regularization, columns, values, ColumnSelection.Identity(Dimension));
 
     /// <summary>
+    /// Student-t mixture regression: for every row of <paramref name="inputs"/> (values of the columns a =
+    /// <paramref name="inputColumns"/>), the conditional mean E[x_b | x_a] of the other columns b and, when asked for, the
+    /// conditional covariance Σ_k w_k (ν'_k/(ν'_k − 2)·S_k + (m_k − m)(m_k − m)ᵀ) of the conditional mixture of
+    /// <see cref="Condition"/> (ν'_k = ν_k + |a|, S_k its scale) — the same numbers row by row, with each component's
+    /// factors computed once. Rows run in parallel; each row's result does not depend on the thread count.
+    /// </summary>
+    /// <param name="inputColumns">The input columns a: distinct indices in [0, D), at least one and fewer than D.</param>
+    /// <param name="inputs">N × |a| finite values; column i holds model column <c>inputColumns[i]</c>.</param>
+    /// <param name="includeCovariances">Whether to compute each row's |b| × |b| conditional covariance too (default false).</param>
+    /// <returns>The conditional means and, when asked for, covariances.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="inputColumns"/> or <paramref name="inputs"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A column index is outside [0, D).</exception>
+    /// <exception cref="ArgumentException">The columns are invalid, <paramref name="inputs"/> has the wrong column count or a non-finite value, or a row has zero density under every component.</exception>
+    /// <exception cref="InvalidOperationException">A component's ν + |a| is at most 1 (at most 2 with covariances), so the moment does not exist.</exception>
+    public MixtureRegression Regress(IReadOnlyList<int> inputColumns, DataMatrix inputs, bool includeCovariances = false) =>
+        StudentTMixtureAlgebra.Regress(this, inputColumns, inputs, includeCovariances);
+
+    /// <summary>
     /// Writes the model to <paramref name="stream"/> as UTF-8 JSON: the locations, scale matrices (with their cached
     /// precision Cholesky factors) and degrees of freedom, the scale shape, regularisation and ν setting, the fit report,
     /// the training labels and the missing-value setting, with a schema version and the library version. Every number is

@@ -137,6 +137,38 @@ public sealed class StudentTMixtureConditioningTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllTypes))]
+    public void Regress_equals_Condition_row_by_row(CovarianceType type)
+    {
+        var model = Fit(3, type);
+        var random = new Random(8);
+        var inputs = new double[40, 2];
+        for (int i = 0; i < 40; i++)
+        {
+            inputs[i, 0] = (random.NextDouble() * 10) - 3;
+            inputs[i, 1] = (random.NextDouble() * 8) - 2;
+        }
+
+        // Input columns out of order: column 0 of inputs is model column 2.
+        int[] columns = [2, 0];
+        var regression = model.Regress(columns, inputs, includeCovariances: true);
+        regression.OutputColumns.Should().Equal(1);
+        var means = regression.GetMeans();
+        for (int i = 0; i < 40; i++)
+        {
+            var conditional = model.Condition(columns, [inputs[i, 0], inputs[i, 1]]);
+            double mean = conditional.GetMixtureMean()[0], variance = conditional.GetMixtureCovariance()[0, 0];
+            means[i, 0].Should().BeApproximately(mean, 1e-12 * Math.Max(1, Math.Abs(mean)));
+            regression.GetCovariance(i)[0, 0].Should().BeApproximately(variance, 1e-12 * variance);
+        }
+
+        var withoutCovariances = model.Regress(columns, inputs);
+        withoutCovariances.HasCovariances.Should().BeFalse();
+        withoutCovariances.GetMeans().ToRowMajorArray().Should().Equal(means.ToRowMajorArray());
+        FluentActions.Invoking(() => model.Regress(columns, new double[3, 3])).Should().Throw<ArgumentException>().WithParameterName("inputs");
+    }
+
     [Fact]
     public void Conditional_samples_follow_its_moments()
     {
