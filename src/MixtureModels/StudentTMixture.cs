@@ -11,8 +11,10 @@ namespace MixtureModels;
 /// <remarks>
 /// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
 /// meant to be fitted from several threads at once; the returned <see cref="StudentTMixtureModel"/> is immutable and
-/// may be shared freely. Missing values and the gradient algorithms are not supported yet (a
-/// <see cref="NotSupportedException"/> says so).
+/// may be shared freely. With <see cref="MixtureOptions.MissingValues"/> = Marginalize, NaN marks a missing entry: EM
+/// uses the t marginal of each row's observed entries and the expected statistics of the missing ones (McLachlan and
+/// Peel's ECM), and the model can impute. The gradient algorithms (<see cref="MixtureOptions.Algorithm"/>) optimise
+/// log ν alongside the locations and scales (see <see cref="StudentTFamily"/>).
 /// </remarks>
 /// <example>
 /// <code>
@@ -56,14 +58,13 @@ public sealed class StudentTMixture
     /// initialisations, EM until the mean log-likelihood changes by less than the tolerance or the iteration limit; the
     /// initialisation with the largest log-likelihood is kept, and a final E-step labels the training rows.
     /// </summary>
-    /// <param name="data">N × D data, finite, N ≥ K. Not modified.</param>
+    /// <param name="data">N × D data, N ≥ K, finite (NaN marks a missing entry with MissingValues = Marginalize). Not modified.</param>
     /// <param name="sampleWeights">Optional non-negative weight per row; only their ratios matter, and integer weights are equivalent to repeating rows.</param>
     /// <param name="progress">Optional callback after every EM iteration.</param>
     /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
     /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
     /// <exception cref="ArgumentException">The data, weights or starting point are invalid; the message names which and why.</exception>
-    /// <exception cref="NotSupportedException">Missing values or a gradient algorithm were asked for.</exception>
     /// <exception cref="CovarianceNotPositiveDefiniteException">A scale matrix collapsed; increase the regularisation, use fewer components or scale the data.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public StudentTMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -12,9 +12,10 @@ namespace MixtureModels.Components.StudentT;
 /// mixture x | u ~ N(μ, Σ/u), u ~ Gamma(ν/2, rate ν/2). It caches the precision Cholesky factor P = L⁻ᵀ (Σ = L·Lᵀ) and
 /// evaluates, with δ² = ‖(x − μ)ᵀP‖²,
 /// log t(x) = log Γ((ν+D)/2) − log Γ(ν/2) − (D/2)·log(νπ) + Σ log Pᵢᵢ − ((ν+D)/2)·log(1 + δ²/ν).
-/// Immutable and safe to share across threads. As ν → ∞ it tends to N(μ, Σ).
+/// Immutable and safe to share across threads. As ν → ∞ it tends to N(μ, Σ). With missing entries (NaN) it gives the
+/// marginal of the observed entries, t(μ_O, Σ_OO, ν), and their conditional mean μ_M + Σ_MO Σ_OO⁻¹ (x_O − μ_O).
 /// </summary>
-public sealed class StudentTComponent : IComponent
+public sealed class StudentTComponent : IMissingValueComponent
 {
     private readonly double[] _mean;
     private readonly double[] _scale;              // Σ, D×D row-major
@@ -144,6 +145,162 @@ public sealed class StudentTComponent : IComponent
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// A sub-vector of a multivariate t is t with the same ν: with |O| observed entries and δ_O² = (x_O − μ_O)ᵀ Σ_OO⁻¹ (x_O − μ_O),
+    /// log t(x_O) = log Γ((ν+|O|)/2) − log Γ(ν/2) − (|O|/2)·log(νπ) − ½ log det Σ_OO − ((ν+|O|)/2)·log(1 + δ_O²/ν).
+    /// Complete rows give exactly <see cref="LogDensity(ReadOnlySpan{double}, Span{double})"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not destination.Length whole rows of D values, holds ±∞, or a row has every entry missing.</exception>
+    public void MarginalLogDensity(ReadOnlySpan<double> rows, Span<double> destination)
+    {
+        SpanArguments.Block(rows, destination.Length, Dimension);
+        SpanArguments.ObservedOrMissing(rows, Dimension, nameof(rows));
+        int d = Dimension;
+        StudentTPattern? last = null;
+        Span<double> centred = d <= 64 ? stackalloc double[d] : new double[d];
+        for (int n = 0; n < destination.Length; n++)
+        {
+            var row = rows.Slice(n * d, d);
+            if (!SpanArguments.HasNaN(row))
+            {
+                destination[n] = LogDensityOfDistance(MahalanobisSquared(row));
+                continue;
+            }
+
+            last = StudentTPattern.For(row, _scale, last);
+            double distance = last.Distance(row, _mean, centred);
+            destination[n] = ObservedLogDensity(last.Observed.Length, last.LogDeterminantLower, distance);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>E[x_M | x_O] = μ_M + Σ_MO Σ_OO⁻¹ (x_O − μ_O), the location of the conditional t (its mean when ν + |O| &gt; 1).</remarks>
+    /// <exception cref="ArgumentException"><paramref name="row"/> or <paramref name="destination"/> does not have length D, the row holds ±∞, or every entry is missing.</exception>
+    public void ConditionalMean(ReadOnlySpan<double> row, Span<double> destination)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        SpanArguments.Length(destination.Length, Dimension, nameof(destination));
+        SpanArguments.ObservedOrMissing(row, Dimension, nameof(row));
+        if (!SpanArguments.HasNaN(row))
+        {
+            row.CopyTo(destination);
+            return;
+        }
+
+        var pattern = StudentTPattern.For(row, _scale, null);
+        Span<double> centred = pattern.Observed.Length <= 64 ? stackalloc double[pattern.Observed.Length] : new double[pattern.Observed.Length];
+        pattern.Distance(row, _mean, centred);
+        pattern.Complete(row, _mean, centred, destination);
+    }
+
+    /// <summary>The expected latent weight (ν + |O|)/(ν + δ_O²) of a row that may hold NaN (no checks; at least one observed entry).</summary>
+    internal double ExpectedWeightOfObserved(ReadOnlySpan<double> row, ref StudentTPattern? last)
+    {
+        if (!SpanArguments.HasNaN(row))
+        {
+            return ExpectedWeightOfDistance(MahalanobisSquared(row));
+        }
+
+        last = StudentTPattern.For(row, _scale, last);
+        Span<double> centred = row.Length <= 64 ? stackalloc double[row.Length] : new double[row.Length];
+        double distance = last.Distance(row, _mean, centred);
+        return (DegreesOfFreedom + last.Observed.Length) / (DegreesOfFreedom + distance);
+    }
+
+    /// <summary>log t of |O| observed entries given Σ log Lᵢᵢ of Σ_OO and δ_O².</summary>
+    internal double ObservedLogDensity(int observed, double logDeterminantLower, double mahalanobisSquared) =>
+        LogGammaRatio(DegreesOfFreedom / 2, observed) - (0.5 * observed * Math.Log(DegreesOfFreedom * Math.PI)) - logDeterminantLower
+        - (0.5 * (DegreesOfFreedom + observed) * LogOnePlus(mahalanobisSquared / DegreesOfFreedom));
+
+    /// <summary>Σ, D × D row-major. Never write to it.</summary>
+    internal ReadOnlySpan<double> ScaleSpan => _scale;
+
+    /// <summary>P = L⁻ᵀ (upper), D × D row-major. Never write to it.</summary>
+    internal ReadOnlySpan<double> PrecisionCholeskySpan => _precisionCholesky;
+
+    /// <summary>The same scale centred on <paramref name="mean"/> (owned by the result afterwards) with ν = <paramref name="degreesOfFreedom"/>; the scale arrays are shared (never written).</summary>
+    internal StudentTComponent With(double[] mean, double degreesOfFreedom) =>
+        new(mean, _scale, _scaleCholesky, _precisionCholesky, degreesOfFreedom);
+
+    /// <summary>
+    /// Builds t(μ, (P·Pᵀ)⁻¹, ν) from an upper-triangular precision Cholesky factor (both arrays owned by the result; the
+    /// strict lower part of P is zeroed); false when P has a non-positive diagonal or Σ is not finite.
+    /// </summary>
+    internal static bool TryFromPrecisionCholesky(double[] mean, double[] precisionCholesky, double degreesOfFreedom, out StudentTComponent result)
+    {
+        result = null!;
+        int d = mean.Length;
+        for (int i = 0; i < d; i++)
+        {
+            double pii = precisionCholesky[(i * d) + i];
+            if (!(pii > 0) || !double.IsFinite(pii))
+            {
+                return false;
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                precisionCholesky[(i * d) + j] = 0;
+            }
+        }
+
+        // Pᵀ is lower triangular; InverseTranspose(Pᵀ) = P⁻¹ (upper); L = (P⁻¹)ᵀ; Σ = L·Lᵀ.
+        var transposed = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                transposed[(j * d) + i] = precisionCholesky[(i * d) + j];
+            }
+        }
+
+        var inverse = new double[d * d];
+        Cholesky.InverseTranspose(transposed, d, inverse);
+        var lower = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                lower[(j * d) + i] = inverse[(i * d) + j];
+            }
+        }
+
+        var scale = new double[d * d];
+        Cholesky.MultiplyByTranspose(lower, d, scale);
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                scale[(j * d) + i] = scale[(i * d) + j];
+            }
+
+            if (!(scale[(i * d) + i] > 0))
+            {
+                return false;
+            }
+        }
+
+        foreach (double v in scale)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        foreach (double v in lower)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        result = new StudentTComponent(mean, scale, lower, precisionCholesky, degreesOfFreedom);
+        return true;
+    }
+
     /// <summary>δ² = ‖(x − μ)ᵀP‖² for a row of length D (no checks).</summary>
     internal double MahalanobisSquared(ReadOnlySpan<double> row)
     {
@@ -205,9 +362,6 @@ public sealed class StudentTComponent : IComponent
 
     /// <summary>The mean as the array the component owns. Never write to it.</summary>
     internal double[] MeanArray => _mean;
-
-    /// <summary>The scale matrix Σ, D × D row-major (owned by the component; never written after construction).</summary>
-    internal ReadOnlySpan<double> ScaleSpan => _scale;
 
     /// <summary>Builds the component from μ and Σ (both owned by the result afterwards); false if Σ is not positive definite.</summary>
     internal static bool TryCreate(double[] mean, double[] scale, double degreesOfFreedom, out StudentTComponent result)

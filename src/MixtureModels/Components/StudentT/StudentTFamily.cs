@@ -17,8 +17,17 @@ namespace MixtureModels.Components.StudentT;
 /// sums run over all components; with <see cref="DegreesOfFreedomEstimation.Fixed"/> ν stays at
 /// <see cref="DegreesOfFreedom"/>. The first M-step after an initialiser (no current component) uses u = 1 and
 /// ν = <see cref="DegreesOfFreedom"/>.
+/// <para>
+/// For the gradient algorithms (<see cref="IReparameterization{TComponent, TStatistics}"/>) the unconstrained vector holds,
+/// per component, μ_k, then its scale (full: the upper triangle of the precision Cholesky factor P_k row by row with
+/// log Pᵢᵢ on the diagonal; diagonal: log Σ_jj; spherical: log σ²), then log ν_k when ν is estimated per component;
+/// after the K blocks come the shared parameters: the tied P (same packing) and log ν when it is shared. A fixed ν
+/// stays at <see cref="DegreesOfFreedom"/>. The gradient is that of the observed-data log-likelihood (Fisher's
+/// identity over the latent weights u): the statistics computed under the current components give it in closed form.
+/// Unlike EM, the gradient algorithms do not bound ν to [<see cref="MinimumDegreesOfFreedom"/>, <see cref="MaximumDegreesOfFreedom"/>].
+/// </para>
 /// </summary>
-public sealed class StudentTFamily : IComponentFamily<StudentTComponent, StudentTStatistics>, IDegeneracyCheck<StudentTComponent>
+public sealed class StudentTFamily : IComponentFamily<StudentTComponent, StudentTStatistics>, IDegeneracyCheck<StudentTComponent>, IReparameterization<StudentTComponent, StudentTStatistics>, IStandardizedReparameterization<StudentTComponent>, IBlockKernelSource<StudentTComponent, StudentTStatistics>
 {
     /// <summary>The smallest ν the estimation returns (0.5).</summary>
     public const double MinimumDegreesOfFreedom = 0.5;
@@ -191,6 +200,367 @@ public sealed class StudentTFamily : IComponentFamily<StudentTComponent, Student
             }
 
             destination[k] = component;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A kernel that computes a block's distances and scatter with the vectorised full-covariance kernels.</remarks>
+    IBlockKernel<StudentTComponent, StudentTStatistics>? IBlockKernelSource<StudentTComponent, StudentTStatistics>.CreateBlockKernel(int componentCount) =>
+        new StudentTBlockKernel(Dimension, componentCount);
+
+    /// <inheritdoc />
+    int IReparameterization<StudentTComponent, StudentTStatistics>.UnconstrainedLength(int componentCount) => ParameterCount(componentCount);
+
+    /// <inheritdoc />
+    void IReparameterization<StudentTComponent, StudentTStatistics>.ToUnconstrained(ReadOnlySpan<StudentTComponent> components, Span<double> destination)
+    {
+        int d = Dimension, block = ComponentBlock, scaleLength = ScaleLength;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var c = components[k];
+            var target = destination.Slice(k * block, block);
+            c.Mean.CopyTo(target);
+            PackScale(c, target.Slice(d, scaleLength));
+            if (Estimation == DegreesOfFreedomEstimation.PerComponent)
+            {
+                target[block - 1] = Math.Log(c.DegreesOfFreedom);
+            }
+        }
+
+        var shared = destination[(components.Length * block)..];
+        if (ScaleType == CovarianceType.Tied)
+        {
+            GaussianReparameterization.PackPrecisionCholesky(components[0].PrecisionCholeskySpan, d, shared);
+            shared = shared[GaussianReparameterization.TriangleLength(d)..];
+        }
+
+        if (Estimation == DegreesOfFreedomEstimation.Shared)
+        {
+            shared[0] = Math.Log(components[0].DegreesOfFreedom);
+        }
+    }
+
+    /// <inheritdoc />
+    bool IReparameterization<StudentTComponent, StudentTStatistics>.TryFromUnconstrained(ReadOnlySpan<double> values, Span<StudentTComponent> destination)
+    {
+        int d = Dimension, block = ComponentBlock, scaleLength = ScaleLength, count = destination.Length;
+        if (count == 0 || !GaussianReparameterization.AllFinite(values[..ParameterCount(count)]))
+        {
+            return false;
+        }
+
+        var shared = values[(count * block)..];
+        StudentTComponent? tied = null;
+        if (ScaleType == CovarianceType.Tied)
+        {
+            var p = GaussianReparameterization.UnpackPrecisionCholesky(shared, d);
+            if (p is null || !GaussianReparameterization.PrecisionFinite(p) || !StudentTComponent.TryFromPrecisionCholesky(new double[d], p, DegreesOfFreedom, out tied))
+            {
+                return false;
+            }
+
+            shared = shared[GaussianReparameterization.TriangleLength(d)..];
+        }
+
+        double sharedNu = Estimation == DegreesOfFreedomEstimation.Shared ? Math.Exp(shared[0]) : DegreesOfFreedom;
+        var built = new StudentTComponent[count];
+        for (int k = 0; k < count; k++)
+        {
+            var source = values.Slice(k * block, block);
+            double nu = Estimation == DegreesOfFreedomEstimation.PerComponent ? Math.Exp(source[block - 1]) : sharedNu;
+            if (!(nu > 0) || !double.IsFinite(nu))
+            {
+                return false;
+            }
+
+            var mean = source[..d].ToArray();
+            if (tied is not null)
+            {
+                built[k] = tied.With(mean, nu);
+            }
+            else if (!TryUnpackScale(mean, source.Slice(d, scaleLength), nu, out built[k]))
+            {
+                return false;
+            }
+        }
+
+        built.CopyTo(destination);
+        return true;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// With W = Σ c, U = Σ c·u, s_μ = Σ c·u·(x − μ) and S_μ = Σ c·u·(x − μ)(x − μ)ᵀ (plus Σ c·C for missing entries) from
+    /// the statistics: ∂/∂μ = Σ⁻¹ s_μ; ∂/∂P = W·diag(1/Pᵢᵢ) − S_μ P (upper triangle, times Pᵢᵢ on the diagonal for log Pᵢᵢ);
+    /// ∂/∂log Σ_jj = −W/2 + S_μ,jj/(2Σ_jj); ∂/∂log σ² = −W·D/2 + tr S_μ/(2σ²); and
+    /// ∂/∂log ν = (ν/2)·(W·(log(ν/2) + 1 − ψ(ν/2) + ψ((ν+D)/2) − log((ν+D)/2)) + Σ c·(log u − u)), summed over the
+    /// components for shared parameters. The regularisation does not enter.
+    /// </remarks>
+    void IReparameterization<StudentTComponent, StudentTStatistics>.Gradient(ReadOnlySpan<StudentTStatistics> statistics, ReadOnlySpan<StudentTComponent> components, Span<double> destination)
+    {
+        int d = Dimension, block = ComponentBlock, scaleLength = ScaleLength, count = components.Length;
+        destination[..ParameterCount(count)].Clear();
+        var sm = new double[d];
+        var sc = new double[d * d];
+        var gradientP = new double[d * d];
+        var tiedGradient = ScaleType == CovarianceType.Tied ? new double[d * d] : null;
+        double sharedNu = 0;
+        for (int k = 0; k < count; k++)
+        {
+            var s = statistics[k];
+            var c = components[k];
+            var target = destination.Slice(k * block, block);
+            double w = s.TotalWeight;
+            CentredAt(s, c.Mean, sm, sc);
+            var p = c.PrecisionCholeskySpan;
+
+            // ∂/∂μ = P (Pᵀ s_μ).
+            for (int j = 0; j < d; j++)
+            {
+                double v = 0;
+                for (int i = 0; i <= j; i++)
+                {
+                    v += p[(i * d) + j] * sm[i];
+                }
+
+                gradientP[j] = v;
+            }
+
+            for (int i = 0; i < d; i++)
+            {
+                double v = 0;
+                for (int j = i; j < d; j++)
+                {
+                    v += p[(i * d) + j] * gradientP[j];
+                }
+
+                target[i] = v;
+            }
+
+            var scale = c.ScaleSpan;
+            switch (ScaleType)
+            {
+                case CovarianceType.Full:
+                    Array.Clear(gradientP);
+                    AddPrecisionCholeskyGradient(sc, p, w, gradientP);
+                    GaussianReparameterization.PackPrecisionCholeskyGradient(gradientP, p, d, target.Slice(d, scaleLength));
+                    break;
+                case CovarianceType.Tied:
+                    AddPrecisionCholeskyGradient(sc, p, w, tiedGradient!);
+                    break;
+                case CovarianceType.Diagonal:
+                    for (int j = 0; j < d; j++)
+                    {
+                        target[d + j] = (-0.5 * w) + (0.5 * sc[(j * d) + j] / scale[(j * d) + j]);
+                    }
+
+                    break;
+                default:
+                    double trace = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        trace += sc[(j * d) + j];
+                    }
+
+                    target[d] = (-0.5 * w * d) + (0.5 * trace / scale[0]);
+                    break;
+            }
+
+            double nu = c.DegreesOfFreedom;
+            double nuGradient = 0.5 * nu * ((w * (Math.Log(nu / 2) + 1 - SpecialFunctions.DiGamma(nu / 2) + StudentTStatistics.DigammaTerm(nu, d))) + s.LogWeightTerm);
+            if (Estimation == DegreesOfFreedomEstimation.PerComponent)
+            {
+                target[block - 1] = nuGradient;
+            }
+            else if (Estimation == DegreesOfFreedomEstimation.Shared)
+            {
+                sharedNu += nuGradient;
+            }
+        }
+
+        var shared = destination[(count * block)..];
+        if (tiedGradient is not null)
+        {
+            GaussianReparameterization.PackPrecisionCholeskyGradient(tiedGradient, components[0].PrecisionCholeskySpan, d, shared);
+            shared = shared[GaussianReparameterization.TriangleLength(d)..];
+        }
+
+        if (Estimation == DegreesOfFreedomEstimation.Shared)
+        {
+            shared[0] = sharedNu;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Student-t mixtures have no prior on their components: 0.</remarks>
+    double IReparameterization<StudentTComponent, StudentTStatistics>.AddLogPrior(ReadOnlySpan<StudentTComponent> components, double scale, Span<double> destination) => 0;
+
+    /// <inheritdoc />
+    string IStandardizedReparameterization<StudentTComponent>.PriorAdvice => "there is none for Student-t mixtures, so prefer the next remedies";
+
+    /// <inheritdoc />
+    void IStandardizedReparameterization<StudentTComponent>.StandardizingScales(ReadOnlySpan<StudentTComponent> start, Span<double> destination)
+    {
+        int d = Dimension, block = ComponentBlock, scaleLength = ScaleLength;
+        for (int k = 0; k < start.Length; k++)
+        {
+            var target = destination.Slice(k * block, block);
+            target.Fill(1);
+            var scales = GaussianReparameterization.DiagonalScales(start[k].ScaleSpan, d);
+            GaussianReparameterization.StandardizingScales(scales, target[..d], ScaleType == CovarianceType.Full ? target.Slice(d, scaleLength) : default);
+        }
+
+        var shared = destination[(start.Length * block)..ParameterCount(start.Length)];
+        shared.Fill(1);
+        if (ScaleType == CovarianceType.Tied)
+        {
+            var scales = GaussianReparameterization.DiagonalScales(start[0].ScaleSpan, d);
+            GaussianReparameterization.StandardizingScales(scales, new double[d], shared[..GaussianReparameterization.TriangleLength(d)]);
+        }
+    }
+
+    /// <inheritdoc />
+    bool IStandardizedReparameterization<StudentTComponent>.HasCollapsed(ReadOnlySpan<StudentTComponent> components, ReadOnlySpan<double> columnScales, double floor, out int component)
+    {
+        int d = Dimension;
+        for (int k = 0; k < components.Length; k++)
+        {
+            var c = components[k];
+            bool collapsed = false;
+            if (ScaleType is CovarianceType.Full or CovarianceType.Tied)
+            {
+                collapsed = GaussianReparameterization.PrecisionCholeskyCollapsed(c.PrecisionCholeskySpan, columnScales, floor);
+            }
+            else
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    collapsed |= c.ScaleSpan[(j * d) + j] < floor * columnScales[j] * columnScales[j];
+                }
+            }
+
+            if (collapsed)
+            {
+                component = ScaleType == CovarianceType.Tied ? -1 : k;
+                return true;
+            }
+
+            if (ScaleType == CovarianceType.Tied)
+            {
+                break;
+            }
+        }
+
+        component = 0;
+        return false;
+    }
+
+    /// <summary>Unconstrained values of one component's own block: μ, its scale, and log ν when estimated per component.</summary>
+    private int ComponentBlock => Dimension + ScaleLength + (Estimation == DegreesOfFreedomEstimation.PerComponent ? 1 : 0);
+
+    /// <summary>Unconstrained values of one component's own scale (0 for tied scales, which are shared).</summary>
+    private int ScaleLength => ScaleType switch
+    {
+        CovarianceType.Full => GaussianReparameterization.TriangleLength(Dimension),
+        CovarianceType.Diagonal => Dimension,
+        CovarianceType.Spherical => 1,
+        _ => 0,
+    };
+
+    private void PackScale(StudentTComponent component, Span<double> destination)
+    {
+        int d = Dimension;
+        var scale = component.ScaleSpan;
+        switch (ScaleType)
+        {
+            case CovarianceType.Full:
+                GaussianReparameterization.PackPrecisionCholesky(component.PrecisionCholeskySpan, d, destination);
+                break;
+            case CovarianceType.Diagonal:
+                for (int j = 0; j < d; j++)
+                {
+                    destination[j] = Math.Log(scale[(j * d) + j]);
+                }
+
+                break;
+            case CovarianceType.Spherical:
+                destination[0] = Math.Log(scale[0]);
+                break;
+        }
+    }
+
+    private bool TryUnpackScale(double[] mean, ReadOnlySpan<double> values, double nu, out StudentTComponent component)
+    {
+        int d = Dimension;
+        component = null!;
+        if (ScaleType == CovarianceType.Full)
+        {
+            var p = GaussianReparameterization.UnpackPrecisionCholesky(values, d);
+            return p is not null && GaussianReparameterization.PrecisionFinite(p) && StudentTComponent.TryFromPrecisionCholesky(mean, p, nu, out component);
+        }
+
+        var scale = new double[d * d];
+        for (int j = 0; j < d; j++)
+        {
+            double v = Math.Exp(ScaleType == CovarianceType.Diagonal ? values[j] : values[0]);
+            if (!GaussianReparameterization.VarianceUsable(v))
+            {
+                return false;
+            }
+
+            scale[(j * d) + j] = v;
+        }
+
+        return StudentTComponent.TryCreate(mean, scale, nu, out component);
+    }
+
+    /// <summary>s_μ = s − U·δ and S_μ = S − sδᵀ − δsᵀ + U·δδᵀ (full symmetric), δ = μ − a: the statistics' moments about μ.</summary>
+    private static void CentredAt(StudentTStatistics statistics, ReadOnlySpan<double> mean, Span<double> sum, Span<double> scatter)
+    {
+        int d = mean.Length;
+        double u = statistics.ExpectedWeightSum;
+        var reference = statistics.Reference;
+        var s = statistics.WeightedSum;
+        var raw = statistics.Scatter;
+        Span<double> delta = d <= 64 ? stackalloc double[d] : new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            delta[i] = mean[i] - reference[i];
+            sum[i] = s[i] - (u * delta[i]);
+        }
+
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                double v = raw[(i * d) + j] - (s[i] * delta[j]) - (delta[i] * s[j]) + (u * delta[i] * delta[j]);
+                scatter[(i * d) + j] = v;
+                scatter[(j * d) + i] = v;
+            }
+        }
+    }
+
+    /// <summary>Adds ∂F/∂P = W·diag(1/Pᵢᵢ) − S_μ P (upper triangle, D × D row-major) to <paramref name="destination"/>.</summary>
+    private static void AddPrecisionCholeskyGradient(ReadOnlySpan<double> scatter, ReadOnlySpan<double> p, double w, Span<double> destination)
+    {
+        int d = (int)Math.Round(Math.Sqrt(p.Length));
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                double v = 0;
+                for (int k = 0; k <= j; k++)
+                {
+                    v += scatter[(i * d) + k] * p[(k * d) + j];
+                }
+
+                if (j == i)
+                {
+                    v -= w / p[(i * d) + i];
+                }
+
+                destination[(i * d) + j] -= v;
+            }
         }
     }
 

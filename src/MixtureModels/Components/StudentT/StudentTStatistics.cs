@@ -8,9 +8,11 @@ namespace MixtureModels.Components.StudentT;
 /// weights r (responsibility × sample weight) and the expected latent weights u = (ν + D)/(ν + δ²) under the component
 /// being re-estimated (<see cref="Current"/>; u = 1 without one, which makes the statistics Gaussian), they hold
 /// W = Σ r, U = Σ r·u, s = Σ r·u·(x − a), S = Σ r·u·(x − a)(x − a)ᵀ about a reference point a (the current location, or
-/// the first row seen), and Σ r·(log u − u) for the degrees-of-freedom equation.
+/// the first row seen), and Σ r·(log u − u) for the degrees-of-freedom equation. Rows with missing entries (NaN) enter
+/// through <see cref="AccumulateIncomplete"/> as their expected statistics given the observed entries (McLachlan and
+/// Peel's ECM for t with missing data).
 /// </summary>
-public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistics>
+public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistics>, IMissingValueStatistics
 {
     private readonly double[] _reference;
     private readonly double[] _sum;
@@ -44,7 +46,12 @@ public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistic
     /// <summary>U = Σ r·u.</summary>
     public double ExpectedWeightSum { get; private set; }
 
-    /// <summary>Σ r·(log u − u), the data term of the degrees-of-freedom equation.</summary>
+    /// <summary>
+    /// Σ r·(log u − u), the data term of the degrees-of-freedom equation. A row with |O| &lt; D observed entries adds
+    /// r·(E[log u] − E[u]) − r·(ψ((ν₀ + D)/2) − log((ν₀ + D)/2)) instead, with E[u] = (ν₀ + |O|)/(ν₀ + δ_O²) and
+    /// E[log u] = log E[u] + ψ((ν₀ + |O|)/2) − log((ν₀ + |O|)/2), so that the family's M-step, which adds the last term
+    /// back for every row, solves the equation of the observed data.
+    /// </summary>
     public double LogWeightTerm { get; private set; }
 
     /// <summary>The reference point a (length D); all zeros until a row has been seen when there is no current component.</summary>
@@ -107,6 +114,134 @@ public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistic
                 }
             }
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Expected statistics under the component being re-estimated (McLachlan and Peel 2000, §7.5): a row with observed
+    /// entries O gets u = (ν + |O|)/(ν + δ_O²), is completed as x̂ = (x_O, μ_M + Σ_MO Σ_OO⁻¹ (x_O − μ_O)), and adds r·u·(x̂ − a)
+    /// to the sum and r·u·(x̂ − a)(x̂ − a)ᵀ + r·C to the scatter, C = Σ_MM − Σ_MO Σ_OO⁻¹ Σ_OM in the missing rows and
+    /// columns (E[u·x_M x_Mᵀ | x_O] = u·x̂_M x̂_Mᵀ + C, since x_M | x_O, u has scale C/u). Rows without NaN add what
+    /// <see cref="Accumulate"/> adds. EM's log-likelihood of the observed entries never decreases.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The statistics know no current component (the initial M-step: the fitter initialises on a copy of the data with missing entries imputed).</exception>
+    public void AccumulateIncomplete(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
+    {
+        int d = Dimension;
+        SpanArguments.Block(rows, weights.Length, d);
+        var current = Current;
+        if (weights.Length == 0)
+        {
+            return;
+        }
+
+        if (current is null)
+        {
+            throw new InvalidOperationException("AccumulateIncomplete needs the Student-t component being re-estimated: create the statistics with the family's CreateStatistics(current) or ResetStatistics(statistics, current). Rows with missing entries cannot enter the initial M-step; impute them first.");
+        }
+
+        Span<double> centred = d <= 64 ? stackalloc double[d] : new double[d];
+        Span<double> completed = d <= 64 ? stackalloc double[d] : new double[d];
+        Span<double> observedCentred = d <= 64 ? stackalloc double[d] : new double[d];
+        double nu = current.DegreesOfFreedom;
+        double fullTerm = DigammaTerm(nu, d);
+        StudentTPattern? last = null;
+        for (int n = 0; n < weights.Length; n++)
+        {
+            double r = weights[n];
+            if (r == 0)
+            {
+                continue;
+            }
+
+            var row = rows.Slice(n * d, d);
+            StudentTPattern? pattern = null;
+            double u;
+            double logTerm;
+            if (SpanArguments.HasNaN(row))
+            {
+                pattern = last = StudentTPattern.For(row, current.ScaleSpan, last);
+                int o = pattern.Observed.Length;
+                double distance = pattern.Distance(row, current.Mean, observedCentred);
+                pattern.Complete(row, current.Mean, observedCentred, completed);
+                u = (nu + o) / (nu + distance);
+                logTerm = Math.Log(u) - u + (DigammaTerm(nu, o) - fullTerm);
+            }
+            else
+            {
+                row.CopyTo(completed);
+                u = current.ExpectedWeightOfDistance(current.MahalanobisSquared(row));
+                logTerm = Math.Log(u) - u;
+            }
+
+            if (!_hasReference)
+            {
+                completed.CopyTo(_reference);
+                _hasReference = true;
+            }
+
+            double ru = r * u;
+            TotalWeight += r;
+            ExpectedWeightSum += ru;
+            LogWeightTerm += r * logTerm;
+            for (int i = 0; i < d; i++)
+            {
+                centred[i] = completed[i] - _reference[i];
+                _sum[i] += ru * centred[i];
+            }
+
+            for (int i = 0; i < d; i++)
+            {
+                double wi = ru * centred[i];
+                var scatterRow = _scatter.AsSpan(i * d, d);
+                for (int j = i; j < d; j++)
+                {
+                    scatterRow[j] += wi * centred[j];
+                }
+            }
+
+            if (pattern is not null)
+            {
+                var missing = pattern.Missing;
+                int m = missing.Length;
+                var conditional = pattern.Conditional;
+                for (int p = 0; p < m; p++)
+                {
+                    for (int q = p; q < m; q++)
+                    {
+                        _scatter[(missing[p] * d) + missing[q]] += r * conditional[(p * m) + q];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The way in for the batched kernel: adds a block's W, U = Σ r·u and Σ r·(log u − u), its sum Σ r·u·(x − a) (length
+    /// ≥ D) and the upper triangle of its scatter Σ r·u·(x − a)(x − a)ᵀ (row stride <paramref name="stride"/>), both
+    /// about <see cref="Reference"/>, which must be set (a current component).
+    /// </summary>
+    internal void AddBlock(double totalWeight, double expectedWeightSum, double logWeightTerm, ReadOnlySpan<double> sum, ReadOnlySpan<double> scatter, int stride)
+    {
+        int d = Dimension;
+        TotalWeight += totalWeight;
+        ExpectedWeightSum += expectedWeightSum;
+        LogWeightTerm += logWeightTerm;
+        for (int i = 0; i < d; i++)
+        {
+            _sum[i] += sum[i];
+            for (int j = i; j < d; j++)
+            {
+                _scatter[(i * d) + j] += scatter[(i * stride) + j];
+            }
+        }
+    }
+
+    /// <summary>ψ((ν + m)/2) − log((ν + m)/2): E[log u] − log E[u] given m observed entries.</summary>
+    internal static double DigammaTerm(double nu, int observed)
+    {
+        double half = (nu + observed) / 2;
+        return MathNet.Numerics.SpecialFunctions.DiGamma(half) - Math.Log(half);
     }
 
     /// <inheritdoc />

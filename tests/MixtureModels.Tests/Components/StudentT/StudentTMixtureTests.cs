@@ -3,7 +3,6 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.RootFinding;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests.Components.StudentT;
 
@@ -463,16 +462,6 @@ public sealed class StudentTMixtureTests
     {
         var act = () => new StudentTMixture(new StudentTMixtureOptions { ComponentCount = 2, DegreesOfFreedom = nu, DegreesOfFreedomEstimation = mode });
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("DegreesOfFreedom");
-    }
-
-    [Fact]
-    public void Missing_values_and_gradient_algorithms_are_not_supported_yet()
-    {
-        var x = Clusters(20, 0, 9);
-        var marginalize = () => new StudentTMixture(new StudentTMixtureOptions { ComponentCount = 2, MissingValues = MissingValueHandling.Marginalize }).Fit(x);
-        marginalize.Should().Throw<NotSupportedException>();
-        var lbfgs = () => new StudentTMixture(new StudentTMixtureOptions { ComponentCount = 2, Algorithm = FittingAlgorithm.Lbfgs }).Fit(x);
-        lbfgs.Should().Throw<NotSupportedException>();
     }
 
     [Fact]
