@@ -63,5 +63,9 @@ foreach (var (name, data, table) in new[] { ("Old Faithful", faithfulData, faith
     Console.WriteLine($"   {search.Rows.Count} fits in {searchClock.Elapsed.TotalSeconds:F2} s ({cpu.TotalSeconds:F2} s of CPU time on {Environment.ProcessorCount} cores)");
 }
 
+// Outliers and multi-valued regression: Student-t components, and the conditional mixture of a joint Gaussian fit.
+RobustAndRegression.RobustClustering(faithfulData, faithful.ColumnNames);
+RobustAndRegression.Regression();
+
 Console.WriteLine();
 Console.WriteLine($"Done in {stopwatch.Elapsed.TotalSeconds:F2} s.");
