@@ -521,4 +521,8 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     /// <summary>Shared by the weight checks of the estimators' starting points.</summary>
     internal static double[] CheckWeights(IReadOnlyList<double> weights, int componentCount, string parameterName) =>
         ValidateWeights(weights, componentCount, parameterName);
+
+    /// <summary>The model's type, size and weights, for example "GaussianMixtureModel(K = 2, D = 2, π = [0.356, 0.644])".</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{GetType().Name}(K = {ComponentCount}, D = {Dimension}, π = {DisplayText.Vector(_weights)})");
 }

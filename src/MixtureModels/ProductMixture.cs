@@ -45,6 +45,16 @@ public sealed class ProductMixture
         _start = ProductStartingPoint.Parse(options, options.Marginals.Sum(m => m?.Columns.Count ?? 0));
     }
 
+    /// <summary>Creates the estimator with default settings for everything but the component count and the marginals.</summary>
+    /// <param name="componentCount">K, at least 1.</param>
+    /// <param name="marginals">One marginal per column group, in column order (see <see cref="ProductMixtureOptions.Marginals"/>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="marginals"/> is null.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it and the fix.</exception>
+    public ProductMixture(int componentCount, IReadOnlyList<Marginal> marginals)
+        : this(new ProductMixtureOptions { ComponentCount = componentCount, Marginals = marginals })
+    {
+    }
+
     /// <summary>The settings.</summary>
     public ProductMixtureOptions Options { get; }
 

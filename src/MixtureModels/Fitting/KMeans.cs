@@ -22,6 +22,14 @@ public sealed class KMeans
         Options = options;
     }
 
+    /// <summary>Creates the estimator with default settings for everything but the cluster count.</summary>
+    /// <param name="clusterCount">K, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="clusterCount"/> is below 1.</exception>
+    public KMeans(int clusterCount)
+        : this(new KMeansOptions { ClusterCount = clusterCount })
+    {
+    }
+
     /// <summary>The settings.</summary>
     public KMeansOptions Options { get; }
 

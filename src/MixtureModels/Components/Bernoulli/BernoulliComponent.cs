@@ -214,4 +214,8 @@ public sealed class BernoulliComponent : IMissingValueComponent, IUncheckedCompo
     void IUncheckedComponent.ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) => ConditionalMeanUnchecked(row, destination);
 
     void IUncheckedComponent.SampleUnchecked(Random random, Span<double> destination) => SampleUnchecked(random, destination);
+
+    /// <summary>The probabilities, for example "Bernoulli(D = 3, p = [0.1, 0.9, 0.5])" (at most six entries).</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Bernoulli(D = {Dimension}, p = {DisplayText.Vector(Probabilities)})");
 }

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
 
@@ -121,4 +122,8 @@ public abstract class GaussianComponent : IMissingValueComponent, IUncheckedComp
 
     /// <summary>The same covariance around another mean (which the result then owns).</summary>
     internal abstract GaussianComponent WithMean(double[] mean);
+
+    /// <summary>The kind and the mean, for example "FullGaussian(D = 2, μ = [2.04, 54.5])" (at most six entries of μ).</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{GetType().Name}(D = {Dimension}, μ = {DisplayText.Vector(Mean)})");
 }

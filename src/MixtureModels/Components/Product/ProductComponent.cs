@@ -239,4 +239,8 @@ public sealed class ProductComponent : IMissingValueComponent, IUncheckedCompone
     void IUncheckedComponent.ConditionalMeanUnchecked(ReadOnlySpan<double> row, Span<double> destination) => ConditionalMeanUnchecked(row, destination);
 
     void IUncheckedComponent.SampleUnchecked(Random random, Span<double> destination) => SampleUnchecked(random, destination);
+
+    /// <summary>The marginals in column order, for example "Product(Normal(μ = 0, σ² = 1), Categorical(L = 3))".</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => $"Product({string.Join(", ", _marginals.Select(m => m.ToString()))})";
 }

@@ -397,4 +397,8 @@ public sealed class StudentTComponent : IMissingValueComponent
             ThrowHelper.ThrowArgumentOutOfRange(parameterName, value.ToString(CultureInfo.InvariantCulture), "Use finite, positive degrees of freedom (for example 10; large values approach a Gaussian).");
         }
     }
+
+    /// <summary>The degrees of freedom and the location, for example "StudentT(D = 2, ν = 4.5, μ = [0, 1])" (at most six entries of μ).</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"StudentT(D = {Dimension}, ν = {DegreesOfFreedom.ToString("G6", CultureInfo.InvariantCulture)}, μ = {DisplayText.Vector(Mean)})");
 }
