@@ -162,6 +162,31 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
         return result;
     }
 
+    /// <summary>The most probable component of one row: the same answer as <see cref="Predict(DataMatrix)"/> for that row.</summary>
+    /// <param name="row">D values (NaN only where the model marginalises missing values).</param>
+    /// <returns>The component index in [0, K).</returns>
+    /// <exception cref="ArgumentException">The row's length differs from the model's dimension, or a value is invalid.</exception>
+    public int Predict(ReadOnlySpan<double> row) => Predict(SingleRow(row))[0];
+
+    /// <summary>
+    /// p(z = k | x) of one row: the numbers <see cref="PredictProbabilities(DataMatrix)"/> gives for that row, to the last
+    /// bits (a block of rows takes the vectorised exponential, a single row the scalar one).
+    /// </summary>
+    /// <param name="row">D values (NaN only where the model marginalises missing values).</param>
+    /// <returns>K probabilities that sum to 1.</returns>
+    /// <exception cref="ArgumentException">The row's length differs from the model's dimension, or a value is invalid.</exception>
+    public double[] PredictProbabilities(ReadOnlySpan<double> row)
+    {
+        var probabilities = PredictProbabilities(SingleRow(row));
+        var result = new double[ComponentCount];
+        for (int k = 0; k < result.Length; k++)
+        {
+            result[k] = probabilities[0, k];
+        }
+
+        return result;
+    }
+
     /// <summary>Bayesian information criterion on <paramref name="data"/>: −2·Σ wₙ log p(xₙ) + p·ln(Σ wₙ). Lower is better.</summary>
     /// <param name="data">N × D data with the model's column count.</param>
     /// <param name="sampleWeights">Optional non-negative weight per row (n = Σ wₙ).</param>
@@ -374,6 +399,13 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     }
 
     /// <summary>Checks query data and returns the matrix the rest of the query uses (see <see cref="DataMatrix.ForCall"/>).</summary>
+    /// <summary>A one-row copy of <paramref name="row"/> after checking its length (the batch query then checks its values).</summary>
+    private DataMatrix SingleRow(ReadOnlySpan<double> row)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        return DataMatrix.FromRowMajor(row.ToArray(), Dimension);
+    }
+
     private DataMatrix CheckQueryData(DataMatrix data)
     {
         data = InputValidation.QueryData(data, Dimension, MissingValues);
