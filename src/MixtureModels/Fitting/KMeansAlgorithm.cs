@@ -147,7 +147,7 @@ internal sealed class KMeansAlgorithm
         var mass = new double[k];
         var labels = new int[_data.Rows];
         var moves = new double[2 * k];
-        var bounds = new Bounds(_upper ??= new double[_data.Rows], _lower ??= new double[_data.Rows], moves);
+        Bounds? bounds = null;
         double absoluteTolerance = tolerance == 0 ? 0 : tolerance * MeanVariance;
         int iteration = 0;
         bool converged = false;
@@ -155,7 +155,14 @@ internal sealed class KMeansAlgorithm
         {
             cancellationToken.ThrowIfCancellationRequested();
             iteration++;
-            bool changed = LabelPass(centers, labels, accumulate: true, bounds with { Use = iteration > 1 }, cancellationToken) || iteration == 1;
+            // Bounds from the second pass on (set there, used from the third): runs that converge in two passes, as on
+            // well-separated data, pay nothing for them.
+            if (iteration == 2)
+            {
+                bounds = new Bounds(_upper ??= new double[_data.Rows], _lower ??= new double[_data.Rows], moves);
+            }
+
+            bool changed = LabelPass(centers, labels, accumulate: true, bounds is null ? null : bounds with { Use = iteration > 2 }, cancellationToken) || iteration == 1;
             Array.Clear(next);
             Array.Clear(mass);
             for (int chunk = 0; chunk < _plan.ChunkCount; chunk++)
