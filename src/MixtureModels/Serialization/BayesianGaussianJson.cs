@@ -11,6 +11,7 @@ namespace MixtureModels.Serialization;
 /// JSON of a variational Bayesian Gaussian mixture's "bayesianGaussian" block: the priors used, the responsibility totals
 /// N_k the posterior follows from, the posterior's concentration, mean precision, degrees of freedom and expected weights
 /// (written for readers, checked against the totals on load), and the plug-in Gaussians as a Gaussian block writes them.
+/// The envelope's "weights" are the E-step's weights exp(e_k − c) the queries use; E[π_k] is the block's "expectedWeights".
 /// </summary>
 internal static class BayesianGaussianJson
 {
