@@ -1,7 +1,9 @@
+using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
 using MixtureModels.Numerics;
+using MixtureModels.Serialization;
 
 namespace MixtureModels;
 
@@ -28,18 +30,30 @@ public sealed class BayesianGaussianMixtureModel
     private readonly double[] _degreesOfFreedom;
     private readonly double[] _meanPrior;
     private readonly Matrix<double> _covariancePrior;
+    private readonly double[] _responsibilityTotals;                // N_k of the last M-step, as the fit reported them
     private MixtureModel<GaussianComponent>? _sampler;
 
     internal BayesianGaussianMixtureModel(FitOutcome<GaussianComponent> outcome, NormalWishartFamily family, VariationalGaussianStep step)
+        : this(outcome, family, step, loaded: false)
+    {
+    }
+
+    /// <summary>
+    /// Builds the model from a fit's outcome, or (<paramref name="loaded"/>) from a saved file's, whose report already
+    /// holds the training log-likelihood with the normaliser added; everything else is computed from the totals the same way.
+    /// </summary>
+    private BayesianGaussianMixtureModel(FitOutcome<GaussianComponent> outcome, NormalWishartFamily family, VariationalGaussianStep step, bool loaded)
     {
         int k = outcome.Components.Length, d = family.Dimension;
-        var totals = VariationalGaussianStep.WithFloor(outcome.ResponsibilityTotals ?? throw new InvalidOperationException("The fit did not report its responsibility totals."));
+        _responsibilityTotals = outcome.ResponsibilityTotals ?? throw new InvalidOperationException("The fit did not report its responsibility totals.");
+        var totals = VariationalGaussianStep.WithFloor(_responsibilityTotals);
         var scores = new double[k];
-        _logNormalizer = step.ExpectedLogWeights(outcome.ResponsibilityTotals, scores);
-        _scores = new FittedMixtureModel<GaussianComponent>(outcome with
+        _logNormalizer = step.ExpectedLogWeights(_responsibilityTotals, scores);
+        _scores = new FittedMixtureModel<GaussianComponent>(loaded ? outcome : outcome with
         {
             Report = outcome.Report with { TrainingLogLikelihood = outcome.Report.TrainingLogLikelihood + _logNormalizer },
         });
+        Family = family;
         _concentration = new double[k];
         _concentrationTail = step.PriorType == WeightConcentrationPriorType.DirichletProcess ? new double[k] : null;
         VariationalWeightPosterior.Concentration(step.PriorType, step.ConcentrationPrior, totals, _concentration, _concentrationTail ?? new double[k]);
@@ -67,6 +81,9 @@ public sealed class BayesianGaussianMixtureModel
         MeanPrecisionPrior = family.MeanPrecisionPrior;
         DegreesOfFreedomPrior = family.DegreesOfFreedomPrior;
     }
+
+    /// <summary>The component side of the fit (regularisation, β₀, m₀, ν₀, W₀⁻¹), saved with the model.</summary>
+    internal NormalWishartFamily Family { get; }
 
     /// <summary>Shape of the covariances (covariance_type).</summary>
     public CovarianceType CovarianceType { get; }
@@ -209,8 +226,74 @@ public sealed class BayesianGaussianMixtureModel
         return sampler.Sample(count, random);
     }
 
+    /// <summary>
+    /// Writes the model to <paramref name="stream"/> as UTF-8 JSON: the priors used (weight prior type and concentration,
+    /// β₀, m₀, ν₀, W₀⁻¹, regularisation), the responsibility totals the posterior follows from, the posterior's
+    /// concentration, mean precision, degrees of freedom and expected weights, the plug-in Gaussians, the fit report, the
+    /// training labels, with a schema version and the library version. Every number is written in its shortest
+    /// round-trip form, so <see cref="Load(Stream)"/> gives back the same bits. The stream is not closed.
+    /// </summary>
+    /// <param name="stream">A writable stream; the file is built in memory first, so nothing is written if saving fails.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable.</exception>
+    public void Save(Stream stream) => ModelFile.Save(stream, Kind, _scores, WriteBody);
+
+    /// <summary>Writes the model to the file <paramref name="path"/> (created or overwritten) as in <see cref="Save(Stream)"/>.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or white space.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public void Save(string path) => ModelFile.Save(path, Kind, _scores, WriteBody);
+
+    /// <summary>
+    /// Reads a model written by <see cref="Save(Stream)"/>. The loaded model answers every query (log-density,
+    /// responsibilities, labels, mean log-likelihood, sampling) and gives every posterior quantity and prior with the same
+    /// bits as the saved one. The whole file is checked before the model is built. The stream is not closed.
+    /// </summary>
+    /// <param name="stream">A readable stream positioned at the start of the JSON.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The content is not a BayesianGaussianMixtureModel file of a supported schema version: not JSON or truncated, another
+    /// model kind, a newer schema, a missing field, an array of the wrong length, a non-finite number, a prior or posterior
+    /// value out of range (such as a concentration that is not positive), posterior values that do not follow from the
+    /// saved responsibility totals and priors, a covariance that is not positive definite, and so on. The message names the
+    /// JSON path and what is wrong.
+    /// </exception>
+    public static BayesianGaussianMixtureModel Load(Stream stream) => ModelFile.Load(stream, Kind, Build);
+
+    /// <summary>Reads a model from the file <paramref name="path"/> as in <see cref="Load(Stream)"/>.</summary>
+    /// <param name="path">The file to read.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or white space.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The content is not a valid model file; see <see cref="Load(Stream)"/>.</exception>
+    public static BayesianGaussianMixtureModel Load(string path) => ModelFile.Load(path, Kind, Build);
+
     /// <summary>The fitted state as a warm start: the E-step's weights exp(e_k − c), the plug-in components and the lower bound.</summary>
     internal WarmStart<GaussianComponent> ToWarmStart() => _scores.ToWarmStart();
+
+    private const string Kind = nameof(BayesianGaussianMixtureModel);
+
+    private void WriteBody(Utf8JsonWriter writer) =>
+        BayesianGaussianJson.Write(writer, Family, WeightConcentrationPriorType, WeightConcentrationPrior, _responsibilityTotals, _concentration, _concentrationTail, _meanPrecision, _degreesOfFreedom, _weights, _scores.Components, Report);
+
+    private static BayesianGaussianMixtureModel Build(JsonElement root, ModelEnvelope envelope)
+    {
+        var saved = BayesianGaussianJson.Read(root, envelope.Dimension, envelope.ComponentCount);
+        var step = new VariationalGaussianStep(saved.Family, saved.PriorType, saved.ConcentrationPrior);
+        var report = envelope.Report with { ObjectiveHistory = Array.AsReadOnly(saved.ObjectiveHistory), LogPrior = saved.LogPrior };
+        var outcome = (envelope with { Report = report }).Outcome(saved.Family, saved.Components) with { ResponsibilityTotals = saved.ResponsibilityTotals };
+        var model = new BayesianGaussianMixtureModel(outcome, saved.Family, step, loaded: true);
+
+        // The posterior's values are written for readers of the file; they must be what the totals and priors give.
+        BayesianGaussianJson.CheckDerived(saved.WeightConcentration, model._concentration, "weightConcentration");
+        BayesianGaussianJson.CheckDerived(saved.WeightConcentrationTail, model._concentrationTail, "weightConcentrationTail");
+        BayesianGaussianJson.CheckDerived(saved.MeanPrecision, model._meanPrecision, "meanPrecision");
+        BayesianGaussianJson.CheckDerived(saved.DegreesOfFreedom, model._degreesOfFreedom, "degreesOfFreedom");
+        BayesianGaussianJson.CheckDerived(saved.ExpectedWeights, model._weights, "expectedWeights");
+        return model;
+    }
 
     private GaussianComponent Component(int index)
     {

@@ -85,10 +85,11 @@ public sealed record FitReport
     /// weight W. Without a prior (no <see cref="Components.Gaussian.CovariancePrior"/>, Beta or Dirichlet prior or
     /// <see cref="DirichletWeightPrior"/>) it is <see cref="LowerBoundHistory"/> itself. With a prior and
     /// CovarianceRegularization = 0 it never decreases (up to rounding). Recorded by EM only: empty for the gradient
-    /// algorithms (FittingAlgorithm.Lbfgs, Adam, ExpectationMaximizationThenLbfgs) and for a model loaded from a file.
+    /// algorithms (FittingAlgorithm.Lbfgs, Adam, ExpectationMaximizationThenLbfgs) and for a model loaded from a file
+    /// (except a loaded <see cref="BayesianGaussianMixtureModel"/>, whose file keeps it).
     /// </summary>
     public IReadOnlyList<double> ObjectiveHistory { get; init; } = [];
 
-    /// <summary>log p(θ) + log p(π) of the returned model (up to the prior's constant); 0 without a prior and for a model loaded from a file.</summary>
+    /// <summary>log p(θ) + log p(π) of the returned model (up to the prior's constant); 0 without a prior and for a model loaded from a file (except a loaded <see cref="BayesianGaussianMixtureModel"/>, whose file keeps it).</summary>
     public double LogPrior { get; init; }
 }

@@ -142,7 +142,13 @@ internal static class ComponentJson
         writer.WriteString("covarianceType", family.CovarianceType.ToString());
         writer.WriteNumber("regularization", family.Regularization);
         WritePrior(writer, family.Prior);
-        if (family.CovarianceType == CovarianceType.Tied)
+        WriteGaussianComponents(writer, family.CovarianceType, components);
+    }
+
+    /// <summary>Writes the (shared covariance and) components of a Gaussian block of covariance type <paramref name="type"/>.</summary>
+    public static void WriteGaussianComponents(Utf8JsonWriter writer, CovarianceType type, IReadOnlyList<GaussianComponent> components)
+    {
+        if (type == CovarianceType.Tied)
         {
             // One covariance for all components: written once, shared again on load.
             var shared = (FullGaussian)components[0];
@@ -159,7 +165,7 @@ internal static class ComponentJson
             WriteDoubles(writer, "mean", component.Mean);
             switch (component)
             {
-                case FullGaussian full when family.CovarianceType == CovarianceType.Full:
+                case FullGaussian full when type == CovarianceType.Full:
                     WriteDoubles(writer, "covariance", full.CovarianceSpan);
                     WriteDoubles(writer, "precisionCholesky", full.PrecisionCholeskySpan);
                     break;
@@ -190,8 +196,12 @@ internal static class ComponentJson
         return (type, regularization, ReadPrior(block, path));
     }
 
-    /// <summary>Reads the K components of a Gaussian block of covariance type <paramref name="type"/>.</summary>
-    public static GaussianComponent[] ReadGaussianComponents(JsonElement block, string path, CovarianceType type, int dimension, int componentCount)
+    /// <summary>
+    /// Reads the K components of a Gaussian block of covariance type <paramref name="type"/>. A full or tied covariance must
+    /// be symmetric bit for bit, or with <paramref name="symmetryTolerance"/> &gt; 0 up to that relative difference (the
+    /// variational posterior's covariances are symmetric only up to rounding, and are saved as they are).
+    /// </summary>
+    public static GaussianComponent[] ReadGaussianComponents(JsonElement block, string path, CovarianceType type, int dimension, int componentCount, double symmetryTolerance = 0)
     {
         var items = Array(block, "components", path, componentCount);
         string at = Child(path, "components");
@@ -201,7 +211,7 @@ internal static class ComponentJson
         {
             var sharedElement = Object(block, "sharedCovariance", path);
             var firstMean = FiniteArray(items[0], "mean", Index(at, 0), dimension);
-            shared = ReadFull(sharedElement, Child(path, "sharedCovariance"), firstMean, dimension);
+            shared = ReadFull(sharedElement, Child(path, "sharedCovariance"), firstMean, dimension, symmetryTolerance);
         }
 
         for (int k = 0; k < componentCount; k++)
@@ -216,7 +226,7 @@ internal static class ComponentJson
             var mean = FiniteArray(item, "mean", ck, dimension);
             result[k] = type switch
             {
-                CovarianceType.Full => ReadFull(item, ck, mean, dimension),
+                CovarianceType.Full => ReadFull(item, ck, mean, dimension, symmetryTolerance),
                 CovarianceType.Tied => k == 0 ? shared! : FullGaussian.WithSharedCovariance(mean, shared!),
                 CovarianceType.Diagonal => DiagonalGaussian.TryCreate(mean, FiniteArray(item, "variances", ck, dimension), out var diagonal)
                     ? diagonal
@@ -410,15 +420,25 @@ internal static class ComponentJson
     /// Rebuilds a full-covariance Gaussian from μ, Σ and the cached P: by factoring Σ (how EM builds it) when that gives
     /// the saved P bit for bit, otherwise from P (how the gradient algorithms build it) when that gives the saved Σ.
     /// </summary>
-    private static FullGaussian ReadFull(JsonElement element, string path, double[] mean, int dimension)
+    private static FullGaussian ReadFull(JsonElement element, string path, double[] mean, int dimension, double symmetryTolerance)
     {
         var covariance = FiniteArray(element, "covariance", path, dimension * dimension);
         var precisionCholesky = FiniteArray(element, "precisionCholesky", path, dimension * dimension);
+        double scale = 0;
+        foreach (double v in covariance)
+        {
+            scale = Math.Max(scale, Math.Abs(v));
+        }
+
         for (int i = 0; i < dimension; i++)
         {
             for (int j = 0; j < i; j++)
             {
-                if (BitConverter.DoubleToInt64Bits(covariance[(i * dimension) + j]) != BitConverter.DoubleToInt64Bits(covariance[(j * dimension) + i]))
+                double a = covariance[(i * dimension) + j], b = covariance[(j * dimension) + i];
+                bool symmetric = symmetryTolerance > 0
+                    ? Math.Abs(a - b) <= symmetryTolerance * scale
+                    : BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
+                if (!symmetric)
                 {
                     throw Invalid(Child(path, "covariance"), string.Create(CultureInfo.InvariantCulture, $"the matrix is not symmetric (entries [{i}, {j}] and [{j}, {i}] differ)."));
                 }
