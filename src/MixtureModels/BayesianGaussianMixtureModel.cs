@@ -304,4 +304,8 @@ public sealed class BayesianGaussianMixtureModel
 
         return Components[index];
     }
+
+    /// <summary>The model's size and expected weights, for example "BayesianGaussianMixtureModel(K = 3, D = 2, E[π] = [0.5, 0.3, 0.2])".</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"BayesianGaussianMixtureModel(K = {ComponentCount}, D = {Dimension}, E[π] = {DisplayText.Vector(_weights)})");
 }

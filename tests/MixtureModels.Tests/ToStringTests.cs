@@ -51,6 +51,15 @@ public sealed class ToStringTests
     }
 
     [Fact]
+    public void A_variational_model_shows_its_size_and_expected_weights()
+    {
+        var model = new BayesianGaussianMixture(2).Fit(TestData.Faithful());
+        string text = model.ToString();
+        text.Should().StartWith("BayesianGaussianMixtureModel(K = 2, D = 2, E[π] = [");
+        text.Should().Contain(model.Weights[0].ToString("G6", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void The_component_count_constructors_equal_the_options_constructors()
     {
         var x = TestData.Faithful();
