@@ -111,46 +111,23 @@ internal sealed class ResponsibilityInitializer
     public double[] Create(Random random, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var data = _data;
-        var weights = _weights;
         var method = _method;
-        int k = _k;
-        int n = data.Rows;
+        int k = _k, n = _data.Rows;
         var responsibilities = _responsibilities ??= new double[n * k];
         Array.Clear(responsibilities);
         switch (method)
         {
             case InitializationMethod.KMeans:
-                var labels = KMeans.Run(random, 300, 1e-4, cancellationToken).Labels;
-                for (int i = 0; i < n; i++)
-                {
-                    responsibilities[(i * k) + labels[i]] = 1;
-                }
-
+                SetLabels(KMeans.Run(random, 300, 1e-4, cancellationToken).Labels, k, responsibilities);
                 break;
             case InitializationMethod.KMeansStandardized:
-                var standardizedLabels = StandardizedKMeans.Run(random, 300, 1e-4, cancellationToken).Labels;
-                for (int i = 0; i < n; i++)
-                {
-                    responsibilities[(i * k) + standardizedLabels[i]] = 1;
-                }
-
+                SetLabels(StandardizedKMeans.Run(random, 300, 1e-4, cancellationToken).Labels, k, responsibilities);
                 break;
             case InitializationMethod.ModelBasedHierarchical:
-                var hierarchicalLabels = HierarchicalInitializer.Labels(data, k, random, cancellationToken);
-                for (int i = 0; i < n; i++)
-                {
-                    responsibilities[(i * k) + hierarchicalLabels[i]] = 1;
-                }
-
+                SetLabels(HierarchicalInitializer.Labels(_data, k, random, cancellationToken), k, responsibilities);
                 break;
             case InitializationMethod.KMeansPlusPlus:
-                var seeds = KMeans.PlusPlusSeeds(random, cancellationToken);
-                for (int c = 0; c < k; c++)
-                {
-                    responsibilities[(seeds[c] * k) + c] = 1;
-                }
-
+                SetSeeds(KMeans.PlusPlusSeeds(random, cancellationToken), k, responsibilities);
                 break;
             case InitializationMethod.RandomResponsibilities:
                 for (int i = 0; i < n; i++)
@@ -176,18 +153,31 @@ internal sealed class ResponsibilityInitializer
 
                 break;
             case InitializationMethod.RandomFromData:
-                var chosen = DistinctRows(weights, n, k, random);
-                for (int c = 0; c < k; c++)
-                {
-                    responsibilities[(chosen[c] * k) + c] = 1;
-                }
-
+                SetSeeds(DistinctRows(_weights, n, k, random), k, responsibilities);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(method), method, $"method = {method} is not defined. Use one of KMeans, KMeansPlusPlus, RandomResponsibilities, RandomFromData, ModelBasedHierarchical, KMeansStandardized.");
         }
 
         return responsibilities;
+    }
+
+    /// <summary>Row i gets responsibility 1 for component labels[i] (the array holds zeros).</summary>
+    private static void SetLabels(int[] labels, int k, double[] responsibilities)
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            responsibilities[(i * k) + labels[i]] = 1;
+        }
+    }
+
+    /// <summary>Row rows[c] gets responsibility 1 for component c; every other row none (the array holds zeros).</summary>
+    private static void SetSeeds(int[] rows, int k, double[] responsibilities)
+    {
+        for (int c = 0; c < k; c++)
+        {
+            responsibilities[(rows[c] * k) + c] = 1;
+        }
     }
 
     /// <summary>
@@ -197,48 +187,21 @@ internal sealed class ResponsibilityInitializer
     internal static DataMatrix Standardized(DataMatrix data, double[]? weights)
     {
         int n = data.Rows, d = data.Columns;
-        var mean = new double[d];
-        var spread = new double[d];
-        double total = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double w = weights is null ? 1 : weights[i];
-            total += w;
-            var row = data.Row(i);
-            for (int j = 0; j < d; j++)
-            {
-                mean[j] += w * row[j];
-            }
-        }
-
+        var variances = ColumnVariance.PerColumn(data, weights, out _, out var mean);
+        var scale = new double[d];
         for (int j = 0; j < d; j++)
         {
-            mean[j] /= total;
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            double w = weights is null ? 1 : weights[i];
-            var row = data.Row(i);
-            for (int j = 0; j < d; j++)
-            {
-                spread[j] += w * (row[j] - mean[j]) * (row[j] - mean[j]);
-            }
+            double sd = Math.Sqrt(variances[j]);
+            scale[j] = sd > 0 && double.IsFinite(sd) ? 1 / sd : 1;
         }
 
         var values = new double[n * d];
-        for (int j = 0; j < d; j++)
-        {
-            double sd = Math.Sqrt(spread[j] / total);
-            spread[j] = sd > 0 && double.IsFinite(sd) ? 1 / sd : 1;
-        }
-
         for (int i = 0; i < n; i++)
         {
             var row = data.Row(i);
             for (int j = 0; j < d; j++)
             {
-                values[(i * d) + j] = (row[j] - mean[j]) * spread[j];
+                values[(i * d) + j] = (row[j] - mean[j]) * scale[j];
             }
         }
 

@@ -40,7 +40,18 @@ internal static class ColumnVariance
     /// <param name="weights">A weight per row, or null for weight 1.</param>
     /// <param name="used">Per column: whether it had a positive observed weight.</param>
     /// <returns>The D variances; +∞ for a column whose spread overflows.</returns>
-    public static double[] PerColumn(DataMatrix data, double[]? weights, out bool[] used)
+    public static double[] PerColumn(DataMatrix data, double[]? weights, out bool[] used) => PerColumn(data, weights, out used, out _);
+
+    /// <summary>
+    /// <see cref="PerColumn(DataMatrix, double[], out bool[])"/>, also giving each column's weighted mean over its observed
+    /// entries (NaN for a column with no observed weight).
+    /// </summary>
+    /// <param name="data">The data; entries are finite or NaN.</param>
+    /// <param name="weights">A weight per row, or null for weight 1.</param>
+    /// <param name="used">Per column: whether it had a positive observed weight.</param>
+    /// <param name="means">The D weighted means.</param>
+    /// <returns>The D variances; +∞ for a column whose spread overflows.</returns>
+    public static double[] PerColumn(DataMatrix data, double[]? weights, out bool[] used, out double[] means)
     {
         int d = data.Columns;
         var mean = new double[d];
@@ -113,6 +124,7 @@ internal static class ColumnVariance
             }
         }
 
+        means = mean;
         return variances;
     }
 }

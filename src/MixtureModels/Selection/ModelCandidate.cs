@@ -21,15 +21,7 @@ public static class ModelCandidate
     public static ModelCandidate<GaussianMixtureModel> Gaussian(GaussianMixtureOptions options, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return new ModelCandidate<GaussianMixtureModel>(
-            name ?? DefaultName(options.CovarianceType.ToString(), options.ComponentCount),
-            options,
-            options.CovarianceType,
-            (o, data, weights, token) => new GaussianMixture((GaussianMixtureOptions)o).Fit(data, weights, null, token),
-            m => m.Report,
-            m => m.ParameterCount,
-            (m, c) => m.Criterion(c));
+        return GaussianCandidate(options, name, (o, data, weights, token) => new GaussianMixture(o).Fit(data, weights, null, token));
     }
 
     /// <summary>A Bernoulli mixture candidate (<see cref="BernoulliMixture"/> with <paramref name="options"/>).</summary>
@@ -212,7 +204,7 @@ public static class ModelCandidate
             foreach (var type in types)
             {
                 var cell = baseOptions with { ComponentCount = k, CovarianceType = type, CovariancePrior = prior, Initialization = methods[0] };
-                result.Add(methods.Length == 1 && methods[0] != InitializationMethod.ModelBasedHierarchical ? Gaussian(cell) : MultiStart(cell, methods, trees));
+                result.Add(MultiStart(cell, methods, trees));
             }
         }
 
@@ -229,31 +221,37 @@ public static class ModelCandidate
         Array.AsReadOnly(new[] { InitializationMethod.KMeans, InitializationMethod.KMeansStandardized, InitializationMethod.ModelBasedHierarchical });
 
     /// <summary>A Gaussian candidate fitted from each of <paramref name="methods"/>, keeping the best fit.</summary>
-    private static ModelCandidate<GaussianMixtureModel> MultiStart(GaussianMixtureOptions options, InitializationMethod[] methods, HierarchicalStartCache trees)
+    private static ModelCandidate<GaussianMixtureModel> MultiStart(GaussianMixtureOptions options, InitializationMethod[] methods, HierarchicalStartCache trees) =>
+        GaussianCandidate(options, null, (cell, data, weights, token) =>
+        {
+            GaussianMixtureModel? best = null;
+            foreach (var method in methods)
+            {
+                var start = method == InitializationMethod.ModelBasedHierarchical
+                    ? cell with { InitialLabels = trees.Labels(data, cell.ComponentCount, cell.Seed, token), InitializationCount = 1 }
+                    : cell with { Initialization = method };
+                var model = new GaussianMixture(start).Fit(data, weights, null, token);
+                if (best is null || Better(model.Report, best.Report, data.Rows))
+                {
+                    best = model;
+                }
+            }
+
+            return best!;
+        });
+
+    /// <summary>A Gaussian mixture candidate with the given fit (options validated here; default name "{CovarianceType}, K = {ComponentCount}").</summary>
+    private static ModelCandidate<GaussianMixtureModel> GaussianCandidate(
+        GaussianMixtureOptions options,
+        string? name,
+        Func<GaussianMixtureOptions, DataMatrix, double[]?, CancellationToken, GaussianMixtureModel> fit)
     {
         options.Validate();
         return new ModelCandidate<GaussianMixtureModel>(
-            DefaultName(options.CovarianceType.ToString(), options.ComponentCount),
+            name ?? DefaultName(options.CovarianceType.ToString(), options.ComponentCount),
             options,
             options.CovarianceType,
-            (o, data, weights, token) =>
-            {
-                var cell = (GaussianMixtureOptions)o;
-                GaussianMixtureModel? best = null;
-                foreach (var method in methods)
-                {
-                    var start = method == InitializationMethod.ModelBasedHierarchical
-                        ? cell with { InitialLabels = trees.Labels(data, cell.ComponentCount, cell.Seed, token), InitializationCount = 1 }
-                        : cell with { Initialization = method };
-                    var model = new GaussianMixture(start).Fit(data, weights, null, token);
-                    if (best is null || Better(model.Report, best.Report, data.Rows))
-                    {
-                        best = model;
-                    }
-                }
-
-                return best!;
-            },
+            (o, data, weights, token) => fit((GaussianMixtureOptions)o, data, weights, token),
             m => m.Report,
             m => m.ParameterCount,
             (m, c) => m.Criterion(c));
