@@ -17,6 +17,7 @@ internal sealed class ResponsibilityInitializer
     private readonly int _maxDegreeOfParallelism;
     private KMeansAlgorithm? _kMeans;
     private KMeansAlgorithm? _standardizedKMeans;
+    private HierarchicalTree? _tree;
     private double[]? _responsibilities;
 
     /// <summary>Prepares the initialiser for one fit.</summary>
@@ -124,7 +125,7 @@ internal sealed class ResponsibilityInitializer
                 SetLabels(StandardizedKMeans.Run(random, 300, 1e-4, cancellationToken).Labels, k, responsibilities);
                 break;
             case InitializationMethod.ModelBasedHierarchical:
-                SetLabels(HierarchicalInitializer.Labels(_data, k, random, cancellationToken), k, responsibilities);
+                SetLabels(Hierarchical(random, cancellationToken).Cut(k), k, responsibilities);
                 break;
             case InitializationMethod.KMeansPlusPlus:
                 SetSeeds(KMeans.PlusPlusSeeds(random, cancellationToken), k, responsibilities);
@@ -161,6 +162,15 @@ internal sealed class ResponsibilityInitializer
 
         return responsibilities;
     }
+
+    /// <summary>
+    /// The hierarchical merge tree: built once when every row is clustered (it depends on the data only, and the build
+    /// draws nothing), and again for every restart when a subsample is drawn from <paramref name="random"/>.
+    /// </summary>
+    private HierarchicalTree Hierarchical(Random random, CancellationToken cancellationToken) =>
+        _data.Rows <= HierarchicalInitializer.SubsampleRows
+            ? _tree ??= HierarchicalTree.Build(_data, random, cancellationToken)
+            : HierarchicalTree.Build(_data, random, cancellationToken);
 
     /// <summary>Row i gets responsibility 1 for component labels[i] (the array holds zeros).</summary>
     private static void SetLabels(int[] labels, int k, double[] responsibilities)

@@ -254,4 +254,17 @@ public sealed class HierarchicalInitializerTests
         var map = new Dictionary<int, int>();
         return raw.Select(c => map.TryGetValue(c, out int v) ? v : map[c] = map.Count).ToArray();
     }
+
+    [Fact]
+    public void Restarts_from_the_hierarchical_start_on_all_rows_all_start_from_the_same_tree()
+    {
+        // Up to 1000 rows the tree depends on the data only: every restart starts at the same point (the tree is
+        // built once) and reaches the same fit as a single start.
+        var x = TestData.Iris(out _);
+        var options = new GaussianMixtureOptions { ComponentCount = 3, Initialization = InitializationMethod.ModelBasedHierarchical };
+        var one = new GaussianMixture(options).Fit(x);
+        var three = new GaussianMixture(options with { InitializationCount = 3 }).Fit(x);
+        three.Report.InitializationLowerBounds.Should().AllBeEquivalentTo(one.Report.LowerBound);
+        three.Weights.Should().Equal(one.Weights);
+    }
 }
