@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Packs src/MixtureModels into the local feed artifacts/packages with a version used once only,
-# 0.1.0-local.<unix seconds>.<process id>, and writes that version to artifacts/packages/MixtureModels.version.
+# <VersionPrefix>-local.<unix seconds>.<process id> (VersionPrefix is set in Directory.Build.props, the only place the
+# version is set), and writes that version to artifacts/packages/MixtureModels.version.
 # tests/MixtureModels.ConsumerTests references exactly that version, so every pack is restored afresh: NuGet's
 # global packages folder caches a package by id and version, and a reused version would serve the old build.
 # Run it once before building or testing the solution (.ci/run does); run it again after changing src/.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 feed="$root/artifacts/packages"
-version="0.1.0-local.$(date -u +%s).$$"
+suffix="local.$(date -u +%s).$$"
+version="$(dotnet msbuild "$root/src/MixtureModels/MixtureModels.csproj" -nologo -getProperty:Version -p:VersionSuffix="$suffix")"
 
 mkdir -p "$feed"
 rm -f "$feed"/MixtureModels.*.nupkg "$feed"/MixtureModels.*.snupkg
-dotnet pack "$root/src/MixtureModels" -c Release -o "$feed" -p:Version="$version" --nologo
+dotnet pack "$root/src/MixtureModels" -c Release -o "$feed" -p:VersionSuffix="$suffix" --nologo
+test -f "$feed/MixtureModels.$version.nupkg" || { echo "pack-local: expected $feed/MixtureModels.$version.nupkg" >&2; exit 1; }
 printf '%s\n' "$version" > "$feed/MixtureModels.version.tmp"
 mv "$feed/MixtureModels.version.tmp" "$feed/MixtureModels.version"
 echo "Packed MixtureModels $version into $feed"

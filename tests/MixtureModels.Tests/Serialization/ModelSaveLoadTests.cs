@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using MixtureModels.Components.Gaussian;
@@ -172,7 +173,9 @@ public sealed class ModelSaveLoadTests
 
         root.GetProperty("format").GetString().Should().Be("MixtureModels.Model");
         root.GetProperty("schemaVersion").GetInt32().Should().Be(1);
-        root.GetProperty("libraryVersion").GetString().Should().StartWith("0.1.0");
+        string? informational = typeof(ProductMixtureModel).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        informational.Should().NotBeNullOrEmpty();
+        root.GetProperty("libraryVersion").GetString().Should().Be(informational, "the file records the version of the library that wrote it");
         root.GetProperty("kind").GetString().Should().Be("ProductMixtureModel");
         root.GetProperty("missingValues").GetString().Should().Be("Marginalize");
         root.GetProperty("marginals")[1].TryGetProperty("sharedCovariance", out _).Should().BeTrue("a tied block writes its covariance once");
