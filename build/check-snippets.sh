@@ -101,6 +101,6 @@ for n in "${programs[@]}"; do
   fi
 done
 echo "snippet programs built and run in $((SECONDS - start)) s"
-echo "snippets: $passed passed, $failed failed"
+echo "snippet programs: $passed ok, $failed failed"
 if [[ $failed != 0 ]]; then echo "outputs kept in $work/run" >&2; exit 1; fi
 if [[ $keep == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
