@@ -29,28 +29,13 @@ if [[ ${#files[@]} == 0 ]]; then
   while IFS= read -r f; do files+=("$f"); done < <(find docs -name '*.md' -not -path 'docs/api/*' -not -path 'docs/_site/*' | LC_ALL=C sort)
 fi
 
-feed="$root/artifacts/packages"
-if [[ $pack == 1 || ! -f "$feed/MixtureModels.version" ]]; then bash build/pack-local.sh; fi
-version="$(cat "$feed/MixtureModels.version")"
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/mixturemodels-snippets.XXXXXX")"
+source build/package-scratch.sh
+package_scratch snippets "$pack"
 start=$SECONDS
 for f in "${files[@]}"; do
   awk -v out="$work/programs" -v src="$root/$f" -f build/extract-snippets.awk "$f"
 done
 [[ -d "$work/programs" ]] || { echo "no \`\`\`csharp blocks in ${files[*]}"; rm -rf "$work"; exit 0; }
-
-cat > "$work/NuGet.config" <<EOF
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <add key="mixturemodels-local" value="$feed" />
-  </packageSources>
-</configuration>
-EOF
-# Stop MSBuild from looking above the scratch folder for Directory.Build.* files.
-printf '<Project />\n' > "$work/Directory.Build.props"
-printf '<Project />\n' > "$work/Directory.Build.targets"
 
 programs=()
 {

@@ -22,23 +22,10 @@ for arg in "$@"; do
   esac
 done
 
-feed="$root/artifacts/packages"
-if [[ $pack == 1 || ! -f "$feed/MixtureModels.version" ]]; then bash build/pack-local.sh; fi
-version="$(cat "$feed/MixtureModels.version")"
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/mixturemodels-consumer.XXXXXX")"
+source build/package-scratch.sh
+package_scratch consumer "$pack"
 trap 'echo "consumer test FAILED; the project is kept in $work" >&2' ERR
 start=$SECONDS
-cat > "$work/NuGet.config" <<EOF
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <add key="mixturemodels-local" value="$feed" />
-  </packageSources>
-</configuration>
-EOF
-printf '<Project />\n' > "$work/Directory.Build.props"
-printf '<Project />\n' > "$work/Directory.Build.targets"
 
 cd "$work"
 dotnet new console -n Consumer -o Consumer --no-restore > /dev/null
