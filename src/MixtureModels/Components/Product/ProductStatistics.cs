@@ -5,7 +5,7 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Product;
 
 /// <summary>The sufficient statistics of a product component: one accumulator per marginal, fed that marginal's columns.</summary>
-public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>, IMissingValueStatistics
+public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     [ThreadStatic]
     private static double[]? t_gathered; // one marginal's columns of a block
@@ -84,6 +84,18 @@ public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>
         }
 
         TotalWeight += o.TotalWeight;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Every marginal's accumulator is scaled; the built-in marginals' statistics all implement <see cref="IScalableStatistics"/>.</remarks>
+    public void Scale(double factor)
+    {
+        ScaleFactor.Check(factor);
+        TotalWeight *= factor;
+        foreach (var part in _parts)
+        {
+            ((IScalableStatistics)part).Scale(factor);
+        }
     }
 
     /// <inheritdoc />

@@ -12,7 +12,7 @@ namespace MixtureModels.Components.StudentT;
 /// through <see cref="AccumulateIncomplete"/> as their expected statistics given the observed entries (McLachlan and
 /// Peel's ECM for t with missing data).
 /// </summary>
-public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistics>, IMissingValueStatistics
+public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     private readonly double[] _reference;
     private readonly double[] _sum;
@@ -242,6 +242,17 @@ public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistic
     {
         double half = (nu + observed) / 2;
         return MathNet.Numerics.SpecialFunctions.DiGamma(half) - Math.Log(half);
+    }
+
+    /// <inheritdoc />
+    public void Scale(double factor)
+    {
+        ScaleFactor.Check(factor);
+        TotalWeight *= factor;
+        ExpectedWeightSum *= factor;
+        LogWeightTerm *= factor;
+        ScaleFactor.Apply(_sum, factor);
+        ScaleFactor.Apply(_scatter, factor);
     }
 
     /// <inheritdoc />
