@@ -118,6 +118,36 @@ public sealed class ComponentContractTests
 
     [Theory]
     [MemberData(nameof(AllCases))]
+    public void Scaling_statistics_equals_accumulating_with_scaled_weights(string name)
+    {
+        var c = ComponentContractCases.Get(name);
+        var rows = c.Rows(DataSeed, RowCount, out var labels);
+        var r = Responsibilities(labels, c.ComponentCount, 5);
+        const double factor = 0.37;
+        var scaled = new ISufficientStatistics[c.ComponentCount];
+        var reweighted = new ISufficientStatistics[c.ComponentCount];
+        for (int k = 0; k < c.ComponentCount; k++)
+        {
+            scaled[k] = c.Family.CreateStatistics(null);
+            scaled[k].Accumulate(rows, r[k]);
+            double before = scaled[k].TotalWeight;
+            var scalable = scaled[k].Should().BeAssignableTo<IScalableStatistics>().Subject;
+            scalable.Scale(1);
+            scaled[k].TotalWeight.Should().Be(before, "a factor of 1 changes nothing");
+            scalable.Scale(factor);
+            scaled[k].TotalWeight.Should().BeApproximately(before * factor, 1e-12 * before);
+
+            reweighted[k] = c.Family.CreateStatistics(null);
+            reweighted[k].Accumulate(rows, r[k].Select(w => w * factor).ToArray());
+        }
+
+        AssertSameEstimates(c, reweighted, scaled, 1e-10, "statistics scaled after accumulating");
+        FluentActions.Invoking(() => ((IScalableStatistics)scaled[0]).Scale(-1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("factor");
+        FluentActions.Invoking(() => ((IScalableStatistics)scaled[0]).Scale(double.NaN)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("factor");
+    }
+
+    [Theory]
+    [MemberData(nameof(AllCases))]
     public void Integer_weights_equal_repeated_rows(string name)
     {
         var c = ComponentContractCases.Get(name);
