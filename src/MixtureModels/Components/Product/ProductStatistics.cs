@@ -49,6 +49,25 @@ public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>
     /// <param name="totalWeight">Σ of the block's weights.</param>
     internal void AddBlock(double totalWeight) => TotalWeight += totalWeight;
 
+    /// <summary>
+    /// Fills empty statistics (fresh from the family) with stored values (deserialisation): each part is merged into its
+    /// empty counterpart, which copies it, and the total weight is set.
+    /// </summary>
+    internal void Restore(double totalWeight, IReadOnlyList<ISufficientStatistics> parts)
+    {
+        if (!(totalWeight >= 0) || !double.IsFinite(totalWeight))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(totalWeight), totalWeight, "Use the finite, non-negative TotalWeight of saved statistics.");
+        }
+
+        for (int m = 0; m < _parts.Length; m++)
+        {
+            _families[m].Merge(_parts[m], parts[m]);
+        }
+
+        TotalWeight = totalWeight;
+    }
+
     /// <inheritdoc />
     public void Accumulate(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
     {
