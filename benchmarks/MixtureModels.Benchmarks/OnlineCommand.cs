@@ -5,7 +5,7 @@ using MixtureModels.Components.Gaussian;
 namespace MixtureModels.Benchmarks;
 
 /// <summary>
-/// `online [--rows N] [--columns D] [--components K] [--covariance full|diag] [--block B] [--alpha A] [--offset T0] [--epochs E] [--seed S]`:
+/// `online [--rows N] [--columns D] [--components K] [--covariance full|diag] [--block B] [--alpha A] [--offset T0] [--epochs E] [--spread S] [--seed S]`:
 /// online (stepwise) EM against the batch fit on generated data (K Gaussian clusters with correlated covariances). It
 /// fits the batch optimum (k-means start, tolerance 1e-6), then online EM over blocks of B rows (views of the same
 /// memory, no copy) for E passes, and prints both mean log-likelihoods on the whole data, their gap, and the times.
@@ -15,7 +15,7 @@ internal static class OnlineCommand
     public static int Run(string[] args)
     {
         int rows = 1_000_000, columns = 16, k = 8, block = 20_000, epochs = 2, seed = 1;
-        double alpha = 0.6, offset = 2;
+        double alpha = 0.6, offset = 2, spread = 6;
         var covariance = CovarianceType.Full;
         for (int i = 1; i < args.Length; i++)
         {
@@ -30,12 +30,13 @@ internal static class OnlineCommand
                 case "--alpha": alpha = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--offset": offset = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--epochs": epochs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--spread": spread = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}.");
             }
         }
 
-        var values = Generate(rows, columns, k, seed);
+        var values = Generate(rows, columns, k, spread, seed);
         var data = DataMatrix.FromRowMajor(values, columns);
         var blocks = new List<DataMatrix>();
         for (int start = 0; start < rows; start += block)
@@ -55,22 +56,22 @@ internal static class OnlineCommand
         double onlineSeconds = watch.Elapsed.TotalSeconds;
         double onlineMean = online.MeanLogLikelihood(data);
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"N = {rows}, D = {columns}, K = {k}, {covariance}, blocks of {block}, α = {alpha}, t0 = {offset}, {epochs} passes"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"N = {rows}, D = {columns}, K = {k}, {covariance}, spread {spread}, blocks of {block}, α = {alpha}, t0 = {offset}, {epochs} passes"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch EM : mean log-likelihood {batchMean:F6} ({batch.IterationCount} iterations, converged {batch.Converged}) in {batchSeconds:F1} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"online EM: mean log-likelihood {onlineMean:F6} ({online.IterationCount} blocks) in {onlineSeconds:F1} s, {rows * (double)epochs / onlineSeconds:F0} rows/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gap (batch − online): {batchMean - onlineMean:E3}"));
         return 0;
     }
 
-    /// <summary>N × D rows, row-major: K clusters, means uniform in [−6, 6]^D, each with its own correlated covariance.</summary>
-    private static double[] Generate(int rows, int columns, int k, int seed)
+    /// <summary>N × D rows, row-major: K clusters, means uniform in [−spread, spread]^D (default 6; smaller overlaps more), each with its own correlated covariance.</summary>
+    private static double[] Generate(int rows, int columns, int k, double spread, int seed)
     {
         var random = new Random(seed);
         var means = new double[k][];
         var factors = new double[k][];
         for (int c = 0; c < k; c++)
         {
-            means[c] = [.. Enumerable.Range(0, columns).Select(_ => (random.NextDouble() * 12) - 6)];
+            means[c] = [.. Enumerable.Range(0, columns).Select(_ => ((random.NextDouble() * 2) - 1) * spread)];
 
             // A lower-triangular factor L with Σ = L·Lᵀ: diagonal in [0.5, 1.5], off-diagonal in [−0.3, 0.3].
             factors[c] = new double[columns * columns];
