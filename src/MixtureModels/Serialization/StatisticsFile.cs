@@ -74,12 +74,7 @@ internal static class StatisticsFile
                 : $"this is not a MixtureModels statistics file (it has no \"format\": \"{Format}\").");
         }
 
-        int version = Int32(root, "schemaVersion", "$", 1);
-        if (version > SchemaVersion)
-        {
-            string writer = root.TryGetProperty("libraryVersion", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "(unknown version)";
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"The statistics file has schema version {version}, written by MixtureModels {writer}, but this library ({ModelFile.LibraryVersion}) reads schema versions up to {SchemaVersion}. Update the MixtureModels package to read it."));
-        }
+        ModelFile.CheckSchemaVersion(root, SchemaVersion, "statistics file", "read");
 
         _ = String(root, "libraryVersion", "$");
         string kind = String(root, "kind", "$");

@@ -35,16 +35,19 @@ internal static class StatisticsJson
         WriteTotal(writer, statistics.TotalWeight);
         switch (statistics)
         {
-            case FullScatterStatistics full:
-                ComponentJson.WriteDoubles(writer, "reference", full.Reference);
-                ComponentJson.WriteDoubles(writer, "weightedSum", full.WeightedSum);
-                ComponentJson.WriteDoubles(writer, "scatter", full.Scatter);
-                break;
-            case DiagonalScatterStatistics diagonal:
-                ComponentJson.WriteDoubles(writer, "reference", diagonal.Reference);
-                ComponentJson.WriteDoubles(writer, "weightedSum", diagonal.WeightedSum);
-                ComponentJson.WriteDoubles(writer, "scatter", diagonal.Scatter);
-                ComponentJson.WriteDoubles(writer, "missingWeights", diagonal.MissingWeights);
+            case GaussianStatistics gaussian:
+                ComponentJson.WriteDoubles(writer, "reference", gaussian.Reference);
+                ComponentJson.WriteDoubles(writer, "weightedSum", gaussian.WeightedSum);
+                if (gaussian is DiagonalScatterStatistics diagonal)
+                {
+                    ComponentJson.WriteDoubles(writer, "scatter", diagonal.Scatter);
+                    ComponentJson.WriteDoubles(writer, "missingWeights", diagonal.MissingWeights);
+                }
+                else
+                {
+                    ComponentJson.WriteDoubles(writer, "scatter", ((FullScatterStatistics)gaussian).Scatter);
+                }
+
                 break;
             case BernoulliStatistics bernoulli:
                 ComponentJson.WriteDoubles(writer, "weightedCounts", bernoulli.WeightedCounts);
