@@ -5,8 +5,8 @@ namespace MixtureModels.Serialization;
 /// <summary>
 /// Sufficient statistics as JSON (System.Text.Json): one accumulator or K of them, to and from a stream or bytes, in an
 /// envelope with a format tag, a schema version, the library version, the statistics' kind and the dimension. The
-/// unit a distributed fit ships between machines (each worker's K accumulators, merged by the coordinator), and a way to
-/// checkpoint an online fit's running statistics. Every built-in family's statistics are supported (Gaussian full and
+/// unit a distributed fit ships between machines (each worker's K accumulators, merged by the coordinator). Every
+/// built-in family's statistics are supported (Gaussian full and
 /// diagonal scatter, Bernoulli, categorical, Poisson, normal, Student-t with its current component, products of them);
 /// a family written outside the library implements <see cref="IStatisticsJsonConverter{TStatistics}"/>. A round trip is
 /// bit-exact: every double is written in its shortest round-trip form and the statistics are rebuilt from exactly those
