@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components.Bernoulli;
 using MixtureModels.Components.Gaussian;
+using MixtureModels.Components.StudentT;
 using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests;
@@ -203,6 +204,17 @@ public sealed class OnlineMixtureTests
         model.Weights.Should().AllSatisfy(w => w.Should().BeApproximately(0.5, 0.05));
         var first = model.Components.Select(c => c.LogDensity([1, 1, 1, 1, 1])).Max();
         first.Should().BeGreaterThan(5 * Math.Log(0.8), "one component has learned the all-ones pattern");
+    }
+
+    [Fact]
+    public void A_student_t_family_is_fitted_online_with_its_degrees_of_freedom()
+    {
+        var data = Blobs(18, 6000, D);
+        var family = new StudentTFamily(D, 1e-6, 10, DegreesOfFreedomEstimation.PerComponent);
+        var batch = new MixtureEstimator<StudentTComponent, StudentTStatistics>(family, new MixtureOptions { ComponentCount = K, Seed = 1 }).Fit(data);
+        var online = new OnlineMixtureEstimator<StudentTComponent, StudentTStatistics>(family, new MixtureOptions { ComponentCount = K, Seed = 1 }).Fit(Split(data, 1000), epochs: 2);
+        online.Components.Should().AllSatisfy(c => c.DegreesOfFreedom.Should().BeInRange(StudentTFamily.MinimumDegreesOfFreedom, StudentTFamily.MaximumDegreesOfFreedom));
+        online.MeanLogLikelihood(data).Should().BeGreaterThan(batch.MeanLogLikelihood(data) - 5e-3);
     }
 
     [Fact]
