@@ -21,6 +21,11 @@ if (args.Length > 0 && args[0] == "starts")
     return StartsCommand.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "online")
+{
+    return OnlineCommand.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "tolerance")
 {
     return ToleranceCommand.Run(args);

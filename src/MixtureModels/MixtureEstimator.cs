@@ -276,7 +276,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
     }
 
     /// <summary>Throws a <see cref="NotSupportedException"/> when the family's components or statistics do not handle missing entries.</summary>
-    private static void RequireMissingValueSupport(IComponentFamily<TComponent, TStatistics> family)
+    internal static void RequireMissingValueSupport(IComponentFamily<TComponent, TStatistics> family)
     {
         if (!typeof(IMissingValueComponent).IsAssignableFrom(typeof(TComponent)) || !typeof(IMissingValueStatistics).IsAssignableFrom(typeof(TStatistics)))
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using MixtureModels.Components;
 
 namespace MixtureModels.CustomComponent.VonMises;
@@ -21,11 +22,14 @@ namespace MixtureModels.CustomComponent.VonMises;
 /// weight step keeps its weight positive, so a later iteration can still give it rows.
 /// </para>
 /// <para>
-/// The family implements one optional capability, <see cref="IDataValidator"/>: angles outside [−2π, 2π] are refused
-/// as most likely given in degrees.
+/// The family implements three optional capabilities: <see cref="IDataValidator"/> (angles outside [−2π, 2π] are
+/// refused as most likely given in degrees), and JSON converters for its components and statistics
+/// (<see cref="IComponentJsonConverter{TComponent}"/>, <see cref="IStatisticsJsonConverter{TStatistics}"/>), so that its
+/// models are saved and loaded by <c>MixtureModelSerializer</c> and its statistics shipped by <c>StatisticsSerializer</c>.
+/// Its statistics implement <see cref="IScalableStatistics"/>, so it is also fitted online.
 /// </para>
 /// </remarks>
-public sealed class VonMisesFamily : IComponentFamily<VonMisesComponent, VonMisesStatistics>, IDataValidator
+public sealed class VonMisesFamily : IComponentFamily<VonMisesComponent, VonMisesStatistics>, IDataValidator, IStatisticsJsonConverter<VonMisesStatistics>, IComponentJsonConverter<VonMisesComponent>
 {
     /// <summary>The default ceiling on κ: 1e4, a circular standard deviation of about 0.01 rad (0.6°).</summary>
     public const double DefaultMaxConcentration = 1e4;
@@ -45,6 +49,52 @@ public sealed class VonMisesFamily : IComponentFamily<VonMisesComponent, VonMise
 
         MaxConcentration = maxConcentration;
     }
+
+    /// <summary>"VonMisesStatistics": the kind of a statistics file of this family.</summary>
+    public string StatisticsKind => "VonMisesStatistics";
+
+    /// <summary>"VonMises": model files of this family have the kind FittedMixtureModel&lt;VonMises&gt;.</summary>
+    public string ComponentKind => "VonMises";
+
+    /// <summary>Writes W, C, S and the previous mean as a JSON object.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="statistics">The statistics.</param>
+    public void WriteStatistics(Utf8JsonWriter writer, VonMisesStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(statistics);
+        writer.WriteStartObject();
+        writer.WriteNumber("totalWeight", statistics.TotalWeight);
+        writer.WriteNumber("sumCos", statistics.SumCos);
+        writer.WriteNumber("sumSin", statistics.SumSin);
+        writer.WriteNumber("previousMean", statistics.PreviousMean);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads statistics written by <see cref="WriteStatistics"/> (checked by <see cref="VonMisesStatistics.FromValues"/>).</summary>
+    /// <param name="element">The JSON object.</param>
+    /// <returns>The statistics.</returns>
+    public VonMisesStatistics ReadStatistics(JsonElement element) =>
+        VonMisesStatistics.FromValues(element.GetProperty("totalWeight").GetDouble(), element.GetProperty("sumCos").GetDouble(), element.GetProperty("sumSin").GetDouble(), element.GetProperty("previousMean").GetDouble());
+
+    /// <summary>Writes μ and κ as a JSON object.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="component">The component.</param>
+    public void WriteComponent(Utf8JsonWriter writer, VonMisesComponent component)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(component);
+        writer.WriteStartObject();
+        writer.WriteNumber("mean", component.Mean);
+        writer.WriteNumber("concentration", component.Concentration);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads a component written by <see cref="WriteComponent"/> (checked by its constructor).</summary>
+    /// <param name="element">The JSON object.</param>
+    /// <returns>The component.</returns>
+    public VonMisesComponent ReadComponent(JsonElement element) =>
+        new(element.GetProperty("mean").GetDouble(), element.GetProperty("concentration").GetDouble());
 
     /// <summary>Ceiling on κ.</summary>
     public double MaxConcentration { get; }

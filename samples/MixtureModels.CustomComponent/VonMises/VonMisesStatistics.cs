@@ -8,13 +8,36 @@ namespace MixtureModels.CustomComponent.VonMises;
 /// engine run blocks in parallel and merge them in a fixed order. They also remember the mean direction of the
 /// component being re-estimated, which the family keeps for a component that received no weight.
 /// </summary>
-public sealed class VonMisesStatistics : ISufficientStatistics<VonMisesStatistics>
+public sealed class VonMisesStatistics : ISufficientStatistics<VonMisesStatistics>, IScalableStatistics
 {
     /// <summary>Creates empty statistics.</summary>
     /// <param name="previousMean">Mean direction of the component being re-estimated (0 when there is none).</param>
     public VonMisesStatistics(double previousMean = 0)
     {
         PreviousMean = previousMean;
+    }
+
+    /// <summary>Rebuilds statistics from saved values (JSON, another machine), so that they merge and estimate like the saved ones.</summary>
+    /// <param name="totalWeight">W, finite and non-negative.</param>
+    /// <param name="sumCos">C = Σ w cos x, finite, |C| ≤ W (up to rounding).</param>
+    /// <param name="sumSin">S = Σ w sin x, finite, |S| ≤ W (up to rounding).</param>
+    /// <param name="previousMean">The mean direction of the component being re-estimated, finite.</param>
+    /// <returns>The statistics.</returns>
+    /// <exception cref="ArgumentException">A value is not finite, W is negative, or C or S exceeds W.</exception>
+    public static VonMisesStatistics FromValues(double totalWeight, double sumCos, double sumSin, double previousMean)
+    {
+        if (!double.IsFinite(totalWeight) || totalWeight < 0 || !double.IsFinite(sumCos) || !double.IsFinite(sumSin) || !double.IsFinite(previousMean))
+        {
+            throw new ArgumentException("totalWeight must be finite and non-negative, and sumCos, sumSin and previousMean finite. Pass saved statistics.", nameof(totalWeight));
+        }
+
+        double limit = totalWeight * (1 + 1e-12);
+        if (Math.Abs(sumCos) > limit || Math.Abs(sumSin) > limit)
+        {
+            throw new ArgumentException("|sumCos| and |sumSin| cannot exceed totalWeight (a cosine is at most 1). Pass saved statistics.", nameof(sumCos));
+        }
+
+        return new VonMisesStatistics(previousMean) { TotalWeight = totalWeight, SumCos = sumCos, SumSin = sumSin };
     }
 
     /// <summary>Always 1: one column of angles.</summary>
@@ -68,6 +91,21 @@ public sealed class VonMisesStatistics : ISufficientStatistics<VonMisesStatistic
         TotalWeight += other.TotalWeight;
         SumCos += other.SumCos;
         SumSin += other.SumSin;
+    }
+
+    /// <summary>Multiplies W, C and S by <paramref name="factor"/> (what online EM needs to interpolate running statistics).</summary>
+    /// <param name="factor">A finite, non-negative factor.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is negative or not finite.</exception>
+    public void Scale(double factor)
+    {
+        if (!double.IsFinite(factor) || factor < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "Give a finite, non-negative factor.");
+        }
+
+        TotalWeight *= factor;
+        SumCos *= factor;
+        SumSin *= factor;
     }
 
     /// <summary>Resets the sums to 0, keeping the previous mean.</summary>

@@ -87,11 +87,7 @@ internal static class ModelFile
                 throw Invalid("$.format", $"this is not a MixtureModels model file (it has no \"format\": \"{Format}\").");
             }
 
-            int version = Int32(root, "schemaVersion", "$", 1);
-            if (version > SchemaVersion)
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"The model file has schema version {version}, written by MixtureModels {TryString(root, "libraryVersion")}, but this library ({LibraryVersion}) reads schema versions up to {SchemaVersion}. Update the MixtureModels package to load it."));
-            }
+            CheckSchemaVersion(root, SchemaVersion, "model file", "load");
 
             string fileKind = String(root, "kind", "$");
             if (fileKind != kind)
@@ -224,6 +220,23 @@ internal static class ModelFile
         };
         var labels = Int32Array(root, "trainingLabels", "$", 0, k - 1);
         return new ModelEnvelope(dimension, k, parameterCount, missing, weights, fitReport, labels);
+    }
+
+    /// <summary>
+    /// Reads the "schemaVersion" of a file's root and throws, naming the version, the library that wrote it and the fix,
+    /// when it is newer than <paramref name="newest"/>.
+    /// </summary>
+    /// <param name="root">The root object.</param>
+    /// <param name="newest">The newest schema version this library reads.</param>
+    /// <param name="what">What the file is ("model file", "statistics file").</param>
+    /// <param name="verb">What the user does with it ("load", "read").</param>
+    public static void CheckSchemaVersion(JsonElement root, int newest, string what, string verb)
+    {
+        int version = Int32(root, "schemaVersion", "$", 1);
+        if (version > newest)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"The {what} has schema version {version}, written by MixtureModels {TryString(root, "libraryVersion")}, but this library ({LibraryVersion}) reads schema versions up to {newest}. Update the MixtureModels package to {verb} it."));
+        }
     }
 
     private static string TryString(JsonElement root, string name) =>

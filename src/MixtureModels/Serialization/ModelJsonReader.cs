@@ -11,7 +11,7 @@ internal static class ModelJsonReader
 {
     /// <summary>The exception for a bad value at <paramref name="path"/>.</summary>
     public static InvalidDataException Invalid(string path, string problem) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"The model file is invalid at {path}: {problem} The file is corrupted or was not written by MixtureModels; save the model again."));
+        new(string.Create(CultureInfo.InvariantCulture, $"The file is invalid at {path}: {problem} The file is corrupted or was not written by MixtureModels; save it again."));
 
     /// <summary>A required property of an object.</summary>
     public static JsonElement Property(JsonElement parent, string name, string path)

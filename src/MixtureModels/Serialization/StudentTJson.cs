@@ -22,15 +22,47 @@ internal static class StudentTJson
         writer.WriteStartArray("components");
         foreach (var component in components)
         {
-            writer.WriteStartObject();
-            ComponentJson.WriteDoubles(writer, "mean", component.Mean);
-            ComponentJson.WriteDoubles(writer, "scale", component.ScaleSpan);
-            ComponentJson.WriteDoubles(writer, "precisionCholesky", component.PrecisionCholeskySpan);
-            writer.WriteNumber("degreesOfFreedom", component.DegreesOfFreedom);
-            writer.WriteEndObject();
+            WriteComponent(writer, component);
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>Writes one component as an object: mean, scale, precision Cholesky factor, ν.</summary>
+    public static void WriteComponent(Utf8JsonWriter writer, StudentTComponent component)
+    {
+        writer.WriteStartObject();
+        ComponentJson.WriteDoubles(writer, "mean", component.Mean);
+        ComponentJson.WriteDoubles(writer, "scale", component.ScaleSpan);
+        ComponentJson.WriteDoubles(writer, "precisionCholesky", component.PrecisionCholeskySpan);
+        writer.WriteNumber("degreesOfFreedom", component.DegreesOfFreedom);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads one component written by <see cref="WriteComponent"/>: values, the scale's shape when <paramref name="scaleType"/> is given, and the factor are checked.</summary>
+    public static StudentTComponent ReadComponent(JsonElement item, string path, int dimension, CovarianceType? scaleType = null)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(path, "expected a component object.");
+        }
+
+        int d = dimension;
+        var mean = FiniteArray(item, "mean", path, d);
+        var scale = FiniteArray(item, "scale", path, d * d);
+        var precisionCholesky = FiniteArray(item, "precisionCholesky", path, d * d);
+        double nu = Finite(item, "degreesOfFreedom", path);
+        if (!(nu > 0))
+        {
+            throw Invalid(Child(path, "degreesOfFreedom"), string.Create(CultureInfo.InvariantCulture, $"{nu:R} is not positive."));
+        }
+
+        if (scaleType is { } type)
+        {
+            CheckShape(scale, d, type, Child(path, "scale"));
+        }
+
+        return Rebuild(mean, scale, precisionCholesky, nu, path);
     }
 
     /// <summary>Reads the family settings of a Student-t block.</summary>
@@ -63,23 +95,8 @@ internal static class StudentTJson
         for (int k = 0; k < componentCount; k++)
         {
             string ck = Index(at, k);
-            var item = items[k];
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid(ck, "expected a component object.");
-            }
-
-            var mean = FiniteArray(item, "mean", ck, d);
-            var scale = FiniteArray(item, "scale", ck, d * d);
-            var precisionCholesky = FiniteArray(item, "precisionCholesky", ck, d * d);
-            double nu = Finite(item, "degreesOfFreedom", ck);
-            if (!(nu > 0))
-            {
-                throw Invalid(Child(ck, "degreesOfFreedom"), string.Create(CultureInfo.InvariantCulture, $"{nu:R} is not positive."));
-            }
-
-            CheckShape(scale, d, family.ScaleType, Child(ck, "scale"));
-            result[k] = Rebuild(mean, scale, precisionCholesky, nu, ck);
+            result[k] = ReadComponent(items[k], ck, d, family.ScaleType);
+            double nu = result[k].DegreesOfFreedom;
             if (k > 0)
             {
                 if (family.ScaleType == CovarianceType.Tied && !BitwiseEqual(result[k].ScaleSpan, result[0].ScaleSpan))

@@ -118,6 +118,70 @@ public sealed class ComponentContractTests
 
     [Theory]
     [MemberData(nameof(AllCases))]
+    public void Scaling_statistics_equals_accumulating_with_scaled_weights(string name)
+    {
+        var c = ComponentContractCases.Get(name);
+        var rows = c.Rows(DataSeed, RowCount, out var labels);
+        var r = Responsibilities(labels, c.ComponentCount, 5);
+        const double factor = 0.37;
+        var scaled = new ISufficientStatistics[c.ComponentCount];
+        var reweighted = new ISufficientStatistics[c.ComponentCount];
+        for (int k = 0; k < c.ComponentCount; k++)
+        {
+            scaled[k] = c.Family.CreateStatistics(null);
+            scaled[k].Accumulate(rows, r[k]);
+            double before = scaled[k].TotalWeight;
+            var scalable = scaled[k].Should().BeAssignableTo<IScalableStatistics>().Subject;
+            scalable.Scale(1);
+            scaled[k].TotalWeight.Should().Be(before, "a factor of 1 changes nothing");
+            scalable.Scale(factor);
+            scaled[k].TotalWeight.Should().BeApproximately(before * factor, 1e-12 * before);
+
+            reweighted[k] = c.Family.CreateStatistics(null);
+            reweighted[k].Accumulate(rows, r[k].Select(w => w * factor).ToArray());
+        }
+
+        AssertSameEstimates(c, reweighted, scaled, 1e-10, "statistics scaled after accumulating");
+        FluentActions.Invoking(() => ((IScalableStatistics)scaled[0]).Scale(-1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("factor");
+        FluentActions.Invoking(() => ((IScalableStatistics)scaled[0]).Scale(double.NaN)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("factor");
+    }
+
+    [Theory]
+    [MemberData(nameof(AllCases))]
+    public void Statistics_round_trip_through_json_bit_exactly(string name)
+    {
+        var c = ComponentContractCases.Get(name);
+        var rows = c.Rows(DataSeed, RowCount, out var labels);
+        var r = Responsibilities(labels, c.ComponentCount, 5);
+        var current = Fit(c);
+        var statistics = new ISufficientStatistics[c.ComponentCount + 1];
+        for (int k = 0; k < c.ComponentCount; k++)
+        {
+            // Centred on the current component (a t family's statistics also carry it), with data.
+            statistics[k] = c.Family.CreateStatistics(current[k]);
+            statistics[k].Accumulate(rows, r[k]);
+        }
+
+        statistics[^1] = c.Family.CreateStatistics(null); // empty, no reference point yet
+
+        var bytes = c.Family.SerializeStatistics(statistics);
+        var loaded = c.Family.DeserializeStatistics(bytes);
+        loaded.Should().HaveCount(statistics.Length);
+        loaded.Select(s => s.GetType()).Should().Equal(statistics.Select(s => s.GetType()));
+        c.Family.SerializeStatistics(loaded).Should().Equal(bytes, "every value is written in its round-trip form and read back as the same bits");
+        AssertSameEstimates(c, statistics[..^1], loaded[..^1], 0, "statistics read back from JSON");
+
+        // Read-back statistics merge like the originals: into empty statistics, and the empty one into them.
+        var target = c.Family.CreateStatistics(null);
+        c.Family.Merge(target, loaded[0]);
+        c.Family.Merge(target, loaded[^1]);
+        var expected = c.Family.CreateStatistics(null);
+        c.Family.Merge(expected, statistics[0]);
+        AssertSameEstimates(c, [expected], [target], 0, "merged read-back statistics");
+    }
+
+    [Theory]
+    [MemberData(nameof(AllCases))]
     public void Integer_weights_equal_repeated_rows(string name)
     {
         var c = ComponentContractCases.Get(name);

@@ -42,6 +42,12 @@ internal sealed class ContractFamily
     /// <summary>The typed family behind the adapter.</summary>
     public object Inner { get; }
 
+    /// <summary>K statistics of the family as JSON bytes (<see cref="MixtureModels.Serialization.StatisticsSerializer"/>).</summary>
+    public Func<ISufficientStatistics[], byte[]> SerializeStatistics { get; private init; } = null!;
+
+    /// <summary>Statistics of the family read back from JSON bytes.</summary>
+    public Func<byte[], ISufficientStatistics[]> DeserializeStatistics { get; private init; } = null!;
+
     public int Dimension { get; }
 
     public static ContractFamily From<TComponent, TStatistics>(IComponentFamily<TComponent, TStatistics> family)
@@ -73,7 +79,11 @@ internal sealed class ContractFamily
                 var result = new ComponentDegeneracy[components.Length];
                 DegeneracyRule.Check<TComponent>(family, Array.ConvertAll(components, c => (TComponent)c), rowCounts, result);
                 return result;
-            });
+            })
+        {
+            SerializeStatistics = statistics => MixtureModels.Serialization.StatisticsSerializer.SerializeToBytes(Array.ConvertAll(statistics, s => (TStatistics)s), family),
+            DeserializeStatistics = bytes => Array.ConvertAll(MixtureModels.Serialization.StatisticsSerializer.Deserialize(bytes, family), s => (ISufficientStatistics)s),
+        };
     }
 
     public int ParameterCount(int componentCount) => _parameterCount(componentCount);

@@ -7,7 +7,7 @@ namespace MixtureModels.Components.Bernoulli;
 /// Weighted sufficient statistics of a Bernoulli component: the total weight W = Σ wₙ and the weighted counts of ones
 /// c_d = Σₙ wₙ·xₙd per column. Plain data: two values to store, send and merge by addition.
 /// </summary>
-public sealed class BernoulliStatistics : ISufficientStatistics<BernoulliStatistics>, IMissingValueStatistics
+public sealed class BernoulliStatistics : ISufficientStatistics<BernoulliStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     private readonly double[] _counts;
     private readonly double[] _missing;
@@ -168,6 +168,15 @@ public sealed class BernoulliStatistics : ISufficientStatistics<BernoulliStatist
         _anyMissing |= o._anyMissing;
 
         TotalWeight += o.TotalWeight;
+    }
+
+    /// <inheritdoc />
+    public void Scale(double factor)
+    {
+        ScaleFactor.Check(factor);
+        TotalWeight *= factor;
+        ScaleFactor.Apply(_counts, factor);
+        ScaleFactor.Apply(_missing, factor);
     }
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace MixtureModels.Components.Categorical;
 /// Weighted sufficient statistics of a categorical component over one column with levels 0, …, L − 1:
 /// W = Σ wₙ and the weighted count c_l = Σ_{n: xₙ = l} wₙ of every level.
 /// </summary>
-public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalStatistics>, IMissingValueStatistics
+public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     private readonly double[] _counts;
 
@@ -109,6 +109,14 @@ public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalSta
         }
 
         TotalWeight += o.TotalWeight;
+    }
+
+    /// <inheritdoc />
+    public void Scale(double factor)
+    {
+        ScaleFactor.Check(factor);
+        TotalWeight *= factor;
+        ScaleFactor.Apply(_counts, factor);
     }
 
     /// <inheritdoc />

@@ -258,6 +258,13 @@ public sealed class DiagonalScatterStatistics : GaussianStatistics
         _anyMissing |= o._anyMissing;
     }
 
+    private protected override void ScaleScatter(double factor)
+    {
+        ScaleFactor.Apply(_scatter, factor);
+        ScaleFactor.Apply(_missing, factor);
+    }
+
+    /// <inheritdoc />
     private protected override void ClearScatter()
     {
         Array.Clear(_scatter);

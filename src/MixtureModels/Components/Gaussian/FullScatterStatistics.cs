@@ -202,6 +202,9 @@ public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStati
     private protected override void ClearScatter() => Array.Clear(_scatter);
 
     /// <inheritdoc />
+    private protected override void ScaleScatter(double factor) => ScaleFactor.Apply(_scatter, factor);
+
+    /// <inheritdoc />
     /// <remarks>
     /// Expected statistics under the component being re-estimated (Ghahramani and Jordan 1994): each row becomes
     /// x̂ = (x_O, E[x_M | x_O]) and adds w·(x̂ − a) to the sum and w·(x̂ − a)(x̂ − a)ᵀ + w·C to the scatter, C being the

@@ -8,7 +8,7 @@ namespace MixtureModels.Components.Gaussian;
 /// so that data with a large offset keeps its precision): W = Σ wₙ, s = Σ wₙ(xₙ − a), and a scatter
 /// Σ wₙ(xₙ − a)(xₙ − a)ᵀ whose shape (full or diagonal) the derived type decides.
 /// </summary>
-public abstract class GaussianStatistics : ISufficientStatistics<GaussianStatistics>, IMissingValueStatistics
+public abstract class GaussianStatistics : ISufficientStatistics<GaussianStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     private readonly double[] _sum;
     private double[]? _reference;
@@ -108,6 +108,18 @@ public abstract class GaussianStatistics : ISufficientStatistics<GaussianStatist
         Array.Clear(_sum);
         ClearScatter();
     }
+
+    /// <inheritdoc />
+    public void Scale(double factor)
+    {
+        ScaleFactor.Check(factor);
+        TotalWeight *= factor;
+        ScaleFactor.Apply(_sum, factor);
+        ScaleScatter(factor);
+    }
+
+    /// <summary>Multiplies the scatter (and any other accumulated quantity of the derived type) by <paramref name="factor"/>.</summary>
+    private protected abstract void ScaleScatter(double factor);
 
     /// <summary>Sets the state from stored values (deserialisation); checks the lengths and finiteness.</summary>
     private protected void Restore(double totalWeight, ReadOnlySpan<double> reference, ReadOnlySpan<double> weightedSum)

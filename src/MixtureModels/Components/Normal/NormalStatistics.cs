@@ -12,7 +12,7 @@ namespace MixtureModels.Components.Normal;
 /// non-empty statistics merged in). Merging statistics with another reference b first moves them to a:
 /// s += s_b + W_b·(b − a), S += S_b + 2·s_b·(b − a) + W_b·(b − a)².
 /// </remarks>
-public sealed class NormalStatistics : ISufficientStatistics<NormalStatistics>, IMissingValueStatistics
+public sealed class NormalStatistics : ISufficientStatistics<NormalStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     private double? _reference;
 
@@ -119,6 +119,15 @@ public sealed class NormalStatistics : ISufficientStatistics<NormalStatistics>, 
         WeightedSum += o.WeightedSum + (o.TotalWeight * shift);
         Scatter += o.Scatter + (shift == 0 ? 0 : (2 * o.WeightedSum * shift) + (o.TotalWeight * shift * shift));
         TotalWeight += o.TotalWeight;
+    }
+
+    /// <inheritdoc />
+    public void Scale(double factor)
+    {
+        ScaleFactor.Check(factor);
+        TotalWeight *= factor;
+        WeightedSum *= factor;
+        Scatter *= factor;
     }
 
     /// <summary>Resets to the empty state (no rows, zero weight), keeping the reference point.</summary>

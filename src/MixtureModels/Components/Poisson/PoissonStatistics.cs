@@ -7,7 +7,7 @@ namespace MixtureModels.Components.Poisson;
 /// Weighted sufficient statistics of a Poisson component over one column: W = Σ wₙ and S = Σ wₙ xₙ.
 /// The maximum-likelihood rate is S / W. Counts are non-negative, so the plain sum loses no precision to cancellation.
 /// </summary>
-public sealed class PoissonStatistics : ISufficientStatistics<PoissonStatistics>, IMissingValueStatistics
+public sealed class PoissonStatistics : ISufficientStatistics<PoissonStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     /// <summary>Creates empty statistics (W = 0, S = 0).</summary>
     public PoissonStatistics()
@@ -69,6 +69,14 @@ public sealed class PoissonStatistics : ISufficientStatistics<PoissonStatistics>
         var o = other;
         TotalWeight += o.TotalWeight;
         WeightedSum += o.WeightedSum;
+    }
+
+    /// <inheritdoc />
+    public void Scale(double factor)
+    {
+        ScaleFactor.Check(factor);
+        TotalWeight *= factor;
+        WeightedSum *= factor;
     }
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Product;
 
 /// <summary>The sufficient statistics of a product component: one accumulator per marginal, fed that marginal's columns.</summary>
-public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>, IMissingValueStatistics
+public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     [ThreadStatic]
     private static double[]? t_gathered; // one marginal's columns of a block
@@ -49,6 +49,25 @@ public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>
     /// <param name="totalWeight">Σ of the block's weights.</param>
     internal void AddBlock(double totalWeight) => TotalWeight += totalWeight;
 
+    /// <summary>
+    /// Fills empty statistics (fresh from the family) with stored values (deserialisation): each part is merged into its
+    /// empty counterpart, which copies it, and the total weight is set.
+    /// </summary>
+    internal void Restore(double totalWeight, IReadOnlyList<ISufficientStatistics> parts)
+    {
+        if (!(totalWeight >= 0) || !double.IsFinite(totalWeight))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(totalWeight), totalWeight, "Use the finite, non-negative TotalWeight of saved statistics.");
+        }
+
+        for (int m = 0; m < _parts.Length; m++)
+        {
+            _families[m].Merge(_parts[m], parts[m]);
+        }
+
+        TotalWeight = totalWeight;
+    }
+
     /// <inheritdoc />
     public void Accumulate(ReadOnlySpan<double> rows, ReadOnlySpan<double> weights)
     {
@@ -84,6 +103,18 @@ public sealed class ProductStatistics : ISufficientStatistics<ProductStatistics>
         }
 
         TotalWeight += o.TotalWeight;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Every marginal's accumulator is scaled; the built-in marginals' statistics all implement <see cref="IScalableStatistics"/>.</remarks>
+    public void Scale(double factor)
+    {
+        ScaleFactor.Check(factor);
+        TotalWeight *= factor;
+        foreach (var part in _parts)
+        {
+            ((IScalableStatistics)part).Scale(factor);
+        }
     }
 
     /// <inheritdoc />

@@ -12,7 +12,7 @@ namespace MixtureModels.Components.StudentT;
 /// through <see cref="AccumulateIncomplete"/> as their expected statistics given the observed entries (McLachlan and
 /// Peel's ECM for t with missing data).
 /// </summary>
-public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistics>, IMissingValueStatistics
+public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     private readonly double[] _reference;
     private readonly double[] _sum;
@@ -245,6 +245,17 @@ public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistic
     }
 
     /// <inheritdoc />
+    public void Scale(double factor)
+    {
+        ScaleFactor.Check(factor);
+        TotalWeight *= factor;
+        ExpectedWeightSum *= factor;
+        LogWeightTerm *= factor;
+        ScaleFactor.Apply(_sum, factor);
+        ScaleFactor.Apply(_scatter, factor);
+    }
+
+    /// <inheritdoc />
     public void Clear()
     {
         TotalWeight = 0;
@@ -302,6 +313,44 @@ public sealed class StudentTStatistics : ISufficientStatistics<StudentTStatistic
         ExpectedWeightSum += uo;
         LogWeightTerm += other.LogWeightTerm;
     }
+
+    /// <summary>
+    /// Rebuilds statistics from stored values (deserialisation): the current component (or null), W, U, the ν term, and the
+    /// reference point (empty when none was set), s and S. Lengths and finiteness are checked.
+    /// </summary>
+    internal static StudentTStatistics Restore(int dimension, StudentTComponent? current, double totalWeight, double expectedWeightSum, double logWeightTerm, ReadOnlySpan<double> reference, ReadOnlySpan<double> weightedSum, ReadOnlySpan<double> scatter)
+    {
+        var result = new StudentTStatistics(dimension, current);
+        if (!(totalWeight >= 0) || !double.IsFinite(totalWeight) || !(expectedWeightSum >= 0) || !double.IsFinite(expectedWeightSum) || !double.IsFinite(logWeightTerm))
+        {
+            ThrowHelper.ThrowArgument(nameof(totalWeight), "totalWeight and expectedWeightSum must be finite and non-negative, and logWeightTerm finite.");
+        }
+
+        if ((!reference.IsEmpty && reference.Length != dimension) || weightedSum.Length != dimension || scatter.Length != dimension * dimension)
+        {
+            ThrowHelper.ThrowArgument(nameof(weightedSum), string.Create(CultureInfo.InvariantCulture, $"reference and weightedSum must hold D = {dimension} values (reference may be empty) and scatter D × D."));
+        }
+
+        result.TotalWeight = totalWeight;
+        result.ExpectedWeightSum = expectedWeightSum;
+        result.LogWeightTerm = logWeightTerm;
+        result._hasReference = !reference.IsEmpty;
+        if (reference.IsEmpty)
+        {
+            Array.Clear(result._reference);
+        }
+        else
+        {
+            reference.CopyTo(result._reference);
+        }
+
+        weightedSum.CopyTo(result._sum);
+        scatter.CopyTo(result._scatter);
+        return result;
+    }
+
+    /// <summary>Whether the reference point has been set (by the current component, a row or a merge).</summary>
+    internal bool HasReference => _hasReference;
 
     /// <summary>Empties the statistics and centres them on <paramref name="current"/> (or leaves the reference to the first row seen).</summary>
     internal void Reset(StudentTComponent? current)
