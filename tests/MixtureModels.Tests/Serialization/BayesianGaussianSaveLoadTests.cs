@@ -302,16 +302,4 @@ public sealed class BayesianGaussianSaveLoadTests
     [Fact]
     public void Null_stream_is_rejected() =>
         FluentActions.Invoking(() => BayesianGaussianMixtureModel.Load((Stream)null!)).Should().Throw<ArgumentNullException>();
-
-    private static void ShouldReject(Func<object> load, string expected) =>
-        FluentActions.Invoking(load).Should().Throw<InvalidDataException>().Which.Message.Should().Contain(expected);
-
-    private static MemoryStream Stream(string json) => new(Encoding.UTF8.GetBytes(json));
-
-    private static string Edit(string json, Action<JsonObject> edit)
-    {
-        var root = JsonNode.Parse(json)!.AsObject();
-        edit(root);
-        return root.ToJsonString();
-    }
 }

@@ -102,9 +102,6 @@ public sealed class ModelFileCorruptionTests
         ShouldReject(() => ProductMixtureModel.Load(Stream(json)), expected);
     }
 
-    private static void ShouldReject(Func<object> load, string expected) =>
-        FluentActions.Invoking(load).Should().Throw<InvalidDataException>().Which.Message.Should().Contain(expected);
-
     private static string Json<T>(T model)
         where T : class
     {
@@ -117,15 +114,6 @@ public sealed class ModelFileCorruptionTests
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static MemoryStream Stream(string json) => new(Encoding.UTF8.GetBytes(json));
-
-    private static string Edit(string json, Action<JsonObject> edit)
-    {
-        var root = JsonNode.Parse(json)!.AsObject();
-        edit(root);
-        return root.ToJsonString();
     }
 
     private static string Mutate(string json, string corruption)

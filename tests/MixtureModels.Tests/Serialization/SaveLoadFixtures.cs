@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using MixtureModels.Components;
 using MixtureModels.Components.Bernoulli;
 using MixtureModels.Components.Gaussian;
@@ -188,6 +190,21 @@ internal static class SaveLoadFixtures
         var b = original.Sample(50, new Random(9));
         Bits(a.Rows).Should().Equal(Bits(b.Rows));
         a.Labels.Should().Equal(b.Labels);
+    }
+
+    /// <summary>Asserts that loading fails with an <see cref="InvalidDataException"/> whose message contains <paramref name="expected"/>.</summary>
+    public static void ShouldReject(Func<object> load, string expected) =>
+        FluentActions.Invoking(load).Should().Throw<InvalidDataException>().Which.Message.Should().Contain(expected);
+
+    /// <summary>A readable stream over the UTF-8 bytes of <paramref name="json"/>.</summary>
+    public static MemoryStream Stream(string json) => new(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Parses <paramref name="json"/>, applies <paramref name="edit"/> to its root object and writes it back.</summary>
+    public static string Edit(string json, Action<JsonObject> edit)
+    {
+        var root = JsonNode.Parse(json)!.AsObject();
+        edit(root);
+        return root.ToJsonString();
     }
 
     private static double Gauss(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
 using MixtureModels.Fitting;
@@ -148,17 +147,5 @@ public sealed class StudentTSaveLoadTests
                 components[2]!["precisionCholesky"]![0] = components[0]!["precisionCholesky"]![0]!.GetValue<double>() / Math.Sqrt(2);
             }))),
             "$.studentT.components[2]");
-    }
-
-    private static void ShouldReject(Func<object> load, string expected) =>
-        FluentActions.Invoking(load).Should().Throw<InvalidDataException>().Which.Message.Should().Contain(expected);
-
-    private static MemoryStream Stream(string json) => new(Encoding.UTF8.GetBytes(json));
-
-    private static string Edit(string json, Action<JsonObject> edit)
-    {
-        var root = JsonNode.Parse(json)!.AsObject();
-        edit(root);
-        return root.ToJsonString();
     }
 }
