@@ -1,8 +1,4 @@
 using MixtureModels.Components;
-using MixtureModels.Components.Bernoulli;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests.Serialization;
 
