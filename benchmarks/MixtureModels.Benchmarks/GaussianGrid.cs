@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MixtureModels.Components.Gaussian;
 
 namespace MixtureModels.Benchmarks;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using MixtureModels.Components.Gaussian;
 
 namespace MixtureModels.Benchmarks;
 

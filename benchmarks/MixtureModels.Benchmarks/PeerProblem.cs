@@ -1,6 +1,5 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
 
 namespace MixtureModels.Benchmarks;
 

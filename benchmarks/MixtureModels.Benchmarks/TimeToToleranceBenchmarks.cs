@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Benchmarks;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Benchmarks;
 

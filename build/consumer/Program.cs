@@ -7,8 +7,6 @@ using System.Reflection;
 using System.Runtime.Versioning;
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Components.Product;
 using MixtureModels.Selection;
 
 int failures = 0;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.CustomComponent;
 

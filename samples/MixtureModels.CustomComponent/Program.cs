@@ -29,7 +29,7 @@ for (int k = 1; k <= 4; k++)
     {
         ComponentCount = k,
         InitializationCount = 5,   // restarts; the best lower bound is kept
-        Initialization = MixtureModels.Fitting.InitializationMethod.RandomFromData,
+        Initialization = InitializationMethod.RandomFromData,
         Tolerance = 1e-9,
         MaxIterations = 1000,
         Seed = 2001,

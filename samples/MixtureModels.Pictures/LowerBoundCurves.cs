@@ -2,7 +2,7 @@ using ScottPlot;
 
 namespace MixtureModels.Pictures;
 
-/// <summary>The EM lower bound after every iteration (<see cref="Fitting.FitReport.LowerBoundHistory"/>).</summary>
+/// <summary>The EM lower bound after every iteration (<see cref="FitReport.LowerBoundHistory"/>).</summary>
 internal static class LowerBoundCurves
 {
     /// <summary>One line per fit; the lower bound is the mean log-likelihood per row and never decreases.</summary>

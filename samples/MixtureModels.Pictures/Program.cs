@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using MixtureModels;
-using MixtureModels.Components.Bernoulli;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using MixtureModels.Pictures;
 using MixtureModels.Samples;
 using MixtureModels.Selection;

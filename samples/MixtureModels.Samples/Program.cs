@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using MixtureModels;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
-using MixtureModels.Selection;
 using MixtureModels.Samples;
+using MixtureModels.Selection;
 
 // Fits Gaussian mixtures to two classic data sets with every covariance type and compares them by BIC.
 // On iris, the clusters are also compared with the species (which the fit never sees).

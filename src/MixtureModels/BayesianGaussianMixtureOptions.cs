@@ -1,7 +1,5 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
 namespace MixtureModels;
@@ -20,13 +18,13 @@ namespace MixtureModels;
 /// </remarks>
 public sealed record BayesianGaussianMixtureOptions : MixtureOptions
 {
-    /// <summary>Shape of the covariances (covariance_type, default <see cref="Components.Gaussian.CovarianceType.Full"/>).</summary>
+    /// <summary>Shape of the covariances (covariance_type, default <see cref="CovarianceType.Full"/>).</summary>
     public CovarianceType CovarianceType { get; init; } = CovarianceType.Full;
 
     /// <summary>Non-negative value added to the diagonal of every component's weighted covariance estimate before the prior is combined with it (reg_covar, default 1e-6).</summary>
     public double CovarianceRegularization { get; init; } = 1e-6;
 
-    /// <summary>The prior on the weights (weight_concentration_prior_type, default <see cref="Fitting.WeightConcentrationPriorType.DirichletProcess"/>).</summary>
+    /// <summary>The prior on the weights (weight_concentration_prior_type, default <see cref="WeightConcentrationPriorType.DirichletProcess"/>).</summary>
     public WeightConcentrationPriorType WeightConcentrationPriorType { get; init; } = WeightConcentrationPriorType.DirichletProcess;
 
     /// <summary>

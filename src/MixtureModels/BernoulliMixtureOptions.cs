@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Bernoulli;
 
 namespace MixtureModels;
 

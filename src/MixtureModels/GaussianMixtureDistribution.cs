@@ -1,7 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
 namespace MixtureModels;

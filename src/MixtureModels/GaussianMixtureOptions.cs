@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Numerics;
 
 namespace MixtureModels;
@@ -17,17 +16,17 @@ public sealed record GaussianMixtureOptions : MixtureOptions
     /// Optional conjugate prior on the covariances (and, for mclust's Normal-inverse-Wishart form, the means); null by
     /// default: maximum likelihood, as scikit-learn. With a prior both EM and the gradient algorithms maximise the
     /// posterior: no component can collapse onto a point and drive the likelihood to +∞, so the optimum stays finite.
-    /// <see cref="Components.Gaussian.CovariancePrior.FromData"/> gives mclust's default prior for the data and K. See
-    /// <see cref="Components.Gaussian.CovariancePrior"/> for the formulas.
+    /// <see cref="CovariancePrior.FromData"/> gives mclust's default prior for the data and K. See
+    /// <see cref="CovariancePrior"/> for the formulas.
     /// </summary>
     public CovariancePrior? CovariancePrior { get; init; }
 
     /// <summary>
     /// Optional Dirichlet(α) prior on the mixing weights (null by default: maximum-likelihood weights, as scikit-learn and
     /// mclust). With one, the weight step is the MAP step π_k = (N_k + α − 1) / (N + K(α − 1)) and its log prior enters
-    /// the objective; see <see cref="Fitting.DirichletWeightPrior"/>.
+    /// the objective; see <see cref="DirichletWeightPrior"/>.
     /// </summary>
-    public Fitting.DirichletWeightPrior? WeightPrior { get; init; }
+    public DirichletWeightPrior? WeightPrior { get; init; }
 
     /// <summary>Optional starting weights (weights_init): K finite, non-negative values summing to 1.</summary>
     public IReadOnlyList<double>? InitialWeights { get; init; }

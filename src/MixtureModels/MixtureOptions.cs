@@ -1,4 +1,3 @@
-using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
 namespace MixtureModels;
@@ -19,7 +18,7 @@ public record MixtureOptions
     /// <summary>Maximum EM iterations per initialisation (max_iter, default 100), at least 1.</summary>
     public int MaxIterations { get; init; } = 100;
 
-    /// <summary>Number of initialisations (n_init, default 1); the one with the largest final lower bound is kept, among those that did not end degenerate (see <see cref="Fitting.FitReport.DegenerateInitializations"/>).</summary>
+    /// <summary>Number of initialisations (n_init, default 1); the one with the largest final lower bound is kept, among those that did not end degenerate (see <see cref="FitReport.DegenerateInitializations"/>).</summary>
     public int InitializationCount { get; init; } = 1;
 
     /// <summary>How starting responsibilities are chosen (init_params, default <see cref="InitializationMethod.KMeans"/>).</summary>

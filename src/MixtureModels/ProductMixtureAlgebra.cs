@@ -1,6 +1,5 @@
 using System.Globalization;
 using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
 namespace MixtureModels;

@@ -1,6 +1,5 @@
 using MixtureModels.Components;
 using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
 
 namespace MixtureModels;
 

@@ -4,7 +4,6 @@ using MixtureModels.Components.Categorical;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Normal;
 using MixtureModels.Components.Poisson;
-using MixtureModels.Components.Product;
 
 namespace MixtureModels;
 

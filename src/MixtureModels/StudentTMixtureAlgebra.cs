@@ -1,5 +1,4 @@
 using System.Globalization;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
 using MixtureModels.Numerics;
 

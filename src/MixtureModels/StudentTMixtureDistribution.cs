@@ -1,7 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
-using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
 namespace MixtureModels;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
 using MixtureModels.Fitting;
 using MixtureModels.Numerics;

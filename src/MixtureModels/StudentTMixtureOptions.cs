@@ -1,5 +1,4 @@
 using System.Globalization;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
 using MixtureModels.Numerics;
 
@@ -11,7 +10,7 @@ namespace MixtureModels;
 /// </summary>
 public sealed record StudentTMixtureOptions : MixtureOptions
 {
-    /// <summary>Shape of the scale matrices (default <see cref="Components.Gaussian.CovarianceType.Full"/>; Diagonal, Spherical and Tied as for <see cref="GaussianMixtureOptions.CovarianceType"/>).</summary>
+    /// <summary>Shape of the scale matrices (default <see cref="CovarianceType.Full"/>; Diagonal, Spherical and Tied as for <see cref="GaussianMixtureOptions.CovarianceType"/>).</summary>
     public CovarianceType CovarianceType { get; init; } = CovarianceType.Full;
 
     /// <summary>Non-negative value added to every scale-matrix diagonal (like reg_covar, default 1e-6).</summary>

@@ -1,6 +1,3 @@
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
-
 namespace MixtureModels.ConsumerTests;
 
 /// <summary>The README's variational Bayesian mixture snippet through the packed library's public API only.</summary>

@@ -56,7 +56,7 @@ public sealed class EmAgreementTests
     {
         var model = new MixtureEstimator<VonMisesComponent, VonMisesStatistics>(
             new VonMisesFamily(),
-            new MixtureOptions { ComponentCount = 3, Tolerance = 0, MaxIterations = 200, Initialization = MixtureModels.Fitting.InitializationMethod.RandomFromData, Seed = 4 })
+            new MixtureOptions { ComponentCount = 3, Tolerance = 0, MaxIterations = 200, Initialization = InitializationMethod.RandomFromData, Seed = 4 })
             .Fit(WindData.Column(WindData.Raw));
 
         var history = model.Report.LowerBoundHistory;

@@ -1,5 +1,4 @@
 using MixtureModels.CustomComponent.VonMises;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.ConsumerTests;
 

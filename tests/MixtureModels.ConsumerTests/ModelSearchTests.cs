@@ -1,4 +1,3 @@
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Selection;
 
 namespace MixtureModels.ConsumerTests;

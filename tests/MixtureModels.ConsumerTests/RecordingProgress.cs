@@ -1,5 +1,3 @@
-using MixtureModels.Fitting;
-
 namespace MixtureModels.ConsumerTests;
 
 /// <summary>Records every report synchronously (unlike Progress&lt;T&gt;), and runs an optional action on each.</summary>

@@ -1,5 +1,3 @@
-using MixtureModels.Components.Product;
-
 namespace MixtureModels.ConsumerTests;
 
 /// <summary>Save and load through the packed library's public API only.</summary>

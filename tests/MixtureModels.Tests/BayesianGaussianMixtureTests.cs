@@ -1,7 +1,5 @@
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using Xunit.Abstractions;
 
 namespace MixtureModels.Tests;

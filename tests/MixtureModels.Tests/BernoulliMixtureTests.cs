@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests;
 

@@ -1,6 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests;
 

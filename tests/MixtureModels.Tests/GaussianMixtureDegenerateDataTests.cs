@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
 
 namespace MixtureModels.Tests;
 
@@ -387,7 +386,7 @@ public sealed class GaussianMixtureDegenerateDataTests
     {
         // The scatter of identical rows is 0, so the posterior covariance is exactly α·s₀·I / (N + α) (no reg_covar).
         var x = Repeat([1.5, -2.0, 3.0], 20);
-        var prior = new MixtureModels.Components.Gaussian.CovariancePrior(2, 0.3);
+        var prior = new CovariancePrior(2, 0.3);
         var model = new GaussianMixture(new GaussianMixtureOptions { ComponentCount = 1, CovarianceType = type, CovarianceRegularization = 0, CovariancePrior = prior }).Fit(x);
 
         AssertValid(model, x);

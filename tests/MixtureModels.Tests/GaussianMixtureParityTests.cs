@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
 using Xunit.Abstractions;
 
 namespace MixtureModels.Tests;

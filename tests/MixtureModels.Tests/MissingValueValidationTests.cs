@@ -1,6 +1,3 @@
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
-
 namespace MixtureModels.Tests;
 
 /// <summary>The boundary rules of missing-value support: what NaN means with each setting, and the inputs that stay invalid.</summary>

@@ -1,7 +1,6 @@
 using MixtureModels.Components;
 using MixtureModels.Components.Bernoulli;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using MixtureModels.Tests.Components;
 
 namespace MixtureModels.Tests;

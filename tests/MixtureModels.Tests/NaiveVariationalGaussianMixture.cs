@@ -1,7 +1,5 @@
 using MathNet.Numerics;
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests;
 

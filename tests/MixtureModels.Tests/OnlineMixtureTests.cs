@@ -2,7 +2,6 @@ using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components.Bernoulli;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests;
 

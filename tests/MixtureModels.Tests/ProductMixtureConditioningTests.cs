@@ -1,6 +1,3 @@
-using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
-
 namespace MixtureModels.Tests;
 
 /// <summary>Conditioning product mixtures on whole marginals: the conditional sums to 1, equals joint over marginal, and keeps the other marginals.</summary>

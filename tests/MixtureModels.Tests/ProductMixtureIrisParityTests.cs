@@ -3,7 +3,6 @@ using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components;
 using MixtureModels.Components.Categorical;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Components.Product;
 using Xunit.Abstractions;
 
 namespace MixtureModels.Tests;

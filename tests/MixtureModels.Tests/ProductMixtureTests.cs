@@ -1,6 +1,4 @@
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests;
 

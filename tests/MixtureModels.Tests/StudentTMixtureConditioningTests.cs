@@ -1,7 +1,3 @@
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Components.StudentT;
-using MixtureModels.Fitting;
-
 namespace MixtureModels.Tests;
 
 /// <summary>

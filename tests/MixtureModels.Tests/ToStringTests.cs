@@ -6,7 +6,6 @@ using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Normal;
 using MixtureModels.Components.Product;
 using MixtureModels.Components.StudentT;
-using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
 namespace MixtureModels.Tests;

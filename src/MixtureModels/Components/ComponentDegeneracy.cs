@@ -4,7 +4,7 @@ namespace MixtureModels.Components;
 /// Why a fitted component is degenerate (a combination of flags; <see cref="None"/> for a sound component). A
 /// degenerate component is one whose parameters the data does not determine: typically a Gaussian collapsed onto a
 /// few rows, whose variance is held up only by the regularisation, so that its likelihood is large for a spurious
-/// reason. Reported per component in <see cref="Fitting.FitReport.ComponentDegeneracies"/>; restarts and the model
+/// reason. Reported per component in <see cref="FitReport.ComponentDegeneracies"/>; restarts and the model
 /// search never prefer a fit with such a component to a sound one.
 /// </summary>
 [Flags]

@@ -3,7 +3,7 @@ namespace MixtureModels.Components;
 /// <summary>
 /// Optional capability of a family: says which fitted components are degenerate (see <see cref="ComponentDegeneracy"/>).
 /// The estimator asks it after every initialisation with the components and their effective row counts, reports the
-/// answer per component in <see cref="Fitting.FitReport.ComponentDegeneracies"/>, and never keeps a degenerate
+/// answer per component in <see cref="FitReport.ComponentDegeneracies"/>, and never keeps a degenerate
 /// initialisation when a sound one exists; <see cref="Selection.ModelSearch"/> never picks a degenerate fit over a sound one.
 /// </summary>
 /// <remarks>

@@ -3,7 +3,7 @@ namespace MixtureModels.Components;
 /// <summary>
 /// Optional capability of a component: the density of a row's observed entries and the conditional expectation of its
 /// missing ones. The E-step of rows with missing entries and <c>Impute</c> use it; together with
-/// <see cref="IMissingValueStatistics"/> it lets a family be fitted with <see cref="Fitting.MissingValueHandling.Marginalize"/>.
+/// <see cref="IMissingValueStatistics"/> it lets a family be fitted with <see cref="MissingValueHandling.Marginalize"/>.
 /// </summary>
 public interface IMissingValueComponent : IComponent
 {

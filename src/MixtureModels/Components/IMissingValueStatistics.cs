@@ -3,7 +3,7 @@ namespace MixtureModels.Components;
 /// <summary>
 /// Optional capability of sufficient statistics: accumulating rows with missing entries (NaN). A family whose
 /// statistics and components implement it (<see cref="IMissingValueComponent"/>) can be fitted with
-/// <see cref="Fitting.MissingValueHandling.Marginalize"/>; the engine asks once per fit and refuses missing values with
+/// <see cref="MissingValueHandling.Marginalize"/>; the engine asks once per fit and refuses missing values with
 /// a clear error otherwise.
 /// </summary>
 public interface IMissingValueStatistics : ISufficientStatistics

@@ -34,7 +34,7 @@ public interface IReparameterization<TComponent, TStatistics>
 
     /// <summary>
     /// Returns log π(θ), the log density (up to a constant) of the family's prior on the component parameters — the
-    /// prior its M-step maximises the posterior of (a <see cref="Gaussian.CovariancePrior"/>, a Beta prior on Bernoulli
+    /// prior its M-step maximises the posterior of (a <see cref="CovariancePrior"/>, a Beta prior on Bernoulli
     /// probabilities, a Dirichlet prior on categorical ones) — and adds <paramref name="scale"/> × ∂/∂u log π to
     /// <paramref name="destination"/>. A family without a prior returns 0 and adds nothing.
     /// </summary>

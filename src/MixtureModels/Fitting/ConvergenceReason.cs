@@ -1,4 +1,4 @@
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>Why the kept EM run stopped.</summary>
 public enum ConvergenceReason

@@ -1,6 +1,7 @@
+using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>
 /// A maximum a posteriori weight step under a symmetric Dirichlet(α) prior on π (α ≥ 1):

@@ -1,4 +1,4 @@
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>
 /// Reported after every EM iteration, synchronously on the fitting thread and in order. <see cref="Progress{T}"/>

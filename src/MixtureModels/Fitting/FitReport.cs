@@ -1,6 +1,6 @@
 using MixtureModels.Components;
 
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>How a fit went: convergence, iterations, the lower bound over time, what the information criteria need (log-likelihood, total weight, responsibility entropy) and which components are degenerate.</summary>
 public sealed record FitReport
@@ -24,7 +24,7 @@ public sealed record FitReport
     /// <summary>
     /// L after every iteration of the kept initialisation (scikit-learn's lower_bounds_). For EM it never decreases (up
     /// to rounding) when every M-step is an exact maximisation: with CovarianceRegularization = 0 and no prior, with or
-    /// without missing entries. With a prior (a <see cref="Components.Gaussian.CovariancePrior"/>, a Beta or Dirichlet
+    /// without missing entries. With a prior (a <see cref="CovariancePrior"/>, a Beta or Dirichlet
     /// prior, a <see cref="DirichletWeightPrior"/>) and no regularisation it is the posterior, L + log prior / W, that
     /// never decreases; L alone may fall slightly. CovarianceRegularization adds reg·I after the maximisation, so L can
     /// fall where a variance is of the order of reg (for example a column observed in a single row).
@@ -82,7 +82,7 @@ public sealed record FitReport
     /// <summary>
     /// The objective EM maximised, after every iteration of the kept initialisation: L + (log p(θ) + log p(π)) / W, the
     /// mean log-likelihood plus the log prior of the same parameters (up to the prior's constant) over the total sample
-    /// weight W. Without a prior (no <see cref="Components.Gaussian.CovariancePrior"/>, Beta or Dirichlet prior or
+    /// weight W. Without a prior (no <see cref="CovariancePrior"/>, Beta or Dirichlet prior or
     /// <see cref="DirichletWeightPrior"/>) it is <see cref="LowerBoundHistory"/> itself. With a prior and
     /// CovarianceRegularization = 0 it never decreases (up to rounding). Recorded by EM only: empty for the gradient
     /// algorithms (FittingAlgorithm.Lbfgs, Adam, ExpectationMaximizationThenLbfgs) and for a model loaded from a file

@@ -1,4 +1,4 @@
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>How the parameters are optimised after the initialiser has produced a start.</summary>
 public enum FittingAlgorithm
@@ -11,7 +11,7 @@ public enum FittingAlgorithm
     /// L-BFGS over unconstrained parameters (softmax logits, free means, log-variances, log-Cholesky factors, logits,
     /// log-rates), on full passes over the data. For Gaussian components it runs in standardised coordinates (so the
     /// units of the columns do not matter), and a covariance that collapses (a constant column, repeated rows, with no
-    /// <see cref="Components.Gaussian.CovariancePrior"/>) throws <see cref="CovarianceNotPositiveDefiniteException"/>
+    /// <see cref="CovariancePrior"/>) throws <see cref="CovarianceNotPositiveDefiniteException"/>
     /// instead of returning a model with a vanishing variance: see <see cref="GradientOptions"/>.
     /// </summary>
     Lbfgs,

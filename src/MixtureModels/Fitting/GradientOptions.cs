@@ -1,6 +1,6 @@
 using MixtureModels.Numerics;
 
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>
 /// Settings of the gradient algorithms (<see cref="FittingAlgorithm.Lbfgs"/>, <see cref="FittingAlgorithm.Adam"/>).
@@ -10,7 +10,7 @@ namespace MixtureModels.Fitting;
 /// <para>
 /// The gradient algorithms minimise −(1/W)·(Σₙ wₙ log p(xₙ) + log π(θ)), where π is the prior the estimator's options
 /// configure — <see cref="GaussianMixtureOptions.CovariancePrior"/> (or the <c>prior</c> of a Gaussian or normal
-/// <see cref="Components.Product.Marginal"/>), <see cref="BernoulliMixtureOptions.Priors"/>, a categorical marginal's
+/// <see cref="Marginal"/>), <see cref="BernoulliMixtureOptions.Priors"/>, a categorical marginal's
 /// Dirichlet smoothing — so they maximise the same posterior as EM and, with reg_covar = 0 (which EM adds after each
 /// M-step but the objective does not contain), reach the same optimum from the same start. Without a prior this is the
 /// plain likelihood.
@@ -18,7 +18,7 @@ namespace MixtureModels.Fitting;
 /// <para>
 /// The Gaussian likelihood is unbounded: a component that collapses onto a single point (or a lower-dimensional set)
 /// drives it to +∞, and reg_covar, which EM adds after each M-step, does not enter the objective. A weak
-/// <see cref="Components.Gaussian.CovariancePrior"/> (for example <c>CovariancePrior.FromData(x, K)</c>, one
+/// <see cref="CovariancePrior"/> (for example <c>CovariancePrior.FromData(x, K)</c>, one
 /// pseudo-observation) keeps the optimum finite, with every covariance at least α·s₀ / (N_k + α) in every direction.
 /// The reported lower bounds stay the mean log-likelihood without the prior, as for EM.
 /// </para>
@@ -26,7 +26,7 @@ namespace MixtureModels.Fitting;
 /// Without a prior, a Gaussian component that collapses is never returned: after every accepted L-BFGS step, and on
 /// Adam's result, a covariance with a variance (or, for full and tied, an eigenvalue) below 1e-10 of its column's
 /// variance in the data stops the fit with the <see cref="CovarianceNotPositiveDefiniteException"/> EM throws, naming
-/// the fixes (a <see cref="Components.Gaussian.CovariancePrior"/>, EM with its CovarianceRegularization, fewer
+/// the fixes (a <see cref="CovariancePrior"/>, EM with its CovarianceRegularization, fewer
 /// components, constant or duplicated columns removed). The fit stops rather than holding the variance at a floor,
 /// because there is no optimum to hold: the objective keeps rising as the variance falls, so a clamped point would be
 /// the optimum neither of this objective nor of EM's, and "converged" would be untrue. Points whose parameters or

@@ -1,4 +1,4 @@
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>How EM's starting responsibilities are chosen (scikit-learn's <c>init_params</c>).</summary>
 public enum InitializationMethod

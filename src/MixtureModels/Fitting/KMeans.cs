@@ -1,4 +1,6 @@
-namespace MixtureModels.Fitting;
+using MixtureModels.Fitting;
+
+namespace MixtureModels;
 
 /// <summary>
 /// k-means clustering: k-means++ seeding followed by Lloyd iterations, with optional sample weights.

@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Fitting;
 
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>A fitted k-means clustering. Immutable and safe to share across threads.</summary>
 public sealed class KMeansModel

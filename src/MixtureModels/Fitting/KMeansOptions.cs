@@ -1,6 +1,6 @@
 using MixtureModels.Numerics;
 
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>Settings of <see cref="KMeans"/>; the defaults follow scikit-learn's <c>KMeans</c>.</summary>
 public sealed record KMeansOptions

@@ -1,4 +1,4 @@
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>What NaN in the data means.</summary>
 public enum MissingValueHandling

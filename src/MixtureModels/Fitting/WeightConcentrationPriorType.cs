@@ -1,4 +1,4 @@
-namespace MixtureModels.Fitting;
+namespace MixtureModels;
 
 /// <summary>The prior on the mixing weights of a variational Bayesian mixture (scikit-learn's <c>weight_concentration_prior_type</c>).</summary>
 public enum WeightConcentrationPriorType

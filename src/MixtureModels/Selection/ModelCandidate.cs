@@ -1,6 +1,5 @@
 using System.Globalization;
 using MixtureModels.Components;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 

@@ -1,6 +1,3 @@
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
-
 namespace MixtureModels.Selection;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 

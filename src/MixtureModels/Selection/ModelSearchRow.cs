@@ -1,6 +1,3 @@
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
-
 namespace MixtureModels.Selection;
 
 /// <summary>One row of a <see cref="ModelSearchResult{TModel}"/>: a candidate and how its fit went. Immutable.</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 using static MixtureModels.Serialization.ModelJsonReader;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using MixtureModels.Components;
-using MixtureModels.Fitting;
 using static MixtureModels.Serialization.ModelJsonReader;
 
 namespace MixtureModels.Serialization;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
 using static MixtureModels.Serialization.ModelJsonReader;
 

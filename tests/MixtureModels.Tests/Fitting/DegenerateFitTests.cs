@@ -1,8 +1,6 @@
 using MathNet.Numerics.Distributions;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests.Fitting;
 

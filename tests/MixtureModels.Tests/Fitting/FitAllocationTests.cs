@@ -1,4 +1,3 @@
-using MixtureModels.Components.Gaussian;
 using Xunit.Abstractions;
 
 namespace MixtureModels.Tests.Fitting;

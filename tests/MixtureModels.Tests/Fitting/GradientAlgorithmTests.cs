@@ -1,7 +1,3 @@
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
-
 namespace MixtureModels.Tests.Fitting;
 
 /// <summary>

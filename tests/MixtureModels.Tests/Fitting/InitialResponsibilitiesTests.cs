@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Components.Gaussian;
 
 namespace MixtureModels.Tests.Fitting;
 

@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests.Fitting;
 

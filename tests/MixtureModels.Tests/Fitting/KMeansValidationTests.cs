@@ -1,5 +1,3 @@
-using MixtureModels.Fitting;
-
 namespace MixtureModels.Tests.Fitting;
 
 /// <summary>Bad input to k-means: typed exceptions naming the parameter, the value and the fix; degenerate data stays finite.</summary>

@@ -1,5 +1,4 @@
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests.Fitting;
 

@@ -1,7 +1,5 @@
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Normal;
-using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests.Fitting;
 

@@ -1,6 +1,3 @@
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Components.Product;
-
 namespace MixtureModels.Tests.Fitting;
 
 /// <summary>A fit depends only on the ratios of the sample weights: multiplying them all by c changes nothing.</summary>

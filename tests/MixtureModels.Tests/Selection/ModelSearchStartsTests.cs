@@ -1,5 +1,3 @@
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using MixtureModels.Selection;
 
 namespace MixtureModels.Tests.Selection;

@@ -1,5 +1,4 @@
 using MathNet.Numerics.Distributions;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Selection;
 
 namespace MixtureModels.Tests.Selection;

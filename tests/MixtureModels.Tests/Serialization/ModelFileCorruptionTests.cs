@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using MixtureModels.Components.Gaussian;
 using static MixtureModels.Tests.Serialization.SaveLoadFixtures;
 
 namespace MixtureModels.Tests.Serialization;

@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 using static MixtureModels.Tests.Serialization.SaveLoadFixtures;
 
 namespace MixtureModels.Tests.Serialization;

@@ -1,10 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using MixtureModels.Components;
-using MixtureModels.Components.Bernoulli;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests.Serialization;
 

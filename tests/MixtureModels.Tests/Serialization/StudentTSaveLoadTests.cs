@@ -1,7 +1,4 @@
 using System.Text;
-using MixtureModels.Components.Gaussian;
-using MixtureModels.Components.StudentT;
-using MixtureModels.Fitting;
 using static MixtureModels.Tests.Serialization.SaveLoadFixtures;
 
 namespace MixtureModels.Tests.Serialization;

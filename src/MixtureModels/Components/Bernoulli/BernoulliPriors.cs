@@ -1,6 +1,6 @@
 using MixtureModels.Numerics;
 
-namespace MixtureModels.Components.Bernoulli;
+namespace MixtureModels;
 
 /// <summary>
 /// Options of the Bernoulli M-step: an optional Beta(α, β) prior on every probability φ_kd (maximum a posteriori

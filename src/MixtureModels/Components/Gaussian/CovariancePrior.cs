@@ -1,8 +1,9 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Components.Gaussian;
 using MixtureModels.Numerics;
 
-namespace MixtureModels.Components.Gaussian;
+namespace MixtureModels;
 
 /// <summary>
 /// A conjugate prior on every Gaussian covariance (and every univariate normal variance), in one of two forms
@@ -27,7 +28,7 @@ namespace MixtureModels.Components.Gaussian;
 /// column variance / K^(2/D)). With κ = 0 the mean prior is absent: the means are the weighted means and the terms
 /// that count it drop out (full: ν + N_k + D + 1, tied: ν + N + D + 1, diagonal: ν + N_k + 2, spherical: ν + D·N_k + 2;
 /// mclust's full-covariance routine keeps its + 2 there, the others drop it as here). The mixing weights are not
-/// affected (mclust's are the maximum-likelihood ones; a <see cref="Fitting.DirichletWeightPrior"/> adds a prior on them).
+/// affected (mclust's are the maximum-likelihood ones; a <see cref="DirichletWeightPrior"/> adds a prior on them).
 /// The log prior is the matching density up to a constant: per component (per column for diagonal)
 /// −(a/2)·log det Σ − ½·tr(Λ Σ⁻¹) − (κ/2)·(μ − μ_P)ᵀ Σ⁻¹ (μ − μ_P), with a the denominator's offset above.
 /// mclust's BIC with a prior is 2·log L(θ̂_MAP) − p·log n: the log-likelihood at the MAP estimate, without the log prior

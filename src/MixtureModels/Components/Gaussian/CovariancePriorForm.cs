@@ -1,4 +1,4 @@
-namespace MixtureModels.Components.Gaussian;
+namespace MixtureModels;
 
 /// <summary>Which of the two shapes of <see cref="CovariancePrior"/> a prior has.</summary>
 public enum CovariancePriorForm

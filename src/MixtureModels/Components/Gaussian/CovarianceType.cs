@@ -1,4 +1,4 @@
-namespace MixtureModels.Components.Gaussian;
+namespace MixtureModels;
 
 /// <summary>The shape of the Gaussian components' covariance matrices (scikit-learn's <c>covariance_type</c>).</summary>
 public enum CovarianceType

@@ -4,9 +4,10 @@ using MixtureModels.Components.Categorical;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Normal;
 using MixtureModels.Components.Poisson;
+using MixtureModels.Components.Product;
 using MixtureModels.Numerics;
 
-namespace MixtureModels.Components.Product;
+namespace MixtureModels;
 
 /// <summary>
 /// One factor of a product-of-marginals component: which columns it covers and which distribution it places on them.

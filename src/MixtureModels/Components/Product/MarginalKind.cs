@@ -1,4 +1,4 @@
-namespace MixtureModels.Components.Product;
+namespace MixtureModels;
 
 /// <summary>The distribution a <see cref="Marginal"/> places on its columns.</summary>
 public enum MarginalKind

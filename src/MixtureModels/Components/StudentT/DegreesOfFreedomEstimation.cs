@@ -1,4 +1,4 @@
-namespace MixtureModels.Components.StudentT;
+namespace MixtureModels;
 
 /// <summary>How a Student-t mixture's degrees of freedom ν are estimated.</summary>
 public enum DegreesOfFreedomEstimation

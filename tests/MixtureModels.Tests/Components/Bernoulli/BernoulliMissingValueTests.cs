@@ -1,6 +1,5 @@
 using MixtureModels.Components;
 using MixtureModels.Components.Bernoulli;
-using MixtureModels.Fitting;
 using MixtureModels.Tests.Components.Gaussian;
 
 namespace MixtureModels.Tests.Components.Bernoulli;

@@ -2,7 +2,6 @@ using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Normal;
-using MixtureModels.Fitting;
 using MixtureModels.Tests.Fitting;
 
 namespace MixtureModels.Tests.Components.Gaussian;
@@ -361,7 +360,7 @@ public sealed class ConjugatePriorTests
     public void A_Normal_inverse_Wishart_prior_survives_save_and_load()
     {
         var x = TestData.Faithful();
-        var options = new ProductMixtureOptions { ComponentCount = 2, Marginals = [MixtureModels.Components.Product.Marginal.Gaussian([0, 1], CovarianceType.Full, 1e-6, CovariancePrior.FromData(x, 2))] };
+        var options = new ProductMixtureOptions { ComponentCount = 2, Marginals = [Marginal.Gaussian([0, 1], CovarianceType.Full, 1e-6, CovariancePrior.FromData(x, 2))] };
         var model = new ProductMixture(options).Fit(x);
         var path = Path.Combine(Path.GetTempPath(), $"niw-{Guid.NewGuid():N}.json");
         try

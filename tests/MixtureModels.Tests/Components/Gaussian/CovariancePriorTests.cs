@@ -1,5 +1,3 @@
-using MixtureModels.Components.Gaussian;
-
 namespace MixtureModels.Tests.Components.Gaussian;
 
 public sealed class CovariancePriorTests

@@ -1,6 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components.Gaussian;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests.Components.Gaussian;
 

@@ -5,7 +5,6 @@ using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.Normal;
 using MixtureModels.Components.Poisson;
 using MixtureModels.Components.Product;
-using MixtureModels.Fitting;
 using MixtureModels.Tests.Components.Gaussian;
 
 namespace MixtureModels.Tests.Components.Product;

@@ -1,8 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
-using MixtureModels.Fitting;
 using Xunit.Abstractions;
 
 namespace MixtureModels.Tests.Components.StudentT;

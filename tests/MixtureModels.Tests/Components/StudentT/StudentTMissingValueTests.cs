@@ -1,9 +1,7 @@
 using MathNet.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.RootFinding;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
-using MixtureModels.Fitting;
 
 namespace MixtureModels.Tests.Components.StudentT;
 

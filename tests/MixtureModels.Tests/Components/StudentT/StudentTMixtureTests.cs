@@ -1,7 +1,6 @@
 using MathNet.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.RootFinding;
-using MixtureModels.Components.Gaussian;
 using MixtureModels.Components.StudentT;
 
 namespace MixtureModels.Tests.Components.StudentT;
