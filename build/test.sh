@@ -7,6 +7,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 log="$(mktemp)"
+# The summary line is also written to artifacts/test-summary.txt so that .ci/run can repeat it as its very last line.
+mkdir -p artifacts
+summary="artifacts/test-summary.txt"
+rm -f "$summary"
 trap 'rm -f "$log"' EXIT
 
 bash build/pack-local.sh
@@ -29,5 +33,5 @@ awk '
   END {
     if (n == 0) { print "tests: no test assembly reported a result" > "/dev/stderr"; exit 1 }
     printf "tests: %d passed, %d failed, %d skipped\n", p, f, s
-  }' "$log" || status=1
+  }' "$log" | tee "$summary" || status=1
 exit "$status"
