@@ -214,6 +214,33 @@ public sealed class BayesianGaussianMixtureModel
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public int[] Predict(DataMatrix data) => _scores.Predict(data);
 
+    /// <summary>
+    /// Draws <paramref name="count"/> rows from the plug-in mixture with a generator seeded with the fit's
+    /// <see cref="MixtureOptions.Seed"/> (<see cref="FitReport.Seed"/>): the same model gives the same rows on every call.
+    /// </summary>
+    /// <param name="count">Number of rows, at least 1.</param>
+    /// <returns>The rows (count × D) and the component each came from.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    public MixtureSample Sample(int count) => Sample(count, new Random(Report.Seed));
+
+    /// <summary>log p(x) of one row under the plug-in mixture: the number <see cref="LogDensity(DataMatrix)"/> gives for that row.</summary>
+    /// <param name="row">D finite values.</param>
+    /// <returns>The log-density.</returns>
+    /// <exception cref="ArgumentException">The row's length differs from the model's dimension, or a value is not finite.</exception>
+    public double LogDensity(ReadOnlySpan<double> row) => _scores.LogDensity(row) + _logNormalizer;
+
+    /// <summary>The most probable component of one row: the same answer as <see cref="Predict(DataMatrix)"/> for that row.</summary>
+    /// <param name="row">D finite values.</param>
+    /// <returns>The component index in [0, K).</returns>
+    /// <exception cref="ArgumentException">The row's length differs from the model's dimension, or a value is not finite.</exception>
+    public int Predict(ReadOnlySpan<double> row) => _scores.Predict(row);
+
+    /// <summary>p(z = k | x) of one row: the numbers <see cref="PredictProbabilities(DataMatrix)"/> gives for that row.</summary>
+    /// <param name="row">D finite values.</param>
+    /// <returns>K probabilities that sum to 1.</returns>
+    /// <exception cref="ArgumentException">The row's length differs from the model's dimension, or a value is not finite.</exception>
+    public double[] PredictProbabilities(ReadOnlySpan<double> row) => _scores.PredictProbabilities(row);
+
     /// <summary>Draws rows from the plug-in mixture Σ_k E[π_k] N(m_k, Σ_k), as scikit-learn's <c>sample</c>.</summary>
     /// <param name="count">Number of rows, at least 1.</param>
     /// <param name="random">The random source.</param>
@@ -222,6 +249,8 @@ public sealed class BayesianGaussianMixtureModel
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
     public MixtureSample Sample(int count, Random random)
     {
+        ArgumentChecks.AtLeast(count, 1, nameof(count), "Ask for at least one sample.");
+        ArgumentNullException.ThrowIfNull(random);
         var sampler = _sampler ??= new MixtureModel<GaussianComponent>(_weights, _scores.Components);
         return sampler.Sample(count, random);
     }

@@ -82,5 +82,15 @@ public class FittedMixtureModel<TComponent> : MixtureModel<TComponent>
     public IReadOnlyList<int> TrainingLabels => Array.AsReadOnly(_trainingLabels);
 
     /// <summary>The parameters as a warm start for another fit.</summary>
+    /// <summary>
+    /// Draws <paramref name="count"/> rows from a generator seeded with the fit's <see cref="MixtureOptions.Seed"/>
+    /// (<see cref="FitReport.Seed"/>), as scikit-learn's <c>sample</c> uses its <c>random_state</c>: the same model gives
+    /// the same rows on every call. For other draws pass a generator to <see cref="MixtureModel{TComponent}.Sample(int, Random)"/>.
+    /// </summary>
+    /// <param name="count">Number of rows, at least 1.</param>
+    /// <returns>The rows (count × D) and the component each came from.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    public MixtureSample Sample(int count) => Sample(count, new Random(Report.Seed));
+
     internal WarmStart<TComponent> ToWarmStart() => new([.. Weights], [.. Components], LowerBound);
 }

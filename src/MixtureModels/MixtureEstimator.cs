@@ -219,6 +219,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             DegenerateInitializations = Array.AsReadOnly(degenerateRuns),
             ObjectiveHistory = Array.AsReadOnly(best.ObjectiveHistory ?? (options.Algorithm == FittingAlgorithm.ExpectationMaximization ? best.LowerBoundHistory : [])),
             LogPrior = LogPriorOf(family, weightStep, best),
+            Seed = options.Seed,
         };
         return CreateOutcome(family, best.Weights, best.Components, report, labels, options.MissingValues) with { ResponsibilityTotals = best.ResponsibilityTotals };
     }

@@ -92,4 +92,11 @@ public sealed record FitReport
 
     /// <summary>log p(θ) + log p(π) of the returned model (up to the prior's constant); 0 without a prior and for a model loaded from a file (except a loaded <see cref="BayesianGaussianMixtureModel"/>, whose file keeps it).</summary>
     public double LogPrior { get; init; }
+
+    /// <summary>
+    /// The options' <see cref="MixtureOptions.Seed"/> the fit ran with (0 for a model loaded from a file written before
+    /// the seed was saved). <see cref="FittedMixtureModel{TComponent}.Sample(int)"/> draws from <c>new Random(Seed)</c>,
+    /// so the same fit gives the same draws.
+    /// </summary>
+    public int Seed { get; init; }
 }

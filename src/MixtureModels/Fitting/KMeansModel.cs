@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Components;
 using MixtureModels.Fitting;
 
 namespace MixtureModels;
@@ -52,5 +53,15 @@ public sealed class KMeansModel
         var labels = new int[data.Rows];
         KMeansAlgorithm.Assign(data, _centers, ClusterCount, labels, _maxDegreeOfParallelism, CancellationToken.None);
         return labels;
+    }
+
+    /// <summary>Nearest centre of one row (the first one on ties): the answer <see cref="Predict(DataMatrix)"/> gives for that row.</summary>
+    /// <param name="row">D finite values.</param>
+    /// <returns>The cluster index in [0, K).</returns>
+    /// <exception cref="ArgumentException">The row's length differs from the training column count, or a value is not finite.</exception>
+    public int Predict(ReadOnlySpan<double> row)
+    {
+        SpanArguments.Length(row.Length, Dimension, nameof(row));
+        return Predict(DataMatrix.FromRowMajor(row.ToArray(), Dimension))[0];
     }
 }

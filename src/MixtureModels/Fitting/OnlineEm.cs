@@ -221,6 +221,7 @@ internal sealed class OnlineEm<TComponent, TStatistics>
             InitializationLowerBounds = [_initialBound],
             BestInitialization = 0,
             TrainingLogLikelihood = double.NaN,
+            Seed = _options.Seed,
         };
         return MixtureEstimator<TComponent, TStatistics>.CreateOutcome(_family, (double[])_weights!.Clone(), (TComponent[])_components!.Clone(), report, [], _options.MissingValues) with { ResponsibilityTotals = totals };
     }

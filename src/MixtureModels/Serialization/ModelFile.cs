@@ -143,6 +143,7 @@ internal static class ModelFile
         ComponentJson.WriteDoubles(writer, "lowerBoundHistory", [.. report.LowerBoundHistory]);
         ComponentJson.WriteDoubles(writer, "initializationLowerBounds", [.. report.InitializationLowerBounds]);
         writer.WriteNumber("bestInitialization", report.BestInitialization);
+        writer.WriteNumber("seed", report.Seed); // since 0.3.0; optional when read (0)
         writer.WritePropertyName("trainingLogLikelihood");
         ComponentJson.WriteDouble(writer, report.TrainingLogLikelihood);
 
@@ -206,6 +207,7 @@ internal static class ModelFile
             LowerBoundHistory = System.Array.AsReadOnly(AnyDoubleArray(report, "lowerBoundHistory", "$.report")),
             InitializationLowerBounds = System.Array.AsReadOnly(bounds),
             BestInitialization = Int32(report, "bestInitialization", "$.report", 0, bounds.Length - 1),
+            Seed = report.TryGetProperty("seed", out _) ? Int32(report, "seed", "$.report", int.MinValue) : 0,
             TrainingLogLikelihood = AnyDouble(report, "trainingLogLikelihood", "$.report"),
             TrainingWeight = report.TryGetProperty("trainingWeight", out _) ? AnyDouble(report, "trainingWeight", "$.report") : double.NaN,
             ResponsibilityEntropy = report.TryGetProperty("responsibilityEntropy", out _) ? AnyDouble(report, "responsibilityEntropy", "$.report") : double.NaN,
