@@ -40,6 +40,31 @@ public sealed record GaussianMixtureOptions : MixtureOptions
     /// </summary>
     public IReadOnlyList<Matrix<double>>? InitialPrecisions { get; init; }
 
+    /// <summary>
+    /// Optional starting covariance matrices, the alternative to <see cref="InitialPrecisions"/> in the same shapes: each
+    /// D × D symmetric positive definite, K of them for full, diagonal and spherical covariance (diagonal ones for
+    /// diagonal, multiples of I for spherical), one for tied. At most one of <see cref="InitialPrecisions"/>,
+    /// <see cref="InitialCovariances"/>, <see cref="InitialDiagonalPrecisions"/> and <see cref="InitialSphericalPrecisions"/>
+    /// may be given.
+    /// </summary>
+    public IReadOnlyList<Matrix<double>>? InitialCovariances { get; init; }
+
+    /// <summary>
+    /// Optional starting precisions of a <see cref="CovarianceType.Diagonal"/> model in scikit-learn's shape
+    /// (precisions_init for 'diag'): a K × D matrix of finite positive values, row k the inverse variances of component k.
+    /// </summary>
+    public Matrix<double>? InitialDiagonalPrecisions { get; init; }
+
+    /// <summary>
+    /// Optional starting precisions of a <see cref="CovarianceType.Spherical"/> model in scikit-learn's shape
+    /// (precisions_init for 'spherical'): K finite positive values, the inverse variance of each component.
+    /// </summary>
+    public IReadOnlyList<double>? InitialSphericalPrecisions { get; init; }
+
+    /// <summary>Whether any starting covariance or precision is given.</summary>
+    internal bool HasInitialCovariances =>
+        InitialPrecisions is not null || InitialCovariances is not null || InitialDiagonalPrecisions is not null || InitialSphericalPrecisions is not null;
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad setting.</summary>
     internal void Validate()
     {

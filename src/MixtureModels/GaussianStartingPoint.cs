@@ -25,7 +25,7 @@ internal sealed class GaussianStartingPoint : IStartingPoint<GaussianComponent>
         _covariances = covariances;
     }
 
-    /// <summary>Whether weights, means and precisions are all given, so no initialiser is needed.</summary>
+    /// <summary>Whether weights, means and covariances (or precisions) are all given, so no initialiser is needed.</summary>
     public bool IsComplete => _weights is not null && _means is not null && _covariances is not null;
 
     /// <summary>Nothing left to check: <see cref="Parse"/> checked every given value against K and D.</summary>
@@ -59,8 +59,108 @@ internal sealed class GaussianStartingPoint : IStartingPoint<GaussianComponent>
             }
         }
 
-        double[][]? covariances = options.InitialPrecisions is null ? null : ParsePrecisions(options.InitialPrecisions, options.CovarianceType, k, d);
-        return new GaussianStartingPoint(options.CovarianceType, weights, means, covariances);
+        return new GaussianStartingPoint(options.CovarianceType, weights, means, ParseCovariances(options, k, d));
+    }
+
+    /// <summary>The starting covariances from whichever of the four options is given (at most one), or null.</summary>
+    private static double[][]? ParseCovariances(GaussianMixtureOptions options, int k, int d)
+    {
+        var given = new List<string>(4);
+        if (options.InitialPrecisions is not null)
+        {
+            given.Add(nameof(options.InitialPrecisions));
+        }
+
+        if (options.InitialCovariances is not null)
+        {
+            given.Add(nameof(options.InitialCovariances));
+        }
+
+        if (options.InitialDiagonalPrecisions is not null)
+        {
+            given.Add(nameof(options.InitialDiagonalPrecisions));
+        }
+
+        if (options.InitialSphericalPrecisions is not null)
+        {
+            given.Add(nameof(options.InitialSphericalPrecisions));
+        }
+
+        if (given.Count > 1)
+        {
+            ThrowHelper.ThrowArgument(given[1], $"{string.Join(" and ", given)} are all given, but they describe the same starting covariances. Pass only one of them.");
+        }
+
+        var type = options.CovarianceType;
+        if (options.InitialPrecisions is { } precisions)
+        {
+            return ParseMatrices(precisions, type, k, d, nameof(options.InitialPrecisions), inverse: true);
+        }
+
+        if (options.InitialCovariances is { } covariances)
+        {
+            return ParseMatrices(covariances, type, k, d, nameof(options.InitialCovariances), inverse: false);
+        }
+
+        if (options.InitialDiagonalPrecisions is { } diagonal)
+        {
+            const string name = nameof(options.InitialDiagonalPrecisions);
+            if (type != CovarianceType.Diagonal)
+            {
+                ThrowHelper.ThrowArgument(name, $"{name} is given but CovarianceType is {type}. Use it with CovarianceType.Diagonal, or pass InitialPrecisions (D × D matrices) for {type} covariance.");
+            }
+
+            if (diagonal.RowCount != k || diagonal.ColumnCount != d)
+            {
+                ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"{name} is {diagonal.RowCount} × {diagonal.ColumnCount} but must be ComponentCount × columns = {k} × {d}. Pass one row of inverse variances per component."));
+            }
+
+            var result = new double[k][];
+            for (int c = 0; c < k; c++)
+            {
+                result[c] = new double[d];
+                for (int j = 0; j < d; j++)
+                {
+                    result[c][j] = 1.0 / PositivePrecision(diagonal[c, j], name, string.Create(CultureInfo.InvariantCulture, $"{name}[{c}, {j}]"));
+                }
+            }
+
+            return result;
+        }
+
+        if (options.InitialSphericalPrecisions is { } spherical)
+        {
+            const string name = nameof(options.InitialSphericalPrecisions);
+            if (type != CovarianceType.Spherical)
+            {
+                ThrowHelper.ThrowArgument(name, $"{name} is given but CovarianceType is {type}. Use it with CovarianceType.Spherical, or pass InitialPrecisions (D × D matrices) for {type} covariance.");
+            }
+
+            if (spherical.Count != k)
+            {
+                ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"{name} has {spherical.Count} values but ComponentCount is {k}. Pass one inverse variance per component."));
+            }
+
+            var result = new double[k][];
+            for (int c = 0; c < k; c++)
+            {
+                result[c] = [1.0 / PositivePrecision(spherical[c], name, string.Create(CultureInfo.InvariantCulture, $"{name}[{c}]"))];
+            }
+
+            return result;
+        }
+
+        return null;
+    }
+
+    private static double PositivePrecision(double value, string name, string label)
+    {
+        if (!(value > 0) || !double.IsFinite(value) || !double.IsFinite(1.0 / value))
+        {
+            ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"{label} = {value} is not a finite positive precision. Pass strictly positive inverse variances."));
+        }
+
+        return value;
     }
 
     /// <summary>Replaces the estimated parameters by the user's where given.</summary>
@@ -103,26 +203,31 @@ internal sealed class GaussianStartingPoint : IStartingPoint<GaussianComponent>
     {
         if (!FullGaussian.TryCreate(mean, covariance, out var result))
         {
-            ThrowHelper.ThrowArgument("InitialPrecisions", "InitialPrecisions is too ill-conditioned to invert. Pass better-conditioned symmetric positive-definite matrices.");
+            ThrowHelper.ThrowArgument("InitialPrecisions", "The starting covariance (from InitialPrecisions or InitialCovariances) is too ill-conditioned to factor. Pass better-conditioned symmetric positive-definite matrices.");
         }
 
         return result;
     }
 
-    private static double[][] ParsePrecisions(IReadOnlyList<Matrix<double>> precisions, CovarianceType type, int k, int d)
+    /// <summary>
+    /// Checks D × D precision (<paramref name="inverse"/>) or covariance matrices in the shapes of the covariance type and
+    /// returns the covariances: D × D row-major for full and tied, D variances for diagonal, one variance for spherical.
+    /// </summary>
+    private static double[][] ParseMatrices(IReadOnlyList<Matrix<double>> matrices, CovarianceType type, int k, int d, string name, bool inverse)
     {
-        const string name = nameof(GaussianMixtureOptions.InitialPrecisions);
+        string kind = inverse ? "precision" : "covariance";
         int expected = type == CovarianceType.Tied ? 1 : k;
-        if (precisions.Count != expected)
+        if (matrices.Count != expected)
         {
-            ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"InitialPrecisions has {precisions.Count} matrices but {type} covariance needs {expected}. Pass {(type == CovarianceType.Tied ? "one shared precision matrix" : "one precision matrix per component")}."));
+            ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"{name} has {matrices.Count} matrices but {type} covariance needs {expected}. Pass {(type == CovarianceType.Tied ? $"one shared {kind} matrix" : $"one {kind} matrix per component")}."));
         }
 
         var result = new double[expected][];
         for (int c = 0; c < expected; c++)
         {
-            var p = precisions[c] ?? throw new ArgumentNullException(name, string.Create(CultureInfo.InvariantCulture, $"InitialPrecisions[{c}] is null. Pass a {d} × {d} matrix."));
-            var covariance = GaussianValidation.InvertSymmetricPositiveDefinite(p, d, name, string.Create(CultureInfo.InvariantCulture, $"{name}[{c}]"));
+            var p = matrices[c] ?? throw new ArgumentNullException(name, string.Create(CultureInfo.InvariantCulture, $"{name}[{c}] is null. Pass a {d} × {d} matrix."));
+            string label = string.Create(CultureInfo.InvariantCulture, $"{name}[{c}]");
+            var inverted = GaussianValidation.InvertSymmetricPositiveDefinite(p, d, name, label); // checks shape, symmetry and positive definiteness
             if (type is CovarianceType.Diagonal or CovarianceType.Spherical)
             {
                 for (int i = 0; i < d; i++)
@@ -131,7 +236,7 @@ internal sealed class GaussianStartingPoint : IStartingPoint<GaussianComponent>
                     {
                         if (i != j && p[i, j] != 0)
                         {
-                            ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"InitialPrecisions[{c}][{i}, {j}] = {p[i, j]} but {type} covariance needs diagonal precision matrices. Zero the off-diagonal entries or use CovarianceType.Full."));
+                            ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"{label}[{i}, {j}] = {p[i, j]} but {type} covariance needs diagonal {kind} matrices. Zero the off-diagonal entries or use CovarianceType.Full."));
                         }
                     }
                 }
@@ -142,20 +247,20 @@ internal sealed class GaussianStartingPoint : IStartingPoint<GaussianComponent>
                     {
                         if (p[i, i] != p[0, 0])
                         {
-                            ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"InitialPrecisions[{c}] has diagonal entries {p[0, 0]} and {p[i, i]} but spherical covariance needs a multiple of the identity. Use equal diagonal entries or CovarianceType.Diagonal."));
+                            ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"{label} has diagonal entries {p[0, 0]} and {p[i, i]} but spherical covariance needs a multiple of the identity. Use equal diagonal entries or CovarianceType.Diagonal."));
                         }
                     }
 
-                    result[c] = [1.0 / p[0, 0]];
+                    result[c] = [inverse ? 1.0 / p[0, 0] : p[0, 0]];
                 }
                 else
                 {
-                    result[c] = Enumerable.Range(0, d).Select(i => 1.0 / p[i, i]).ToArray();
+                    result[c] = Enumerable.Range(0, d).Select(i => inverse ? 1.0 / p[i, i] : p[i, i]).ToArray();
                 }
             }
             else
             {
-                result[c] = covariance;
+                result[c] = inverse ? inverted : GaussianValidation.SymmetricMatrix(p, d, name, label);
             }
         }
 

@@ -175,10 +175,10 @@ public static class ModelCandidate
         }
 
         var baseOptions = template ?? new GaussianMixtureOptions { ComponentCount = 1, InitializationCount = ModelSearch.RecommendedInitializationCount };
-        if (baseOptions.InitialWeights is not null || baseOptions.InitialMeans is not null || baseOptions.InitialPrecisions is not null
+        if (baseOptions.InitialWeights is not null || baseOptions.InitialMeans is not null || baseOptions.HasInitialCovariances
             || baseOptions.InitialResponsibilities is not null || baseOptions.InitialLabels is not null)
         {
-            ThrowHelper.ThrowArgument(nameof(template), "template has starting values (InitialWeights, InitialMeans, InitialPrecisions, InitialResponsibilities or InitialLabels), which fix the component count and covariance shape. Remove them, or build the candidates one by one with ModelCandidate.Gaussian.");
+            ThrowHelper.ThrowArgument(nameof(template), "template has starting values (InitialWeights, InitialMeans, InitialPrecisions, InitialCovariances, InitialDiagonalPrecisions, InitialSphericalPrecisions, InitialResponsibilities or InitialLabels), which fix the component count and covariance shape. Remove them, or build the candidates one by one with ModelCandidate.Gaussian.");
         }
 
         InitializationMethod[] methods = [.. starts ?? RecommendedStarts];
