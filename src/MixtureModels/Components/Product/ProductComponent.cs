@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Numerics;
 
@@ -35,6 +36,32 @@ public sealed class ProductComponent : IMissingValueComponent, IUncheckedCompone
 
     /// <summary>The marginal components, in the order of the family's <see cref="Marginal"/> list.</summary>
     public IReadOnlyList<IComponent> Marginals => Array.AsReadOnly(_marginals);
+
+    /// <summary>
+    /// Marginal <paramref name="index"/> as the component type it has, without a cast: <c>GetMarginal&lt;NormalComponent&gt;(0)</c>
+    /// for <see cref="Marginal.Normal"/>, <c>GaussianComponent</c> for <see cref="Marginal.Gaussian"/>,
+    /// <c>BernoulliComponent</c>, <c>CategoricalComponent</c> and <c>PoissonComponent</c> for the other built-in marginals.
+    /// </summary>
+    /// <typeparam name="TMarginal">The marginal's component type (or a base type or interface of it).</typeparam>
+    /// <param name="index">Marginal index in [0, <see cref="Marginals"/>.Count).</param>
+    /// <returns>The marginal component.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, Marginals.Count).</exception>
+    /// <exception cref="InvalidCastException">Marginal <paramref name="index"/> is of another type; the message names its type.</exception>
+    public TMarginal GetMarginal<TMarginal>(int index)
+        where TMarginal : IComponent
+    {
+        if ((uint)index >= (uint)_marginals.Length)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(index), index, string.Create(CultureInfo.InvariantCulture, $"Pass a marginal index in [0, {_marginals.Length})."));
+        }
+
+        if (_marginals[index] is TMarginal typed)
+        {
+            return typed;
+        }
+
+        throw new InvalidCastException(string.Create(CultureInfo.InvariantCulture, $"Marginal {index} is a {_marginals[index].GetType().Name}, not a {typeof(TMarginal).Name}. Call GetMarginal<{_marginals[index].GetType().Name}>({index}), or read Marginals[{index}]."));
+    }
 
     /// <summary>The data columns of marginal <paramref name="index"/>.</summary>
     /// <param name="index">Marginal index.</param>
