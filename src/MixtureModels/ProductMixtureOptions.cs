@@ -29,7 +29,7 @@ public sealed record ProductMixtureOptions : MixtureOptions
     /// <list type="bullet">
     /// <item><description><see cref="Marginal.Normal"/>: a <see cref="NormalComponent"/>;</description></item>
     /// <item><description><see cref="Marginal.Bernoulli"/>: a <see cref="BernoulliComponent"/> with one probability per column of the marginal;</description></item>
-    /// <item><description><see cref="Marginal.Categorical"/>: a <see cref="CategoricalComponent"/> with the marginal's level count;</description></item>
+    /// <item><description><see cref="Marginal.Categorical(int, int, double)"/> and <see cref="Marginal.Categorical(int, IReadOnlyList{double}, double)"/>: a <see cref="CategoricalComponent"/> with the marginal's level count (and level values);</description></item>
     /// <item><description><see cref="Marginal.Poisson"/>: a <see cref="PoissonComponent"/>;</description></item>
     /// <item><description><see cref="Marginal.Gaussian"/>: a Gaussian of the block's dimension and covariance type —
     /// <see cref="FullGaussian"/> for full and tied, <see cref="DiagonalGaussian"/> for diagonal,

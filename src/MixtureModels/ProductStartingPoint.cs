@@ -131,11 +131,13 @@ internal static class ProductStartingPoint
         private readonly Type _type;
         private readonly int _dimension;
         private readonly int _levels; // categorical only; 0 otherwise
+        private readonly double[]? _levelValues; // categorical only: the level values (null for 0, …, L − 1)
         private readonly string _expected;
         private readonly string _fix;
 
-        private Requirement(Type type, int dimension, int levels, bool tied, string description, string expected, string fix)
+        private Requirement(Type type, int dimension, int levels, bool tied, string description, string expected, string fix, double[]? levelValues = null)
         {
+            _levelValues = levelValues;
             _type = type;
             _dimension = dimension;
             _levels = levels;
@@ -163,7 +165,14 @@ internal static class ProductStartingPoint
                 case MarginalKind.Bernoulli:
                     return new(typeof(BernoulliComponent), d, 0, false, $"Bernoulli on {on}", Invariant($"a BernoulliComponent of dimension {d}"), Invariant($"Build it with BernoulliComponent.WithProbabilities, one probability per column ({d})."));
                 case MarginalKind.Categorical:
-                    int levels = ((CategoricalFamily)((MarginalFamily<CategoricalComponent, CategoricalStatistics>)marginal.Family).Inner).LevelCount;
+                    var categorical = (CategoricalFamily)((MarginalFamily<CategoricalComponent, CategoricalStatistics>)marginal.Family).Inner;
+                    int levels = categorical.LevelCount;
+                    if (categorical.LevelValues is { } values)
+                    {
+                        string list = CategoricalLevels.Describe(values, levels);
+                        return new(typeof(CategoricalComponent), 1, levels, false, Invariant($"Categorical with the levels {list} on {on}"), Invariant($"a CategoricalComponent with the levels {list}"), Invariant($"Build it with CategoricalComponent.WithProbabilities(probabilities, levels), one probability per level ({levels}) and the marginal's levels."), values);
+                    }
+
                     return new(typeof(CategoricalComponent), 1, levels, false, Invariant($"Categorical with {levels} levels on {on}"), Invariant($"a CategoricalComponent with {levels} levels"), Invariant($"Build it with CategoricalComponent.WithProbabilities, one probability per level ({levels})."));
                 case MarginalKind.Poisson:
                     return new(typeof(PoissonComponent), 1, 0, false, $"Poisson on {on}", "a PoissonComponent", "Build it with PoissonComponent.WithRate.");
@@ -201,10 +210,16 @@ internal static class ProductStartingPoint
             {
                 ThrowHelper.ThrowArgument(MarginalsName, Invariant($"{where} is a CategoricalComponent with {categorical.LevelCount} levels but {needs}. {_fix}"));
             }
+            else if (_levels > 0 && component is CategoricalComponent coded && !SameLevels(coded.LevelValues, _levelValues))
+            {
+                ThrowHelper.ThrowArgument(MarginalsName, Invariant($"{where} is a CategoricalComponent with the levels {CategoricalLevels.Describe(coded.LevelValues, coded.LevelCount)} but {needs}. {_fix}"));
+            }
 
             return component!;
         }
 
         private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+        private static bool SameLevels(double[]? a, double[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
     }
 }

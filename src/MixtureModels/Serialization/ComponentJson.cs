@@ -311,8 +311,8 @@ internal static class ComponentJson
         writer.WriteEndArray();
     }
 
-    /// <summary>Reads the K components of a categorical block with <paramref name="levelCount"/> levels.</summary>
-    public static CategoricalComponent[] ReadCategoricalComponents(JsonElement block, string path, int levelCount, int componentCount)
+    /// <summary>Reads the K components of a categorical block with <paramref name="levelCount"/> levels (of the values <paramref name="levels"/>; null for 0, …, L − 1).</summary>
+    public static CategoricalComponent[] ReadCategoricalComponents(JsonElement block, string path, int levelCount, double[]? levels, int componentCount)
     {
         var items = Array(block, "components", path, componentCount);
         string at = Child(path, "components");
@@ -337,7 +337,7 @@ internal static class ComponentJson
                 throw Invalid(Child(ck, "probabilities"), string.Create(CultureInfo.InvariantCulture, $"the probabilities sum to {sum:R}, not 1."));
             }
 
-            result[k] = CategoricalComponent.FromOwnedArray(probabilities);
+            result[k] = CategoricalComponent.FromOwnedArray(probabilities, levels);
         }
 
         return result;

@@ -40,6 +40,11 @@ internal static class ProductJson
                     var c = (CategoricalFamily)categorical.Inner;
                     writer.WriteNumber("levelCount", c.LevelCount);
                     writer.WriteNumber("dirichletAlpha", c.DirichletAlpha);
+                    if (c.LevelValues is { } levels)
+                    {
+                        ComponentJson.WriteDoubles(writer, "levels", levels); // since 0.3.0; absent for the levels 0, …, L − 1
+                    }
+
                     ComponentJson.WriteCategorical(writer, Parts<CategoricalComponent>(components, m));
                     break;
                 case MarginalFamily<PoissonComponent, PoissonStatistics>:
@@ -88,7 +93,7 @@ internal static class ProductJson
             {
                 MarginalKind.Normal => Marginal.Normal(columns[0], Finite(item, "varianceRegularization", at), ComponentJson.ReadPrior(item, at)),
                 MarginalKind.Bernoulli => Marginal.Bernoulli(columns, ComponentJson.ReadBernoulliPriors(item, at)),
-                MarginalKind.Categorical => Marginal.Categorical(columns[0], Int32(item, "levelCount", at, 1), Finite(item, "dirichletAlpha", at)),
+                MarginalKind.Categorical => CategoricalMarginal(item, at, columns[0]),
                 MarginalKind.Poisson => Marginal.Poisson(columns[0]),
                 _ => GaussianMarginal(item, at, columns),
             };
@@ -106,7 +111,7 @@ internal static class ProductJson
             {
                 MarginalFamily<NormalComponent, NormalStatistics> => ComponentJson.ReadNormalComponents(item, at, componentCount),
                 MarginalFamily<BernoulliComponent, BernoulliStatistics> => ComponentJson.ReadBernoulliComponents(item, at, marginal.ColumnArray.Length, componentCount),
-                MarginalFamily<CategoricalComponent, CategoricalStatistics> c => ComponentJson.ReadCategoricalComponents(item, at, ((CategoricalFamily)c.Inner).LevelCount, componentCount),
+                MarginalFamily<CategoricalComponent, CategoricalStatistics> c => ComponentJson.ReadCategoricalComponents(item, at, ((CategoricalFamily)c.Inner).LevelCount, ((CategoricalFamily)c.Inner).LevelValues, componentCount),
                 MarginalFamily<PoissonComponent, PoissonStatistics> => ComponentJson.ReadPoissonComponents(item, at, componentCount),
                 _ => ComponentJson.ReadGaussianComponents(item, at, ComponentJson.ReadGaussianSettings(item, at).Type, marginal.ColumnArray.Length, componentCount),
             };
@@ -144,5 +149,27 @@ internal static class ProductJson
         }
 
         return result;
+    }
+
+    /// <summary>A categorical marginal: its level count, smoothing and, when not 0, …, L − 1, its level values.</summary>
+    private static Marginal CategoricalMarginal(JsonElement item, string at, int column)
+    {
+        int levelCount = Int32(item, "levelCount", at, 1);
+        double alpha = Finite(item, "dirichletAlpha", at);
+        if (!item.TryGetProperty("levels", out _))
+        {
+            return Marginal.Categorical(column, levelCount, alpha);
+        }
+
+        var levels = FiniteArray(item, "levels", at, levelCount);
+        for (int l = 1; l < levels.Length; l++)
+        {
+            if (!(levels[l] > levels[l - 1]))
+            {
+                throw Invalid(Child(at, "levels"), string.Create(CultureInfo.InvariantCulture, $"the level values must increase strictly, but levels[{l}] = {levels[l]:R} follows {levels[l - 1]:R}."));
+            }
+        }
+
+        return Marginal.Categorical(column, levels, alpha);
     }
 }

@@ -134,7 +134,7 @@ internal static class StatisticsJson
                 case BernoulliStatistics:
                     return BernoulliStatistics.FromValues(total, FiniteArray(element, "weightedCounts", path, d), FiniteArray(element, "missingWeights", path, d));
                 case CategoricalStatistics categorical:
-                    return CategoricalStatistics.FromValues(total, FiniteArray(element, "weightedCounts", path, categorical.LevelCount));
+                    return CategoricalStatistics.FromValues(total, FiniteArray(element, "weightedCounts", path, categorical.LevelCount)).WithLevelsOf(categorical);
                 case NormalStatistics:
                     var reference = Property(element, "reference", path);
                     double? a = reference.ValueKind == JsonValueKind.Null ? null : Finite(element, "reference", path);

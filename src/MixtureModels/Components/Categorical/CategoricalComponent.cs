@@ -4,23 +4,27 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Categorical;
 
 /// <summary>
-/// A categorical distribution over the integer levels 0, 1, …, L − 1 of one column (stored as doubles):
-/// p(x = l) = π_l, log p(x) = log π_x, with π_l ≥ 0 and Σ_l π_l = 1.
+/// A categorical distribution over the L levels of one column (stored as doubles): p(x = v_l) = π_l, with π_l ≥ 0 and
+/// Σ_l π_l = 1. The level values v_l are the integers 0, 1, …, L − 1 unless the component was built with others
+/// (<see cref="WithProbabilities(ReadOnlySpan{double}, ReadOnlySpan{double})"/>, <see cref="MixtureModels.Marginal.Categorical(int, IReadOnlyList{double}, double)"/>),
+/// for example the cylinder counts 4, 6 and 8.
 /// </summary>
 /// <remarks>
 /// The component has <see cref="Dimension"/> 1: every row is one value. Immutable and thread-safe; it caches log π and
-/// the cumulative probabilities used for sampling. Values that are not one of the levels (non-integer, outside [0, L),
-/// NaN) have log-density −∞; the density methods do not throw on them, so validate the data at the public boundary.
+/// the cumulative probabilities used for sampling. Values that are not one of the level values (NaN included) have
+/// log-density −∞; the density methods do not throw on them, so validate the data at the public boundary.
 /// </remarks>
 public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedComponent
 {
     private readonly double[] _probabilities;
     private readonly double[] _logProbabilities;
     private readonly double[] _cumulative;
+    private readonly double[]? _levels; // the level values v_l, strictly increasing; null for 0, 1, …, L − 1
 
-    private CategoricalComponent(double[] probabilities)
+    private CategoricalComponent(double[] probabilities, double[]? levels)
     {
         _probabilities = probabilities;
+        _levels = levels;
         _logProbabilities = new double[probabilities.Length];
         _cumulative = new double[probabilities.Length];
         double cumulative = 0;
@@ -32,8 +36,14 @@ public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedCom
         }
     }
 
-    /// <summary>Number of levels L (at least 1); the levels are 0, 1, …, L − 1.</summary>
+    /// <summary>Number of levels L (at least 1).</summary>
     public int LevelCount => _probabilities.Length;
+
+    /// <summary>The value v_l of every level l, strictly increasing: 0, 1, …, L − 1 unless the component was built with other values.</summary>
+    public IReadOnlyList<double> Levels => CategoricalLevels.AsList(_levels, LevelCount);
+
+    /// <summary>The stored level values (null for 0, …, L − 1), for the family and serialisation.</summary>
+    internal double[]? LevelValues => _levels;
 
     /// <summary>The probabilities π_l (length L, non-negative, summing to 1).</summary>
     public ReadOnlySpan<double> Probabilities => _probabilities;
@@ -54,7 +64,29 @@ public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedCom
     /// <param name="probabilities">π_0, …, π_{L−1}: at least one value, each finite and non-negative, summing to 1 within 1e-8.</param>
     /// <returns>The component.</returns>
     /// <exception cref="ArgumentException"><paramref name="probabilities"/> is empty, holds a negative or non-finite value, or does not sum to 1 within 1e-8.</exception>
-    public static CategoricalComponent WithProbabilities(ReadOnlySpan<double> probabilities)
+    public static CategoricalComponent WithProbabilities(ReadOnlySpan<double> probabilities) => Create(probabilities, null);
+
+    /// <summary>
+    /// Creates the categorical distribution with p(x = <paramref name="levels"/>[l]) = <paramref name="probabilities"/>[l]:
+    /// a column whose values are not coded 0, …, L − 1 (for example 4, 6, 8 cylinders). The probabilities are divided by
+    /// their sum.
+    /// </summary>
+    /// <param name="probabilities">π_0, …, π_{L−1}: at least one value, each finite and non-negative, summing to 1 within 1e-8.</param>
+    /// <param name="levels">v_0 &lt; … &lt; v_{L−1}: one finite value per probability, strictly increasing.</param>
+    /// <returns>The component.</returns>
+    /// <exception cref="ArgumentException">The probabilities are invalid, or <paramref name="levels"/> has another length, a non-finite value, or is not strictly increasing.</exception>
+    public static CategoricalComponent WithProbabilities(ReadOnlySpan<double> probabilities, ReadOnlySpan<double> levels)
+    {
+        var parsed = CategoricalLevels.Parse(levels, nameof(levels));
+        if (levels.Length != probabilities.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(levels), string.Create(CultureInfo.InvariantCulture, $"levels has {levels.Length} values but probabilities has {probabilities.Length}. Pass one level value per probability."));
+        }
+
+        return Create(probabilities, parsed);
+    }
+
+    private static CategoricalComponent Create(ReadOnlySpan<double> probabilities, double[]? levels)
     {
         if (probabilities.IsEmpty)
         {
@@ -84,7 +116,7 @@ public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedCom
             normalised[l] = probabilities[l] / sum;
         }
 
-        return new CategoricalComponent(normalised);
+        return new CategoricalComponent(normalised, levels);
     }
 
     /// <summary>Writes log π_{xₙ} for a block of one-value rows.</summary>
@@ -101,7 +133,7 @@ public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedCom
         var logProbabilities = _logProbabilities;
         for (int n = 0; n < destination.Length; n++)
         {
-            destination[n] = LogDensityCore(rows[n], logProbabilities);
+            destination[n] = LogDensityCore(rows[n], logProbabilities, _levels);
         }
     }
 
@@ -116,7 +148,7 @@ public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedCom
             ThrowHelper.ThrowArgument(nameof(row), string.Create(CultureInfo.InvariantCulture, $"row has length {row.Length}; a categorical component reads rows of length 1."));
         }
 
-        return LogDensityCore(row[0], _logProbabilities);
+        return LogDensityCore(row[0], _logProbabilities, _levels);
     }
 
     /// <summary>Draws one level (as a double) by inverting the cumulative distribution at a uniform draw.</summary>
@@ -140,7 +172,7 @@ public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedCom
             {
                 if (u < _cumulative[l])
                 {
-                    destination[0] = l;
+                    destination[0] = CategoricalLevels.ValueOf(l, _levels);
                     return;
                 }
 
@@ -149,19 +181,21 @@ public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedCom
         }
 
         // The cumulative sum can end a rounding error below 1: u then falls on the last level of positive probability.
-        destination[0] = last;
+        destination[0] = CategoricalLevels.ValueOf(last, _levels);
     }
 
     /// <inheritdoc />
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Categorical(L = {LevelCount})");
+    public override string ToString() => _levels is null
+        ? string.Create(CultureInfo.InvariantCulture, $"Categorical(L = {LevelCount})")
+        : string.Create(CultureInfo.InvariantCulture, $"Categorical(L = {LevelCount}, levels = {CategoricalLevels.Describe(_levels, LevelCount)})");
 
-    /// <summary>Builds the component from an array it then owns (already normalised and validated).</summary>
-    internal static CategoricalComponent FromOwnedArray(double[] probabilities) => new(probabilities);
+    /// <summary>Builds the component from arrays it then owns (already normalised and validated; null levels for 0, …, L − 1).</summary>
+    internal static CategoricalComponent FromOwnedArray(double[] probabilities, double[]? levels) => new(probabilities, levels);
 
-    private static double LogDensityCore(double x, double[] logProbabilities)
+    private static double LogDensityCore(double x, double[] logProbabilities, double[]? levels)
     {
-        int level = (int)x; // saturating: NaN → 0, caught by the equality test below
-        return (uint)level < (uint)logProbabilities.Length && level == x ? logProbabilities[level] : double.NegativeInfinity;
+        int level = CategoricalLevels.IndexOf(x, levels, logProbabilities.Length);
+        return level >= 0 ? logProbabilities[level] : double.NegativeInfinity;
     }
 
     /// <inheritdoc />
@@ -175,7 +209,7 @@ public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedCom
         for (int n = 0; n < destination.Length; n++)
         {
             double x = rows[n];
-            destination[n] = double.IsNaN(x) ? 0 : LogDensityCore(x, _logProbabilities);
+            destination[n] = double.IsNaN(x) ? 0 : LogDensityCore(x, _logProbabilities, _levels);
         }
     }
 
@@ -188,10 +222,10 @@ public sealed class CategoricalComponent : IMissingValueComponent, IUncheckedCom
             return;
         }
 
-        double mean = 0; // the expected level index Σ_l l·π_l
-        for (int l = 1; l < _probabilities.Length; l++)
+        double mean = 0; // the expected value Σ_l v_l·π_l
+        for (int l = _levels is null ? 1 : 0; l < _probabilities.Length; l++)
         {
-            mean += l * _probabilities[l];
+            mean += CategoricalLevels.ValueOf(l, _levels) * _probabilities[l];
         }
 
         destination[0] = mean;

@@ -4,7 +4,8 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Categorical;
 
 /// <summary>
-/// Categorical components over one column with levels 0, …, L − 1. The M-step is the weighted maximum-likelihood
+/// Categorical components over one column with L levels: the values 0, …, L − 1, or the values given to
+/// <see cref="CategoricalFamily(IReadOnlyList{double}, double)"/> (for example 4, 6 and 8 cylinders). The M-step is the weighted maximum-likelihood
 /// (α = 0) or Dirichlet-smoothed estimate π_l = (c_l + α) / (W + L·α), then floored at <see cref="MinimumProbability"/>
 /// and renormalised to sum to 1.
 /// </summary>
@@ -31,8 +32,26 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, C
         DirichletAlpha = dirichletAlpha;
     }
 
+    /// <summary>Creates the family for a column whose values are <paramref name="levels"/>: level l is the value levels[l].</summary>
+    /// <param name="levels">The values the column takes, at least one, finite and strictly increasing (for example [4, 6, 8]).</param>
+    /// <param name="dirichletAlpha">α, finite and non-negative: the pseudo-count added to every level (0 = maximum likelihood).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="levels"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="levels"/> is empty, holds a non-finite value, or is not strictly increasing.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dirichletAlpha"/> is negative or not finite.</exception>
+    public CategoricalFamily(IReadOnlyList<double> levels, double dirichletAlpha)
+        : this(CheckedLevels(levels).Length, dirichletAlpha)
+    {
+        LevelValues = CategoricalLevels.Parse(levels.ToArray(), nameof(levels));
+    }
+
     /// <summary>Number of levels L.</summary>
     public int LevelCount { get; }
+
+    /// <summary>The value of every level, strictly increasing: 0, 1, …, L − 1 unless the family was created with other values.</summary>
+    public IReadOnlyList<double> Levels => CategoricalLevels.AsList(LevelValues, LevelCount);
+
+    /// <summary>The stored level values (null for 0, …, L − 1).</summary>
+    internal double[]? LevelValues { get; }
 
     /// <summary>The symmetric Dirichlet pseudo-count α added to every level's weighted count.</summary>
     public double DirichletAlpha { get; }
@@ -53,7 +72,7 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, C
     /// <summary>Creates empty <see cref="CategoricalStatistics"/> with <see cref="LevelCount"/> levels.</summary>
     /// <param name="current">Ignored: categorical statistics need no reference point.</param>
     /// <returns>The accumulator.</returns>
-    public CategoricalStatistics CreateStatistics(CategoricalComponent? current) => new CategoricalStatistics(LevelCount);
+    public CategoricalStatistics CreateStatistics(CategoricalComponent? current) => new CategoricalStatistics(LevelCount, LevelValues);
 
     /// <summary>Clears <paramref name="statistics"/>.</summary>
     /// <param name="statistics">Statistics created by <see cref="CreateStatistics"/>.</param>
@@ -74,7 +93,7 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, C
 
         for (int k = 0; k < statistics.Length; k++)
         {
-            destination[k] = CategoricalComponent.FromOwnedArray(EstimateProbabilities(Check(statistics[k], k)));
+            destination[k] = CategoricalComponent.FromOwnedArray(EstimateProbabilities(Check(statistics[k], k)), LevelValues);
         }
     }
 
@@ -159,7 +178,7 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, C
                 p[l] /= floored;
             }
 
-            destination[k] = CategoricalComponent.FromOwnedArray(p);
+            destination[k] = CategoricalComponent.FromOwnedArray(p, LevelValues);
         }
 
         return true;
@@ -228,4 +247,12 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, C
 
     /// <inheritdoc />
     double IComponentPrior<CategoricalComponent>.LogPrior(ReadOnlySpan<CategoricalComponent> components) => LogPriorValue.Of(this, components);
+
+    private static double[] CheckedLevels(IReadOnlyList<double> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        var values = levels.ToArray();
+        CategoricalLevels.Parse(values, nameof(levels));
+        return values;
+    }
 }

@@ -4,12 +4,14 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Categorical;
 
 /// <summary>
-/// Weighted sufficient statistics of a categorical component over one column with levels 0, …, L − 1:
-/// W = Σ wₙ and the weighted count c_l = Σ_{n: xₙ = l} wₙ of every level.
+/// Weighted sufficient statistics of a categorical component over one column with L levels:
+/// W = Σ wₙ and the weighted count c_l = Σ_{n: xₙ = v_l} wₙ of every level l (level values v_l as the family's
+/// <see cref="CategoricalFamily.Levels"/>; 0, …, L − 1 unless given).
 /// </summary>
 public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalStatistics>, IMissingValueStatistics, IScalableStatistics
 {
     private readonly double[] _counts;
+    private double[]? _levels; // the family's level values; null for 0, 1, …, L − 1
 
     /// <summary>Creates empty statistics for <paramref name="levelCount"/> levels.</summary>
     /// <param name="levelCount">L, at least 1.</param>
@@ -18,6 +20,23 @@ public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalSta
     {
         ArgumentChecks.AtLeast(levelCount, 1, nameof(levelCount), "Use the number of levels of the column (at least 1).");
         _counts = new double[levelCount];
+    }
+
+    /// <summary>Creates empty statistics whose rows hold the given level values (null: 0, …, L − 1).</summary>
+    internal CategoricalStatistics(int levelCount, double[]? levels)
+        : this(levelCount)
+    {
+        _levels = levels;
+    }
+
+    /// <summary>The level values the rows are read as (null for 0, …, L − 1).</summary>
+    internal double[]? LevelValues => _levels;
+
+    /// <summary>Reads rows with the level values of <paramref name="template"/> (statistics rebuilt from saved values).</summary>
+    internal CategoricalStatistics WithLevelsOf(CategoricalStatistics template)
+    {
+        _levels = template._levels;
+        return this;
     }
 
     /// <summary>Always 1: the statistics describe one column.</summary>
@@ -70,7 +89,7 @@ public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalSta
         return result;
     }
 
-    /// <summary>Adds wₙ to the count of level xₙ, and to W, for every row of a block. Rows must hold levels in [0, L): they are not checked here.</summary>
+    /// <summary>Adds wₙ to the count of the level whose value is xₙ, and to W, for every row of a block. Rows must hold level values: they are not checked here.</summary>
     /// <param name="rows">One level per row (at least weights.Length values).</param>
     /// <param name="weights">One non-negative weight per row.</param>
     /// <exception cref="ArgumentException"><paramref name="rows"/> is shorter than <paramref name="weights"/>.</exception>
@@ -82,12 +101,13 @@ public sealed class CategoricalStatistics : ISufficientStatistics<CategoricalSta
         }
 
         var counts = _counts;
+        var levels = _levels;
         double total = 0;
         for (int n = 0; n < weights.Length; n++)
         {
             double w = weights[n];
             total += w;
-            counts[(int)rows[n]] += w;
+            counts[levels is null ? (int)rows[n] : CategoricalLevels.IndexOf(rows[n], levels, counts.Length)] += w;
         }
 
         TotalWeight += total;

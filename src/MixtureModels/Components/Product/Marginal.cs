@@ -22,6 +22,7 @@ namespace MixtureModels;
 ///     Marginal.Bernoulli([2, 3]),                       // two yes/no columns
 ///     Marginal.Categorical(4, levelCount: 3),           // a column with levels 0, 1, 2
 ///     Marginal.Poisson(5),                              // a count column
+///     Marginal.Categorical(6, levels: [4, 6, 8]),       // a column whose values are 4, 6 or 8
 /// ];
 /// </code>
 /// </example>
@@ -53,6 +54,13 @@ public sealed class Marginal
 
     internal IMarginalFamily Family { get; }
 
+    /// <summary>
+    /// For a categorical marginal, the value of every level (level l is the value Levels[l]): 0, 1, …, L − 1 for
+    /// <see cref="Categorical(int, int, double)"/>, the given values for <see cref="Categorical(int, IReadOnlyList{double}, double)"/>.
+    /// Null for the other kinds.
+    /// </summary>
+    public IReadOnlyList<double>? Levels => Family is MarginalFamily<CategoricalComponent, CategoricalStatistics> categorical ? ((CategoricalFamily)categorical.Inner).Levels : null;
+
     /// <summary>A univariate normal N(μ, σ²) on one real column; σ² gets <paramref name="varianceRegularization"/> added.</summary>
     /// <param name="column">Column index, at least 0.</param>
     /// <param name="varianceRegularization">Non-negative value added to the variance (like reg_covar), default 1e-6.</param>
@@ -81,6 +89,39 @@ public sealed class Marginal
         var family = new CategoricalFamily(levelCount, dirichletAlpha);
         return new(MarginalKind.Categorical, Columns1(column), MarginalFamilyFactory.Wrap(family), v => v >= 0 && v < levelCount && v == Math.Floor(v), string.Create(CultureInfo.InvariantCulture, $"an integer level in [0, {levelCount})"));
     }
+
+    /// <summary>
+    /// A categorical distribution on one column whose values are <paramref name="levels"/>, for example the cylinder
+    /// counts [4, 6, 8] or codes [1, 2, 3, 9]: no recoding to 0, …, L − 1 is needed. Level l is the value levels[l]; the
+    /// fitted components' probabilities are in that order, <see cref="CategoricalComponent.Levels"/> reports the values,
+    /// queries take the same values, samples are drawn as them, and a value that is not a level is rejected with an
+    /// <see cref="ArgumentException"/> naming it.
+    /// </summary>
+    /// <param name="column">Column index, at least 0.</param>
+    /// <param name="levels">The values the column takes: at least one, finite, strictly increasing.</param>
+    /// <param name="dirichletAlpha">Non-negative Dirichlet smoothing added to every level's count (0: maximum likelihood).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="levels"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="levels"/> is empty, holds a non-finite value, or is not strictly increasing.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public static Marginal Categorical(int column, IReadOnlyList<double> levels, double dirichletAlpha)
+    {
+        var family = new CategoricalFamily(levels, dirichletAlpha);
+        var values = family.LevelValues;
+        int count = family.LevelCount;
+        return new(MarginalKind.Categorical, Columns1(column), MarginalFamilyFactory.Wrap(family), v => CategoricalLevels.IndexOf(v, values, count) >= 0,
+            string.Create(CultureInfo.InvariantCulture, $"one of the levels {CategoricalLevels.Describe(values, count)}"));
+    }
+
+    /// <summary>
+    /// A categorical distribution on one column whose values are <paramref name="levels"/>, without smoothing: as
+    /// <see cref="Categorical(int, IReadOnlyList{double}, double)"/> with a Dirichlet pseudo-count of 0.
+    /// </summary>
+    /// <param name="column">Column index, at least 0.</param>
+    /// <param name="levels">The values the column takes: at least one, finite, strictly increasing (for example [4, 6, 8]).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="levels"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="levels"/> is empty, holds a non-finite value, or is not strictly increasing.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="column"/> is negative.</exception>
+    public static Marginal Categorical(int column, IReadOnlyList<double> levels) => Categorical(column, levels, 0);
 
     /// <summary>A Poisson distribution on one column of non-negative integer counts.</summary>
     /// <param name="column">Column index, at least 0.</param>
