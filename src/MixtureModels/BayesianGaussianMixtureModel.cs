@@ -14,9 +14,9 @@ namespace MixtureModels;
 /// </summary>
 /// <remarks>
 /// The queries use the variational E-step: the score of row x under component k is E[log π_k] + E[log N(x | μ_k, Λ_k)],
-/// the expectations over the posterior. <see cref="LogDensity"/> (score_samples) is the log-sum-exp of those scores —
+/// the expectations over the posterior. <see cref="LogDensity(DataMatrix)"/> (score_samples) is the log-sum-exp of those scores —
 /// a lower bound on the posterior predictive's log-density, not a normalised density — and
-/// <see cref="PredictProbabilities"/> their softmax. They run on the library's blocked, parallel E-step with the
+/// <see cref="PredictProbabilities(DataMatrix)"/> their softmax. They run on the library's blocked, parallel E-step with the
 /// family's batched kernels, on the plug-in Gaussians N(m_k, Σ_k) with the scores' constant parts folded into the weights.
 /// </remarks>
 public sealed class BayesianGaussianMixtureModel
@@ -135,7 +135,7 @@ public sealed class BayesianGaussianMixtureModel
     /// <remarks>
     /// <see cref="FitReport.LowerBound"/> and <see cref="FitReport.LowerBoundHistory"/> are scikit-learn's evidence lower
     /// bound (the whole sum, not a mean per row, up to scikit-learn's additive constant); it never decreases.
-    /// <see cref="FitReport.TrainingLogLikelihood"/> is the mean of <see cref="LogDensity"/> over the training rows.
+    /// <see cref="FitReport.TrainingLogLikelihood"/> is the mean of <see cref="LogDensity(DataMatrix)"/> over the training rows.
     /// </remarks>
     public FitReport Report => _scores.Report;
 
@@ -193,7 +193,7 @@ public sealed class BayesianGaussianMixtureModel
         return result;
     }
 
-    /// <summary>The (sample-weighted) mean of <see cref="LogDensity"/> (scikit-learn's <c>score</c>).</summary>
+    /// <summary>The (sample-weighted) mean of <see cref="LogDensity(DataMatrix)"/> (scikit-learn's <c>score</c>).</summary>
     /// <param name="data">N × D finite data with the model's column count.</param>
     /// <param name="sampleWeights">Optional non-negative weight per row.</param>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>

@@ -24,7 +24,7 @@ public sealed record KMeansOptions
     public int Seed { get; init; }
 
     /// <summary>
-    /// Worker threads for the passes over the data (seeding, Lloyd iterations, <see cref="KMeansModel.Predict"/>): -1
+    /// Worker threads for the passes over the data (seeding, Lloyd iterations, <see cref="KMeansModel.Predict(DataMatrix)"/>): -1
     /// (default) for all cores. Results are identical for any value.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
