@@ -80,7 +80,7 @@ public sealed class BayesianGaussianMixture
     /// 1, so the priors' pseudo-observations count in units of the average weight (and integer weights are not the same as
     /// repeated rows, which would change N). The default mean and covariance priors are the weighted mean and covariance.
     /// </param>
-    /// <param name="progress">Optional callback after every iteration, with the lower bound.</param>
+    /// <param name="progress">Optional callback after every iteration, with the lower bound. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
     /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>

@@ -60,7 +60,7 @@ public sealed class GaussianMixture
     /// the same fit); without a prior, integer weights are equivalent to repeating rows. A prior's pseudo-observations
     /// count in units of the average weight.
     /// </param>
-    /// <param name="progress">Optional callback after every EM iteration.</param>
+    /// <param name="progress">Optional callback after every EM iteration. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
     /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>

@@ -38,6 +38,14 @@ public sealed class OnlineGaussianMixture
         OnlineOptions = online;
     }
 
+    /// <summary>Creates the estimator for <paramref name="componentCount"/> full-covariance components, with the other settings and the step-size schedule at their defaults (for another covariance type pass <see cref="GaussianMixtureOptions"/>).</summary>
+    /// <param name="componentCount">K ≥ 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="componentCount"/> is below 1; the message names it and the fix.</exception>
+    public OnlineGaussianMixture(int componentCount)
+        : this(new GaussianMixtureOptions { ComponentCount = componentCount })
+    {
+    }
+
     /// <summary>The Gaussian mixture settings.</summary>
     public GaussianMixtureOptions Options { get; }
 
@@ -54,7 +62,7 @@ public sealed class OnlineGaussianMixture
     /// <summary>Absorbs one block of rows (see <see cref="OnlineMixtureEstimator{TComponent, TStatistics}.PartialFit"/>).</summary>
     /// <param name="block">The block's rows: at least one (at least K for the first), the column count of the first block. Not modified.</param>
     /// <param name="sampleWeights">Optional non-negative weight per row of the block.</param>
-    /// <param name="progress">Optional callback after the block.</param>
+    /// <param name="progress">Optional callback after the block. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Cancels between chunks of rows; the estimator is then unchanged.</param>
     /// <returns>The model after this block (also <see cref="FittedModel"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="block"/> is null.</exception>
@@ -74,7 +82,7 @@ public sealed class OnlineGaussianMixture
     /// <summary>Minibatch EM epochs over a re-enumerable source (see <see cref="OnlineMixtureEstimator{TComponent, TStatistics}.Fit"/>).</summary>
     /// <param name="source">A source of blocks that can be enumerated once per pass.</param>
     /// <param name="epochs">Passes over the source, at least 1 (default 2).</param>
-    /// <param name="progress">Optional callback after every block.</param>
+    /// <param name="progress">Optional callback after every block. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Cancels between chunks of rows and between blocks.</param>
     /// <returns>The model after the last block.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>

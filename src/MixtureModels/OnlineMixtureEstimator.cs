@@ -94,7 +94,7 @@ public sealed class OnlineMixtureEstimator<TComponent, TStatistics>
     /// <summary>Absorbs one block of rows: its E-step under the current model, the interpolation of the running statistics, the M-step.</summary>
     /// <param name="block">The block's rows: at least one (at least K for the first block unless <see cref="Start"/> is complete), the family's column count. Not modified.</param>
     /// <param name="sampleWeights">Optional non-negative weight per row of the block; only their ratios within the block matter.</param>
-    /// <param name="progress">Optional callback after the block: iteration = t, lower bound = the block's mean log-likelihood before the M-step.</param>
+    /// <param name="progress">Optional callback after the block: iteration = t, lower bound = the block's mean log-likelihood before the M-step. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Cancels between chunks of rows; the estimator is then unchanged.</param>
     /// <returns>The model after this block (also <see cref="FittedModel"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="block"/> is null.</exception>
@@ -115,7 +115,7 @@ public sealed class OnlineMixtureEstimator<TComponent, TStatistics>
     /// </summary>
     /// <param name="source">A source of blocks that can be enumerated once per pass (an out-of-core row source, or a list of blocks).</param>
     /// <param name="epochs">Passes over the source, at least 1 (default 2).</param>
-    /// <param name="progress">Optional callback after every block.</param>
+    /// <param name="progress">Optional callback after every block. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Cancels between chunks of rows and between blocks.</param>
     /// <returns>The model after the last block.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>

@@ -60,7 +60,7 @@ public sealed class StudentTMixture
     /// </summary>
     /// <param name="data">N × D data, N ≥ K, finite (NaN marks a missing entry with MissingValues = Marginalize). Not modified.</param>
     /// <param name="sampleWeights">Optional non-negative weight per row; only their ratios matter, and integer weights are equivalent to repeating rows.</param>
-    /// <param name="progress">Optional callback after every EM iteration.</param>
+    /// <param name="progress">Optional callback after every EM iteration. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Cancels between blocks of rows and between iterations.</param>
     /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>

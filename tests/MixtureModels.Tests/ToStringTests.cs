@@ -69,4 +69,22 @@ public sealed class ToStringTests
         var b = new ProductMixture(new ProductMixtureOptions { ComponentCount = 2, Marginals = marginals }).Fit(x);
         a.Weights.Should().Equal(b.Weights);
     }
+
+    [Fact]
+    public void A_kmeans_model_shows_its_size_and_inertia()
+    {
+        var model = new KMeans(3).Fit(TestData.Faithful());
+        model.ToString().Should().Be(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"KMeansModel(K = 3, D = 2, inertia = {model.Inertia:G6})"));
+    }
+
+    [Fact]
+    public void The_online_component_count_constructor_equals_the_options_constructor()
+    {
+        var x = TestData.Faithful();
+        var a = new OnlineGaussianMixture(2).PartialFit(x);
+        var b = new OnlineGaussianMixture(new GaussianMixtureOptions { ComponentCount = 2 }).PartialFit(x);
+        a.Weights.Should().Equal(b.Weights);
+        a.GetMeans().Should().Be(b.GetMeans());
+        ((Action)(() => _ = new OnlineGaussianMixture(0))).Should().Throw<ArgumentOutOfRangeException>();
+    }
 }

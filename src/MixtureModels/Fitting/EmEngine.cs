@@ -116,7 +116,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
     /// <param name="components">Starting components.</param>
     /// <param name="previousLowerBound">−∞ for a fresh start; the previous fit's bound for a warm start.</param>
     /// <param name="initialization">Index reported in progress.</param>
-    /// <param name="progress">Optional per-iteration callback.</param>
+    /// <param name="progress">Optional per-iteration callback. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Checked between blocks and iterations.</param>
     public EmResult<TComponent> Run(double[] weights, TComponent[] components, double previousLowerBound, int initialization, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
     {

@@ -64,4 +64,8 @@ public sealed class KMeansModel
         SpanArguments.Length(row.Length, Dimension, nameof(row));
         return Predict(DataMatrix.FromRowMajor(row.ToArray(), Dimension))[0];
     }
+
+    /// <summary>Short, culture-invariant text: the cluster count, the column count and the inertia, e.g. <c>KMeansModel(K = 3, D = 2, inertia = 78.85)</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"KMeansModel(K = {ClusterCount}, D = {Dimension}, inertia = {Inertia:G6})");
 }

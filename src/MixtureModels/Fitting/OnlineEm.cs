@@ -66,7 +66,7 @@ internal sealed class OnlineEm<TComponent, TStatistics>
     /// <param name="block">The block's rows.</param>
     /// <param name="sampleWeights">Optional weight per row of the block.</param>
     /// <param name="start">The user's start (used by the first block only), or null.</param>
-    /// <param name="progress">Reported once per block.</param>
+    /// <param name="progress">Reported once per block. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Checked between blocks of rows.</param>
     public FitOutcome<TComponent> PartialFit(DataMatrix block, double[]? sampleWeights, IStartingPoint<TComponent>? start, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
     {

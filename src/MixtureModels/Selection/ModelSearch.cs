@@ -149,7 +149,7 @@ public static class ModelSearch
     /// <param name="priorForComponentCount">Optional covariance prior per K, for example mclust's default <c>k =&gt; CovariancePrior.FromData(data, k)</c>.</param>
     /// <param name="options">Criterion and thread budget (default: BIC, all cores).</param>
     /// <param name="sampleWeights">Optional non-negative weight per row.</param>
-    /// <param name="progress">Optional callback after each candidate.</param>
+    /// <param name="progress">Optional callback after each candidate. Called synchronously, never overlapping; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
     /// <param name="cancellationToken">Cancels the search.</param>
     /// <returns>The table (one row per K × type, all types of the first K first) and the chosen model.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
