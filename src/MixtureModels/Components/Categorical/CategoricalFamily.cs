@@ -24,7 +24,9 @@ public sealed class CategoricalFamily : IComponentFamily<CategoricalComponent, C
     /// <param name="levelCount">L, the number of levels (at least 1); the column holds the integers 0, …, L − 1.</param>
     /// <param name="dirichletAlpha">α, finite and non-negative: the pseudo-count added to every level (0 = maximum likelihood, 1 = Laplace smoothing).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="levelCount"/> is less than 1, or <paramref name="dirichletAlpha"/> is negative or not finite.</exception>
+#pragma warning disable RS0027 // shipped with its optional α; the constructor with level values differs in its first parameter's type, so no call is ambiguous
     public CategoricalFamily(int levelCount, double dirichletAlpha = 0)
+#pragma warning restore RS0027
     {
         ArgumentChecks.AtLeast(levelCount, 1, nameof(levelCount), "Use the number of levels of the column (at least 1).");
         ArgumentChecks.NonNegative(dirichletAlpha, nameof(dirichletAlpha), "Use a finite, non-negative pseudo-count such as 0 (maximum likelihood) or 1 (Laplace smoothing).");

@@ -84,7 +84,9 @@ public sealed class Marginal
     /// <param name="levelCount">L, the number of levels.</param>
     /// <param name="dirichletAlpha">Non-negative Dirichlet smoothing added to every level's count (default 0).</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+#pragma warning disable RS0027 // shipped with its optional α; the overload with level values differs in its second parameter's type, so no call is ambiguous
     public static Marginal Categorical(int column, int levelCount, double dirichletAlpha = 0)
+#pragma warning restore RS0027
     {
         var family = new CategoricalFamily(levelCount, dirichletAlpha);
         return new(MarginalKind.Categorical, Columns1(column), MarginalFamilyFactory.Wrap(family), v => v >= 0 && v < levelCount && v == Math.Floor(v), string.Create(CultureInfo.InvariantCulture, $"an integer level in [0, {levelCount})"));
