@@ -143,7 +143,7 @@ internal static class ModelFile
         ComponentJson.WriteDoubles(writer, "lowerBoundHistory", [.. report.LowerBoundHistory]);
         ComponentJson.WriteDoubles(writer, "initializationLowerBounds", [.. report.InitializationLowerBounds]);
         writer.WriteNumber("bestInitialization", report.BestInitialization);
-        writer.WriteNumber("seed", report.Seed); // since 0.3.0; optional when read (0)
+        writer.WriteNumber("seed", report.Seed); // added in 0.2.0; optional when read (0)
         writer.WritePropertyName("trainingLogLikelihood");
         ComponentJson.WriteDouble(writer, report.TrainingLogLikelihood);
 
