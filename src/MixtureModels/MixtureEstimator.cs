@@ -17,7 +17,7 @@ namespace MixtureModels;
 /// family written outside the library is fitted the same way.
 /// </summary>
 /// <remarks>
-/// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
+/// The estimator holds settings and, after <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/>, the last fitted model (used by warm start). It is not
 /// meant to be fitted from several threads at once; the returned model is immutable and may be shared freely. Results
 /// are identical for any <see cref="MixtureOptions.MaxDegreeOfParallelism"/>.
 /// </remarks>
@@ -61,8 +61,8 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
     /// <summary>Optional starting weights and/or components, used by every initialisation (unless a warm start continues the previous fit).</summary>
     public MixtureStart<TComponent>? Start { get; init; }
 
-    /// <summary>The model returned by the last successful <see cref="Fit"/>.</summary>
-    /// <exception cref="NotFittedException"><see cref="Fit"/> has not been called yet.</exception>
+    /// <summary>The model returned by the last successful <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/>.</summary>
+    /// <exception cref="NotFittedException"><see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/> has not been called yet.</exception>
     public FittedMixtureModel<TComponent> FittedModel => _fitted ?? throw new NotFittedException(nameof(MixtureEstimator<TComponent, TStatistics>));
 
     /// <summary>
@@ -93,6 +93,62 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         var outcome = FitCore(Family, Options, WeightStep, data, sampleWeights, _ => Start, warm?.ToWarmStart(), progress, cancellationToken);
         _fitted = new FittedMixtureModel<TComponent>(outcome);
         return _fitted;
+    }
+
+    /// <summary>
+    /// Fits the mixture out of core to the rows of <paramref name="source"/>: equivalent to
+    /// <see cref="Fit(RowSource, IProgress{FitProgress}, CancellationToken)"/> without progress or cancellation.
+    /// </summary>
+    /// <param name="source">N × D rows, N ≥ K, D = the family's dimension; read once to count, check and sample, then once per pass.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="ArgumentException">A row is invalid for this family (the message names the source row and column), or the start is.</exception>
+    /// <exception cref="InvalidOperationException">A pass yielded other rows or columns than the first.</exception>
+    /// <exception cref="NotSupportedException">A gradient algorithm, or missing values of a family without that capability, were asked for.</exception>
+    public FittedMixtureModel<TComponent> Fit(RowSource source) => Fit(source, null, CancellationToken.None);
+
+    /// <summary>
+    /// Fits the mixture out of core to the rows of <paramref name="source"/>, read block by block once per pass, in
+    /// O(batch + K·statistics) memory (plus the initialisation sample and 4 bytes of label per row). A first pass counts and
+    /// checks the rows and draws a uniform reservoir sample of <see cref="MixtureOptions.SourceSampleRows"/> rows, on which
+    /// the initialisation runs; EM then reads the source once per iteration, a diagnosis once per initialisation and the
+    /// final labels once. The rows are cut into the same chunks and blocks as in memory, whatever the source's blocks, so
+    /// when N ≤ <see cref="MixtureOptions.SourceSampleRows"/> the result is bit-identical to
+    /// <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/> on the same rows. EM only, no
+    /// sample weights.
+    /// </summary>
+    /// <param name="source">N × D rows, N ≥ K, D = the family's dimension; every pass must yield the same rows.</param>
+    /// <param name="progress">Optional callback after every iteration, called synchronously on the fitting thread.</param>
+    /// <param name="cancellationToken">Cancels between batches of rows and between iterations, and stops the reading of the source.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="ArgumentException">A row is invalid for this family (the message names the source row and column), or the start is.</exception>
+    /// <exception cref="InvalidOperationException">A pass yielded other rows or columns than the first.</exception>
+    /// <exception cref="NotSupportedException">A gradient algorithm, or missing values of a family without that capability, were asked for.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">A covariance collapsed.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public FittedMixtureModel<TComponent> Fit(RowSource source, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var warm = Options.WarmStart ? _fitted : null;
+        var (outcome, _) = FitSourceCore(_ => Family, Options, WeightStep, source, _ => Start, warm?.ToWarmStart(), progress, cancellationToken);
+        _fitted = new FittedMixtureModel<TComponent>(outcome);
+        return _fitted;
+    }
+
+    /// <summary>
+    /// <see cref="Fit(RowSource, IProgress{FitProgress}, CancellationToken)"/> on a thread-pool thread, for callers that
+    /// must not block (an asynchronous source is read by its own task either way).
+    /// </summary>
+    /// <param name="source">N × D rows; every pass must yield the same rows.</param>
+    /// <param name="progress">Optional callback after every iteration, called synchronously on the fitting thread.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    public Task<FittedMixtureModel<TComponent>> FitAsync(RowSource source, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return Task.Run(() => Fit(source, progress, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -152,8 +208,33 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         // every NaN is replaced by its column's mean. EM itself then runs on the data as given.
         var initialData = data.HasMissing ? data.WithColumnMeansImputed() : data;
         var initialEngine = ReferenceEquals(initialData, data) ? engine : new EmEngine<TComponent, TStatistics>(family, weightStep, initialData, weights, k, settings);
-        int initializations = warm is null ? options.InitializationCount : 1;
         var initializer = new ResponsibilityInitializer(options.Initialization, initialData, weights, k, options.MaxDegreeOfParallelism);
+        return Restarts(family, options, weightStep, data, weights, engine, initialEngine, initializer, givenResponsibilities, start, warm, data.Rows, trainingWeight, random, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The restarts, the choice of the best run, the final E-step and the report: shared by the in-memory fit and the
+    /// out-of-core fit (<paramref name="data"/> null), which differ only in their engines and initialiser.
+    /// </summary>
+    private static FitOutcome<TComponent> Restarts(
+        IComponentFamily<TComponent, TStatistics> family,
+        MixtureOptions options,
+        IWeightStep weightStep,
+        DataMatrix? data,
+        double[]? weights,
+        EmEngine<TComponent, TStatistics> engine,
+        EmEngine<TComponent, TStatistics> initialEngine,
+        ResponsibilityInitializer initializer,
+        double[]? givenResponsibilities,
+        IStartingPoint<TComponent>? start,
+        WarmStart<TComponent>? warm,
+        int rows,
+        double trainingWeight,
+        Random random,
+        IProgress<FitProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        int initializations = warm is null ? options.InitializationCount : 1;
         var bounds = new double[initializations];
         var degenerateRuns = new bool[initializations];
         EmResult<TComponent>? best = null;
@@ -201,7 +282,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             }
         }
 
-        var labels = new int[data.Rows];
+        var labels = new int[rows];
         double trainingLogLikelihood = engine.Evaluate(best!.Weights, best.Components, labels, cancellationToken);
         var report = new FitReport
         {
@@ -222,6 +303,86 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             Seed = options.Seed,
         };
         return CreateOutcome(family, best.Weights, best.Components, report, labels, options.MissingValues) with { ResponsibilityTotals = best.ResponsibilityTotals };
+    }
+
+    /// <summary>
+    /// The out-of-core fitting recipe: a first pass over <paramref name="source"/> counts, checks and samples the rows
+    /// (<see cref="SourceScan"/>); the initialisers run in memory on the sample; EM, the diagnoses and the final E-step
+    /// read the source once per pass through an engine whose chunk plan is that of the same rows in memory. When the
+    /// sample holds every row (at most <see cref="MixtureOptions.SourceSampleRows"/> rows), the start, and hence the whole
+    /// fit, is bit-identical to the in-memory fit of the same rows. Returns the outcome and the family, which
+    /// <paramref name="familyFor"/> makes for the source's column count.
+    /// </summary>
+    internal static (FitOutcome<TComponent> Outcome, IComponentFamily<TComponent, TStatistics> Family) FitSourceCore(
+        Func<int, IComponentFamily<TComponent, TStatistics>> familyFor,
+        MixtureOptions options,
+        IWeightStep weightStep,
+        RowSource source,
+        Func<int, IStartingPoint<TComponent>?>? startFor,
+        WarmStart<TComponent>? warm,
+        IProgress<FitProgress>? progress,
+        CancellationToken cancellationToken,
+        IEmObjective<TComponent, TStatistics>? objective = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (options.Algorithm != FittingAlgorithm.ExpectationMaximization)
+        {
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"Algorithm = {options.Algorithm} is not supported for a fit from a RowSource: the gradient algorithms need the rows in memory. Use FittingAlgorithm.ExpectationMaximization, or load the rows into a DataMatrix."));
+        }
+
+        int k = options.ComponentCount;
+        bool marginalize = options.MissingValues == MissingValueHandling.Marginalize;
+        var feed = new RowFeed(source);
+        IComponentFamily<TComponent, TStatistics>? family = null;
+        var scan = SourceScan.Run(feed, options, columns =>
+        {
+            family = familyFor(columns);
+            if (marginalize)
+            {
+                RequireMissingValueSupport(family);
+            }
+
+            if (columns != family.Dimension)
+            {
+                ThrowHelper.ThrowArgument(nameof(source), string.Create(CultureInfo.InvariantCulture, $"source has {columns} columns but the family {family.GetType().Name} has dimension {family.Dimension}. Give the family the source's column count."));
+            }
+
+            return family as IDataValidator;
+        }, cancellationToken);
+        if (scan.Rows < k)
+        {
+            ThrowHelper.ThrowArgument(nameof(source), string.Create(CultureInfo.InvariantCulture, $"source has {scan.Rows} rows but ComponentCount is {k}. Pass at least {k} rows or lower ComponentCount."));
+        }
+
+        var sample = InputValidation.TrainingData(scan.Sample, k, nameof(options.SourceSampleRows), options.MissingValues);
+        if (warm is not null && scan.Columns != warm.Components[0].Dimension)
+        {
+            ThrowHelper.ThrowArgument(nameof(source), string.Create(CultureInfo.InvariantCulture, $"source has {scan.Columns} columns but the model was fitted on {warm.Components[0].Dimension}. Pass data with the same columns, in the same order, as the training data."));
+        }
+
+        var start = startFor?.Invoke(scan.Columns);
+        start?.Check(k, scan.Columns);
+        double[]? givenResponsibilities = null;
+        if (options.InitialResponsibilities is not null || options.InitialLabels is not null)
+        {
+            if (!scan.SampleIsComplete)
+            {
+                throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"InitialResponsibilities and InitialLabels give one row per training row, but the source has {scan.Rows} rows, more than SourceSampleRows = {options.SourceSampleRows}, so the initialisation sees a sample of them. Raise SourceSampleRows to at least {scan.Rows}, or give a starting point (initial weights and components) instead."));
+            }
+
+            givenResponsibilities = ResponsibilityInitializer.FromOptions(options, scan.Rows);
+        }
+
+        var settings = new EmSettings(options.Tolerance, options.MaxIterations, options.MaxDegreeOfParallelism);
+        var engine = new EmEngine<TComponent, TStatistics>(family!, weightStep, feed, scan.Rows, scan.Columns, k, settings, objective);
+        var random = new Random(options.Seed);
+
+        // The initialisers run on the sample in memory, as the in-memory fit runs them on all its rows.
+        var initialData = sample.HasMissing ? sample.WithColumnMeansImputed() : sample;
+        var initialEngine = new EmEngine<TComponent, TStatistics>(family!, weightStep, initialData, null, k, settings);
+        var initializer = new ResponsibilityInitializer(options.Initialization, initialData, null, k, options.MaxDegreeOfParallelism);
+        var outcome = Restarts(family!, options, weightStep, null, null, engine, initialEngine, initializer, givenResponsibilities, start, warm, scan.Rows, scan.Rows, random, progress, cancellationToken);
+        return (outcome, family!);
     }
 
     /// <summary>
@@ -289,7 +450,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
     private static EmResult<TComponent> Optimize(
         IComponentFamily<TComponent, TStatistics> family,
         IWeightStep weightStep,
-        DataMatrix data,
+        DataMatrix? data,
         double[]? sampleWeights,
         MixtureOptions options,
         EmEngine<TComponent, TStatistics> engine,
@@ -317,12 +478,12 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             options.Seed + initialization);
         if (options.Algorithm != FittingAlgorithm.ExpectationMaximizationThenLbfgs)
         {
-            return GradientFitter.Fit(family, weightStep, data, sampleWeights, startWeights, startComponents, gradientSettings, initialization, progress, cancellationToken);
+            return GradientFitter.Fit(family, weightStep, data!, sampleWeights, startWeights, startComponents, gradientSettings, initialization, progress, cancellationToken);
         }
 
         // EM first, then the polish continues its history.
         var em = engine.Run(startWeights, startComponents, previousBound, initialization, progress, cancellationToken);
-        var polished = GradientFitter.Fit(family, weightStep, data, sampleWeights, em.Weights, em.Components, gradientSettings, initialization, progress, cancellationToken, em.Iterations, em.LowerBound);
+        var polished = GradientFitter.Fit(family, weightStep, data!, sampleWeights, em.Weights, em.Components, gradientSettings, initialization, progress, cancellationToken, em.Iterations, em.LowerBound);
         return polished with
         {
             Iterations = em.Iterations + polished.Iterations,

@@ -66,6 +66,17 @@ public record MixtureOptions
     /// <summary>Worker threads for the E- and M-steps: -1 (default) for all cores. Results are identical for any value.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
+    /// <summary>
+    /// Rows of the initialisation sample of a fit from a <see cref="RowSource"/> (default 100 000), at least 1 (and at
+    /// least <see cref="ComponentCount"/> at fit time). The first pass over the source draws a uniform reservoir sample of
+    /// this many rows (Vitter's algorithm R, row by row in source order, seeded with <see cref="Seed"/>, so it does not
+    /// depend on how the source cuts its blocks), and <see cref="Initialization"/> (k-means by default) runs on it in
+    /// memory; EM then reads the whole source once per iteration. A source of at most this many rows is sampled whole,
+    /// in order: its start, and so the whole fit, is then bit-identical to the in-memory fit of the same rows. The sample
+    /// takes 8·D bytes per row. Not used by in-memory fits.
+    /// </summary>
+    public int SourceSampleRows { get; init; } = 100_000;
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad shared setting.</summary>
     internal void ValidateShared()
     {
@@ -79,6 +90,7 @@ public record MixtureOptions
         ArgumentChecks.AtLeast(MaxIterations, 1, nameof(MaxIterations), "Allow at least one EM iteration.");
         ArgumentChecks.AtLeast(InitializationCount, 1, nameof(InitializationCount), "Use at least one initialisation.");
         ArgumentChecks.DegreeOfParallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
+        ArgumentChecks.AtLeast(SourceSampleRows, 1, nameof(SourceSampleRows), "Sample at least one row (and at least ComponentCount rows) for the initialisation of a fit from a RowSource.");
         if (!Enum.IsDefined(Algorithm))
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(Algorithm), Algorithm, "Use one of ExpectationMaximization, Lbfgs, Adam, ExpectationMaximizationThenLbfgs.");

@@ -7,7 +7,7 @@ namespace MixtureModels;
 /// Online (stepwise) EM for a Gaussian mixture: <see cref="OnlineMixtureEstimator{TComponent, TStatistics}"/> with the
 /// <see cref="GaussianFamily"/> of <see cref="GaussianMixtureOptions"/>, returning <see cref="GaussianMixtureModel"/>s
 /// (which can be saved, conditioned and queried like a batch fit's). The first block initialises the fit as
-/// <see cref="GaussianMixture.Fit"/> would on it (k-means, restarts, <see cref="GaussianMixtureOptions.InitialMeans"/> and
+/// <see cref="GaussianMixture.Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/> would on it (k-means, restarts, <see cref="GaussianMixtureOptions.InitialMeans"/> and
 /// the other starting parameters), unless the starting weights, means and precisions are all given: then the first block
 /// is absorbed from them directly. See <see cref="OnlineMixtureEstimator{TComponent, TStatistics}"/> for the step and the report.
 /// </summary>

@@ -9,7 +9,7 @@ namespace MixtureModels;
 /// <see cref="MixtureEstimator{TComponent, TStatistics}"/> with a <see cref="StudentTFamily"/>.
 /// </summary>
 /// <remarks>
-/// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not
+/// The estimator holds settings and, after <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/>, the last fitted model (used by warm start). It is not
 /// meant to be fitted from several threads at once; the returned <see cref="StudentTMixtureModel"/> is immutable and
 /// may be shared freely. With <see cref="MixtureOptions.MissingValues"/> = Marginalize, NaN marks a missing entry: EM
 /// uses the t marginal of each row's observed entries and the expected statistics of the missing ones (McLachlan and
@@ -49,8 +49,8 @@ public sealed class StudentTMixture
     /// <summary>The settings.</summary>
     public StudentTMixtureOptions Options { get; }
 
-    /// <summary>The model returned by the last successful <see cref="Fit"/>.</summary>
-    /// <exception cref="NotFittedException"><see cref="Fit"/> has not been called yet.</exception>
+    /// <summary>The model returned by the last successful <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/>.</summary>
+    /// <exception cref="NotFittedException"><see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/> has not been called yet.</exception>
     public StudentTMixtureModel FittedModel => _fitted ?? throw new NotFittedException(nameof(StudentTMixture));
 
     /// <summary>
@@ -76,5 +76,62 @@ public sealed class StudentTMixture
             family, Options, MaximumLikelihoodWeights.Instance, data, sampleWeights, _ => Options.Start, warm, progress, cancellationToken);
         _fitted = new StudentTMixtureModel(outcome, family);
         return _fitted;
+    }
+
+    /// <summary>
+    /// Fits the mixture out of core to the rows of <paramref name="source"/>, read once per pass: equivalent to
+    /// <see cref="Fit(RowSource, IProgress{FitProgress}, CancellationToken)"/> without progress or cancellation.
+    /// </summary>
+    /// <param name="source">N × D rows, finite (NaN marks a missing entry with MissingValues = Marginalize), N ≥ K; read once to count, check and sample, then once per pass.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="ArgumentException">A row is invalid (the message names the source row and column) or the starting parameters are.</exception>
+    /// <exception cref="InvalidOperationException">A pass yielded other rows or columns than the first.</exception>
+    /// <exception cref="NotSupportedException">A gradient algorithm was asked for (use EM), or initial responsibilities or labels with more rows than the sample.</exception>
+    public StudentTMixtureModel Fit(RowSource source) => Fit(source, null, CancellationToken.None);
+
+    /// <summary>
+    /// Fits the mixture out of core to the rows of <paramref name="source"/>, read block by block once per pass, in
+    /// O(batch + K·statistics) memory (plus the initialisation sample and 4 bytes of label per row). A first pass counts and
+    /// checks the rows and draws a uniform reservoir sample of <see cref="MixtureOptions.SourceSampleRows"/> rows, on which
+    /// the initialisation (k-means by default) runs; EM then reads the source once per iteration, a diagnosis once per
+    /// initialisation and the final labels once. The rows are cut into the same chunks and blocks as in memory, whatever
+    /// the source's blocks, so when N ≤ <see cref="MixtureOptions.SourceSampleRows"/> the result (parameters, lower
+    /// bounds, iterations, labels, report) is bit-identical to <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/>
+    /// on the same rows. EM only (no gradient algorithm), no sample weights.
+    /// </summary>
+    /// <param name="source">N × D rows, finite (NaN marks a missing entry with MissingValues = Marginalize), N ≥ K; every pass must yield the same rows.</param>
+    /// <param name="progress">Optional callback after every EM iteration. Called synchronously on the fitting thread; <see cref="Progress{T}"/> would deliver the reports late and possibly out of order, <see cref="SynchronousProgress{T}"/> does not.</param>
+    /// <param name="cancellationToken">Cancels between batches of rows and between iterations, and stops the reading of the source.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="ArgumentException">A row is invalid (the message names the source row and column) or the starting parameters are.</exception>
+    /// <exception cref="InvalidOperationException">A pass yielded other rows or columns than the first.</exception>
+    /// <exception cref="NotSupportedException">A gradient algorithm was asked for (use EM), or initial responsibilities or labels with more rows than the sample.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">A scale matrix collapsed; increase the regularisation, use fewer components or scale the data.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public StudentTMixtureModel Fit(RowSource source, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
+        var (outcome, family) = MixtureEstimator<StudentTComponent, StudentTStatistics>.FitSourceCore(
+            d => new StudentTFamily(d, Options.CovarianceRegularization, Options.DegreesOfFreedom, Options.DegreesOfFreedomEstimation, Options.CovarianceType), Options, MaximumLikelihoodWeights.Instance, source, _ => Options.Start, warm, progress, cancellationToken);
+        _fitted = new StudentTMixtureModel(outcome, (StudentTFamily)family);
+        return _fitted;
+    }
+
+    /// <summary>
+    /// <see cref="Fit(RowSource, IProgress{FitProgress}, CancellationToken)"/> on a thread-pool thread, for callers that
+    /// must not block (an asynchronous source is read by its own task either way).
+    /// </summary>
+    /// <param name="source">N × D rows; every pass must yield the same rows.</param>
+    /// <param name="progress">Optional callback after every EM iteration, called synchronously on the fitting thread.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    public Task<StudentTMixtureModel> FitAsync(RowSource source, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return Task.Run(() => Fit(source, progress, cancellationToken), cancellationToken);
     }
 }

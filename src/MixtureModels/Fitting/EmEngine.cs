@@ -12,6 +12,10 @@ namespace MixtureModels.Fitting;
 /// a fixed order, so the result is the same for any thread count. What an iteration reports and stops on is the E-step's
 /// mean log-likelihood, unless an <see cref="IEmObjective{TComponent, TStatistics}"/> is given (the variational fit's
 /// evidence lower bound); such fits also get the responsibilities' entropy from the pass, on the unfused path.
+/// The rows are either in memory (a <see cref="DataMatrix"/>) or read from a <see cref="RowSource"/> once per pass
+/// (out of core): then a <see cref="RowFeed"/> re-assembles the source's blocks into the plan's blocks, which go through
+/// the same per-block code, chunk by chunk in row order, into the same per-chunk accumulators merged in the same order,
+/// so that both fits of the same rows are bit-identical.
 /// </summary>
 /// <typeparam name="TComponent">The component type.</typeparam>
 /// <typeparam name="TStatistics">The statistics type.</typeparam>
@@ -21,7 +25,9 @@ internal sealed class EmEngine<TComponent, TStatistics>
 {
     private readonly IComponentFamily<TComponent, TStatistics> _family;
     private readonly IWeightStep _weightStep;
-    private readonly DataMatrix _data;
+    private readonly DataMatrix? _data;           // the rows, when in memory
+    private readonly RowFeed? _feed;              // the rows, when read from a source once per pass
+    private readonly int _columns;
     private readonly double[]? _sampleWeights;
     private readonly double _totalWeight;
     private readonly EmSettings _settings;
@@ -39,7 +45,20 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private double[]? _lastTotals;                 // N_k of the last M-step
 
     public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective = null)
+        : this(family, weightStep, data, null, data.Rows, data.Columns, sampleWeights, componentCount, settings, objective)
     {
+    }
+
+    /// <summary>An engine over <paramref name="rows"/> × <paramref name="columns"/> rows read from <paramref name="feed"/> once per pass (unweighted); the plan is that of the same rows in memory.</summary>
+    public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, RowFeed feed, int rows, int columns, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective = null)
+        : this(family, weightStep, null, feed, rows, columns, null, componentCount, settings, objective)
+    {
+    }
+
+    private EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix? data, RowFeed? feed, int rows, int columns, double[]? sampleWeights, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective)
+    {
+        _feed = feed;
+        _columns = columns;
         _objective = objective;
         _family = family;
         _weightStep = weightStep;
@@ -49,8 +68,8 @@ internal sealed class EmEngine<TComponent, TStatistics>
         _settings = settings;
         // One accumulator tells the size of all: the chunk count keeps K × chunks accumulators within the budget.
         var first = family.CreateStatistics(default);
-        _plan = new BlockPlan(data.Rows, data.Columns, componentCount * first.SizeInBytes);
-        _totalWeight = sampleWeights is null ? data.Rows : Sum(sampleWeights);
+        _plan = new BlockPlan(rows, columns, componentCount * first.SizeInBytes);
+        _totalWeight = sampleWeights is null ? rows : Sum(sampleWeights);
         _chunkLogProb = new double[_plan.ChunkCount][];
         _chunkRowBuffer = new double[_plan.ChunkCount][];
         for (int c = 0; c < _plan.ChunkCount; c++)
@@ -72,7 +91,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
         }
 
         _blockKernel = (family as IBlockKernelSource<TComponent, TStatistics>)?.CreateBlockKernel(componentCount);
-        _prefetchRows = Math.Max(512 / data.Columns, 1);
+        _prefetchRows = Math.Max(512 / columns, 1);
     }
 
     /// <summary>Σ of the sample weights (N when unweighted).</summary>
@@ -81,6 +100,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
     /// <summary>The M-step from given responsibilities (N × K, row-major): every initialiser ends here.</summary>
     public (double[] Weights, TComponent[] Components) FromResponsibilities(double[] responsibilities, CancellationToken cancellationToken)
     {
+        var data = InMemory();
         var chunkStats = _chunkStats;
         ForEachChunk(cancellationToken, c =>
         {
@@ -96,7 +116,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
             for (int blockStart = start; blockStart < end; blockStart += _plan.BlockRows)
             {
                 int count = Math.Min(_plan.BlockRows, end - blockStart);
-                var rows = _data.RowBlock(blockStart, count);
+                var rows = data.RowBlock(blockStart, count);
                 for (int k = 0; k < _k; k++)
                 {
                     for (int n = 0; n < count; n++)
@@ -172,6 +192,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
     /// </summary>
     public (double MeanLogLikelihood, TStatistics[] Statistics) Statistics(double[] weights, TComponent[] components, CancellationToken cancellationToken)
     {
+        InMemory();
         double mean = Pass(weights, components, _chunkStats, null, cancellationToken) / _totalWeight;
         return (mean, Merge(_chunkStats, components));
     }
@@ -190,28 +211,33 @@ internal sealed class EmEngine<TComponent, TStatistics>
         var eStep = new BlockEStep<TComponent>(components, LogWeights(weights), _blockKernel);
         var chunkCounts = new double[_plan.ChunkCount][];
         var chunkEntropy = new double[_plan.ChunkCount];
-        ForEachChunk(cancellationToken, c =>
+        if (_feed is not null)
         {
-            var (start, end) = _plan.Chunk(c);
-            var counts = new double[_k];
-            int b = _plan.BlockRows;
-            var logProb = _chunkLogProb[c];
-            double entropy = 0;
-            for (int blockStart = start; blockStart < end; blockStart += b)
+            for (int c = 0; c < _plan.ChunkCount; c++)
             {
-                int count = Math.Min(b, end - blockStart);
-                eStep.JointLogDensity(_data, blockStart, count, logProb, b);
-                EStepKernel.Responsibilities(logProb, count, _k, b, default, _chunkRowBuffer[c].AsSpan(0, count));
-                var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
-                for (int k = 0; k < _k; k++)
-                {
-                    EStepKernel.AddCountAndEntropy(logProb.AsSpan(k * b, count), rowWeights, ref counts[k], ref entropy);
-                }
+                chunkCounts[c] = new double[_k];
             }
 
-            chunkCounts[c] = counts;
-            chunkEntropy[c] = entropy;
-        });
+            ForEachSourceBlock((c, data, local, blockStart, count) => DiagnoseBlock(eStep, c, data, local, blockStart, count, chunkCounts[c], ref chunkEntropy[c]), cancellationToken);
+        }
+        else
+        {
+            ForEachChunk(cancellationToken, c =>
+            {
+                var (start, end) = _plan.Chunk(c);
+                var counts = new double[_k];
+                int b = _plan.BlockRows;
+                double entropy = 0;
+                for (int blockStart = start; blockStart < end; blockStart += b)
+                {
+                    int count = Math.Min(b, end - blockStart);
+                    DiagnoseBlock(eStep, c, _data!, blockStart, blockStart, count, counts, ref entropy);
+                }
+
+                chunkCounts[c] = counts;
+                chunkEntropy[c] = entropy;
+            });
+        }
 
         var rowCounts = new double[_k];
         double total = 0;
@@ -243,77 +269,46 @@ internal sealed class EmEngine<TComponent, TStatistics>
 
         // The objective's entropy needs each row's log-probabilities, which the fused kernel does not expose.
         var fused = eStep.UsesKernel && !entropy ? _blockKernel : null;
-        ForEachChunk(cancellationToken, c =>
+        if (_feed is not null)
         {
-            var (start, end) = _plan.Chunk(c);
-            var stats = chunkStats?[c];
-            if (stats is not null)
+            // Out of core: every chunk starts as the in-memory pass starts it, then sees its blocks in row order.
+            for (int c = 0; c < _plan.ChunkCount; c++)
             {
-                // Centre this pass's statistics on the components being re-estimated: the result of an iteration
-                // then depends only on where it starts, so a warm start continues a fit exactly.
-                for (int k = 0; k < _k; k++)
-                {
-                    _family.ResetStatistics(stats[k], components[k]);
-                }
+                ResetChunk(chunkStats?[c], components);
+                _chunkLogLikelihood[c] = 0;
+                _chunkEntropy[c] = 0;
             }
 
-            int b = _plan.BlockRows;
-            var logProb = _chunkLogProb[c];
-            double sum = 0, entropySum = 0;
-            for (int blockStart = start; blockStart < end; blockStart += b)
+            ForEachSourceBlock(
+                (c, data, local, blockStart, count) => PassBlock(eStep, fused, entropy, chunkStats?[c], labels, c, data, local, blockStart, count, ref _chunkLogLikelihood[c], ref _chunkEntropy[c]),
+                cancellationToken);
+        }
+        else
+        {
+            var data = _data!;
+            ForEachChunk(cancellationToken, c =>
             {
-                int count = Math.Min(b, end - blockStart);
-                var rows = _data.RowBlock(blockStart, count);
-                if (blockStart + count < end)
+                var (start, end) = _plan.Chunk(c);
+                var stats = chunkStats?[c];
+                ResetChunk(stats, components);
+                int b = _plan.BlockRows;
+                double sum = 0, entropySum = 0;
+                for (int blockStart = start; blockStart < end; blockStart += b)
                 {
-                    // The first lines of the next block, while this one is computed; the kernels fetch ahead within a block.
-                    BlockVectorMath.Prefetch(_data.RowBlock(blockStart + count, Math.Min(_prefetchRows, end - blockStart - count)));
-                }
-
-                bool incomplete = _data.BlockHasMissing(blockStart, count);
-                var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
-                var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
-                if (fused is not null && !incomplete && stats is not null)
-                {
-                    // The family's batched path: E-step and statistics of all K components in one go.
-                    fused.Accumulate(rows, count, rowWeights, logLikelihoods, stats);
-                    sum += WeightedSum(blockStart, logLikelihoods);
-                    continue;
-                }
-
-                eStep.JointLogDensity(_data, blockStart, count, logProb, b);
-                if (stats is null)
-                {
-                    EStepKernel.LogSumExp(logProb, count, _k, b, logLikelihoods, labels is null ? default : labels.AsSpan(blockStart, count));
-                    sum += WeightedSum(blockStart, logLikelihoods);
-                    continue;
-                }
-
-                if (entropy)
-                {
-                    entropySum += WeightedEntropy(blockStart, count, logProb, b);
-                }
-
-                // Responsibility × sample weight becomes the row weight of component k's accumulator.
-                EStepKernel.Responsibilities(logProb, count, _k, b, rowWeights, logLikelihoods);
-                sum += WeightedSum(blockStart, logLikelihoods);
-                for (int k = 0; k < _k; k++)
-                {
-                    if (incomplete)
+                    int count = Math.Min(b, end - blockStart);
+                    if (blockStart + count < end)
                     {
-                        // The estimator checked once that the statistics take missing entries.
-                        ((IMissingValueStatistics)stats[k]).AccumulateIncomplete(rows, logProb.AsSpan(k * b, count));
+                        // The first lines of the next block, while this one is computed; the kernels fetch ahead within a block.
+                        BlockVectorMath.Prefetch(data.RowBlock(blockStart + count, Math.Min(_prefetchRows, end - blockStart - count)));
                     }
-                    else
-                    {
-                        stats[k].Accumulate(rows, logProb.AsSpan(k * b, count));
-                    }
-                }
-            }
 
-            _chunkLogLikelihood[c] = sum;
-            _chunkEntropy[c] = entropySum;
-        });
+                    PassBlock(eStep, fused, entropy, stats, labels, c, data, blockStart, blockStart, count, ref sum, ref entropySum);
+                }
+
+                _chunkLogLikelihood[c] = sum;
+                _chunkEntropy[c] = entropySum;
+            });
+        }
 
         double result = 0;
         foreach (double s in _chunkLogLikelihood)
@@ -323,6 +318,124 @@ internal sealed class EmEngine<TComponent, TStatistics>
 
         return result;
     }
+
+    /// <summary>
+    /// Centres a chunk's statistics on the components being re-estimated: the result of an iteration then depends only
+    /// on where it starts, so a warm start continues a fit exactly.
+    /// </summary>
+    private void ResetChunk(TStatistics[]? stats, TComponent[] components)
+    {
+        if (stats is not null)
+        {
+            for (int k = 0; k < _k; k++)
+            {
+                _family.ResetStatistics(stats[k], components[k]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One block of a pass: rows [blockStart, blockStart + count) of the data set, which are rows [local, local + count)
+    /// of <paramref name="data"/> (the whole data in memory, or a batch of a source), into chunk <paramref name="c"/>'s
+    /// accumulators and sums.
+    /// </summary>
+    private void PassBlock(
+        BlockEStep<TComponent> eStep,
+        IBlockKernel<TComponent, TStatistics>? fused,
+        bool entropy,
+        TStatistics[]? stats,
+        int[]? labels,
+        int c,
+        DataMatrix data,
+        int local,
+        int blockStart,
+        int count,
+        ref double sum,
+        ref double entropySum)
+    {
+        int b = _plan.BlockRows;
+        var logProb = _chunkLogProb[c];
+        var rows = data.RowBlock(local, count);
+        bool incomplete = data.BlockHasMissing(local, count);
+        var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
+        var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
+        if (fused is not null && !incomplete && stats is not null)
+        {
+            // The family's batched path: E-step and statistics of all K components in one go.
+            fused.Accumulate(rows, count, rowWeights, logLikelihoods, stats);
+            sum += WeightedSum(blockStart, logLikelihoods);
+            return;
+        }
+
+        eStep.JointLogDensity(data, local, count, logProb, b);
+        if (stats is null)
+        {
+            EStepKernel.LogSumExp(logProb, count, _k, b, logLikelihoods, labels is null ? default : labels.AsSpan(blockStart, count));
+            sum += WeightedSum(blockStart, logLikelihoods);
+            return;
+        }
+
+        if (entropy)
+        {
+            entropySum += WeightedEntropy(blockStart, count, logProb, b);
+        }
+
+        // Responsibility × sample weight becomes the row weight of component k's accumulator.
+        EStepKernel.Responsibilities(logProb, count, _k, b, rowWeights, logLikelihoods);
+        sum += WeightedSum(blockStart, logLikelihoods);
+        for (int k = 0; k < _k; k++)
+        {
+            if (incomplete)
+            {
+                // The estimator checked once that the statistics take missing entries.
+                ((IMissingValueStatistics)stats[k]).AccumulateIncomplete(rows, logProb.AsSpan(k * b, count));
+            }
+            else
+            {
+                stats[k].Accumulate(rows, logProb.AsSpan(k * b, count));
+            }
+        }
+    }
+
+    /// <summary>One block of the diagnostic E-step (see <see cref="PassBlock"/> for the row indices).</summary>
+    private void DiagnoseBlock(BlockEStep<TComponent> eStep, int c, DataMatrix data, int local, int blockStart, int count, double[] counts, ref double entropy)
+    {
+        int b = _plan.BlockRows;
+        var logProb = _chunkLogProb[c];
+        eStep.JointLogDensity(data, local, count, logProb, b);
+        EStepKernel.Responsibilities(logProb, count, _k, b, default, _chunkRowBuffer[c].AsSpan(0, count));
+        var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
+        for (int k = 0; k < _k; k++)
+        {
+            EStepKernel.AddCountAndEntropy(logProb.AsSpan(k * b, count), rowWeights, ref counts[k], ref entropy);
+        }
+    }
+
+    /// <summary>What a pass over a source does with one of the plan's blocks: its chunk, the batch holding it, its row in the batch and in the data set, its row count.</summary>
+    private delegate void SourceBlockAction(int chunk, DataMatrix batch, int local, int blockStart, int count);
+
+    /// <summary>
+    /// Reads the source once and calls <paramref name="body"/> on every block of the plan, in row order: the blocks of
+    /// chunk c are those of the in-memory pass, in the same order (a batch starts at a multiple of the block rows).
+    /// </summary>
+    private void ForEachSourceBlock(SourceBlockAction body, CancellationToken cancellationToken)
+    {
+        int b = _plan.BlockRows;
+        _feed!.Pass(_plan.Rows, _columns, (batch, firstRow) =>
+        {
+            for (int local = 0; local < batch.Rows; local += b)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int blockStart = firstRow + local;
+                int c = blockStart / _plan.ChunkRows;
+                int count = Math.Min(b, Math.Min(_plan.Rows, (c + 1) * _plan.ChunkRows) - blockStart);
+                body(c, batch, local, blockStart, count);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>The rows in memory; an initialiser's M-step and the gradient passes need them.</summary>
+    private DataMatrix InMemory() => _data ?? throw new InvalidOperationException("This step needs the rows in memory; an engine over a row source runs EM passes only.");
 
     /// <summary>−Σₙ wₙ Σ_k r_nk log r_nk of a block, from its joint log-densities logProb[k·stride + n] (terms with r = 0 are 0).</summary>
     private double WeightedEntropy(int blockStart, int count, ReadOnlySpan<double> logProb, int stride)
