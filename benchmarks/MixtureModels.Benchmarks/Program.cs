@@ -26,6 +26,11 @@ if (args.Length > 0 && args[0] == "online")
     return OnlineCommand.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "kernel")
+{
+    return KernelCommand.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "tolerance")
 {
     return ToleranceCommand.Run(args);

@@ -128,9 +128,9 @@ internal static class BlockVectorMath
 
     /// <summary>
     /// The E-step of a transposed piece of <paramref name="count"/> rows padded to <paramref name="p"/>: turns the joint
-    /// log-densities (K × p) into responsibilities × row weight in place, eight rows at a time with
-    /// <see cref="Normalize"/>, and writes log p(xₙ) of the real rows. Padding rows get weight 0, so that they add
-    /// nothing to the statistics.
+    /// log-densities (K × p) into responsibilities × row weight in place, eight rows at a time (in each lane as
+    /// <see cref="EStepKernel.Responsibilities"/> does for a row), and writes log p(xₙ) of the real rows. Padding rows get
+    /// weight 0, so that they add nothing to the statistics.
     /// </summary>
     /// <param name="responsibilities">K × p joint log-densities in, weighted responsibilities out.</param>
     /// <param name="componentCount">K.</param>
@@ -141,85 +141,103 @@ internal static class BlockVectorMath
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void NormalizeBlock(Span<double> responsibilities, int componentCount, int p, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
     {
+        // Segments of up to eight groups of eight rows, in two loops: first the maxima, exponentials and their totals of
+        // every group, then the scaling and the logarithms. A group's work is one long chain of dependent operations
+        // (maximum, exponentials, total, division, logarithm); split in two loops, the chains of several groups overlap.
+        const int SegmentGroups = 8;
+        Span<Vector512<double>> maxima = stackalloc Vector512<double>[SegmentGroups];
+        Span<Vector512<double>> totals = stackalloc Vector512<double>[SegmentGroups];
         Span<double> lastWeights = stackalloc double[Lanes];
-        for (int g = 0; g < p; g += Lanes)
-        {
-            Vector512<double> weight;
-            if (g + Lanes <= count)
-            {
-                weight = rowWeights.IsEmpty ? Vector512.Create(1.0) : Vector512.Create(rowWeights.Slice(g, Lanes));
-            }
-            else
-            {
-                // The last, partial group: padding rows get weight 0, so that they add nothing to the statistics.
-                lastWeights.Clear();
-                for (int n = g; n < count; n++)
-                {
-                    lastWeights[n - g] = rowWeights.IsEmpty ? 1.0 : rowWeights[n];
-                }
-
-                weight = Vector512.Create(lastWeights);
-            }
-
-            var rowLogLikelihood = Normalize(responsibilities, componentCount, p, g, weight);
-            if (g + Lanes <= count)
-            {
-                rowLogLikelihood.CopyTo(logLikelihood.Slice(g, Lanes));
-            }
-            else
-            {
-                for (int n = g; n < count; n++)
-                {
-                    logLikelihood[n] = rowLogLikelihood.GetElement(n - g);
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Turns the joint log-densities of the eight rows g.. into responsibilities × row weight in place, as
-    /// <see cref="EStepKernel.Responsibilities"/> does, and returns log p(xₙ) of the eight rows.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Vector512<double> Normalize(Span<double> values, int componentCount, int p, int g, Vector512<double> weight)
-    {
-        ref double lp = ref Unsafe.Add(ref MemoryMarshal.GetReference(values), g);
-        var max = Vector512.LoadUnsafe(ref lp);
-        for (int k = 1; k < componentCount; k++)
-        {
-            max = Max(max, Vector512.LoadUnsafe(ref Unsafe.Add(ref lp, k * p)));
-        }
-
-        if (Vector512.EqualsAny(max, Vector512.Create(double.NegativeInfinity)))
-        {
-            return NormalizeEach(values, componentCount, p, g, weight); // rare: a row where every term is −∞
-        }
-
+        ref double lp0 = ref MemoryMarshal.GetReference(responsibilities);
         var smallest = Vector512.Create(EStepKernel.SmallestNormalExponent);
-        var total = Vector512<double>.Zero;
-        for (int k = 0; k < componentCount; k++)
+        for (int g0 = 0; g0 < p; g0 += SegmentGroups * Lanes)
         {
-            ref double target = ref Unsafe.Add(ref lp, k * p);
-            var shifted = Vector512.LoadUnsafe(ref target) - max;
-            var e = Vector512<double>.Zero;
-            if (Vector512.GreaterThanAny(shifted, smallest))
+            int groups = Math.Min(SegmentGroups, (p - g0) / Lanes);
+            int special = 0; // groups with a row where every term is −∞ (rare), done one row at a time
+            for (int q = 0; q < groups; q++)
             {
-                // Terms below e^−708 relative to the row's largest are flushed to 0, as on the scalar path.
-                e = Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), ExpNonPositive(shifted), Vector512<double>.Zero);
+                ref double lp = ref Unsafe.Add(ref lp0, g0 + (q * Lanes));
+                var max = Vector512.LoadUnsafe(ref lp);
+                for (int k = 1; k < componentCount; k++)
+                {
+                    max = Max(max, Vector512.LoadUnsafe(ref Unsafe.Add(ref lp, k * p)));
+                }
+
+                if (Vector512.EqualsAny(max, Vector512.Create(double.NegativeInfinity)))
+                {
+                    special |= 1 << q;
+                    continue;
+                }
+
+                var total = Vector512<double>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    ref double target = ref Unsafe.Add(ref lp, k * p);
+                    var shifted = Vector512.LoadUnsafe(ref target) - max;
+
+                    // Terms below e^−708 relative to the row's largest are flushed to 0, as on the scalar path. No
+                    // branch on whether any lane is kept: which components matter changes from one group to the next.
+                    var e = Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), ExpNonPositive(shifted), Vector512<double>.Zero);
+                    e.StoreUnsafe(ref target);
+                    total += e;
+                }
+
+                maxima[q] = max;
+                totals[q] = total;
             }
 
-            e.StoreUnsafe(ref target);
-            total += e;
-        }
+            for (int q = 0; q < groups; q++)
+            {
+                int g = g0 + (q * Lanes);
+                Vector512<double> weight;
+                if (g + Lanes <= count)
+                {
+                    weight = rowWeights.IsEmpty ? Vector512.Create(1.0) : Vector512.Create(rowWeights.Slice(g, Lanes));
+                }
+                else
+                {
+                    // The last, partial group: padding rows get weight 0, so that they add nothing to the statistics.
+                    lastWeights.Clear();
+                    for (int n = g; n < count; n++)
+                    {
+                        lastWeights[n - g] = rowWeights.IsEmpty ? 1.0 : rowWeights[n];
+                    }
 
-        var scale = weight / total;
-        for (int k = 0; k < componentCount; k++)
-        {
-            ref double target = ref Unsafe.Add(ref lp, k * p);
-            (Vector512.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
-        }
+                    weight = Vector512.Create(lastWeights);
+                }
 
-        return max + LogPositive(total);
+                Vector512<double> rowLogLikelihood;
+                if ((special & (1 << q)) != 0)
+                {
+                    rowLogLikelihood = NormalizeEach(responsibilities, componentCount, p, g, weight);
+                }
+                else
+                {
+                    var total = totals[q];
+                    var scale = weight / total;
+                    ref double lp = ref Unsafe.Add(ref lp0, g);
+                    for (int k = 0; k < componentCount; k++)
+                    {
+                        ref double target = ref Unsafe.Add(ref lp, k * p);
+                        (Vector512.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
+                    }
+
+                    rowLogLikelihood = maxima[q] + LogPositive(total);
+                }
+
+                if (g + Lanes <= count)
+                {
+                    rowLogLikelihood.CopyTo(logLikelihood.Slice(g, Lanes));
+                }
+                else
+                {
+                    for (int n = g; n < count; n++)
+                    {
+                        logLikelihood[n] = rowLogLikelihood.GetElement(n - g);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>The eight rows g.. one at a time, with <see cref="EStepKernel.NormalizeRow"/>.</summary>

@@ -22,7 +22,10 @@ internal static class ColumnPieces
     /// <param name="dimension">D.</param>
     /// <param name="componentCount">K.</param>
     public static int PieceRows(int dimension, int componentCount) =>
-        Math.Clamp(2048 / (dimension + componentCount) / Lanes * Lanes, Lanes, 256);
+        Math.Clamp(PieceBudget / (dimension + componentCount) / Lanes * Lanes, Lanes, 256);
+
+    /// <summary>Doubles of transposed rows and responsibilities per piece.</summary>
+    internal const int PieceBudget = 3072;
 
     /// <summary>The fused E+M pass of a family block kernel's <c>IBlockKernel.Accumulate</c>, piece by piece.</summary>
     /// <typeparam name="TStatistics">The family's statistics type.</typeparam>
@@ -36,6 +39,8 @@ internal static class ColumnPieces
     public static void Accumulate<TStatistics>(IColumnPieceKernel<TStatistics> kernel, ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<TStatistics> statistics)
     {
         int d = kernel.Dimension, k = kernel.ComponentCount, pieceRows = PieceRows(d, k);
+        int pieces = (count + pieceRows - 1) / pieceRows;
+        pieceRows = Padded((count + pieces - 1) / pieces); // pieces of nearly equal size: no short last piece
         for (int start = 0; start < count; start += pieceRows)
         {
             int rowCount = Math.Min(pieceRows, count - start);
