@@ -3,15 +3,17 @@ using System.Globalization;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
 using MixtureModels.Fitting;
+using MixtureModels.Numerics;
 
 namespace MixtureModels.Benchmarks;
 
 /// <summary>
-/// `kernel --rows N --columns D --components K --covariance full|diag [--repeats R] [--cached]`: the batched block
+/// `kernel --rows N --columns D --components K --covariance full|diag [--repeats R] [--cached] [--prefetch ROWS]`: the batched block
 /// kernel alone on one thread, as one worker of the EM engine runs it (blocks of <c>BlockPlan.BlockRows</c> rows):
 /// the fused E+M pass (<c>Accumulate</c>) and the E-step alone (<c>JointLogDensity</c>), in ms per pass over N rows
 /// (best of R). With --cached, the same 4 096 rows are passed over repeatedly (N/4 096 times), so that memory plays
-/// no part. The data and model are <see cref="BenchmarkData"/>'s.
+/// no part; with --prefetch, the first ROWS rows of the next block are prefetched before each block, as the engine
+/// does. The data and model are <see cref="BenchmarkData"/>'s.
 /// </summary>
 internal static class KernelCommand
 {
@@ -19,6 +21,7 @@ internal static class KernelCommand
     {
         int n = 200_000, d = 16, k = 8, repeats = 10;
         bool cached = false;
+        int prefetchRows = 0;
         var type = CovarianceType.Full;
         for (int i = 1; i < args.Length; i++)
         {
@@ -31,6 +34,7 @@ internal static class KernelCommand
                 case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--covariance": type = PeerProblem.ParseCovariance(Next()); break;
                 case "--cached": cached = true; break;
+                case "--prefetch": prefetchRows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}.");
             }
         }
@@ -63,6 +67,11 @@ internal static class KernelCommand
                 for (int start = 0; start < span; start += b)
                 {
                     int count = Math.Min(b, span - start);
+                    if (prefetchRows > 0 && start + count < span)
+                    {
+                        BlockVectorMath.Prefetch(values.AsSpan((start + count) * d, Math.Min(prefetchRows, span - start - count) * d));
+                    }
+
                     kernel.Accumulate(values.AsSpan(start * d, count * d), count, default, logLikelihood, statistics);
                 }
             }
