@@ -16,8 +16,9 @@ internal static class ColumnPieces
     private static double[]? t_piece; // a piece's transposed rows and its responsibilities (or densities)
 
     /// <summary>
-    /// The rows of a piece for D columns and K components: about 16 KB of transposed rows and responsibilities, half
-    /// the first-level data cache of most CPUs; a multiple of the vector width, between 8 and 256.
+    /// The most rows of a piece for D columns and K components: at most <see cref="PieceBudget"/> doubles (24 KB) of
+    /// transposed rows and responsibilities, half the first-level data cache of recent cores; a multiple of the vector
+    /// width, between 8 and 256. <see cref="Accumulate{TStatistics}"/> cuts a block into pieces of nearly equal size.
     /// </summary>
     /// <param name="dimension">D.</param>
     /// <param name="componentCount">K.</param>
