@@ -31,6 +31,11 @@ if (args.Length > 0 && args[0] == "outofcore")
     return OutOfCoreCommand.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "kernel")
+{
+    return KernelCommand.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "tolerance")
 {
     return ToleranceCommand.Run(args);

@@ -14,6 +14,7 @@ internal static class BlockVectorMath
 {
     private const int Lanes = 8;
 
+
     /// <summary>Whether this CPU runs the block kernels' 512-bit vectors in hardware; the families offer the kernels only then.</summary>
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
@@ -128,9 +129,9 @@ internal static class BlockVectorMath
 
     /// <summary>
     /// The E-step of a transposed piece of <paramref name="count"/> rows padded to <paramref name="p"/>: turns the joint
-    /// log-densities (K × p) into responsibilities × row weight in place, eight rows at a time with
-    /// <see cref="Normalize"/>, and writes log p(xₙ) of the real rows. Padding rows get weight 0, so that they add
-    /// nothing to the statistics.
+    /// log-densities (K × p) into responsibilities × row weight in place, eight rows at a time (in each lane as
+    /// <see cref="EStepKernel.Responsibilities"/> does for a row), and writes log p(xₙ) of the real rows. Padding rows get
+    /// weight 0, so that they add nothing to the statistics.
     /// </summary>
     /// <param name="responsibilities">K × p joint log-densities in, weighted responsibilities out.</param>
     /// <param name="componentCount">K.</param>
@@ -141,85 +142,103 @@ internal static class BlockVectorMath
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void NormalizeBlock(Span<double> responsibilities, int componentCount, int p, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
     {
+        // Segments of up to eight groups of eight rows, in two loops: first the maxima, exponentials and their totals of
+        // every group, then the scaling and the logarithms. A group's work is one long chain of dependent operations
+        // (maximum, exponentials, total, division, logarithm); split in two loops, the chains of several groups overlap.
+        const int SegmentGroups = 8;
+        Span<Vector512<double>> maxima = stackalloc Vector512<double>[SegmentGroups];
+        Span<Vector512<double>> totals = stackalloc Vector512<double>[SegmentGroups];
         Span<double> lastWeights = stackalloc double[Lanes];
-        for (int g = 0; g < p; g += Lanes)
-        {
-            Vector512<double> weight;
-            if (g + Lanes <= count)
-            {
-                weight = rowWeights.IsEmpty ? Vector512.Create(1.0) : Vector512.Create(rowWeights.Slice(g, Lanes));
-            }
-            else
-            {
-                // The last, partial group: padding rows get weight 0, so that they add nothing to the statistics.
-                lastWeights.Clear();
-                for (int n = g; n < count; n++)
-                {
-                    lastWeights[n - g] = rowWeights.IsEmpty ? 1.0 : rowWeights[n];
-                }
-
-                weight = Vector512.Create(lastWeights);
-            }
-
-            var rowLogLikelihood = Normalize(responsibilities, componentCount, p, g, weight);
-            if (g + Lanes <= count)
-            {
-                rowLogLikelihood.CopyTo(logLikelihood.Slice(g, Lanes));
-            }
-            else
-            {
-                for (int n = g; n < count; n++)
-                {
-                    logLikelihood[n] = rowLogLikelihood.GetElement(n - g);
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Turns the joint log-densities of the eight rows g.. into responsibilities × row weight in place, as
-    /// <see cref="EStepKernel.Responsibilities"/> does, and returns log p(xₙ) of the eight rows.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Vector512<double> Normalize(Span<double> values, int componentCount, int p, int g, Vector512<double> weight)
-    {
-        ref double lp = ref Unsafe.Add(ref MemoryMarshal.GetReference(values), g);
-        var max = Vector512.LoadUnsafe(ref lp);
-        for (int k = 1; k < componentCount; k++)
-        {
-            max = Max(max, Vector512.LoadUnsafe(ref Unsafe.Add(ref lp, k * p)));
-        }
-
-        if (Vector512.EqualsAny(max, Vector512.Create(double.NegativeInfinity)))
-        {
-            return NormalizeEach(values, componentCount, p, g, weight); // rare: a row where every term is −∞
-        }
-
+        ref double lp0 = ref MemoryMarshal.GetReference(responsibilities);
         var smallest = Vector512.Create(EStepKernel.SmallestNormalExponent);
-        var total = Vector512<double>.Zero;
-        for (int k = 0; k < componentCount; k++)
+        for (int g0 = 0; g0 < p; g0 += SegmentGroups * Lanes)
         {
-            ref double target = ref Unsafe.Add(ref lp, k * p);
-            var shifted = Vector512.LoadUnsafe(ref target) - max;
-            var e = Vector512<double>.Zero;
-            if (Vector512.GreaterThanAny(shifted, smallest))
+            int groups = Math.Min(SegmentGroups, (p - g0) / Lanes);
+            int special = 0; // groups with a row where every term is −∞ (rare), done one row at a time
+            for (int q = 0; q < groups; q++)
             {
-                // Terms below e^−708 relative to the row's largest are flushed to 0, as on the scalar path.
-                e = Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), ExpNonPositive(shifted), Vector512<double>.Zero);
+                ref double lp = ref Unsafe.Add(ref lp0, g0 + (q * Lanes));
+                var max = Vector512.LoadUnsafe(ref lp);
+                for (int k = 1; k < componentCount; k++)
+                {
+                    max = Max(max, Vector512.LoadUnsafe(ref Unsafe.Add(ref lp, k * p)));
+                }
+
+                if (Vector512.EqualsAny(max, Vector512.Create(double.NegativeInfinity)))
+                {
+                    special |= 1 << q;
+                    continue;
+                }
+
+                var total = Vector512<double>.Zero;
+                for (int k = 0; k < componentCount; k++)
+                {
+                    ref double target = ref Unsafe.Add(ref lp, k * p);
+                    var shifted = Vector512.LoadUnsafe(ref target) - max;
+
+                    // Terms below e^−708 relative to the row's largest are flushed to 0, as on the scalar path. No
+                    // branch on whether any lane is kept: which components matter changes from one group to the next.
+                    var e = Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), ExpNonPositive(shifted), Vector512<double>.Zero);
+                    e.StoreUnsafe(ref target);
+                    total += e;
+                }
+
+                maxima[q] = max;
+                totals[q] = total;
             }
 
-            e.StoreUnsafe(ref target);
-            total += e;
-        }
+            for (int q = 0; q < groups; q++)
+            {
+                int g = g0 + (q * Lanes);
+                Vector512<double> weight;
+                if (g + Lanes <= count)
+                {
+                    weight = rowWeights.IsEmpty ? Vector512.Create(1.0) : Vector512.Create(rowWeights.Slice(g, Lanes));
+                }
+                else
+                {
+                    // The last, partial group: padding rows get weight 0, so that they add nothing to the statistics.
+                    lastWeights.Clear();
+                    for (int n = g; n < count; n++)
+                    {
+                        lastWeights[n - g] = rowWeights.IsEmpty ? 1.0 : rowWeights[n];
+                    }
 
-        var scale = weight / total;
-        for (int k = 0; k < componentCount; k++)
-        {
-            ref double target = ref Unsafe.Add(ref lp, k * p);
-            (Vector512.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
-        }
+                    weight = Vector512.Create(lastWeights);
+                }
 
-        return max + LogPositive(total);
+                Vector512<double> rowLogLikelihood;
+                if ((special & (1 << q)) != 0)
+                {
+                    rowLogLikelihood = NormalizeEach(responsibilities, componentCount, p, g, weight);
+                }
+                else
+                {
+                    var total = totals[q];
+                    var scale = weight / total;
+                    ref double lp = ref Unsafe.Add(ref lp0, g);
+                    for (int k = 0; k < componentCount; k++)
+                    {
+                        ref double target = ref Unsafe.Add(ref lp, k * p);
+                        (Vector512.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
+                    }
+
+                    rowLogLikelihood = maxima[q] + LogPositive(total);
+                }
+
+                if (g + Lanes <= count)
+                {
+                    rowLogLikelihood.CopyTo(logLikelihood.Slice(g, Lanes));
+                }
+                else
+                {
+                    for (int n = g; n < count; n++)
+                    {
+                        logLikelihood[n] = rowLogLikelihood.GetElement(n - g);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>The eight rows g.. one at a time, with <see cref="EStepKernel.NormalizeRow"/>.</summary>
@@ -276,41 +295,47 @@ internal static class BlockVectorMath
 
     /// <summary>
     /// e^x of every lane for −708.39 &lt; x ≤ 0 (the range of kept terms, where e^x is a normal number); other lanes
-    /// hold garbage for the caller to mask. x = n·ln 2 + r with |r| ≤ ½ ln 2, e^r by its Taylor polynomial of degree 13
-    /// (truncation below 5e−18 relative) in fused multiply-adds, and 2^n added into the exponent bits: within a unit
-    /// in the last place or two of <see cref="Math.Exp"/>. Inlined, unlike the runtime's vector exp.
+    /// hold garbage for the caller to mask. x = (16m + j)·(ln 2)/16 + r with |r| ≤ (ln 2)/32, so e^x = 2^m · 2^(j/16) · e^r:
+    /// 2^(j/16) from a table of 16 values held in registers as a high and a low double (together exact to 1e−33),
+    /// e^r − 1 by its Taylor polynomial of degree 7 (truncation below 2e−18) in fused multiply-adds, combined as
+    /// T_high + (T_high·(e^r − 1) + T_low) with one final rounding, and 2^m added into the exponent bits: within about half
+    /// a unit in the last place of e^x, so within one of <see cref="Math.Exp"/>. Inlined, unlike the runtime's vector exp.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<double> ExpNonPositive(Vector512<double> x)
     {
-        const double Log2E = 1.4426950408889634;
-        const double Ln2High = 0.693147180369123816490;   // ln 2 with its last 21 bits zero, so n·Ln2High is exact
-        const double Ln2Low = 1.90821492927058770002e-10; // ln 2 − Ln2High
-        const double Shifter = 6755399441055744.0;         // 1.5·2^52: adding it rounds to an integer in the low bits
+        const double SixteenOverLn2 = 23.083120654223414;
+        const double Ln2High16 = 0.693147180369123816490 / 16;   // (ln 2)/16 with its last 21 bits zero: n·Ln2High16 is exact
+        const double Ln2Low16 = 1.90821492927058770002e-10 / 16; // (ln 2)/16 − Ln2High16
+        const double Shifter = 6755399441055744.0;                // 1.5·2^52: adding it rounds to an integer in the low bits
 
-        var shifted = Avx512F.FusedMultiplyAdd(x, Vector512.Create(Log2E), Vector512.Create(Shifter));
+        var shifted = Avx512F.FusedMultiplyAdd(x, Vector512.Create(SixteenOverLn2), Vector512.Create(Shifter));
         var n = shifted - Vector512.Create(Shifter);
-        var r = Avx512F.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), x);
-        r = Avx512F.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
+        var r = Avx512F.FusedMultiplyAdd(n, Vector512.Create(-Ln2High16), x);
+        r = Avx512F.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low16), r);
 
-        var poly = Vector512.Create(1.0 / 6227020800.0);                                        // 1/13!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 479001600.0));           // 1/12!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 39916800.0));            // 1/11!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 3628800.0));             // 1/10!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 362880.0));              // 1/9!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 40320.0));               // 1/8!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 5040.0));                // 1/7!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 720.0));                 // 1/6!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 120.0));                 // 1/5!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 24.0));                  // 1/4!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 6.0));                   // 1/3!
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(0.5));                         // 1/2!
+        var poly = Vector512.Create(1.0 / 5040.0);                                     // 1/7!
+        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 720.0));       // 1/6!
+        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 120.0));       // 1/5!
+        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 24.0));        // 1/4!
+        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0 / 6.0));         // 1/3!
+        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(0.5));               // 1/2!
         poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0));
-        poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.0));
+        var expm1 = poly * r;                                                          // e^r − 1
 
-        // 2^n: the integer n sits in the low bits of `shifted`; move it into the exponent field of the polynomial.
-        var exponent = shifted.AsUInt64() << 52;
-        return (poly.AsUInt64() + exponent).AsDouble();
+        // The integer n = 16m + j sits in the low bits of `shifted`: j (its low four bits) picks the table entry, and
+        // 16m shifted left by 48 is m in the exponent field.
+        var bits = shifted.AsUInt64();
+        // 2^(j/16) for j = 0..15 as high + low doubles (the high part rounded to nearest, the low part the rest).
+        var twoToSixteenthsHighLower = Vector512.Create(1.0, 1.0442737824274138, 1.0905077326652577, 1.1387886347566916, 1.189207115002721, 1.241857812073484, 1.2968395546510096, 1.3542555469368927);
+        var twoToSixteenthsHighUpper = Vector512.Create(1.4142135623730951, 1.4768261459394993, 1.5422108254079407, 1.6104903319492543, 1.681792830507429, 1.7562521603732995, 1.8340080864093424, 1.9152065613971474);
+        var twoToSixteenthsLowLower = Vector512.Create(0.0, 8.551889705537965e-17, -3.046782079812471e-17, 8.912812676025408e-17, 3.982015231465646e-17, 4.658027591836937e-17, 2.5382502794888315e-17, 7.70094837980299e-17);
+        var twoToSixteenthsLowUpper = Vector512.Create(-9.667293313452913e-17, -3.483994556892796e-17, 7.949834809697621e-17, 2.4707192569797888e-17, 8.199010020581497e-17, 2.960140695448873e-17, 3.283107224245627e-17, -1.0619946056195963e-16);
+        var high = Avx512F.PermuteVar8x64x2(twoToSixteenthsHighLower, bits.AsInt64(), twoToSixteenthsHighUpper);
+        var low = Avx512F.PermuteVar8x64x2(twoToSixteenthsLowLower, bits.AsInt64(), twoToSixteenthsLowUpper);
+        var result = Avx512F.FusedMultiplyAdd(high, expm1, low) + high;
+        var exponent = (bits & Vector512.Create(~15UL)) << 48;
+        return (result.AsUInt64() + exponent).AsDouble();
     }
 
     /// <summary>

@@ -16,13 +16,17 @@ internal static class ColumnPieces
     private static double[]? t_piece; // a piece's transposed rows and its responsibilities (or densities)
 
     /// <summary>
-    /// The rows of a piece for D columns and K components: about 16 KB of transposed rows and responsibilities, half
-    /// the first-level data cache of most CPUs; a multiple of the vector width, between 8 and 256.
+    /// The most rows of a piece for D columns and K components: at most <see cref="PieceBudget"/> doubles (24 KB) of
+    /// transposed rows and responsibilities, half the first-level data cache of recent cores; a multiple of the vector
+    /// width, between 8 and 256. <see cref="Accumulate{TStatistics}"/> cuts a block into pieces of nearly equal size.
     /// </summary>
     /// <param name="dimension">D.</param>
     /// <param name="componentCount">K.</param>
     public static int PieceRows(int dimension, int componentCount) =>
-        Math.Clamp(2048 / (dimension + componentCount) / Lanes * Lanes, Lanes, 256);
+        Math.Clamp(PieceBudget / (dimension + componentCount) / Lanes * Lanes, Lanes, 256);
+
+    /// <summary>Doubles of transposed rows and responsibilities per piece.</summary>
+    internal const int PieceBudget = 3072;
 
     /// <summary>The fused E+M pass of a family block kernel's <c>IBlockKernel.Accumulate</c>, piece by piece.</summary>
     /// <typeparam name="TStatistics">The family's statistics type.</typeparam>
@@ -36,6 +40,8 @@ internal static class ColumnPieces
     public static void Accumulate<TStatistics>(IColumnPieceKernel<TStatistics> kernel, ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<TStatistics> statistics)
     {
         int d = kernel.Dimension, k = kernel.ComponentCount, pieceRows = PieceRows(d, k);
+        int pieces = (count + pieceRows - 1) / pieceRows;
+        pieceRows = Padded((count + pieces - 1) / pieces); // pieces of nearly equal size: no short last piece
         for (int start = 0; start < count; start += pieceRows)
         {
             int rowCount = Math.Min(pieceRows, count - start);

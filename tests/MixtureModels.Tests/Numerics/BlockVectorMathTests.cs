@@ -23,6 +23,13 @@ public sealed class BlockVectorMathTests
             inputs.Add(-708.39 * Math.Pow(random.NextDouble(), 3));
         }
 
+        // Near the edges of the reduction intervals (odd multiples of (ln 2)/32), where |r| is largest.
+        for (int i = 0; i < 2000; i++)
+        {
+            double edge = -((2 * random.Next(16350)) + 1) * Math.Log(2) / 32;
+            inputs.Add(edge + ((random.NextDouble() - 0.5) * 1e-12));
+        }
+
         while (inputs.Count % 8 != 0)
         {
             inputs.Add(-1);

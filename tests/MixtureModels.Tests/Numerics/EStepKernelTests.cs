@@ -170,4 +170,99 @@ public sealed class EStepKernelTests
         count.Should().BeApproximately(expectedCount, 1e-12 * Math.Max(1, expectedCount));
         entropy.Should().BeApproximately(expectedEntropy, 1e-12 * Math.Max(1, expectedEntropy));
     }
+
+    [Theory]
+    [InlineData(3, 45)]
+    [InlineData(8, 256)]
+    [InlineData(16, 83)]
+    public void Groups_of_rows_with_an_impossible_row_match_the_row_by_row_path(int k, int count)
+    {
+        // Impossible rows (every term −∞) in several groups of eight, among ordinary rows: the vector paths take the
+        // other groups whole and these row by row; responsibilities, log-likelihoods and labels agree with the scalar path.
+        int stride = count + 5;
+        var random = new Random((k * 31) + count);
+        var logProb = new double[k * stride];
+        for (int i = 0; i < logProb.Length; i++)
+        {
+            logProb[i] = -200 * random.NextDouble();
+        }
+
+        foreach (int row in new[] { 2, 17, count - 1 })
+        {
+            for (int c = 0; c < k; c++)
+            {
+                logProb[(c * stride) + row] = double.NegativeInfinity;
+            }
+        }
+
+        var rowWeights = Enumerable.Range(0, count).Select(_ => random.NextDouble() * 2).ToArray();
+        var expected = (double[])logProb.Clone();
+        var expectedLogLikelihood = new double[count];
+        var expectedLabels = new int[count];
+        for (int n = 0; n < count; n++)
+        {
+            expectedLogLikelihood[n] = EStepKernel.RowLogSumExp(logProb, n, k, stride, out expectedLabels[n]);
+            EStepKernel.NormalizeRow(expected, n, k, stride);
+            for (int c = 0; c < k; c++)
+            {
+                expected[(c * stride) + n] *= rowWeights[n];
+            }
+        }
+
+        var logLikelihood = new double[count];
+        var labels = new int[count];
+        EStepKernel.LogSumExp(logProb, count, k, stride, logLikelihood, labels);
+        labels.Should().Equal(expectedLabels);
+        for (int n = 0; n < count; n++)
+        {
+            if (double.IsNegativeInfinity(expectedLogLikelihood[n]))
+            {
+                logLikelihood[n].Should().Be(double.NegativeInfinity, $"row {n}");
+            }
+            else
+            {
+                logLikelihood[n].Should().BeApproximately(expectedLogLikelihood[n], 1e-14 * Math.Max(1, Math.Abs(expectedLogLikelihood[n])), $"row {n}");
+            }
+        }
+
+        var responsibilities = (double[])logProb.Clone();
+        EStepKernel.Responsibilities(responsibilities, count, k, stride, rowWeights, logLikelihood);
+        for (int n = 0; n < count; n++)
+        {
+            if (!double.IsNegativeInfinity(expectedLogLikelihood[n]))
+            {
+                logLikelihood[n].Should().BeApproximately(expectedLogLikelihood[n], 1e-14 * Math.Max(1, Math.Abs(expectedLogLikelihood[n])), $"row {n}");
+            }
+
+            for (int c = 0; c < k; c++)
+            {
+                double e = expected[(c * stride) + n];
+                responsibilities[(c * stride) + n].Should().BeApproximately(e, 1e-15 + (1e-13 * e), $"row {n}, component {c}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Entropy_of_tiny_and_subnormal_responsibilities_equals_the_naive_sum(bool onlyTiny)
+    {
+        // r ln r of responsibilities down to the smallest subnormal (e^−708 relative, divided by the row's total); with
+        // only tiny ones, the subnormal terms are a visible part of the sum.
+        var r = onlyTiny
+            ? new[] { 1e-310, 4.9e-324, 3e-320, 2e-308, 1e-307, 2.2250738585072014E-308, 1e-315, 7e-309, 0.0 }
+            : new[] { 1.0, 0.5, 1e-300, 2.2250738585072014E-308, 1e-310, 4.9e-324, 0.0, 1e-200, 0.25, 3e-320, 0.75, 1e-30, 0.0, 2e-308, 0.1, 0.9, 5e-324 };
+        double count = 0, entropy = 0;
+        EStepKernel.AddCountAndEntropy(r, default, ref count, ref entropy);
+        double expectedCount = 0, expectedEntropy = 0;
+        foreach (double v in r)
+        {
+            expectedCount += v;
+            expectedEntropy += v > 0 ? -v * Math.Log(v) : 0;
+        }
+
+        count.Should().BeApproximately(expectedCount, 1e-14 * expectedCount);
+        entropy.Should().BeApproximately(expectedEntropy, 1e-13 * expectedEntropy);
+        double.IsFinite(entropy).Should().BeTrue();
+    }
 }

@@ -95,7 +95,16 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
     {
-        for (int g = 0; g < p; g += Lanes)
+        int g = 0;
+        if (!_spherical)
+        {
+            for (; g + (2 * Lanes) <= p; g += 2 * Lanes)
+            {
+                LogDensitiesTwoGroups(columns, p, g, destination);
+            }
+        }
+
+        for (; g < p; g += Lanes)
         {
             LogDensities(columns, p, g, destination);
         }
@@ -222,6 +231,98 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
             }
 
             Avx512F.FusedMultiplyAdd(minusHalf, acc, Vector512.Create(_constants[k])).StoreUnsafe(ref Unsafe.Add(ref output, k * p));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="LogDensities"/> of diagonal components for the sixteen rows g.. (two vectors of rows), so that each
+    /// broadcast mean and precision serves both: the same operations in the same order for every row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LogDensitiesTwoGroups(ReadOnlySpan<double> columns, int p, int g, Span<double> destination)
+    {
+        int d = _d;
+        ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
+        ref double means = ref MemoryMarshal.GetArrayDataReference(_means);
+        ref double precisions = ref MemoryMarshal.GetArrayDataReference(_precisions);
+        ref double output = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), g);
+        var minusHalf = Vector512.Create(-0.5);
+        int k = 0;
+        for (; k + 4 <= _k; k += 4)
+        {
+            ref double m0 = ref Unsafe.Add(ref means, k * d);
+            ref double p0 = ref Unsafe.Add(ref precisions, k * d);
+            var a0 = Vector512<double>.Zero;
+            var a1 = Vector512<double>.Zero;
+            var a2 = Vector512<double>.Zero;
+            var a3 = Vector512<double>.Zero;
+            var b0 = Vector512<double>.Zero;
+            var b1 = Vector512<double>.Zero;
+            var b2 = Vector512<double>.Zero;
+            var b3 = Vector512<double>.Zero;
+            for (int i = 0; i < d; i++)
+            {
+                var xa = Vector512.LoadUnsafe(ref x, (nuint)(i * p));
+                var xb = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes));
+                var mu = Vector512.Create(Unsafe.Add(ref m0, i));
+                var pr = Vector512.Create(Unsafe.Add(ref p0, i));
+                var da = xa - mu;
+                var db = xb - mu;
+                a0 = Avx512F.FusedMultiplyAdd(da * pr, da, a0);
+                b0 = Avx512F.FusedMultiplyAdd(db * pr, db, b0);
+                mu = Vector512.Create(Unsafe.Add(ref m0, d + i));
+                pr = Vector512.Create(Unsafe.Add(ref p0, d + i));
+                da = xa - mu;
+                db = xb - mu;
+                a1 = Avx512F.FusedMultiplyAdd(da * pr, da, a1);
+                b1 = Avx512F.FusedMultiplyAdd(db * pr, db, b1);
+                mu = Vector512.Create(Unsafe.Add(ref m0, (2 * d) + i));
+                pr = Vector512.Create(Unsafe.Add(ref p0, (2 * d) + i));
+                da = xa - mu;
+                db = xb - mu;
+                a2 = Avx512F.FusedMultiplyAdd(da * pr, da, a2);
+                b2 = Avx512F.FusedMultiplyAdd(db * pr, db, b2);
+                mu = Vector512.Create(Unsafe.Add(ref m0, (3 * d) + i));
+                pr = Vector512.Create(Unsafe.Add(ref p0, (3 * d) + i));
+                da = xa - mu;
+                db = xb - mu;
+                a3 = Avx512F.FusedMultiplyAdd(da * pr, da, a3);
+                b3 = Avx512F.FusedMultiplyAdd(db * pr, db, b3);
+            }
+
+            var c0 = Vector512.Create(_constants[k]);
+            var c1 = Vector512.Create(_constants[k + 1]);
+            var c2 = Vector512.Create(_constants[k + 2]);
+            var c3 = Vector512.Create(_constants[k + 3]);
+            Avx512F.FusedMultiplyAdd(minusHalf, a0, c0).StoreUnsafe(ref output, (nuint)(k * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b0, c0).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
+            Avx512F.FusedMultiplyAdd(minusHalf, a1, c1).StoreUnsafe(ref output, (nuint)((k + 1) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b1, c1).StoreUnsafe(ref output, (nuint)(((k + 1) * p) + Lanes));
+            Avx512F.FusedMultiplyAdd(minusHalf, a2, c2).StoreUnsafe(ref output, (nuint)((k + 2) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b2, c2).StoreUnsafe(ref output, (nuint)(((k + 2) * p) + Lanes));
+            Avx512F.FusedMultiplyAdd(minusHalf, a3, c3).StoreUnsafe(ref output, (nuint)((k + 3) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b3, c3).StoreUnsafe(ref output, (nuint)(((k + 3) * p) + Lanes));
+        }
+
+        for (; k < _k; k++)
+        {
+            ref double m = ref Unsafe.Add(ref means, k * d);
+            ref double pk = ref Unsafe.Add(ref precisions, k * d);
+            var a = Vector512<double>.Zero;
+            var b = Vector512<double>.Zero;
+            for (int i = 0; i < d; i++)
+            {
+                var mu = Vector512.Create(Unsafe.Add(ref m, i));
+                var pr = Vector512.Create(Unsafe.Add(ref pk, i));
+                var da = Vector512.LoadUnsafe(ref x, (nuint)(i * p)) - mu;
+                var db = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes)) - mu;
+                a = Avx512F.FusedMultiplyAdd(da * pr, da, a);
+                b = Avx512F.FusedMultiplyAdd(db * pr, db, b);
+            }
+
+            var c = Vector512.Create(_constants[k]);
+            Avx512F.FusedMultiplyAdd(minusHalf, a, c).StoreUnsafe(ref output, (nuint)(k * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b, c).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
         }
     }
 

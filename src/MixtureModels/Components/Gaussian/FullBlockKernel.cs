@@ -12,9 +12,11 @@ namespace MixtureModels.Components.Gaussian;
 /// consecutive rows), as in <see cref="DiagonalBlockKernel"/>. The quadratic forms ‖(x − μ)ᵀP‖² are then a small
 /// triangular GEMM whose register tile is 16 rows × 8 columns of y = (x − μ)ᵀP, fed by broadcasts of P, with the
 /// diagonal blocks of P walked as triangles; the squares of y add up lane by lane, so the forms of eight rows come out
-/// in one vector with no horizontal sums. The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ stores the weighted centred columns of
-/// the piece once per component and sums 4 × 4 tiles of column pairs over the rows (triangular on the diagonal,
-/// centring the other factor in registers), lane by lane, reduced across lanes once per piece. Only built where 512-bit vectors are hardware-accelerated
+/// in one vector with no horizontal sums. The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ goes band by band of four columns: the
+/// diagonal 4 × 4 tile stores the band's weighted centred columns, which the tiles right of it read, and every tile sums
+/// its products over the rows lane by lane (centring the other factor in registers), reduced across lanes once per
+/// piece. A block of up to 256 rows is one piece where its scratch fits the budget, so that these reductions and the
+/// per-tile set-up are paid once per block and component. Only built where 512-bit vectors are hardware-accelerated
 /// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
 internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceDensities
@@ -22,7 +24,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     private const int Lanes = 8;
     private const int TileRows = 2 * Lanes; // rows of a quadratic-form tile
     private const int Columns = 8;          // columns of y in a quadratic-form tile
-    private const int PieceBudget = 8192;   // doubles of scratch per piece (64 KB): transposed and weighted columns and responsibilities
+    private const int PieceBudget = 8192;   // doubles of scratch per piece (64 KB): transposed columns, responsibilities and one band of weighted columns
     private const int Skew = 40;            // doubles (320 bytes, whole cache lines) between scratch regions, against 4K aliasing
 
     [ThreadStatic]
@@ -49,7 +51,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         _means = new double[componentCount * dimension];
         _factors = new double[componentCount * dimension * _dc];
         _constants = new double[componentCount];
-        _pieceRows = Math.Clamp(PieceBudget / ((2 * _d4) + componentCount) / TileRows * TileRows, TileRows, 256);
+        _pieceRows = Math.Clamp(PieceBudget / (_d4 + componentCount + 4) / TileRows * TileRows, TileRows, 256);
     }
 
     /// <inheritdoc />
@@ -126,11 +128,12 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         // The transposed columns are padded with zero rows to a multiple of 4 for the scatter tiles. The weighted columns
         // start Skew doubles off them, so that the stores to them do not fall on the addresses of the loads modulo 4 KB
         // (a false dependence in the load-store unit, "4K aliasing").
-        var scratch = ScratchBuffer.Get(ref t_piece, ((_d4 + _k + _d4) * p) + Skew + _d4);
+        var scratch = ScratchBuffer.Get(ref t_piece, ((_d4 + _k + 4) * p) + Skew + _d4 + (_d4 * _d4));
         var columns = scratch[..(_d4 * p)];
         var responsibilities = scratch.Slice(_d4 * p, _k * p);
-        var weighted = scratch.Slice(((_d4 + _k) * p) + Skew, _d4 * p);
-        var reference = scratch.Slice(((_d4 + _k + _d4) * p) + Skew, _d4); // a component's reference point, zero past D
+        var weighted = scratch.Slice(((_d4 + _k) * p) + Skew, 4 * p); // one band of four weighted centred columns
+        var reference = scratch.Slice(((_d4 + _k + 4) * p) + Skew, _d4); // a component's reference point, zero past D
+        var tiles = scratch.Slice(((_d4 + _k + 4) * p) + Skew + _d4, _d4 * _d4); // a component's scatter of the piece
         reference.Clear();
         BlockVectorMath.Transpose(rows, count, _d, columns, p);
         columns[(_d * p)..].Clear();
@@ -156,7 +159,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
 
             var sum = target.AddBlockWeight(total, out var scatter);
             target.Reference.CopyTo(reference);
-            Scatter(columns, weights, reference, p, weighted, scatter, sum);
+            Scatter(columns, weights, reference, p, weighted, tiles, scatter, sum);
         }
     }
 
@@ -439,36 +442,72 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     }
 
     /// <summary>
-    /// scatter[i·D + j] += Σₙ wₙ(x_in − a_i)(x_jn − a_j) for i ≤ j &lt; D and sum[i] += Σₙ wₙ(x_in − a_i), by 4 × 4 tiles
-    /// summed lane by lane over the p rows and across lanes at the end, centring in registers. The diagonal tile of a
-    /// band of four columns comes first and stores the band's weighted centred columns in <paramref name="weighted"/>,
-    /// which the tiles right of it read.
+    /// scatter[i·D + j] += Σₙ wₙ(x_in − a_i)(x_jn − a_j) for i ≤ j &lt; D and sum[i] += Σₙ wₙ(x_in − a_i). First the
+    /// weighted centred columns wₙ(x_in − a_i) of the piece are stored in <paramref name="weighted"/> (with their sums);
+    /// then the upper triangle of 4 × 4 tiles is summed lane by lane over the p rows, centring the other factor in
+    /// registers, each tile reduced across lanes once into <paramref name="tiles"/> (d4 × d4), whose upper triangle is
+    /// finally added to the statistics.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Scatter(ReadOnlySpan<double> columns, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, int p, Span<double> weighted, Span<double> scatter, Span<double> sum)
+    private void Scatter(ReadOnlySpan<double> columns, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, int p, Span<double> weighted, Span<double> tiles, Span<double> scatter, Span<double> sum)
     {
+        int d = _d, d4 = _d4;
         ref double x = ref MemoryMarshal.GetReference(columns);
         ref double w = ref MemoryMarshal.GetReference(weights);
         ref double wc = ref MemoryMarshal.GetReference(weighted);
         ref double a = ref MemoryMarshal.GetReference(reference);
-        for (int i0 = 0; i0 < _d4; i0 += 4)
+        ref double t = ref MemoryMarshal.GetReference(tiles);
+        for (int i0 = 0; i0 < d4; i0 += 4)
         {
-            DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref Unsafe.Add(ref wc, i0 * p), i0, scatter, sum);
-            for (int j0 = i0 + 4; j0 < _d4; j0 += 4)
+            var sums = DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref wc, ref Unsafe.Add(ref t, (i0 * d4) + i0), d4);
+            for (int r = 0; r < 4 && i0 + r < d; r++)
             {
-                OffDiagonalTile(ref Unsafe.Add(ref wc, i0 * p), ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, i0, j0, scatter);
+                sum[i0 + r] += sums.GetElement(r);
+            }
+
+            for (int j0 = i0 + 4; j0 < d4; j0 += 4)
+            {
+                OffDiagonalTile(ref wc, ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, ref Unsafe.Add(ref t, (i0 * d4) + j0), d4);
+            }
+        }
+
+        for (int i = 0; i < d; i++)
+        {
+            ref double from = ref Unsafe.Add(ref t, (i * d4) + i);
+            ref double to = ref Unsafe.Add(ref MemoryMarshal.GetReference(scatter), (i * d) + i);
+            int length = d - i, j = 0;
+            for (; j + 4 <= length; j += 4)
+            {
+                (Vector256.LoadUnsafe(ref to, (nuint)j) + Vector256.LoadUnsafe(ref from, (nuint)j)).StoreUnsafe(ref to, (nuint)j);
+            }
+
+            for (; j < length; j++)
+            {
+                Unsafe.Add(ref to, j) += Unsafe.Add(ref from, j);
             }
         }
     }
 
-    /// <summary>The 4 × 4 tile of the scatter at rows i0.. and columns j0.. (j0 &gt; i0), summed over the p rows.</summary>
+    /// <summary>
+    /// The 4 × 4 tile of the scatter at rows i0.. and columns j0.. (j0 &gt; i0), summed over the p rows, from the weighted
+    /// centred columns at <paramref name="wi"/> and the columns at <paramref name="xj"/>, centred on
+    /// <paramref name="aj"/> in registers; stored at <paramref name="tile"/> (row stride <paramref name="stride"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void OffDiagonalTile(ref double wi, ref double xj, ref double aj, int p, int i0, int j0, Span<double> scatter)
+    private static void OffDiagonalTile(ref double wi, ref double xj, ref double aj, int p, ref double tile, int stride)
     {
         var a0 = Vector512.Create(aj);
         var a1 = Vector512.Create(Unsafe.Add(ref aj, 1));
         var a2 = Vector512.Create(Unsafe.Add(ref aj, 2));
         var a3 = Vector512.Create(Unsafe.Add(ref aj, 3));
+        ref double wr0 = ref wi;
+        ref double wr1 = ref Unsafe.Add(ref wi, p);
+        ref double wr2 = ref Unsafe.Add(ref wi, 2 * p);
+        ref double wr3 = ref Unsafe.Add(ref wi, 3 * p);
+        ref double xr0 = ref xj;
+        ref double xr1 = ref Unsafe.Add(ref xj, p);
+        ref double xr2 = ref Unsafe.Add(ref xj, 2 * p);
+        ref double xr3 = ref Unsafe.Add(ref xj, 3 * p);
         var s00 = Vector512<double>.Zero;
         var s01 = Vector512<double>.Zero;
         var s02 = Vector512<double>.Zero;
@@ -485,51 +524,61 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         var s31 = Vector512<double>.Zero;
         var s32 = Vector512<double>.Zero;
         var s33 = Vector512<double>.Zero;
-        for (int n = 0; n < p; n += Lanes)
+        for (nuint n = 0; n < (nuint)p; n += Lanes)
         {
-            var w0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, n));
-            var w1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, p + n));
-            var w2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (2 * p) + n));
-            var w3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wi, (3 * p) + n));
-            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, n)) - a0;
-            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, p + n)) - a1;
-            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (2 * p) + n)) - a2;
-            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xj, (3 * p) + n)) - a3;
+            var c0 = Vector512.LoadUnsafe(ref xr0, n) - a0;
+            var c1 = Vector512.LoadUnsafe(ref xr1, n) - a1;
+            var c2 = Vector512.LoadUnsafe(ref xr2, n) - a2;
+            var c3 = Vector512.LoadUnsafe(ref xr3, n) - a3;
+            var w0 = Vector512.LoadUnsafe(ref wr0, n);
             s00 = Avx512F.FusedMultiplyAdd(w0, c0, s00);
             s01 = Avx512F.FusedMultiplyAdd(w0, c1, s01);
             s02 = Avx512F.FusedMultiplyAdd(w0, c2, s02);
             s03 = Avx512F.FusedMultiplyAdd(w0, c3, s03);
+            var w1 = Vector512.LoadUnsafe(ref wr1, n);
             s10 = Avx512F.FusedMultiplyAdd(w1, c0, s10);
             s11 = Avx512F.FusedMultiplyAdd(w1, c1, s11);
             s12 = Avx512F.FusedMultiplyAdd(w1, c2, s12);
             s13 = Avx512F.FusedMultiplyAdd(w1, c3, s13);
+            var w2 = Vector512.LoadUnsafe(ref wr2, n);
             s20 = Avx512F.FusedMultiplyAdd(w2, c0, s20);
             s21 = Avx512F.FusedMultiplyAdd(w2, c1, s21);
             s22 = Avx512F.FusedMultiplyAdd(w2, c2, s22);
             s23 = Avx512F.FusedMultiplyAdd(w2, c3, s23);
+            var w3 = Vector512.LoadUnsafe(ref wr3, n);
             s30 = Avx512F.FusedMultiplyAdd(w3, c0, s30);
             s31 = Avx512F.FusedMultiplyAdd(w3, c1, s31);
             s32 = Avx512F.FusedMultiplyAdd(w3, c2, s32);
             s33 = Avx512F.FusedMultiplyAdd(w3, c3, s33);
         }
 
-        AddRow(scatter, i0, j0, Simd.SumEach(s00, s01, s02, s03));
-        AddRow(scatter, i0 + 1, j0, Simd.SumEach(s10, s11, s12, s13));
-        AddRow(scatter, i0 + 2, j0, Simd.SumEach(s20, s21, s22, s23));
-        AddRow(scatter, i0 + 3, j0, Simd.SumEach(s30, s31, s32, s33));
+        Simd.SumEach(s00, s01, s02, s03).StoreUnsafe(ref tile);
+        Simd.SumEach(s10, s11, s12, s13).StoreUnsafe(ref Unsafe.Add(ref tile, stride));
+        Simd.SumEach(s20, s21, s22, s23).StoreUnsafe(ref Unsafe.Add(ref tile, 2 * stride));
+        Simd.SumEach(s30, s31, s32, s33).StoreUnsafe(ref Unsafe.Add(ref tile, 3 * stride));
     }
 
     /// <summary>
-    /// The upper triangle of the 4 × 4 tile of the scatter on the diagonal at i0, summed over the p rows, with the
-    /// sums of the four weighted centred columns, which it also stores in <paramref name="weighted"/> (rows of p).
+    /// The upper triangle of the 4 × 4 tile of the scatter on the diagonal (rows and columns i0..), summed over the p
+    /// rows, stored at <paramref name="tile"/> (row stride <paramref name="stride"/>; zero below the diagonal); also
+    /// stores the four weighted centred columns wₙ(x_in − a_i) in <paramref name="weighted"/> (rows of p), which the
+    /// tiles right of it read, and returns their sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, int i0, Span<double> scatter, Span<double> sum)
+    private static Vector256<double> DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, ref double tile, int stride)
     {
         var a0 = Vector512.Create(ai);
         var a1 = Vector512.Create(Unsafe.Add(ref ai, 1));
         var a2 = Vector512.Create(Unsafe.Add(ref ai, 2));
         var a3 = Vector512.Create(Unsafe.Add(ref ai, 3));
+        ref double xr0 = ref xi;
+        ref double xr1 = ref Unsafe.Add(ref xi, p);
+        ref double xr2 = ref Unsafe.Add(ref xi, 2 * p);
+        ref double xr3 = ref Unsafe.Add(ref xi, 3 * p);
+        ref double y0 = ref weighted;
+        ref double y1 = ref Unsafe.Add(ref weighted, p);
+        ref double y2 = ref Unsafe.Add(ref weighted, 2 * p);
+        ref double y3 = ref Unsafe.Add(ref weighted, 3 * p);
         var s00 = Vector512<double>.Zero;
         var s01 = Vector512<double>.Zero;
         var s02 = Vector512<double>.Zero;
@@ -544,21 +593,21 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         var t1 = Vector512<double>.Zero;
         var t2 = Vector512<double>.Zero;
         var t3 = Vector512<double>.Zero;
-        for (int n = 0; n < p; n += Lanes)
+        for (nuint n = 0; n < (nuint)p; n += Lanes)
         {
-            var wn = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, n));
-            var c0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, n)) - a0;
-            var c1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, p + n)) - a1;
-            var c2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, (2 * p) + n)) - a2;
-            var c3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xi, (3 * p) + n)) - a3;
+            var wn = Vector512.LoadUnsafe(ref w, n);
+            var c0 = Vector512.LoadUnsafe(ref xr0, n) - a0;
+            var c1 = Vector512.LoadUnsafe(ref xr1, n) - a1;
+            var c2 = Vector512.LoadUnsafe(ref xr2, n) - a2;
+            var c3 = Vector512.LoadUnsafe(ref xr3, n) - a3;
             var w0 = wn * c0;
             var w1 = wn * c1;
             var w2 = wn * c2;
             var w3 = wn * c3;
-            w0.StoreUnsafe(ref Unsafe.Add(ref weighted, n));
-            w1.StoreUnsafe(ref Unsafe.Add(ref weighted, p + n));
-            w2.StoreUnsafe(ref Unsafe.Add(ref weighted, (2 * p) + n));
-            w3.StoreUnsafe(ref Unsafe.Add(ref weighted, (3 * p) + n));
+            w0.StoreUnsafe(ref y0, n);
+            w1.StoreUnsafe(ref y1, n);
+            w2.StoreUnsafe(ref y2, n);
+            w3.StoreUnsafe(ref y3, n);
             t0 += w0;
             t1 += w1;
             t2 += w2;
@@ -576,39 +625,10 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         }
 
         var zero = Vector512<double>.Zero;
-        AddRow(scatter, i0, i0, Simd.SumEach(s00, s01, s02, s03));
-        AddRow(scatter, i0 + 1, i0, Simd.SumEach(zero, s11, s12, s13));
-        AddRow(scatter, i0 + 2, i0, Simd.SumEach(zero, zero, s22, s23));
-        AddRow(scatter, i0 + 3, i0, Simd.SumEach(zero, zero, zero, s33));
-        var sums = Simd.SumEach(t0, t1, t2, t3);
-        for (int t = 0; t < 4 && i0 + t < _d; t++)
-        {
-            sum[i0 + t] += sums.GetElement(t);
-        }
-    }
-
-    /// <summary>scatter[i·D + j0 + t] += values[t] for the columns i ≤ j0 + t &lt; D of a row i &lt; D; other entries are left alone.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AddRow(Span<double> scatter, int i, int j0, Vector256<double> values)
-    {
-        int d = _d;
-        if (i >= d)
-        {
-            return;
-        }
-
-        if (j0 > i && j0 + 4 <= d)
-        {
-            // A whole row of a tile above the diagonal.
-            var target = scatter.Slice((i * d) + j0, 4);
-            (Vector256.Create(target) + values).CopyTo(target);
-            return;
-        }
-
-        int from = Math.Max(i, j0), to = Math.Min(d, j0 + 4);
-        for (int j = from; j < to; j++)
-        {
-            scatter[(i * d) + j] += values.GetElement(j - j0);
-        }
+        Simd.SumEach(s00, s01, s02, s03).StoreUnsafe(ref tile);
+        Simd.SumEach(zero, s11, s12, s13).StoreUnsafe(ref Unsafe.Add(ref tile, stride));
+        Simd.SumEach(zero, zero, s22, s23).StoreUnsafe(ref Unsafe.Add(ref tile, 2 * stride));
+        Simd.SumEach(zero, zero, zero, s33).StoreUnsafe(ref Unsafe.Add(ref tile, 3 * stride));
+        return Simd.SumEach(t0, t1, t2, t3);
     }
 }

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using MixtureModels.Components;
+using MixtureModels.Components.Gaussian;
+using MixtureModels.Fitting;
+using MixtureModels.Numerics;
+
+namespace MixtureModels.Benchmarks;
+
+/// <summary>
+/// `kernel --rows N --columns D --components K --covariance full|diag [--repeats R] [--cached] [--prefetch ROWS]`: the batched block
+/// kernel alone on one thread, as one worker of the EM engine runs it (blocks of <c>BlockPlan.BlockRows</c> rows):
+/// the fused E+M pass (<c>Accumulate</c>) and the E-step alone (<c>JointLogDensity</c>), in ms per pass over N rows
+/// (best of R). With --cached, the same 4 096 rows are passed over repeatedly (N/4 096 times), so that memory plays
+/// no part; with --prefetch, the first ROWS rows of the next block are prefetched before each block, as the engine
+/// does. The data and model are <see cref="BenchmarkData"/>'s.
+/// </summary>
+internal static class KernelCommand
+{
+    public static int Run(string[] args)
+    {
+        int n = 200_000, d = 16, k = 8, repeats = 10;
+        bool cached = false;
+        int prefetchRows = 0;
+        var type = CovarianceType.Full;
+        for (int i = 1; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--rows": n = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--columns": d = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--components": k = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--covariance": type = PeerProblem.ParseCovariance(Next()); break;
+                case "--cached": cached = true; break;
+                case "--prefetch": prefetchRows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown argument {args[i]}.");
+            }
+        }
+
+        var set = BenchmarkData.Create(n, d, k);
+        var model = set.Model(type);
+        var family = GaussianFamily.Create(type, d, 1e-6);
+        var kernel = ((IBlockKernelSource<GaussianComponent, GaussianStatistics>)family).CreateBlockKernel(k)
+            ?? throw new InvalidOperationException("No block kernel on this machine.");
+        var logWeights = model.Weights.Select(w => Math.Log(w)).ToArray();
+        if (!kernel.Prepare(model.Components, logWeights))
+        {
+            throw new InvalidOperationException("Prepare failed.");
+        }
+
+        var statistics = model.Components.Select(c => family.CreateStatistics(c)).ToArray();
+        var plan = new BlockPlan(n, d);
+        int b = plan.BlockRows;
+        var logLikelihood = new double[b];
+        var logProb = new double[k * b];
+        int span = cached ? Math.Min(4096, n) : n;
+        int passes = cached ? Math.Max(1, n / span) : 1;
+        var values = set.Values;
+
+        double Fused()
+        {
+            var watch = Stopwatch.StartNew();
+            for (int pass = 0; pass < passes; pass++)
+            {
+                for (int start = 0; start < span; start += b)
+                {
+                    int count = Math.Min(b, span - start);
+                    if (prefetchRows > 0 && start + count < span)
+                    {
+                        BlockVectorMath.Prefetch(values.AsSpan((start + count) * d, Math.Min(prefetchRows, span - start - count) * d));
+                    }
+
+                    kernel.Accumulate(values.AsSpan(start * d, count * d), count, default, logLikelihood, statistics);
+                }
+            }
+
+            return watch.Elapsed.TotalMilliseconds * n / ((double)passes * span);
+        }
+
+        double EStep()
+        {
+            var watch = Stopwatch.StartNew();
+            for (int pass = 0; pass < passes; pass++)
+            {
+                for (int start = 0; start < span; start += b)
+                {
+                    int count = Math.Min(b, span - start);
+                    kernel.JointLogDensity(values.AsSpan(start * d, count * d), count, logProb, b);
+                }
+            }
+
+            return watch.Elapsed.TotalMilliseconds * n / ((double)passes * span);
+        }
+
+        double bestFused = double.MaxValue, bestE = double.MaxValue;
+        for (int r = 0; r < repeats + 2; r++)
+        {
+            double f = Fused(), e = EStep();
+            if (r >= 2)
+            {
+                bestFused = Math.Min(bestFused, f);
+                bestE = Math.Min(bestE, e);
+            }
+        }
+
+        double check = statistics.Sum(s => s.TotalWeight);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type} N={n} D={d} K={k} block={b}{(cached ? " cached" : "")}: fused {bestFused:F3} ms, E-step alone {bestE:F3} ms, rest (normalise + statistics) {bestFused - bestE:F3} ms per pass (weight {check:G6})"));
+        return 0;
+    }
+}
