@@ -86,6 +86,9 @@ public sealed class DistributedMixtureEstimator<TComponent, TStatistics>
     /// <summary>Called with the shards' grain keys once they are loaded (tests use it to find the silos that host them).</summary>
     internal Action<IReadOnlyList<string>>? ShardsLoaded { get; init; }
 
+    /// <summary>Re-loads of a shard (after a failure, or an activation that had lost its rows) during the last fit.</summary>
+    internal int LastShardReloads { get; private set; }
+
     /// <summary>Fits the mixture to <paramref name="rows"/> on the cluster: <see cref="FitAsync(DistributedRows, IProgress{FitProgress}, CancellationToken)"/> without progress or cancellation.</summary>
     /// <param name="rows">The rows: parts read on the silos, or rows pushed from memory.</param>
     /// <returns>The fitted model.</returns>
@@ -137,6 +140,7 @@ public sealed class DistributedMixtureEstimator<TComponent, TStatistics>
         }
         finally
         {
+            LastShardReloads = shards.Reloads;
             await shards.ReleaseAsync().ConfigureAwait(false);
         }
     }

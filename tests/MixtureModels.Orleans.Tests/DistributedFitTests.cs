@@ -138,6 +138,7 @@ public sealed class DistributedFitTests(ClusterFixture fixture)
             var distributed = await estimator.FitAsync(DistributedRows.FromMatrix(data), progress, CancellationToken.None);
 
             stopped.Should().NotBeNull("a shard was hosted by a silo other than the primary, and that silo was stopped");
+            estimator.LastShardReloads.Should().BePositive("the stopped silo's shards were loaded again elsewhere");
             ShouldBeIdentical(distributed, local, data);
         }
         finally

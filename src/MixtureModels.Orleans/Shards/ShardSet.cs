@@ -32,6 +32,7 @@ internal sealed class ShardSet<TComponent, TStatistics> : IRemoteChunks<TCompone
     private readonly ConditionalWeakTable<TComponent[], byte[]> _parameters = [];
     private ShardAssignment[] _assignments = [];
     private int[] _chunkCounts = [];
+    private int _reloads;
 
     public ShardSet(IGrainFactory grains, IComponentFamily<TComponent, TStatistics> family, string familyKey, MixtureOptions options, DistributedFitOptions distributed, DistributedRows rows)
     {
@@ -42,6 +43,9 @@ internal sealed class ShardSet<TComponent, TStatistics> : IRemoteChunks<TCompone
         _distributed = distributed;
         _rows = rows;
     }
+
+    /// <summary>Re-loads of a shard after a failure or an empty activation (diagnostics and tests).</summary>
+    public int Reloads => _reloads;
 
     /// <summary>Rows of the data set.</summary>
     public int Rows { get; private set; }
@@ -273,6 +277,7 @@ internal sealed class ShardSet<TComponent, TStatistics> : IRemoteChunks<TCompone
                 if (attempt > 0)
                 {
                     await Task.Delay(_distributed.RetryDelay, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _reloads);
                     await LoadShardAsync(shard, cancellationToken).WaitAsync(_distributed.CallTimeout, cancellationToken).ConfigureAwait(false);
                 }
 
