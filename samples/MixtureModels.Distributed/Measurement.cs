@@ -21,7 +21,7 @@ internal static class Measurement
     {
         var data = Demonstration.Generate(rows, Columns, seed: 5);
         var family = new FullCovarianceFamily(Columns, 1e-6);
-        var options = new MixtureOptions { ComponentCount = Components, Seed = 1, Tolerance = 0, MaxIterations = Iterations, InitializationCount = 1 };
+        var options = new MixtureOptions { ComponentCount = Components, Seed = 1, Tolerance = 0, MaxIterations = Iterations, InitializationCount = 1, SourceSampleRows = rows };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows} rows × {Columns} columns, K = {Components}, full covariance, {Iterations} iterations; {Environment.ProcessorCount} cores shared by every silo"));
         var (statisticsBytes, chunks) = StatisticsSize(family, data);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"plan: {chunks} chunks; K statistics of one chunk: {statisticsBytes} bytes of JSON; up per iteration: {chunks * statisticsBytes} bytes"));

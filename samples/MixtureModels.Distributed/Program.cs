@@ -7,7 +7,7 @@ string command = args.Length > 0 ? args[0] : "demo";
 switch (command)
 {
     case "measure":
-        await Measurement.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400_000);
+        await Measurement.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
         break;
     case "simulate":
         Simulation.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.0);

@@ -29,42 +29,41 @@ internal static class Simulation
 
         int jsonBytes = JsonSize(family);
         long binaryBytes = Components * ((ISufficientStatistics)family.CreateStatistics(null)).SizeInBytes;
-        double mergeSeconds = MeasureMerge(family);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"N = 1e10 rows × D = {Columns}, K = {Components}, full covariance."));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compute: {rowsPerSecond:E3} rows/s per silo (one machine like this one, all its cores); K statistics: {jsonBytes} bytes as JSON, {binaryBytes} bytes as doubles; one merge of K statistics on the coordinator: {mergeSeconds * 1e3:F3} ms (deserialising included)."));
+        var (deserialize, merge, mStep) = MeasureCoordinator(family);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"N = 1e10 rows × D = {Columns}, K = {Components}, full covariance; one shard (one chunk) per silo."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"measured here: compute {rowsPerSecond:E3} rows/s per silo (a silo = one machine like this one, all its cores); K statistics {jsonBytes} bytes as JSON ({binaryBytes} as raw doubles); on the coordinator, per silo's K statistics: deserialise {deserialize * 1e3:F3} ms, merge {merge * 1e3:F3} ms; one M-step {mStep * 1e3:F3} ms."));
         foreach (var network in new[] { new Network("datacentre", 10e9 / 8, 0.5e-3), new Network("internet", 1e9 / 8, 20e-3) })
         {
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{network.Name}: {network.BytesPerSecond * 8 / 1e9:G3} Gbit/s per node, {network.Latency * 1e3:G3} ms latency per hop (assumed)"));
-            Console.WriteLine("silos  rows/silo   compute s  | flat: bytes up   comm s  share | tree(16): depth  bytes/link  comm s  share");
+            Console.WriteLine("              |           |  flat, JSON (as built)                 | flat, raw doubles  | tree of fan-in 16, JSON");
+            Console.WriteLine("silos   rows/silo  compute s |  bytes up   bytes down  comm s   share |  comm s    share   | depth  bytes/link  comm s  share");
             foreach (int silos in new[] { 1, 2, 3, 100, 1000 })
             {
                 double rowsPerSilo = Rows / silos;
                 double compute = rowsPerSilo / rowsPerSecond;
 
-                // Flat: one chunk's K statistics per silo (the shard pre-merges its chunks in a fixed order), all to the coordinator, which merges them one by one.
-                double up = (double)silos * jsonBytes;
-                double flat = network.Latency + (silos * (double)jsonBytes / network.BytesPerSecond) + (silos * mergeSeconds) + Broadcast(silos, jsonBytes, network, flatTree: true);
+                // Every variant: the shards also read the broadcast statistics and run the M-step themselves (Shard).
+                // Flat: every silo sends its K statistics to the coordinator, which receives them through one link and merges
+                // them one by one in shard order; the parameters (K statistics) go the other way to every silo.
+                double up = (double)silos * jsonBytes, down = up;
+                double flat = (2 * network.Latency) + ((up + down) / network.BytesPerSecond) + (silos * (deserialize + merge)) + mStep + Shard(deserialize, mStep);
+                double raw = (2 * network.Latency) + (2.0 * silos * binaryBytes / network.BytesPerSecond) + (silos * merge) + mStep + Shard(0, mStep);
 
-                // A fixed merge tree of fan-in 16: every inner node merges its children in a fixed order and forwards one set.
-                int depth = Math.Max(1, (int)Math.Ceiling(Math.Log(silos) / Math.Log(16) - 1e-12));
-                double tree = depth * (network.Latency + (16.0 * jsonBytes / network.BytesPerSecond) + (16 * mergeSeconds)) + Broadcast(silos, jsonBytes, network, flatTree: false);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos,5}  {rowsPerSilo,9:E2}  {compute,9:F2}  | {up,13:E2}  {flat,7:F3}  {flat / (flat + compute),5:P1} | {depth,14}  {jsonBytes,10}  {tree,6:F3}  {tree / (tree + compute),5:P1}"));
+                // A fixed merge tree of fan-in 16 (the same tree every iteration, so the sums are deterministic): every inner
+                // node receives and merges at most 16 sets, in a fixed order, and forwards one; the broadcast goes down the same tree.
+                int depth = silos == 1 ? 1 : (int)Math.Ceiling((Math.Log(silos) / Math.Log(16)) - 1e-12);
+                int fan = Math.Min(16, silos);
+                double level = network.Latency + (fan * (double)jsonBytes / network.BytesPerSecond) + (fan * (deserialize + merge));
+                double broadcastLevel = network.Latency + (fan * (double)jsonBytes / network.BytesPerSecond);
+                double tree = (depth * (level + broadcastLevel)) + mStep + Shard(deserialize, mStep);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{silos,5}  {rowsPerSilo,10:E2}  {compute,9:F2} | {up,9:E2}  {down,9:E2}  {flat,7:F3}  {flat / (flat + compute),6:P2} | {raw,7:F3}  {raw / (raw + compute),6:P2}   | {depth,5}  {jsonBytes,10}  {tree,6:F3}  {tree / (tree + compute),6:P2}"));
             }
         }
     }
 
-    /// <summary>The broadcast of the parameters (K statistics): from the coordinator to every silo, or down the tree.</summary>
-    private static double Broadcast(int silos, int bytes, Network network, bool flatTree)
-    {
-        if (flatTree)
-        {
-            return network.Latency + (silos * (double)bytes / network.BytesPerSecond);
-        }
-
-        int depth = Math.Max(1, (int)Math.Ceiling(Math.Log(silos) / Math.Log(16) - 1e-12));
-        return depth * (network.Latency + (16.0 * bytes / network.BytesPerSecond));
-    }
+    /// <summary>What every shard does with the broadcast before its pass (in parallel on all silos): read the K statistics and run the same M-step.</summary>
+    private static double Shard(double deserialize, double mStep) => deserialize + mStep;
 
     /// <summary>Rows per second of EM iterations on this machine for D = 32, K = 16, full covariance (a short local fit).</summary>
     private static double MeasureRate(FullCovarianceFamily family)
@@ -110,24 +109,38 @@ internal static class Simulation
 
     private static int JsonSize(FullCovarianceFamily family) => StatisticsSerializer.SerializeToBytes(Statistics(family), family).Length;
 
-    /// <summary>Seconds to deserialise one silo's K statistics and merge them into the running totals.</summary>
-    private static double MeasureMerge(FullCovarianceFamily family)
+    /// <summary>Seconds to deserialise one silo's K statistics, to merge them into the running totals, and of one M-step.</summary>
+    private static (double Deserialize, double Merge, double MStep) MeasureCoordinator(FullCovarianceFamily family)
     {
         var statistics = Statistics(family);
         var bytes = StatisticsSerializer.SerializeToBytes(statistics, family);
         var totals = Statistics(family);
-        const int repeats = 50;
+        const int repeats = 40;
         var watch = Stopwatch.StartNew();
         for (int r = 0; r < repeats; r++)
         {
-            var received = StatisticsSerializer.Deserialize(bytes, family);
+            _ = StatisticsSerializer.Deserialize(bytes, family);
+        }
+
+        double deserialize = watch.Elapsed.TotalSeconds / repeats;
+        watch.Restart();
+        for (int r = 0; r < repeats; r++)
+        {
             for (int k = 0; k < Components; k++)
             {
-                totals[k].Merge(received[k]);
+                totals[k].Merge(statistics[k]);
             }
         }
 
-        return watch.Elapsed.TotalSeconds / repeats;
+        double merge = watch.Elapsed.TotalSeconds / repeats;
+        var components = new GaussianComponent[Components];
+        watch.Restart();
+        for (int r = 0; r < repeats; r++)
+        {
+            family.Estimate(totals, components);
+        }
+
+        return (deserialize, merge, watch.Elapsed.TotalSeconds / repeats);
     }
 
     private sealed record Network(string Name, double BytesPerSecond, double Latency);
