@@ -141,7 +141,7 @@ public sealed class DistributedMixtureEstimator<TComponent, TStatistics>
         finally
         {
             LastShardReloads = shards.Reloads;
-            await shards.ReleaseAsync().ConfigureAwait(false);
+            shards.Release();
         }
     }
 }

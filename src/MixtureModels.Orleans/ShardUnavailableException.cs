@@ -14,7 +14,7 @@ public sealed class ShardUnavailableException : Exception
     /// <param name="attempts">The attempts made.</param>
     /// <param name="innerException">The last failure.</param>
     public ShardUnavailableException(string shard, int attempts, Exception innerException)
-        : base(string.Create(CultureInfo.InvariantCulture, $"Shard {shard} failed {attempts} times in a row; the last failure was {innerException?.GetType().Name}: {innerException?.Message} Check the cluster's silos, or raise DistributedFitOptions.MaxRetries or CallTimeout (and the cluster's response timeout, ClientMessagingOptions/SiloMessagingOptions.ResponseTimeout, for long passes)."), innerException)
+        : base(string.Create(CultureInfo.InvariantCulture, $"Shard {shard} failed {attempts} times in a row; the last failure was {innerException?.GetType().Name}: {innerException?.Message} Check the cluster's silos, or raise DistributedFitOptions.MaxRetries or CallTimeout (a pass over a large shard takes longer)."), innerException)
     {
         Shard = shard;
         Attempts = attempts;

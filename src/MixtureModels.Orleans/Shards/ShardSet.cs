@@ -181,16 +181,19 @@ internal sealed class ShardSet<TComponent, TStatistics> : IRemoteChunks<TCompone
         return (DataMatrix.FromRowMajor(values, Columns), complete);
     }
 
-    /// <summary>Drops the shards' rows (best effort: a shard that does not answer is left to Orleans' idle collection).</summary>
-    public async Task ReleaseAsync()
+    /// <summary>Drops the shards' rows: one-way calls, not waited for (a shard busy with a pass drops them after it).</summary>
+    public void Release()
     {
-        try
+        for (int s = 0; s < _assignments.Length; s++)
         {
-            await Task.WhenAll(Enumerable.Range(0, _assignments.Length).Select(s => Grain(s).ReleaseAsync())).WaitAsync(_distributed.CallTimeout).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Releasing is a courtesy: the grains deactivate when idle anyway.
+            try
+            {
+                _ = Grain(s).ReleaseAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Releasing is a courtesy: the grains deactivate when idle anyway.
+            }
         }
     }
 
