@@ -10,6 +10,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const string FullKey = "gaussian-full";
     public const string DiagonalKey = "gaussian-diagonal";
     public const string BernoulliKey = "bernoulli";
+    public const string ExponentialKey = "exponential";
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -31,6 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddMixtureFamily(FullKey, columns => new FullCovarianceFamily(columns, 1e-6));
             siloBuilder.Services.AddMixtureFamily(DiagonalKey, columns => new DiagonalCovarianceFamily(columns, 1e-6));
             siloBuilder.Services.AddMixtureFamily(BernoulliKey, columns => new BernoulliFamily(columns));
+            siloBuilder.Services.AddMixtureFamily(ExponentialKey, _ => new ExponentialFamily());
         }
     }
 }

@@ -68,6 +68,25 @@ public sealed class DistributedFitTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_family_written_outside_the_library_is_fitted_bit_identically()
+    {
+        var random = new Random(8);
+        var values = Enumerable.Range(0, 5000).Select(n => -Math.Log(1 - random.NextDouble()) / (n % 2 == 0 ? 0.5 : 4.0)).ToArray();
+        var data = DataMatrix.FromRowMajor(values, 1);
+        var options = Options with { ComponentCount = 2 };
+        var local = new MixtureEstimator<ExponentialComponent, ExponentialStatistics>(new ExponentialFamily(), options).Fit(data);
+        var estimator = new DistributedMixtureEstimator<ExponentialComponent, ExponentialStatistics>(fixture.Cluster.Client, new ExponentialFamily(), ClusterFixture.ExponentialKey, options)
+        {
+            Distributed = new DistributedFitOptions { ShardCount = 3 },
+        };
+
+        var distributed = await estimator.FitAsync(DistributedRows.FromMatrix(data));
+
+        ShouldBeIdentical(distributed, local, data);
+        distributed.Components.Select(c => c.Rate).Should().Equal(local.Components.Select(c => c.Rate));
+    }
+
+    [Fact]
     public async Task Csv_parts_read_on_the_silos_give_the_local_fit()
     {
         var data = TestRows.Blobs(3000, 2, seed: 4);
