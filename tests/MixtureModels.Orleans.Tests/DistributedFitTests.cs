@@ -121,6 +121,77 @@ public sealed class DistributedFitTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_sampled_start_gives_the_same_fit_for_any_number_of_shards()
+    {
+        var data = TestRows.Blobs(6001, 3, seed: 9);
+        var options = Options with { SourceSampleRows = 1000 };
+
+        var fits = new List<FittedMixtureModel<GaussianComponent>>();
+        foreach (int shards in new[] { 2, 5 })
+        {
+            var estimator = new DistributedMixtureEstimator<GaussianComponent, GaussianStatistics>(fixture.Cluster.Client, new FullCovarianceFamily(3, 1e-6), ClusterFixture.FullKey, options)
+            {
+                Distributed = new DistributedFitOptions { ShardCount = shards },
+            };
+            fits.Add(await estimator.FitAsync(DistributedRows.FromMatrix(data)));
+        }
+
+        ShouldBeIdentical(fits[1], fits[0], data);
+        fits[0].Converged.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Missing_values_are_marginalised_as_in_the_local_fit()
+    {
+        var complete = TestRows.Blobs(4000, 3, seed: 10);
+        var values = complete.Values.ToArray();
+        var random = new Random(10);
+        for (int n = 0; n < 4000; n++)
+        {
+            if (random.NextDouble() < 0.1)
+            {
+                values[(n * 3) + random.Next(3)] = double.NaN;
+            }
+        }
+
+        var data = DataMatrix.FromRowMajor(values, 3);
+        var options = Options with { MissingValues = MissingValueHandling.Marginalize };
+        var local = new MixtureEstimator<GaussianComponent, GaussianStatistics>(new FullCovarianceFamily(3, 1e-6), options).Fit(data);
+        var estimator = new DistributedMixtureEstimator<GaussianComponent, GaussianStatistics>(fixture.Cluster.Client, new FullCovarianceFamily(3, 1e-6), ClusterFixture.FullKey, options)
+        {
+            Distributed = new DistributedFitOptions { ShardCount = 3 },
+        };
+
+        var distributed = await estimator.FitAsync(DistributedRows.FromMatrix(data));
+
+        ShouldBeIdentical(distributed, local, data);
+    }
+
+    [Theory]
+    [InlineData("ShardCount")]
+    [InlineData("CallTimeout")]
+    [InlineData("MaxRetries")]
+    [InlineData("RetryDelay")]
+    public async Task A_setting_out_of_range_is_named(string setting)
+    {
+        var distributed = setting switch
+        {
+            "ShardCount" => new DistributedFitOptions { ShardCount = 0 },
+            "CallTimeout" => new DistributedFitOptions { CallTimeout = TimeSpan.Zero },
+            "MaxRetries" => new DistributedFitOptions { MaxRetries = -1 },
+            _ => new DistributedFitOptions { RetryDelay = TimeSpan.FromSeconds(-1) },
+        };
+        var estimator = new DistributedMixtureEstimator<GaussianComponent, GaussianStatistics>(fixture.Cluster.Client, new FullCovarianceFamily(2, 1e-6), ClusterFixture.FullKey, Options)
+        {
+            Distributed = distributed,
+        };
+
+        var fit = () => estimator.FitAsync(DistributedRows.FromMatrix(TestRows.Blobs(100, 2, seed: 1)));
+
+        (await fit.Should().ThrowAsync<ArgumentOutOfRangeException>()).Which.ParamName.Should().Be(setting);
+    }
+
+    [Fact]
     public async Task A_silo_stopped_mid_fit_loses_nothing_and_changes_nothing()
     {
         var data = TestRows.Blobs(6001, 3, seed: 5);
