@@ -102,7 +102,7 @@ public sealed class DistributedMixtureEstimator<TComponent, TStatistics>
     /// </summary>
     /// <param name="rows">The rows: parts read on the silos, or rows pushed from memory. N ≥ K, D = the family's dimension.</param>
     /// <param name="progress">Optional callback after every iteration, called synchronously on the fitting thread (a thread-pool thread, not a grain's).</param>
-    /// <param name="cancellationToken">Cancels between calls to the shards and between iterations (a pass under way on a shard finishes there).</param>
+    /// <param name="cancellationToken">Cancels the fit: between calls and iterations here, and between blocks of a pass under way on a shard (Orleans passes the token to the grain).</param>
     /// <returns>The fitted model, as a local fit returns it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="rows"/> is null.</exception>
     /// <exception cref="ArgumentException">The rows do not suit the family or the options; the message says why.</exception>

@@ -27,15 +27,15 @@ internal interface IMixtureShardGrain : IGrainWithStringKey
 
     /// <summary>Loads the shard's rows (from its parts, or the pushed rows) and checks them.</summary>
     [ResponseTimeout(LongCall)]
-    Task<ShardLoadResult> LoadAsync(ShardAssignment assignment);
+    Task<ShardLoadResult> LoadAsync(ShardAssignment assignment, CancellationToken cancellationToken);
 
     /// <summary>Selection-samples, from each of its chunks, the given number of rows (in row order; all of them when that is the chunk's size).</summary>
     [ResponseTimeout(LongCall)]
     Task<ShardSampleResult> SampleAsync(int[] chunkCounts, int seed);
 
-    /// <summary>One E-step pass of the shard's chunks under the given parameters.</summary>
+    /// <summary>One E-step pass of the shard's chunks under the given parameters; the coordinator's cancellation stops it between blocks.</summary>
     [ResponseTimeout(LongCall)]
-    Task<ShardPassResult> PassAsync(ShardPassRequest request);
+    Task<ShardPassResult> PassAsync(ShardPassRequest request, CancellationToken cancellationToken);
 
     /// <summary>The silo that hosts this activation (for tests and diagnostics).</summary>
     Task<SiloAddress> GetSiloAsync();

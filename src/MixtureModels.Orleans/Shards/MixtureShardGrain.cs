@@ -54,14 +54,14 @@ internal sealed class MixtureShardGrain(IEnumerable<ShardFamily> families, IEnum
         return Task.CompletedTask;
     }
 
-    public async Task<ShardLoadResult> LoadAsync(ShardAssignment assignment)
+    public async Task<ShardLoadResult> LoadAsync(ShardAssignment assignment, CancellationToken cancellationToken)
     {
         _rows = null;
         _computer = null;
         _assignment = null;
         try
         {
-            var values = assignment.Parts.Length == 0 ? TakePushed(assignment) : await ReadParts(assignment).ConfigureAwait(true);
+            var values = assignment.Parts.Length == 0 ? TakePushed(assignment) : await ReadParts(assignment, cancellationToken).ConfigureAwait(true);
             var rows = DataMatrix.FromRowMajor(values, assignment.Columns);
             CheckValues(rows, assignment);
             var family = families.LastOrDefault(f => f.Key == assignment.FamilyKey)
@@ -114,8 +114,8 @@ internal sealed class MixtureShardGrain(IEnumerable<ShardFamily> families, IEnum
         return Task.FromResult(new ShardSampleResult(true, result));
     }
 
-    public Task<ShardPassResult> PassAsync(ShardPassRequest request) =>
-        Task.FromResult(_computer is null ? new ShardPassResult { Loaded = false } : _computer.Pass(request, CancellationToken.None));
+    public Task<ShardPassResult> PassAsync(ShardPassRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(_computer is null ? new ShardPassResult { Loaded = false } : _computer.Pass(request, cancellationToken));
 
     public Task<SiloAddress> GetSiloAsync() => Task.FromResult(GrainContext.Address.SiloAddress!);
 
@@ -186,7 +186,7 @@ internal sealed class MixtureShardGrain(IEnumerable<ShardFamily> families, IEnum
         return values;
     }
 
-    private async Task<double[]> ReadParts(ShardAssignment assignment)
+    private async Task<double[]> ReadParts(ShardAssignment assignment, CancellationToken cancellationToken)
     {
         int d = assignment.Columns;
         var values = new double[(long)assignment.Rows * d];
@@ -196,7 +196,7 @@ internal sealed class MixtureShardGrain(IEnumerable<ShardFamily> families, IEnum
             var source = Open(part.Kind, part.Location);
             long row = 0;
             int taken = 0;
-            await foreach (var block in source.ReadBlocksAsync(CancellationToken.None).ConfigureAwait(true))
+            await foreach (var block in source.ReadBlocksAsync(cancellationToken).ConfigureAwait(true))
             {
                 if (block.Columns != d)
                 {

@@ -258,7 +258,7 @@ internal sealed class ShardSet<TComponent, TStatistics> : IRemoteChunks<TCompone
             s,
             async () =>
             {
-                var result = await Grain(s).PassAsync(request).ConfigureAwait(false);
+                var result = await Grain(s).PassAsync(request, cancellationToken).ConfigureAwait(false);
                 return result.Loaded ? result : null;
             },
             cancellationToken))).GetAwaiter().GetResult();
@@ -327,7 +327,7 @@ internal sealed class ShardSet<TComponent, TStatistics> : IRemoteChunks<TCompone
             source = string.Join(" and ", assignment.Parts.Select(Describe));
         }
 
-        var result = await grain.LoadAsync(assignment).WaitAsync(_distributed.CallTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await grain.LoadAsync(assignment, cancellationToken).WaitAsync(_distributed.CallTimeout, cancellationToken).ConfigureAwait(false);
         return result.Error is null ? result : throw new ShardSourceException(assignment.Name, source, result.Error);
     }
 
