@@ -15,7 +15,10 @@ namespace MixtureModels.Fitting;
 /// The rows are either in memory (a <see cref="DataMatrix"/>) or read from a <see cref="RowSource"/> once per pass
 /// (out of core): then a <see cref="RowFeed"/> re-assembles the source's blocks into the plan's blocks, which go through
 /// the same per-block code, chunk by chunk in row order, into the same per-chunk accumulators merged in the same order,
-/// so that both fits of the same rows are bit-identical.
+/// so that both fits of the same rows are bit-identical. Or the rows are held by the shards of a distributed fit
+/// (package MixtureModels.Orleans): then an <see cref="IRemoteChunks{TComponent, TStatistics}"/> fills every chunk's
+/// results, each shard computing its chunks with <see cref="PassChunks"/> of an engine over its own rows
+/// (<see cref="ForShard"/>), and the merge in chunk order is again the same.
 /// </summary>
 /// <typeparam name="TComponent">The component type.</typeparam>
 /// <typeparam name="TStatistics">The statistics type.</typeparam>
