@@ -11,6 +11,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const string DiagonalKey = "gaussian-diagonal";
     public const string BernoulliKey = "bernoulli";
     public const string ExponentialKey = "exponential";
+    public const string FailingKey = "failing";
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -33,6 +34,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddMixtureFamily(DiagonalKey, columns => new DiagonalCovarianceFamily(columns, 1e-6));
             siloBuilder.Services.AddMixtureFamily(BernoulliKey, columns => new BernoulliFamily(columns));
             siloBuilder.Services.AddMixtureFamily(ExponentialKey, _ => new ExponentialFamily());
+            siloBuilder.Services.AddMixtureFamily(FailingKey, columns => new FailingFamily(columns));
         }
     }
 }

@@ -167,6 +167,23 @@ public sealed class DistributedFitTests(ClusterFixture fixture)
         ShouldBeIdentical(distributed, local, data);
     }
 
+    [Fact]
+    public async Task A_shard_that_fails_on_every_retry_is_named_with_its_attempts()
+    {
+        var values = Enumerable.Range(0, 600).Select(n => 0.5 + (n % 7)).ToArray();
+        var estimator = new DistributedMixtureEstimator<ExponentialComponent, ExponentialStatistics>(fixture.Cluster.Client, new ExponentialFamily(), ClusterFixture.FailingKey, Options with { ComponentCount = 2 })
+        {
+            Distributed = new DistributedFitOptions { ShardCount = 2, MaxRetries = 1, RetryDelay = TimeSpan.Zero },
+        };
+
+        var fit = () => estimator.FitAsync(DistributedRows.FromMatrix(DataMatrix.FromRowMajor(values, 1)));
+
+        var thrown = (await fit.Should().ThrowAsync<ShardUnavailableException>()).Which;
+        thrown.Attempts.Should().Be(2);
+        thrown.Message.Should().Contain(thrown.Shard).And.Contain("MaxRetries");
+        thrown.InnerException.Should().NotBeNull();
+    }
+
     [Theory]
     [InlineData("ShardCount")]
     [InlineData("CallTimeout")]
