@@ -386,6 +386,71 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
     }
 
     /// <summary>
+    /// The distributed fitting recipe (package MixtureModels.Orleans): the rows, <paramref name="rows"/> ×
+    /// <paramref name="columns"/>, are held by shards that <paramref name="remote"/> asks for the statistics of the engine's
+    /// chunks; the initialisers run in memory on <paramref name="sample"/> (every row, in order, when
+    /// <paramref name="sampleIsComplete"/>: then the start, and hence the whole fit, is bit-identical to the in-memory
+    /// fit of the same rows). <paramref name="mStepCompleted"/> sees every M-step's merged statistics and components, of
+    /// the initialiser's engine and of the fit's. EM only, unweighted; the rest is <see cref="Restarts"/>, as for the other fits.
+    /// </summary>
+    internal static FitOutcome<TComponent> FitRemoteCore(
+        IComponentFamily<TComponent, TStatistics> family,
+        MixtureOptions options,
+        IWeightStep weightStep,
+        IRemoteChunks<TComponent, TStatistics> remote,
+        int rows,
+        int columns,
+        DataMatrix sample,
+        bool sampleIsComplete,
+        Action<TStatistics[], TComponent[]>? mStepCompleted,
+        IProgress<FitProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Algorithm != FittingAlgorithm.ExpectationMaximization)
+        {
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"Algorithm = {options.Algorithm} is not supported by a distributed fit: the gradient algorithms need the rows in memory. Use FittingAlgorithm.ExpectationMaximization."));
+        }
+
+        int k = options.ComponentCount;
+        if (options.MissingValues == MissingValueHandling.Marginalize)
+        {
+            RequireMissingValueSupport(family);
+        }
+
+        if (columns != family.Dimension)
+        {
+            ThrowHelper.ThrowArgument("rows", string.Create(CultureInfo.InvariantCulture, $"the rows have {columns} columns but the family {family.GetType().Name} has dimension {family.Dimension}. Give the family the rows' column count."));
+        }
+
+        if (rows < k)
+        {
+            ThrowHelper.ThrowArgument("rows", string.Create(CultureInfo.InvariantCulture, $"the rows are {rows} but ComponentCount is {k}. Pass at least {k} rows or lower ComponentCount."));
+        }
+
+        var checkedSample = InputValidation.TrainingData(sample, k, nameof(options.SourceSampleRows), options.MissingValues);
+        double[]? givenResponsibilities = null;
+        if (options.InitialResponsibilities is not null || options.InitialLabels is not null)
+        {
+            if (!sampleIsComplete)
+            {
+                throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"InitialResponsibilities and InitialLabels give one row per training row, but the data has {rows} rows, more than SourceSampleRows = {options.SourceSampleRows}, so the initialisation sees a sample of them. Raise SourceSampleRows to at least {rows}."));
+            }
+
+            givenResponsibilities = ResponsibilityInitializer.FromOptions(options, rows);
+        }
+
+        var settings = new EmSettings(options.Tolerance, options.MaxIterations, options.MaxDegreeOfParallelism);
+        var engine = new EmEngine<TComponent, TStatistics>(family, weightStep, remote, rows, columns, k, settings) { MStepCompleted = mStepCompleted };
+        var random = new Random(options.Seed);
+        var initialData = checkedSample.HasMissing ? checkedSample.WithColumnMeansImputed() : checkedSample;
+        var initialEngine = new EmEngine<TComponent, TStatistics>(family, weightStep, initialData, null, k, settings) { MStepCompleted = mStepCompleted };
+        var initializer = new ResponsibilityInitializer(options.Initialization, initialData, null, k, options.MaxDegreeOfParallelism);
+        return Restarts(family, options, weightStep, null, null, engine, initialEngine, initializer, givenResponsibilities, null, null, rows, rows, random, progress, cancellationToken);
+    }
+
+    /// <summary>
     /// What a fitted model is made of, given its parameters: the family supplies the parameter count, the factory of
     /// the batched query kernel and the data check. Shared by <see cref="FitCore"/> and by loading a saved model, so a
     /// loaded model queries exactly like the fitted one.

@@ -26,6 +26,22 @@ internal sealed class BlockPlan
         ChunkCount = (rows + ChunkRows - 1) / ChunkRows;
     }
 
+    /// <summary>
+    /// The plan of <paramref name="rows"/> rows of <paramref name="columns"/> columns cut into chunks of
+    /// <paramref name="chunkRows"/> rows (a multiple of the block rows): the rows of a run of whole chunks of a larger plan,
+    /// which a distributed shard computes exactly as the larger plan's engine computes them.
+    /// </summary>
+    public static BlockPlan WithChunkRows(int rows, int columns, int chunkRows) => new(rows, new BlockPlan(1, columns).BlockRows, chunkRows, 0);
+
+    private BlockPlan(int rows, int blockRows, int chunkRows, int unused)
+    {
+        _ = unused;
+        Rows = rows;
+        BlockRows = blockRows;
+        ChunkRows = chunkRows;
+        ChunkCount = (rows + ChunkRows - 1) / ChunkRows;
+    }
+
     public int Rows { get; }
 
     public int BlockRows { get; }

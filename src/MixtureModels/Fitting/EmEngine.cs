@@ -15,7 +15,10 @@ namespace MixtureModels.Fitting;
 /// The rows are either in memory (a <see cref="DataMatrix"/>) or read from a <see cref="RowSource"/> once per pass
 /// (out of core): then a <see cref="RowFeed"/> re-assembles the source's blocks into the plan's blocks, which go through
 /// the same per-block code, chunk by chunk in row order, into the same per-chunk accumulators merged in the same order,
-/// so that both fits of the same rows are bit-identical.
+/// so that both fits of the same rows are bit-identical. Or the rows are held by the shards of a distributed fit
+/// (package MixtureModels.Orleans): then an <see cref="IRemoteChunks{TComponent, TStatistics}"/> fills every chunk's
+/// results, each shard computing its chunks with <see cref="PassChunks"/> of an engine over its own rows
+/// (<see cref="ForShard"/>), and the merge in chunk order is again the same.
 /// </summary>
 /// <typeparam name="TComponent">The component type.</typeparam>
 /// <typeparam name="TStatistics">The statistics type.</typeparam>
@@ -27,6 +30,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private readonly IWeightStep _weightStep;
     private readonly DataMatrix? _data;           // the rows, when in memory
     private readonly RowFeed? _feed;              // the rows, when read from a source once per pass
+    private readonly IRemoteChunks<TComponent, TStatistics>? _remote; // the rows, when held by the shards of a distributed fit
     private readonly int _columns;
     private readonly double[]? _sampleWeights;
     private readonly double _totalWeight;
@@ -45,19 +49,38 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private double[]? _lastTotals;                 // N_k of the last M-step
 
     public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective = null)
-        : this(family, weightStep, data, null, data.Rows, data.Columns, sampleWeights, componentCount, settings, objective)
+        : this(family, weightStep, data, null, null, null, data.Rows, data.Columns, sampleWeights, componentCount, settings, objective)
+    {
+    }
+
+    /// <summary>
+    /// An engine over the rows of a run of whole chunks of a larger plan, cut into chunks of <paramref name="plan"/>
+    /// (<see cref="BlockPlan.WithChunkRows"/>): a distributed shard, whose <see cref="PassChunks"/> and
+    /// <see cref="DiagnoseChunks"/> compute its chunks exactly as the larger plan's engine would (unweighted).
+    /// </summary>
+    public static EmEngine<TComponent, TStatistics> ForShard(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, BlockPlan plan, int componentCount, EmSettings settings) =>
+        new(family, weightStep, data, null, null, plan, data.Rows, data.Columns, null, componentCount, settings, null);
+
+    /// <summary>
+    /// An engine over <paramref name="rows"/> × <paramref name="columns"/> rows held elsewhere (the shards of a
+    /// distributed fit), whose passes <paramref name="remote"/> computes chunk by chunk; the plan is that of the same rows
+    /// in memory, and the engine merges the chunks in the same order (unweighted).
+    /// </summary>
+    public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, IRemoteChunks<TComponent, TStatistics> remote, int rows, int columns, int componentCount, EmSettings settings)
+        : this(family, weightStep, null, null, remote, null, rows, columns, null, componentCount, settings, null)
     {
     }
 
     /// <summary>An engine over <paramref name="rows"/> × <paramref name="columns"/> rows read from <paramref name="feed"/> once per pass (unweighted); the plan is that of the same rows in memory.</summary>
     public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, RowFeed feed, int rows, int columns, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective = null)
-        : this(family, weightStep, null, feed, rows, columns, null, componentCount, settings, objective)
+        : this(family, weightStep, null, feed, null, null, rows, columns, null, componentCount, settings, objective)
     {
     }
 
-    private EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix? data, RowFeed? feed, int rows, int columns, double[]? sampleWeights, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective)
+    private EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix? data, RowFeed? feed, IRemoteChunks<TComponent, TStatistics>? remote, BlockPlan? plan, int rows, int columns, double[]? sampleWeights, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective)
     {
         _feed = feed;
+        _remote = remote;
         _columns = columns;
         _objective = objective;
         _family = family;
@@ -68,7 +91,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
         _settings = settings;
         // One accumulator tells the size of all: the chunk count keeps K × chunks accumulators within the budget.
         var first = family.CreateStatistics(default);
-        _plan = new BlockPlan(rows, columns, componentCount * first.SizeInBytes);
+        _plan = plan ?? new BlockPlan(rows, columns, componentCount * first.SizeInBytes);
         _totalWeight = sampleWeights is null ? rows : Sum(sampleWeights);
         _chunkLogProb = new double[_plan.ChunkCount][];
         _chunkRowBuffer = new double[_plan.ChunkCount][];
@@ -96,6 +119,41 @@ internal sealed class EmEngine<TComponent, TStatistics>
 
     /// <summary>Σ of the sample weights (N when unweighted).</summary>
     public double TotalWeight => _totalWeight;
+
+    /// <summary>How the rows are cut into blocks and chunks.</summary>
+    public BlockPlan Plan => _plan;
+
+    /// <summary>Per chunk, the K accumulators of the last pass that computed statistics.</summary>
+    public TStatistics[][] ChunkStatistics => _chunkStats;
+
+    /// <summary>Per chunk, Σ w·log p of the last pass.</summary>
+    public double[] ChunkLogLikelihoods => _chunkLogLikelihood;
+
+    /// <summary>Per chunk, the responsibilities' weighted entropy of the last pass that computed it.</summary>
+    public double[] ChunkEntropies => _chunkEntropy;
+
+    /// <summary>
+    /// Called after every M-step with the K merged statistics and the components estimated from them (before the
+    /// statistics are reused): a distributed fit sends these statistics to its shards, which estimate the same components.
+    /// </summary>
+    public Action<TStatistics[], TComponent[]>? MStepCompleted { get; set; }
+
+    /// <summary>
+    /// One E-step pass with the given log-weights, leaving per-chunk results in <see cref="ChunkStatistics"/> (when
+    /// <paramref name="statistics"/>), <see cref="ChunkLogLikelihoods"/>, <see cref="ChunkEntropies"/> (when
+    /// <paramref name="entropy"/>) and <paramref name="labels"/> (when given): the work of a distributed shard.
+    /// </summary>
+    public void PassChunks(double[] logWeights, TComponent[] components, bool statistics, bool entropy, int[]? labels, CancellationToken cancellationToken) =>
+        PassCore(logWeights, components, statistics ? _chunkStats : null, labels, entropy && statistics, cancellationToken);
+
+    /// <summary>The diagnostic E-step per chunk (see <see cref="Diagnose"/>): the work of a distributed shard.</summary>
+    public (double[][] ChunkCounts, double[] ChunkEntropy) DiagnoseChunks(double[] logWeights, TComponent[] components, CancellationToken cancellationToken)
+    {
+        var chunkCounts = new double[_plan.ChunkCount][];
+        var chunkEntropy = new double[_plan.ChunkCount];
+        DiagnoseCore(logWeights, components, chunkCounts, chunkEntropy, cancellationToken);
+        return (chunkCounts, chunkEntropy);
+    }
 
     /// <summary>The M-step from given responsibilities (N × K, row-major): every initialiser ends here.</summary>
     public (double[] Weights, TComponent[] Components) FromResponsibilities(double[] responsibilities, CancellationToken cancellationToken)
@@ -208,9 +266,33 @@ internal sealed class EmEngine<TComponent, TStatistics>
     /// </summary>
     public (double[] RowCounts, double MeanEntropy) Diagnose(double[] weights, TComponent[] components, CancellationToken cancellationToken)
     {
-        var eStep = new BlockEStep<TComponent>(components, LogWeights(weights), _blockKernel);
         var chunkCounts = new double[_plan.ChunkCount][];
         var chunkEntropy = new double[_plan.ChunkCount];
+        DiagnoseCore(LogWeights(weights), components, chunkCounts, chunkEntropy, cancellationToken);
+        var rowCounts = new double[_k];
+        double total = 0;
+        for (int c = 0; c < _plan.ChunkCount; c++)
+        {
+            for (int k = 0; k < _k; k++)
+            {
+                rowCounts[k] += chunkCounts[c][k];
+            }
+
+            total += chunkEntropy[c];
+        }
+
+        return (rowCounts, total / _totalWeight);
+    }
+
+    private void DiagnoseCore(double[] logWeights, TComponent[] components, double[][] chunkCounts, double[] chunkEntropy, CancellationToken cancellationToken)
+    {
+        if (_remote is not null)
+        {
+            _remote.Diagnose(logWeights, components, chunkCounts, chunkEntropy, cancellationToken);
+            return;
+        }
+
+        var eStep = new BlockEStep<TComponent>(components, logWeights, _blockKernel);
         if (_feed is not null)
         {
             for (int c = 0; c < _plan.ChunkCount; c++)
@@ -238,20 +320,6 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 chunkEntropy[c] = entropy;
             });
         }
-
-        var rowCounts = new double[_k];
-        double total = 0;
-        for (int c = 0; c < _plan.ChunkCount; c++)
-        {
-            for (int k = 0; k < _k; k++)
-            {
-                rowCounts[k] += chunkCounts[c][k];
-            }
-
-            total += chunkEntropy[c];
-        }
-
-        return (rowCounts, total / _totalWeight);
     }
 
     /// <summary>The E-step log-weights of <paramref name="weights"/> under the weight step.</summary>
@@ -262,10 +330,18 @@ internal sealed class EmEngine<TComponent, TStatistics>
         return logWeights;
     }
 
-    private double Pass(double[] weights, TComponent[] components, TStatistics[][]? chunkStats, int[]? labels, CancellationToken cancellationToken)
+    private double Pass(double[] weights, TComponent[] components, TStatistics[][]? chunkStats, int[]? labels, CancellationToken cancellationToken) =>
+        PassCore(LogWeights(weights), components, chunkStats, labels, _objective is not null && chunkStats is not null, cancellationToken);
+
+    private double PassCore(double[] logWeights, TComponent[] components, TStatistics[][]? chunkStats, int[]? labels, bool entropy, CancellationToken cancellationToken)
     {
-        var eStep = new BlockEStep<TComponent>(components, LogWeights(weights), _blockKernel);
-        bool entropy = _objective is not null && chunkStats is not null;
+        if (_remote is not null)
+        {
+            _remote.Pass(logWeights, components, chunkStats, entropy, _chunkLogLikelihood, _chunkEntropy, labels, cancellationToken);
+            return SumOf(_chunkLogLikelihood);
+        }
+
+        var eStep = new BlockEStep<TComponent>(components, logWeights, _blockKernel);
 
         // The objective's entropy needs each row's log-probabilities, which the fused kernel does not expose.
         var fused = eStep.UsesKernel && !entropy ? _blockKernel : null;
@@ -488,6 +564,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
         var merged = Merge(chunkStats, current);
         var components = new TComponent[_k];
         _family.Estimate(merged, components);
+        MStepCompleted?.Invoke(merged, components);
         var totals = new double[_k];
         for (int k = 0; k < _k; k++)
         {
