@@ -13,7 +13,9 @@ namespace MixtureModels.Parquet;
 /// </summary>
 /// <remarks>
 /// The memory of a pass is one row group's chosen columns (as read by Parquet.Net) plus one block of rows: a file of
-/// any size is read in the memory of its largest row group. A fit from the file is bit-identical to the in-memory fit of
+/// any size is read in the memory of its largest row group. Parquet.Net allocates about 3.5 times the data it reads; a
+/// process that must stay within a memory budget should switch background garbage collection off
+/// (<c>GCSettings.LatencyMode = GCLatencyMode.Batch</c>), or the heap grows while a background collection runs. A fit from the file is bit-identical to the in-memory fit of
 /// the same rows (with at most <see cref="MixtureOptions.SourceSampleRows"/> rows).
 /// </remarks>
 /// <example>

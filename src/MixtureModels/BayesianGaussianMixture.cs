@@ -23,7 +23,7 @@ namespace MixtureModels;
 /// the bound can fall by a relative 1e-11 or so, in scikit-learn's fit as in this one.
 /// </para>
 /// <para>
-/// The estimator holds settings and, after <see cref="Fit"/>, the last fitted model (used by warm start). It is not meant
+/// The estimator holds settings and, after <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/>, the last fitted model (used by warm start). It is not meant
 /// to be fitted from several threads at once; the returned <see cref="BayesianGaussianMixtureModel"/> is immutable and may
 /// be shared freely.
 /// </para>
@@ -40,7 +40,7 @@ public sealed class BayesianGaussianMixture
     private BayesianGaussianMixtureModel? _fitted;
 
     /// <summary>Creates the estimator with the given settings.</summary>
-    /// <param name="options">Settings; validated here (the checks that need the data's column count run in <see cref="Fit"/>).</param>
+    /// <param name="options">Settings; validated here (the checks that need the data's column count run in <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and the fix.</exception>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it and the fix.</exception>
@@ -63,8 +63,8 @@ public sealed class BayesianGaussianMixture
     /// <summary>The settings.</summary>
     public BayesianGaussianMixtureOptions Options { get; }
 
-    /// <summary>The model returned by the last successful <see cref="Fit"/>.</summary>
-    /// <exception cref="NotFittedException"><see cref="Fit"/> has not been called yet.</exception>
+    /// <summary>The model returned by the last successful <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/>.</summary>
+    /// <exception cref="NotFittedException"><see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/> has not been called yet.</exception>
     public BayesianGaussianMixtureModel FittedModel => _fitted ?? throw new NotFittedException(nameof(BayesianGaussianMixture));
 
     /// <summary>
@@ -110,5 +110,85 @@ public sealed class BayesianGaussianMixture
             family, Options, step, checkedData, sampleWeights, null, warm, progress, cancellationToken, step);
         _fitted = new BayesianGaussianMixtureModel(outcome, family, step);
         return _fitted;
+    }
+
+    /// <summary>
+    /// Fits the variational mixture out of core to the rows of <paramref name="source"/>: equivalent to
+    /// <see cref="Fit(RowSource, IProgress{FitProgress}, CancellationToken)"/> without progress or cancellation.
+    /// </summary>
+    /// <param name="source">N × D finite rows, N ≥ K; read once to count, check and sample, then once per pass.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="ArgumentException">A row is invalid (the message names the source row and column), or the priors do not fit the data.</exception>
+    /// <exception cref="InvalidOperationException">A pass yielded other rows or columns than the first.</exception>
+    /// <exception cref="NotSupportedException">A gradient algorithm or missing values were asked for.</exception>
+    public BayesianGaussianMixtureModel Fit(RowSource source) => Fit(source, null, CancellationToken.None);
+
+    /// <summary>
+    /// Fits the variational mixture out of core to the rows of <paramref name="source"/>, read block by block once per
+    /// pass, as <see cref="GaussianMixture.Fit(RowSource, IProgress{FitProgress}, CancellationToken)"/> does: a first pass
+    /// counts, checks and samples the rows (<see cref="MixtureOptions.SourceSampleRows"/>); the default mean and covariance
+    /// priors (when <see cref="BayesianGaussianMixtureOptions"/> does not set them) are the sample's mean and covariance,
+    /// and the initialisation runs on the sample; the iterations then read every row. With at most
+    /// <see cref="MixtureOptions.SourceSampleRows"/> rows the sample is every row, and the fit is bit-identical to
+    /// <see cref="Fit(DataMatrix, double[], IProgress{FitProgress}, CancellationToken)"/> on the same rows. No sample weights.
+    /// </summary>
+    /// <param name="source">N × D finite rows, N ≥ K; every pass must yield the same rows.</param>
+    /// <param name="progress">Optional callback after every iteration, with the lower bound, called synchronously on the fitting thread.</param>
+    /// <param name="cancellationToken">Cancels between batches of rows and between iterations, and stops the reading of the source.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="ArgumentException">A row is invalid (the message names the source row and column), or the priors do not fit the data.</exception>
+    /// <exception cref="InvalidOperationException">A pass yielded other rows or columns than the first.</exception>
+    /// <exception cref="NotSupportedException">A gradient algorithm or missing values were asked for.</exception>
+    /// <exception cref="CovarianceNotPositiveDefiniteException">A covariance is not positive definite; increase the regularisation or scale the data.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public BayesianGaussianMixtureModel Fit(RowSource source, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (Options.Algorithm != FittingAlgorithm.ExpectationMaximization)
+        {
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"Algorithm = {Options.Algorithm} is not available for the variational Bayesian mixture, whose updates are closed-form. Use FittingAlgorithm.ExpectationMaximization."));
+        }
+
+        if (Options.MissingValues != MissingValueHandling.Reject)
+        {
+            throw new NotSupportedException("MissingValues = Marginalize is not available for the variational Bayesian mixture yet. Remove or impute the missing values, or fit a GaussianMixture with missing-value support.");
+        }
+
+        var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
+        VariationalGaussianStep? step = null;
+        var (outcome, family) = MixtureEstimator<GaussianComponent, GaussianStatistics>.FitSourceCore(
+            _ => throw new InvalidOperationException("The family is made from the sample."),
+            Options,
+            MaximumLikelihoodWeights.Instance,
+            source,
+            null,
+            warm,
+            progress,
+            cancellationToken,
+            sample =>
+            {
+                var (resolved, resolvedStep) = BayesianGaussianMixturePriors.Resolve(Options, sample, null);
+                step = resolvedStep;
+                return (resolved, resolvedStep, resolvedStep);
+            });
+        _fitted = new BayesianGaussianMixtureModel(outcome, (NormalWishartFamily)family, step!);
+        return _fitted;
+    }
+
+    /// <summary>
+    /// <see cref="Fit(RowSource, IProgress{FitProgress}, CancellationToken)"/> on a thread-pool thread, for callers that
+    /// must not block (an asynchronous source is read by its own task either way).
+    /// </summary>
+    /// <param name="source">N × D finite rows; every pass must yield the same rows.</param>
+    /// <param name="progress">Optional callback after every iteration, called synchronously on the fitting thread.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <returns>The fitted model (also kept in <see cref="FittedModel"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    public Task<BayesianGaussianMixtureModel> FitAsync(RowSource source, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return Task.Run(() => Fit(source, progress, cancellationToken), cancellationToken);
     }
 }

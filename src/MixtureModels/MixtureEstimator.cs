@@ -311,7 +311,9 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
     /// read the source once per pass through an engine whose chunk plan is that of the same rows in memory. When the
     /// sample holds every row (at most <see cref="MixtureOptions.SourceSampleRows"/> rows), the start, and hence the whole
     /// fit, is bit-identical to the in-memory fit of the same rows. Returns the outcome and the family, which
-    /// <paramref name="familyFor"/> makes for the source's column count.
+    /// <paramref name="familyFor"/> makes for the source's column count, or, when <paramref name="fromSample"/> is
+    /// given, which it makes from the sample together with the weight step and the objective (the variational fit's
+    /// priors default to the data's moments: out of core, the sample's).
     /// </summary>
     internal static (FitOutcome<TComponent> Outcome, IComponentFamily<TComponent, TStatistics> Family) FitSourceCore(
         Func<int, IComponentFamily<TComponent, TStatistics>> familyFor,
@@ -322,9 +324,10 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         WarmStart<TComponent>? warm,
         IProgress<FitProgress>? progress,
         CancellationToken cancellationToken,
-        IEmObjective<TComponent, TStatistics>? objective = null)
+        Func<DataMatrix, (IComponentFamily<TComponent, TStatistics> Family, IWeightStep WeightStep, IEmObjective<TComponent, TStatistics>? Objective)>? fromSample = null)
     {
         ArgumentNullException.ThrowIfNull(source);
+        IEmObjective<TComponent, TStatistics>? objective = null;
         if (options.Algorithm != FittingAlgorithm.ExpectationMaximization)
         {
             throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"Algorithm = {options.Algorithm} is not supported for a fit from a RowSource: the gradient algorithms need the rows in memory. Use FittingAlgorithm.ExpectationMaximization, or load the rows into a DataMatrix."));
@@ -336,6 +339,11 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         IComponentFamily<TComponent, TStatistics>? family = null;
         var scan = SourceScan.Run(feed, options, columns =>
         {
+            if (fromSample is not null)
+            {
+                return null;
+            }
+
             family = familyFor(columns);
             if (marginalize)
             {
@@ -355,6 +363,15 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         }
 
         var sample = InputValidation.TrainingData(scan.Sample, k, nameof(options.SourceSampleRows), options.MissingValues);
+        if (fromSample is not null)
+        {
+            (family, weightStep, objective) = fromSample(sample);
+            if (family.Dimension != scan.Columns)
+            {
+                ThrowHelper.ThrowArgument(nameof(source), string.Create(CultureInfo.InvariantCulture, $"source has {scan.Columns} columns but the family {family.GetType().Name} has dimension {family.Dimension}. Give the family the source's column count."));
+            }
+        }
+
         if (warm is not null && scan.Columns != warm.Components[0].Dimension)
         {
             ThrowHelper.ThrowArgument(nameof(source), string.Create(CultureInfo.InvariantCulture, $"source has {scan.Columns} columns but the model was fitted on {warm.Components[0].Dimension}. Pass data with the same columns, in the same order, as the training data."));

@@ -6,7 +6,8 @@ namespace MixtureModels;
 /// <summary>
 /// Rows that are read block by block, once per pass, instead of held in memory: the input of the out-of-core fits
 /// (<c>Fit(RowSource)</c> and <c>FitAsync(RowSource, ...)</c> of <see cref="GaussianMixture"/>, <see cref="BernoulliMixture"/>,
-/// <see cref="ProductMixture"/>, <see cref="StudentTMixture"/> and <see cref="MixtureEstimator{TComponent, TStatistics}"/>).
+/// <see cref="ProductMixture"/>, <see cref="StudentTMixture"/>, <see cref="BayesianGaussianMixture"/> and
+/// <see cref="MixtureEstimator{TComponent, TStatistics}"/>).
 /// It lives in Data/ but in the root namespace <c>MixtureModels</c>, next to <see cref="DataMatrix"/>.
 /// </summary>
 /// <remarks>

@@ -26,6 +26,42 @@ public sealed class CsvRowSourceTests : IDisposable
     }
 
     [Fact]
+    public void A_file_of_several_segments_read_in_parallel_parts_keeps_the_row_order_and_the_line_numbers()
+    {
+        // About 13 MB: two 8 MB segments, each parsed in several parts; CRLF endings and no final line feed.
+        const int rows = 200_000;
+        var random = new Random(2);
+        var values = new double[rows * 3];
+        var text = new StringBuilder("a,b,c\r\n");
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                values[(i * 3) + j] = (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-5, 6));
+                text.Append(j == 0 ? string.Empty : ",").Append(values[(i * 3) + j].ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            text.Append(i == rows - 1 ? string.Empty : "\r\n");
+        }
+
+        string path = Path.Combine(_directory, "large.csv");
+        File.WriteAllText(path, text.ToString());
+        new FileInfo(path).Length.Should().BeGreaterThan(8 << 20);
+
+        new CsvRowSource(path, new CsvReadOptions { BlockRows = 1000 }).ReadAll().Values.ToArray().Should().Equal(values);
+
+        // A bad cell deep in the second segment is named by its line (row 150 000 is line 150 002).
+        var lines = File.ReadAllLines(path);
+        lines[150_001] = "1,2,oops";
+        File.WriteAllLines(path, lines);
+        var read = () => new CsvRowSource(path).ReadAll();
+        var e = read.Should().Throw<RowSourceFormatException>().Which;
+        e.Line.Should().Be(150_002);
+        e.Column.Should().Be(2);
+        e.Value.Should().Be("oops");
+    }
+
+    [Fact]
     public void Delimiter_no_header_quotes_CRLF_BOM_blank_lines_and_a_skipped_text_column_are_read()
     {
         string path = Path.Combine(_directory, "odd.txt");

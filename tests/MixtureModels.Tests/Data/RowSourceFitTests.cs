@@ -108,6 +108,34 @@ public sealed class RowSourceFitTests
     }
 
     [Fact]
+    public void A_variational_Bayesian_fit_from_a_source_is_bit_identical_to_the_in_memory_fit_priors_included()
+    {
+        var options = new BayesianGaussianMixtureOptions { ComponentCount = 4, Seed = 5, MaxIterations = 25 };
+        var expected = new BayesianGaussianMixture(options).Fit(Blobs);
+        var actual = new BayesianGaussianMixture(options).Fit(UnevenBlocks(Blobs, seed: 2, maxBlock: 2500));
+
+        expected.IterationCount.Should().BeGreaterThan(2);
+        actual.Weights.Should().Equal(expected.Weights);
+        actual.LogDensity(Blobs).Should().Equal(expected.LogDensity(Blobs));
+        actual.TrainingLabels.Should().Equal(expected.TrainingLabels);
+        actual.Report.LowerBoundHistory.Should().Equal(expected.Report.LowerBoundHistory);
+        actual.Report.TrainingLogLikelihood.Should().Be(expected.Report.TrainingLogLikelihood);
+        actual.Report.ComponentRowCounts.Should().Equal(expected.Report.ComponentRowCounts);
+        actual.GetMeanPrior().Should().Equal(expected.GetMeanPrior(), "the default priors are the data's moments, here of the whole sample");
+        actual.GetCovariancePrior().ToRowMajorArray().Should().Equal(expected.GetCovariancePrior().ToRowMajorArray());
+        actual.DegreesOfFreedom.Should().Equal(expected.DegreesOfFreedom);
+        actual.MeanPrecision.Should().Equal(expected.MeanPrecision);
+        Saved(actual).Should().Equal(Saved(expected), "the saved file holds every parameter and the report");
+    }
+
+    private static byte[] Saved(BayesianGaussianMixtureModel model)
+    {
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
     public void Progress_is_reported_once_per_iteration_with_the_in_memory_values()
     {
         var expected = new List<FitProgress>();
