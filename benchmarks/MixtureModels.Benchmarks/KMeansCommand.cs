@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using MixtureModels.Fitting;
+
+namespace MixtureModels.Benchmarks;
+
+/// <summary>
+/// `kmeans --rows N --columns D --components K [--repeats R] [--threads T] [--seed S]`: k-means on
+/// <see cref="BenchmarkData"/>'s data, the <see cref="KMeansBenchmarks"/> cases without BenchmarkDotNet's start-up, for
+/// quick alternated before/after runs: the k-means++ seeding, one Lloyd iteration (with the final labelling) and the
+/// public <see cref="KMeans.Fit"/>, each the median and best of R runs in ms; then a check line (a hash of the seeds,
+/// the inertia's bits, iterations) that must not change between builds.
+/// </summary>
+internal static class KMeansCommand
+{
+    public static int Run(string[] args)
+    {
+        int n = 200_000, d = 16, k = 8, repeats = 10, threads = -1, seed = 0;
+        for (int i = 1; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--rows": n = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--columns": d = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--components": k = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown argument {args[i]}.");
+            }
+        }
+
+        var set = BenchmarkData.Create(n, d, k);
+        var algorithm = new KMeansAlgorithm(set.Data, null, k, threads);
+        var seeds = algorithm.PlusPlusSeeds(new Random(seed), CancellationToken.None);
+        var centres = new double[k * d];
+        for (int c = 0; c < k; c++)
+        {
+            set.Data.Row(seeds[c]).CopyTo(centres.AsSpan(c * d, d));
+        }
+
+        var options = new KMeansOptions { ClusterCount = k, Seed = seed, MaxDegreeOfParallelism = threads };
+        var seeding = Time(repeats, () => algorithm.PlusPlusSeeds(new Random(seed), CancellationToken.None));
+        var lloyd = Time(repeats, () => algorithm.Lloyd(centres, 1, 0, CancellationToken.None));
+        var fit = Time(repeats, () => new KMeans(options).Fit(set.Data));
+        var model = new KMeans(options).Fit(set.Data);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"N={n} D={d} K={k}: seeding {seeding.Median:F2} ms (best {seeding.Best:F2}), lloyd {lloyd.Median:F2} ({lloyd.Best:F2}), fit {fit.Median:F2} ({fit.Best:F2})"));
+        long hash = 17;
+        foreach (int s in seeds)
+        {
+            hash = (hash * 31) + s;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"check: seeds {hash:X}, inertia {BitConverter.DoubleToInt64Bits(model.Inertia):X}, iterations {model.IterationCount}"));
+        return 0;
+    }
+
+    private static (double Median, double Best) Time(int repeats, Action action)
+    {
+        action();
+        var times = new double[repeats];
+        for (int r = 0; r < repeats; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            times[r] = watch.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        return (times[repeats / 2], times[0]);
+    }
+}
