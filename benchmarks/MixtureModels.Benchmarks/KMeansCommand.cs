@@ -45,6 +45,13 @@ internal static class KMeansCommand
         var lloyd = Time(repeats, () => algorithm.Lloyd(centres, 1, 0, CancellationToken.None));
         var fit = Time(repeats, () => new KMeans(options).Fit(set.Data));
         var model = new KMeans(options).Fit(set.Data);
+        if (Environment.GetEnvironmentVariable("KM_PARTS") == "1")
+        {
+            var validation = Time(repeats, () => InputValidation.TrainingData(set.Data, k, "K"));
+            var variance = Time(repeats, () => MixtureModels.Numerics.ColumnVariance.Mean(set.Data, null, out _));
+            var fresh = Time(repeats, () => new KMeansAlgorithm(set.Data, null, k, threads).PlusPlusSeeds(new Random(seed), CancellationToken.None));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"validation {validation.Median:F2}, variance {variance.Median:F2}, fresh seeding {fresh.Median:F2}"));
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"N={n} D={d} K={k}: seeding {seeding.Median:F2} ms (best {seeding.Best:F2}), lloyd {lloyd.Median:F2} ({lloyd.Best:F2}), fit {fit.Median:F2} ({fit.Best:F2})"));
         long hash = 17;

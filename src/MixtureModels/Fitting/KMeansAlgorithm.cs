@@ -18,6 +18,12 @@ internal sealed class KMeansAlgorithm
     /// <summary>Blocks of rows between two looks at the cancellation token inside a chunk.</summary>
     private const int BlocksPerCancellationCheck = 16;
 
+    /// <summary>
+    /// Rows between two recorded running sums of a k-means++ potential: the inverse-CDF draw starts its scan at the last
+    /// recorded sum below its target instead of at row 0.
+    /// </summary>
+    private const int PrefixStride = 512;
+
 
     [ThreadStatic]
     private static double[]? t_distances;
@@ -37,6 +43,8 @@ internal sealed class KMeansAlgorithm
     private double[]? _upper;
     private double[]? _lower;
     private double[][]? _candidates;
+    private double[]? _closestPrefix;
+    private double[][]? _prefixes;
 
     /// <summary>Prepares k-means with <paramref name="k"/> clusters on <paramref name="data"/> (finite, N ≥ 1).</summary>
     /// <param name="data">The rows; not modified.</param>
@@ -85,36 +93,41 @@ internal sealed class KMeansAlgorithm
         cancellationToken.ThrowIfCancellationRequested();
         int n = _data.Rows;
         int trials = 2 + (int)Math.Log(_k);
+        int checkpoints = (n + PrefixStride - 1) / PrefixStride;
         var seeds = new int[_k];
-        var closest = _closest ??= new double[n];
+        _closest ??= new double[n];
+        _closestPrefix ??= new double[checkpoints];
         if (_candidates is null)
         {
             _candidates = new double[trials][];
+            _prefixes = new double[trials][];
             for (int t = 0; t < trials; t++)
             {
                 _candidates[t] = new double[n];
+                _prefixes[t] = new double[checkpoints];
             }
         }
 
         var candidates = _candidates;
+        var prefixes = _prefixes!;
         var candidateRows = new int[trials];
         var potentials = new double[trials];
         seeds[0] = WeightedChoice(_weights, n, random);
         candidateRows[0] = seeds[0];
         DistancesToRows(candidateRows.AsSpan(0, 1), null, candidates, cancellationToken);
-        candidates[0].CopyTo(closest, 0);
-        Potentials(candidates, 1, potentials);
+        Potentials(candidates, prefixes, 1, potentials);
+        Keep(0);
         double potential = potentials[0];
         for (int c = 1; c < _k; c++)
         {
             for (int t = 0; t < trials; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                candidateRows[t] = SampleProportional(closest, _weights, potential * random.NextDouble());
+                candidateRows[t] = SampleProportional(_closest, _closestPrefix, _weights, potential * random.NextDouble());
             }
 
-            DistancesToRows(candidateRows, closest, candidates, cancellationToken);
-            Potentials(candidates, trials, potentials);
+            DistancesToRows(candidateRows, _closest, candidates, cancellationToken);
+            Potentials(candidates, prefixes, trials, potentials);
             int best = 0;
             for (int t = 1; t < trials; t++)
             {
@@ -126,10 +139,17 @@ internal sealed class KMeansAlgorithm
 
             seeds[c] = candidateRows[best];
             potential = potentials[best];
-            candidates[best].CopyTo(closest, 0);
+            Keep(best);
         }
 
         return seeds;
+
+        // The kept trial's distances and running sums become the current ones (the buffers are swapped, not copied).
+        void Keep(int trial)
+        {
+            (_closest, candidates[trial]) = (candidates[trial], _closest);
+            (_closestPrefix, prefixes[trial]) = (prefixes[trial], _closestPrefix);
+        }
     }
 
     /// <summary>
@@ -430,38 +450,57 @@ internal sealed class KMeansAlgorithm
         }
     }
 
-    /// <summary>potentials[t] = Σᵢ wᵢ·distances[t][i] for t &lt; count, each summed in row order (four sums interleaved).</summary>
+    /// <summary>
+    /// potentials[t] = Σᵢ wᵢ·distances[t][i] for t &lt; count, each summed in row order (four sums interleaved), and
+    /// prefixes[t][b] = the running sum after the first (b + 1)·<see cref="PrefixStride"/> rows (after all rows for the
+    /// last b): the inverse-CDF scan over the same values adds the same terms in the same order, so it meets these sums.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Potentials(double[][] distances, int count, double[] potentials)
+    private void Potentials(double[][] distances, double[][] prefixes, int count, double[] potentials)
     {
         int n = _data.Rows;
         for (int t = 0; t < count; t += 4)
         {
+            int t1 = Math.Min(t + 1, count - 1), t2 = Math.Min(t + 2, count - 1), t3 = Math.Min(t + 3, count - 1);
             var a = distances[t];
-            var b = distances[Math.Min(t + 1, count - 1)];
-            var c = distances[Math.Min(t + 2, count - 1)];
-            var e = distances[Math.Min(t + 3, count - 1)];
+            var b = distances[t1];
+            var c = distances[t2];
+            var e = distances[t3];
+            var pa = prefixes[t];
+            var pb = prefixes[t1];
+            var pc = prefixes[t2];
+            var pe = prefixes[t3];
             double sa = 0, sb = 0, sc = 0, se = 0;
-            if (_weights is null)
+            var w = _weights;
+            for (int start = 0, checkpoint = 0; start < n; start += PrefixStride, checkpoint++)
             {
-                for (int i = 0; i < n; i++)
+                int end = Math.Min(start + PrefixStride, n);
+                if (w is null)
                 {
-                    sa += a[i];
-                    sb += b[i];
-                    sc += c[i];
-                    se += e[i];
+                    for (int i = start; i < end; i++)
+                    {
+                        sa += a[i];
+                        sb += b[i];
+                        sc += c[i];
+                        se += e[i];
+                    }
                 }
-            }
-            else
-            {
-                var w = _weights;
-                for (int i = 0; i < n; i++)
+                else
                 {
-                    sa += w[i] * a[i];
-                    sb += w[i] * b[i];
-                    sc += w[i] * c[i];
-                    se += w[i] * e[i];
+                    for (int i = start; i < end; i++)
+                    {
+                        sa += w[i] * a[i];
+                        sb += w[i] * b[i];
+                        sc += w[i] * c[i];
+                        se += w[i] * e[i];
+                    }
                 }
+
+                // A trial repeated to fill the last group of four has the same sums in both places.
+                pe[checkpoint] = se;
+                pc[checkpoint] = sc;
+                pb[checkpoint] = sb;
+                pa[checkpoint] = sa;
             }
 
             potentials[t] = sa;
@@ -506,13 +545,45 @@ internal sealed class KMeansAlgorithm
         }
     }
 
-    /// <summary>First index whose cumulative w·distance reaches the target (the inverse CDF); the last positive one on rounding.</summary>
+    /// <summary>
+    /// First index whose cumulative w·distance reaches the target (the inverse CDF); the last positive one on rounding.
+    /// The scan starts at the last checkpoint of <paramref name="prefix"/> (running sums of the same terms in the same
+    /// order, from <see cref="Potentials"/>) below the target, with that sum: the running sums are non-decreasing, so
+    /// the rows before it cannot reach the target, and from there the additions are the full scan's.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int SampleProportional(double[] distances, double[]? weights, double target)
+    private static int SampleProportional(double[] distances, double[] prefix, double[]? weights, double target)
     {
-        double cumulative = 0;
-        int lastPositive = 0;
-        for (int i = 0; i < distances.Length; i++)
+        // The first checkpoint whose running sum reaches the target; the scan starts after the one before it.
+        int low = 0, high = prefix.Length;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (prefix[middle] >= target)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        if (low == prefix.Length)
+        {
+            return SampleProportional(distances, weights, target, 0, 0); // never reached: the full scan's fallback
+        }
+
+        return SampleProportional(distances, weights, target, low * PrefixStride, low == 0 ? 0 : prefix[low - 1]);
+    }
+
+    /// <summary>
+    /// First index from <paramref name="start"/> whose cumulative w·distance, starting at <paramref name="cumulative"/>,
+    /// reaches the target; the last positive one on rounding (from row 0 then, as the full scan returns it).
+    /// </summary>
+    private static int SampleProportional(double[] distances, double[]? weights, double target, int start, double cumulative)
+    {
+        for (int i = start; i < distances.Length; i++)
         {
             double mass = (weights is null ? 1.0 : weights[i]) * distances[i];
             if (mass <= 0)
@@ -520,7 +591,6 @@ internal sealed class KMeansAlgorithm
                 continue;
             }
 
-            lastPositive = i;
             cumulative += mass;
             if (cumulative >= target)
             {
@@ -528,6 +598,14 @@ internal sealed class KMeansAlgorithm
             }
         }
 
-        return lastPositive;
+        for (int i = distances.Length - 1; i > 0; i--)
+        {
+            if ((weights is null ? 1.0 : weights[i]) * distances[i] > 0)
+            {
+                return i;
+            }
+        }
+
+        return 0;
     }
 }
