@@ -25,8 +25,14 @@ internal sealed class KMeansAlgorithm
     private const int PrefixStride = 512;
 
 
+    /// <summary>Blocks of rows in one chunk of a k-means++ pass (whose sums are continued chunk after chunk).</summary>
+    private const int SeedChunkBlocks = 8;
+
     [ThreadStatic]
     private static double[]? t_distances;
+
+    [ThreadStatic]
+    private static double[]? t_seedDistances;
 
     private readonly DataMatrix _data;
     private readonly double[]? _weights;
@@ -42,7 +48,6 @@ internal sealed class KMeansAlgorithm
     private double[]? _closest;
     private double[]? _upper;
     private double[]? _lower;
-    private double[][]? _candidates;
     private double[]? _closestPrefix;
     private double[][]? _prefixes;
 
@@ -85,8 +90,8 @@ internal sealed class KMeansAlgorithm
     /// Greedy k-means++ (Arthur and Vassilvitskii 2007, with 2 + ⌊ln K⌋ local trials per centre as in scikit-learn):
     /// each new centre is drawn with probability ∝ w·D(x)², keeping the candidate that lowers the potential most. The
     /// trials of one step are drawn first (they depend only on the current distances) and then evaluated together in
-    /// one parallel pass. Returns the chosen row indices. The token is checked before any work, before every step and
-    /// between blocks of rows.
+    /// one parallel pass (<see cref="SeedPass"/>), which also folds the previous step's centre into the distances.
+    /// Returns the chosen row indices. The token is checked before any work, before every step and between chunks.
     /// </summary>
     public int[] PlusPlusSeeds(Random random, CancellationToken cancellationToken)
     {
@@ -97,37 +102,33 @@ internal sealed class KMeansAlgorithm
         var seeds = new int[_k];
         _closest ??= new double[n];
         _closestPrefix ??= new double[checkpoints];
-        if (_candidates is null)
+        if (_prefixes is null)
         {
-            _candidates = new double[trials][];
             _prefixes = new double[trials][];
             for (int t = 0; t < trials; t++)
             {
-                _candidates[t] = new double[n];
                 _prefixes[t] = new double[checkpoints];
             }
         }
 
-        var candidates = _candidates;
-        var prefixes = _prefixes!;
+        var prefixes = _prefixes;
         var candidateRows = new int[trials];
         var potentials = new double[trials];
         seeds[0] = WeightedChoice(_weights, n, random);
         candidateRows[0] = seeds[0];
-        DistancesToRows(candidateRows.AsSpan(0, 1), null, candidates, cancellationToken);
-        Potentials(candidates, prefixes, 1, potentials);
-        Keep(0);
+        SeedPass(-1, candidateRows.AsSpan(0, 1), potentials, cancellationToken);
+        (_closestPrefix, prefixes[0]) = (prefixes[0], _closestPrefix);
         double potential = potentials[0];
+        int pending = seeds[0];
         for (int c = 1; c < _k; c++)
         {
             for (int t = 0; t < trials; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                candidateRows[t] = SampleProportional(_closest, _closestPrefix, _weights, potential * random.NextDouble());
+                candidateRows[t] = SampleProportional(pending, potential * random.NextDouble());
             }
 
-            DistancesToRows(candidateRows, _closest, candidates, cancellationToken);
-            Potentials(candidates, prefixes, trials, potentials);
+            SeedPass(pending, candidateRows, potentials, cancellationToken);
             int best = 0;
             for (int t = 1; t < trials; t++)
             {
@@ -139,17 +140,11 @@ internal sealed class KMeansAlgorithm
 
             seeds[c] = candidateRows[best];
             potential = potentials[best];
-            Keep(best);
+            pending = seeds[c];
+            (_closestPrefix, prefixes[best]) = (prefixes[best], _closestPrefix);
         }
 
         return seeds;
-
-        // The kept trial's distances and running sums become the current ones (the buffers are swapped, not copied).
-        void Keep(int trial)
-        {
-            (_closest, candidates[trial]) = (candidates[trial], _closest);
-            (_closestPrefix, prefixes[trial]) = (prefixes[trial], _closestPrefix);
-        }
     }
 
     /// <summary>
@@ -393,132 +388,174 @@ internal sealed class KMeansAlgorithm
     }
 
     /// <summary>
-    /// destinations[t][i] = ‖xᵢ − x_rows[t]‖², or its minimum with closest[i] when <paramref name="closest"/> is given, for
-    /// every row i, in one parallel pass.
+    /// One k-means++ step as one parallel pass over fixed seeding chunks taken in row order: per row, with
+    /// e = min(closest[i], ‖xᵢ − x_pending‖²) (the distance to the centres chosen so far; +∞ in the first pass, which has
+    /// no pending centre and sets closest to +∞), closest[i] ← e and, for every trial t, the trial's distance
+    /// min(e, ‖xᵢ − x_rows[t]‖²). The potentials Σᵢ wᵢ·(trial distance) are summed in row order across the chunks: a
+    /// chunk's distances are computed in parallel, and its sums are continued from the chunk before it once that one's
+    /// are done, so the additions are those of one sequential loop whatever the thread count. The running sums after
+    /// every <see cref="PrefixStride"/> rows go to the trials' prefix arrays for the next step's draws.
     /// </summary>
-    private void DistancesToRows(ReadOnlySpan<int> rows, double[]? closest, double[][] destinations, CancellationToken cancellationToken)
+    private void SeedPass(int pending, ReadOnlySpan<int> rows, double[] potentials, CancellationToken cancellationToken)
     {
-        int d = _columns, count = rows.Length, padded = CentreDistances.Padded(count);
-        var centres = new double[count * d];
-        for (int t = 0; t < count; t++)
+        int d = _columns, trials = rows.Length, offset = pending >= 0 ? 1 : 0, lanes = trials + offset;
+        int padded = CentreDistances.Padded(lanes);
+        var centres = new double[lanes * d];
+        if (pending >= 0)
         {
-            _data.Row(rows[t]).CopyTo(centres.AsSpan(t * d, d));
+            _data.Row(pending).CopyTo(centres.AsSpan(0, d));
+        }
+
+        for (int t = 0; t < trials; t++)
+        {
+            _data.Row(rows[t]).CopyTo(centres.AsSpan((t + offset) * d, d));
         }
 
         var transposed = new double[d * padded];
         CentreDistances.Transpose(centres, d, transposed);
-        ChunkRunner.ForEach(_plan.ChunkCount, _maxDegreeOfParallelism, cancellationToken, chunk => DistanceChunk(chunk, count, transposed, padded, closest, destinations, cancellationToken));
+        var state = new SeedPassState(pending >= 0, trials, offset, padded, transposed, cancellationToken);
+        int chunkRows = _plan.BlockRows * SeedChunkBlocks;
+        state.ChunkCount = (_data.Rows + chunkRows - 1) / chunkRows;
+        int workers = Math.Min(state.ChunkCount, _maxDegreeOfParallelism > 0 ? _maxDegreeOfParallelism : Environment.ProcessorCount);
+        ChunkRunner.ForEach(workers, _maxDegreeOfParallelism, cancellationToken, _ => SeedWorker(state, chunkRows));
+        state.Sums.AsSpan(0, trials).CopyTo(potentials);
     }
 
-    /// <summary>The part of <see cref="DistancesToRows"/> for one chunk (optimised at once).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void DistanceChunk(int chunk, int count, double[] transposed, int padded, double[]? closest, double[][] destinations, CancellationToken cancellationToken)
+    /// <summary>One worker of <see cref="SeedPass"/>: takes chunks in increasing order until none is left.</summary>
+    private void SeedWorker(SeedPassState state, int chunkRows)
     {
-        int d = _columns;
-        var (start, end) = _plan.Chunk(chunk);
-        var distances = ScratchBuffer.Get(ref t_distances, _plan.BlockRows * padded);
-        for (int blockStart = start, block = 0; blockStart < end; blockStart += _plan.BlockRows, block++)
+        var buffer = ScratchBuffer.Get(ref t_seedDistances, chunkRows * state.Padded);
+        try
         {
-            if (block % BlocksPerCancellationCheck == 0)
+            while (true)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+                int chunk = Interlocked.Increment(ref state.Next) - 1;
+                if (chunk >= state.ChunkCount)
+                {
+                    return;
+                }
 
-            int blockCount = Math.Min(_plan.BlockRows, end - blockStart);
-            CentreDistances.Compute(_data.RowBlock(blockStart, blockCount), d, transposed, padded, distances);
-            for (int t = 0; t < count; t++)
-            {
-                var destination = destinations[t].AsSpan(blockStart, blockCount);
-                if (closest is null)
+                state.CancellationToken.ThrowIfCancellationRequested();
+                int start = chunk * chunkRows, end = Math.Min(_data.Rows, start + chunkRows);
+                for (int blockStart = start; blockStart < end; blockStart += _plan.BlockRows)
                 {
-                    for (int r = 0; r < blockCount; r++)
-                    {
-                        destination[r] = distances[(r * padded) + t];
-                    }
+                    int count = Math.Min(_plan.BlockRows, end - blockStart);
+                    CentreDistances.Compute(_data.RowBlock(blockStart, count), _columns, state.Transposed, state.Padded, buffer[((blockStart - start) * state.Padded)..]);
                 }
-                else
+
+                // Wait for the chunk before to finish its sums (it was taken earlier, by a worker that is running).
+                var spinner = default(SpinWait);
+                while (Volatile.Read(ref state.Summed) < chunk)
                 {
-                    // min(closest, distance): distances are never NaN, so the comparison gives Math.Min's value.
-                    var previous = closest.AsSpan(blockStart, blockCount);
-                    for (int r = 0; r < blockCount; r++)
+                    if (state.Abandoned)
                     {
-                        double distance = distances[(r * padded) + t];
-                        destination[r] = distance < previous[r] ? distance : previous[r];
+                        return;
                     }
+
+                    state.CancellationToken.ThrowIfCancellationRequested();
+                    spinner.SpinOnce(sleep1Threshold: -1);
                 }
+
+                FoldAndSum(state, buffer, start, end);
+                Volatile.Write(ref state.Summed, chunk + 1);
             }
+        }
+        catch
+        {
+            state.Abandoned = true;
+            throw;
         }
     }
 
     /// <summary>
-    /// potentials[t] = Σᵢ wᵢ·distances[t][i] for t &lt; count, each summed in row order (four sums interleaved), and
-    /// prefixes[t][b] = the running sum after the first (b + 1)·<see cref="PrefixStride"/> rows (after all rows for the
-    /// last b): the inverse-CDF scan over the same values adds the same terms in the same order, so it meets these sums.
+    /// The sequential part of <see cref="SeedPass"/> for rows [start, end) of one chunk, whose lane distances are in
+    /// <paramref name="buffer"/> (row-major, <see cref="SeedPassState.Padded"/> lanes): folds the pending centre into
+    /// closest and continues each trial's running sum (four trials at a time, each sum in row order).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Potentials(double[][] distances, double[][] prefixes, int count, double[] potentials)
+    private void FoldAndSum(SeedPassState state, Span<double> buffer, int start, int end)
     {
-        int n = _data.Rows;
-        for (int t = 0; t < count; t += 4)
+        int p = state.Padded, offset = state.Offset, trials = state.Trials, n = _data.Rows;
+        var closest = _closest!;
+        var w = _weights;
+        var prefixes = _prefixes!;
+        for (int t = 0; t < trials; t += 4)
         {
-            int t1 = Math.Min(t + 1, count - 1), t2 = Math.Min(t + 2, count - 1), t3 = Math.Min(t + 3, count - 1);
-            var a = distances[t];
-            var b = distances[t1];
-            var c = distances[t2];
-            var e = distances[t3];
-            var pa = prefixes[t];
-            var pb = prefixes[t1];
-            var pc = prefixes[t2];
-            var pe = prefixes[t3];
-            double sa = 0, sb = 0, sc = 0, se = 0;
-            var w = _weights;
-            for (int start = 0, checkpoint = 0; start < n; start += PrefixStride, checkpoint++)
+            bool fold = t == 0;
+            int t1 = Math.Min(t + 1, trials - 1), t2 = Math.Min(t + 2, trials - 1), t3 = Math.Min(t + 3, trials - 1);
+            int la = offset + t, lb = offset + t1, lc = offset + t2, le = offset + t3;
+            double sa = state.Sums[t], sb = state.Sums[t1], sc = state.Sums[t2], se = state.Sums[t3];
+            for (int i = start; i < end;)
             {
-                int end = Math.Min(start + PrefixStride, n);
-                if (w is null)
+                int segmentEnd = Math.Min(end, ((i / PrefixStride) + 1) * PrefixStride);
+                for (; i < segmentEnd; i++)
                 {
-                    for (int i = start; i < end; i++)
+                    ref double lanes = ref buffer[(i - start) * p];
+                    double e;
+                    if (!fold)
                     {
-                        sa += a[i];
-                        sb += b[i];
-                        sc += c[i];
-                        se += e[i];
+                        e = closest[i];
+                    }
+                    else
+                    {
+                        // min(closest, distance): distances are never NaN, so the comparison gives Math.Min's value.
+                        e = state.HasPending ? (lanes < closest[i] ? lanes : closest[i]) : double.PositiveInfinity;
+                        closest[i] = e;
+                    }
+
+                    double da = Unsafe.Add(ref lanes, la), db = Unsafe.Add(ref lanes, lb), dc = Unsafe.Add(ref lanes, lc), de = Unsafe.Add(ref lanes, le);
+                    da = da < e ? da : e;
+                    db = db < e ? db : e;
+                    dc = dc < e ? dc : e;
+                    de = de < e ? de : e;
+                    if (w is null)
+                    {
+                        sa += da;
+                        sb += db;
+                        sc += dc;
+                        se += de;
+                    }
+                    else
+                    {
+                        double wi = w[i];
+                        sa += wi * da;
+                        sb += wi * db;
+                        sc += wi * dc;
+                        se += wi * de;
                     }
                 }
-                else
+
+                if (segmentEnd % PrefixStride == 0 || segmentEnd == n)
                 {
-                    for (int i = start; i < end; i++)
-                    {
-                        sa += w[i] * a[i];
-                        sb += w[i] * b[i];
-                        sc += w[i] * c[i];
-                        se += w[i] * e[i];
-                    }
+                    int checkpoint = (segmentEnd - 1) / PrefixStride;
+                    prefixes[t3][checkpoint] = se; // a trial repeated to fill the group has the same sums in both places
+                    prefixes[t2][checkpoint] = sc;
+                    prefixes[t1][checkpoint] = sb;
+                    prefixes[t][checkpoint] = sa;
                 }
-
-                // A trial repeated to fill the last group of four has the same sums in both places.
-                pe[checkpoint] = se;
-                pc[checkpoint] = sc;
-                pb[checkpoint] = sb;
-                pa[checkpoint] = sa;
             }
 
-            potentials[t] = sa;
-            if (t + 1 < count)
-            {
-                potentials[t + 1] = sb;
-            }
-
-            if (t + 2 < count)
-            {
-                potentials[t + 2] = sc;
-            }
-
-            if (t + 3 < count)
-            {
-                potentials[t + 3] = se;
-            }
+            state.Sums[t3] = se;
+            state.Sums[t2] = sc;
+            state.Sums[t1] = sb;
+            state.Sums[t] = sa;
         }
+    }
+
+    /// <summary>The shared state of one <see cref="SeedPass"/>.</summary>
+    private sealed class SeedPassState(bool hasPending, int trials, int offset, int padded, double[] transposed, CancellationToken cancellationToken)
+    {
+        public readonly bool HasPending = hasPending;
+        public readonly int Trials = trials;
+        public readonly int Offset = offset;
+        public readonly int Padded = padded;
+        public readonly double[] Transposed = transposed;
+        public readonly CancellationToken CancellationToken = cancellationToken;
+        public readonly double[] Sums = new double[trials];
+        public int ChunkCount;
+        public int Next;
+        public int Summed;
+        public volatile bool Abandoned;
     }
 
     /// <summary>destination[j] += w·(x[j] − centre[j]), element by element (vectorised over j, the same bits as the scalar loop).</summary>
@@ -546,15 +583,14 @@ internal sealed class KMeansAlgorithm
     }
 
     /// <summary>
-    /// First index whose cumulative w·distance reaches the target (the inverse CDF); the last positive one on rounding.
-    /// The scan starts at the last checkpoint of <paramref name="prefix"/> (running sums of the same terms in the same
-    /// order, from <see cref="Potentials"/>) below the target, with that sum: the running sums are non-decreasing, so
-    /// the rows before it cannot reach the target, and from there the additions are the full scan's.
+    /// First index whose cumulative w·D(x)² reaches the target (the inverse CDF); the last positive one on rounding. D(x)²
+    /// = min(closest[i], ‖xᵢ − x_pending‖²), the distances after the last step, whose running sums are in the kept
+    /// prefix array: the sums are non-decreasing, so the scan starts at the last checkpoint below the target, with that
+    /// sum, and from there makes the additions of the full scan.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int SampleProportional(double[] distances, double[] prefix, double[]? weights, double target)
+    private int SampleProportional(int pending, double target)
     {
-        // The first checkpoint whose running sum reaches the target; the scan starts after the one before it.
+        var prefix = _closestPrefix!;
         int low = 0, high = prefix.Length;
         while (low < high)
         {
@@ -569,23 +605,12 @@ internal sealed class KMeansAlgorithm
             }
         }
 
-        if (low == prefix.Length)
+        var pendingRow = _data.Row(pending);
+        double cumulative = low == 0 || low == prefix.Length ? 0 : prefix[low - 1];
+        int n = _data.Rows;
+        for (int i = low == prefix.Length ? 0 : low * PrefixStride; i < n; i++)
         {
-            return SampleProportional(distances, weights, target, 0, 0); // never reached: the full scan's fallback
-        }
-
-        return SampleProportional(distances, weights, target, low * PrefixStride, low == 0 ? 0 : prefix[low - 1]);
-    }
-
-    /// <summary>
-    /// First index from <paramref name="start"/> whose cumulative w·distance, starting at <paramref name="cumulative"/>,
-    /// reaches the target; the last positive one on rounding (from row 0 then, as the full scan returns it).
-    /// </summary>
-    private static int SampleProportional(double[] distances, double[]? weights, double target, int start, double cumulative)
-    {
-        for (int i = start; i < distances.Length; i++)
-        {
-            double mass = (weights is null ? 1.0 : weights[i]) * distances[i];
+            double mass = Mass(i, pendingRow);
             if (mass <= 0)
             {
                 continue;
@@ -598,14 +623,29 @@ internal sealed class KMeansAlgorithm
             }
         }
 
-        for (int i = distances.Length - 1; i > 0; i--)
+        for (int i = n - 1; i > 0; i--)
         {
-            if ((weights is null ? 1.0 : weights[i]) * distances[i] > 0)
+            if (Mass(i, pendingRow) > 0)
             {
                 return i;
             }
         }
 
         return 0;
+    }
+
+    /// <summary>wᵢ·min(closest[i], ‖xᵢ − pending‖²), the squared distance summed in column order as <see cref="CentreDistances"/> sums it.</summary>
+    private double Mass(int i, ReadOnlySpan<double> pending)
+    {
+        var row = _data.Row(i);
+        double distance = 0;
+        for (int j = 0; j < row.Length; j++)
+        {
+            double difference = row[j] - pending[j];
+            distance += difference * difference;
+        }
+
+        double closest = _closest![i];
+        return (_weights is null ? 1.0 : _weights[i]) * (distance < closest ? distance : closest);
     }
 }
