@@ -398,9 +398,9 @@ internal sealed class KMeansAlgorithm
     /// </summary>
     private void SeedPass(int pending, ReadOnlySpan<int> rows, double[] potentials, CancellationToken cancellationToken)
     {
-        int d = _columns, trials = rows.Length, offset = pending >= 0 ? 1 : 0, lanes = trials + offset;
-        int padded = CentreDistances.Padded(lanes);
-        var centres = new double[lanes * d];
+        int d = _columns, trials = rows.Length, offset = pending >= 0 ? 1 : 0;
+        int padded = CentreDistances.Padded(offset + ((trials + 3) & ~3)); // whole groups of four trial lanes
+        var centres = new double[padded * d]; // the padding centres are 0, and Transpose lays out all P of them
         if (pending >= 0)
         {
             _data.Row(pending).CopyTo(centres.AsSpan(0, d));
@@ -470,7 +470,8 @@ internal sealed class KMeansAlgorithm
     /// <summary>
     /// The sequential part of <see cref="SeedPass"/> for rows [start, end) of one chunk, whose lane distances are in
     /// <paramref name="buffer"/> (row-major, <see cref="SeedPassState.Padded"/> lanes): folds the pending centre into
-    /// closest and continues each trial's running sum (four trials at a time, each sum in row order).
+    /// closest and continues the trials' running sums, four trials in the lanes of one vector (each lane's sum in row
+    /// order, as four scalar sums would be). Branch-free minima: the comparisons are unpredictable.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FoldAndSum(SeedPassState state, Span<double> buffer, int start, int end)
@@ -479,66 +480,47 @@ internal sealed class KMeansAlgorithm
         var closest = _closest!;
         var w = _weights;
         var prefixes = _prefixes!;
+        var sums = state.Sums;
+        ref double lanes0 = ref MemoryMarshal.GetReference(buffer);
         for (int t = 0; t < trials; t += 4)
         {
             bool fold = t == 0;
-            int t1 = Math.Min(t + 1, trials - 1), t2 = Math.Min(t + 2, trials - 1), t3 = Math.Min(t + 3, trials - 1);
-            int la = offset + t, lb = offset + t1, lc = offset + t2, le = offset + t3;
-            double sa = state.Sums[t], sb = state.Sums[t1], sc = state.Sums[t2], se = state.Sums[t3];
+            var s = Vector256.LoadUnsafe(ref sums[0], (nuint)t);
             for (int i = start; i < end;)
             {
                 int segmentEnd = Math.Min(end, ((i / PrefixStride) + 1) * PrefixStride);
                 for (; i < segmentEnd; i++)
                 {
-                    ref double lanes = ref buffer[(i - start) * p];
-                    double e;
+                    ref double lanes = ref Unsafe.Add(ref lanes0, (i - start) * p);
+                    Vector128<double> e;
                     if (!fold)
                     {
-                        e = closest[i];
+                        e = Vector128.CreateScalarUnsafe(closest[i]);
                     }
                     else
                     {
-                        // min(closest, distance): distances are never NaN, so the comparison gives Math.Min's value.
-                        e = state.HasPending ? (lanes < closest[i] ? lanes : closest[i]) : double.PositiveInfinity;
-                        closest[i] = e;
+                        // Distances are never NaN (nor −0), so the native minimum is min's value.
+                        e = state.HasPending
+                            ? Vector128.MinNative(Vector128.CreateScalarUnsafe(lanes), Vector128.CreateScalarUnsafe(closest[i]))
+                            : Vector128.CreateScalarUnsafe(double.PositiveInfinity);
+                        closest[i] = e.ToScalar();
                     }
 
-                    double da = Unsafe.Add(ref lanes, la), db = Unsafe.Add(ref lanes, lb), dc = Unsafe.Add(ref lanes, lc), de = Unsafe.Add(ref lanes, le);
-                    da = da < e ? da : e;
-                    db = db < e ? db : e;
-                    dc = dc < e ? dc : e;
-                    de = de < e ? de : e;
-                    if (w is null)
-                    {
-                        sa += da;
-                        sb += db;
-                        sc += dc;
-                        se += de;
-                    }
-                    else
-                    {
-                        double wi = w[i];
-                        sa += wi * da;
-                        sb += wi * db;
-                        sc += wi * dc;
-                        se += wi * de;
-                    }
+                    var distances = Vector256.MinNative(Vector256.LoadUnsafe(ref lanes, (nuint)(offset + t)), Vector256.Create(e.ToScalar()));
+                    s += w is null ? distances : Vector256.Create(w[i]) * distances;
                 }
 
                 if (segmentEnd % PrefixStride == 0 || segmentEnd == n)
                 {
                     int checkpoint = (segmentEnd - 1) / PrefixStride;
-                    prefixes[t3][checkpoint] = se; // a trial repeated to fill the group has the same sums in both places
-                    prefixes[t2][checkpoint] = sc;
-                    prefixes[t1][checkpoint] = sb;
-                    prefixes[t][checkpoint] = sa;
+                    for (int l = 0; l < 4 && t + l < trials; l++)
+                    {
+                        prefixes[t + l][checkpoint] = s.GetElement(l);
+                    }
                 }
             }
 
-            state.Sums[t3] = se;
-            state.Sums[t2] = sc;
-            state.Sums[t1] = sb;
-            state.Sums[t] = sa;
+            s.StoreUnsafe(ref sums[0], (nuint)t);
         }
     }
 
@@ -551,7 +533,8 @@ internal sealed class KMeansAlgorithm
         public readonly int Padded = padded;
         public readonly double[] Transposed = transposed;
         public readonly CancellationToken CancellationToken = cancellationToken;
-        public readonly double[] Sums = new double[trials];
+        /// <summary>The trials' running sums, with room for the lanes of a last group of four.</summary>
+        public readonly double[] Sums = new double[(trials + 3) & ~3];
         public int ChunkCount;
         public int Next;
         public int Summed;
