@@ -32,6 +32,30 @@ internal static class KMeansCommand
         }
 
         var set = BenchmarkData.Create(n, d, k);
+        if (Environment.GetEnvironmentVariable("KM_FIRST") == "1")
+        {
+            var warm = DataMatrix.FromRowMajor(set.Values.AsMemory(0, Math.Min(n, 8192) * d), d);
+            new KMeans(new KMeansOptions { ClusterCount = k }).Fit(warm);
+            var fresh = DataMatrix.FromRowMajor(set.Values, d);
+            var w = Stopwatch.StartNew();
+            var validated = InputValidation.TrainingData(fresh, k, "K");
+            double a = w.Elapsed.TotalMilliseconds;
+            MixtureModels.Numerics.ColumnVariance.Mean(validated, null, out _);
+            double b = w.Elapsed.TotalMilliseconds;
+            var first = new KMeansAlgorithm(validated, null, k, threads);
+            var s0 = first.PlusPlusSeeds(new Random(0), CancellationToken.None);
+            double c = w.Elapsed.TotalMilliseconds;
+            var cs = new double[k * d];
+            for (int i = 0; i < k; i++)
+            {
+                validated.Row(s0[i]).CopyTo(cs.AsSpan(i * d, d));
+            }
+
+            var r = first.Lloyd(cs, 300, 1e-4, CancellationToken.None);
+            double e = w.Elapsed.TotalMilliseconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first call: validation {a:F1} ms, variance {b - a:F1}, seeding {c - b:F1}, lloyd {e - c:F1} ({r.Iterations} iterations)"));
+            return 0;
+        }
         var algorithm = new KMeansAlgorithm(set.Data, null, k, threads);
         var seeds = algorithm.PlusPlusSeeds(new Random(seed), CancellationToken.None);
         var centres = new double[k * d];

@@ -46,7 +46,6 @@ internal sealed class KMeansAlgorithm
     private readonly bool[] _chunkChanged;
     private double _meanVariance = double.NaN;
     private double[]? _closest;
-    private double[]? _upper;
     private double[]? _lower;
     private double[]? _closestPrefix;
     private double[][]? _prefixes;
@@ -174,7 +173,9 @@ internal sealed class KMeansAlgorithm
             // well-separated data, pay nothing for them.
             if (iteration == 2)
             {
-                bounds = new Bounds(_upper ??= new double[_data.Rows], _lower ??= new double[_data.Rows], moves);
+                // The seeding's distances are not needed any more: their buffer holds the upper bounds (one N-long
+                // buffer fewer to allocate and fault in on a fit's first call).
+                bounds = new Bounds(_closest ??= new double[_data.Rows], _lower ??= new double[_data.Rows], moves);
             }
 
             bool changed = LabelPass(centers, labels, accumulate: true, bounds is null ? null : bounds with { Use = iteration > 2 }, cancellationToken) || iteration == 1;
@@ -327,7 +328,7 @@ internal sealed class KMeansAlgorithm
             {
                 int i = blockStart + r;
                 int best = labels[i];
-                if (wholeBlock || !bounds!.Separated(i))
+                if (wholeBlock || !(bounds!.Upper[i] < bounds.Lower[i]))
                 {
                     Span<double> rowDistances;
                     if (wholeBlock)
@@ -341,7 +342,11 @@ internal sealed class KMeansAlgorithm
                     }
 
                     best = CentreDistances.Nearest(rowDistances, k);
-                    bounds?.Tighten(i, rowDistances, k, best);
+                    if (bounds is not null)
+                    {
+                        Tighten(bounds, i, rowDistances, k, best);
+                    }
+
                     inertia += (_weights is null ? 1.0 : _weights[i]) * rowDistances[best];
                 }
 
@@ -358,6 +363,26 @@ internal sealed class KMeansAlgorithm
 
         _chunkChanged[chunk] = changed;
         _chunkInertia[chunk] = inertia;
+    }
+
+    /// <summary>
+    /// <see cref="Bounds.Tighten"/>, inlined into the labelling pass: a fit's first call runs the pass once or twice,
+    /// before tiered compilation would optimise a per-row call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tighten(Bounds bounds, int row, ReadOnlySpan<double> distances, int k, int nearest)
+    {
+        double second = double.PositiveInfinity;
+        for (int c = 0; c < k; c++)
+        {
+            if (c != nearest && distances[c] < second)
+            {
+                second = distances[c];
+            }
+        }
+
+        bounds.Upper[row] = Math.Sqrt(distances[nearest]) * (1 + Bounds.Margin);
+        bounds.Lower[row] = Math.Sqrt(second) * (1 - Bounds.Margin);
     }
 
     /// <summary>moves[K + a] = the largest move of any centre other than a (from moves[0..K)).</summary>
@@ -422,6 +447,7 @@ internal sealed class KMeansAlgorithm
     }
 
     /// <summary>One worker of <see cref="SeedPass"/>: takes chunks in increasing order until none is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SeedWorker(SeedPassState state, int chunkRows)
     {
         var buffer = ScratchBuffer.Get(ref t_seedDistances, chunkRows * state.Padded);
@@ -571,6 +597,7 @@ internal sealed class KMeansAlgorithm
     /// prefix array: the sums are non-decreasing, so the scan starts at the last checkpoint below the target, with that
     /// sum, and from there makes the additions of the full scan.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SampleProportional(int pending, double target)
     {
         var prefix = _closestPrefix!;
@@ -618,6 +645,7 @@ internal sealed class KMeansAlgorithm
     }
 
     /// <summary>wᵢ·min(closest[i], ‖xᵢ − pending‖²), the squared distance summed in column order as <see cref="CentreDistances"/> sums it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Mass(int i, ReadOnlySpan<double> pending)
     {
         var row = _data.Row(i);
