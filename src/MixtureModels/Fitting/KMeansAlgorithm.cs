@@ -615,12 +615,13 @@ internal sealed class KMeansAlgorithm
             }
         }
 
-        var pendingRow = _data.Row(pending);
+        var values = _data.RowBlock(0, _data.Rows); // one look at the data per draw
+        var pendingRow = values.Slice(pending * _columns, _columns);
         double cumulative = low == 0 || low == prefix.Length ? 0 : prefix[low - 1];
         int n = _data.Rows;
         for (int i = low == prefix.Length ? 0 : low * PrefixStride; i < n; i++)
         {
-            double mass = Mass(i, pendingRow);
+            double mass = Mass(values, i, pendingRow);
             if (mass <= 0)
             {
                 continue;
@@ -635,7 +636,7 @@ internal sealed class KMeansAlgorithm
 
         for (int i = n - 1; i > 0; i--)
         {
-            if (Mass(i, pendingRow) > 0)
+            if (Mass(values, i, pendingRow) > 0)
             {
                 return i;
             }
@@ -646,9 +647,9 @@ internal sealed class KMeansAlgorithm
 
     /// <summary>wᵢ·min(closest[i], ‖xᵢ − pending‖²), the squared distance summed in column order as <see cref="CentreDistances"/> sums it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double Mass(int i, ReadOnlySpan<double> pending)
+    private double Mass(ReadOnlySpan<double> values, int i, ReadOnlySpan<double> pending)
     {
-        var row = _data.Row(i);
+        var row = values.Slice(i * _columns, _columns);
         double distance = 0;
         for (int j = 0; j < row.Length; j++)
         {
