@@ -525,14 +525,18 @@ internal sealed class KMeansAlgorithm
                     }
                     else
                     {
-                        // Distances are never NaN (nor −0), so the native minimum is min's value.
+                        // a < b ? a : b as a compare and a blend (net8.0 has no MinNative); distances are never NaN.
+                        var distance = Vector128.CreateScalarUnsafe(lanes);
+                        var previous = Vector128.CreateScalarUnsafe(closest[i]);
                         e = state.HasPending
-                            ? Vector128.MinNative(Vector128.CreateScalarUnsafe(lanes), Vector128.CreateScalarUnsafe(closest[i]))
+                            ? Vector128.ConditionalSelect(Vector128.LessThan(distance, previous), distance, previous)
                             : Vector128.CreateScalarUnsafe(double.PositiveInfinity);
                         closest[i] = e.ToScalar();
                     }
 
-                    var distances = Vector256.MinNative(Vector256.LoadUnsafe(ref lanes, (nuint)(offset + t)), Vector256.Create(e.ToScalar()));
+                    var trial = Vector256.LoadUnsafe(ref lanes, (nuint)(offset + t));
+                    var current = Vector256.Create(e.ToScalar());
+                    var distances = Vector256.ConditionalSelect(Vector256.LessThan(trial, current), trial, current);
                     s += w is null ? distances : Vector256.Create(w[i]) * distances;
                 }
 
