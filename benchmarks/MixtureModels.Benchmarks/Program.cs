@@ -36,6 +36,11 @@ if (args.Length > 0 && args[0] == "kernel")
     return KernelCommand.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "kmeans")
+{
+    return KMeansCommand.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "tolerance")
 {
     return ToleranceCommand.Run(args);

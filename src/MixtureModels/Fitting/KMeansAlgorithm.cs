@@ -18,9 +18,21 @@ internal sealed class KMeansAlgorithm
     /// <summary>Blocks of rows between two looks at the cancellation token inside a chunk.</summary>
     private const int BlocksPerCancellationCheck = 16;
 
+    /// <summary>
+    /// Rows between two recorded running sums of a k-means++ potential: the inverse-CDF draw starts its scan at the last
+    /// recorded sum below its target instead of at row 0.
+    /// </summary>
+    private const int PrefixStride = 512;
+
+
+    /// <summary>Blocks of rows in one chunk of a k-means++ pass (whose sums are continued chunk after chunk).</summary>
+    private const int SeedChunkBlocks = 8;
 
     [ThreadStatic]
     private static double[]? t_distances;
+
+    [ThreadStatic]
+    private static double[]? t_seedDistances;
 
     private readonly DataMatrix _data;
     private readonly double[]? _weights;
@@ -34,9 +46,9 @@ internal sealed class KMeansAlgorithm
     private readonly bool[] _chunkChanged;
     private double _meanVariance = double.NaN;
     private double[]? _closest;
-    private double[]? _upper;
     private double[]? _lower;
-    private double[][]? _candidates;
+    private double[]? _closestPrefix;
+    private double[][]? _prefixes;
 
     /// <summary>Prepares k-means with <paramref name="k"/> clusters on <paramref name="data"/> (finite, N ≥ 1).</summary>
     /// <param name="data">The rows; not modified.</param>
@@ -77,44 +89,45 @@ internal sealed class KMeansAlgorithm
     /// Greedy k-means++ (Arthur and Vassilvitskii 2007, with 2 + ⌊ln K⌋ local trials per centre as in scikit-learn):
     /// each new centre is drawn with probability ∝ w·D(x)², keeping the candidate that lowers the potential most. The
     /// trials of one step are drawn first (they depend only on the current distances) and then evaluated together in
-    /// one parallel pass. Returns the chosen row indices. The token is checked before any work, before every step and
-    /// between blocks of rows.
+    /// one parallel pass (<see cref="SeedPass"/>), which also folds the previous step's centre into the distances.
+    /// Returns the chosen row indices. The token is checked before any work, before every step and between chunks.
     /// </summary>
     public int[] PlusPlusSeeds(Random random, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         int n = _data.Rows;
         int trials = 2 + (int)Math.Log(_k);
+        int checkpoints = (n + PrefixStride - 1) / PrefixStride;
         var seeds = new int[_k];
-        var closest = _closest ??= new double[n];
-        if (_candidates is null)
+        _closest ??= new double[n];
+        _closestPrefix ??= new double[checkpoints];
+        if (_prefixes is null)
         {
-            _candidates = new double[trials][];
+            _prefixes = new double[trials][];
             for (int t = 0; t < trials; t++)
             {
-                _candidates[t] = new double[n];
+                _prefixes[t] = new double[checkpoints];
             }
         }
 
-        var candidates = _candidates;
+        var prefixes = _prefixes;
         var candidateRows = new int[trials];
         var potentials = new double[trials];
         seeds[0] = WeightedChoice(_weights, n, random);
         candidateRows[0] = seeds[0];
-        DistancesToRows(candidateRows.AsSpan(0, 1), null, candidates, cancellationToken);
-        candidates[0].CopyTo(closest, 0);
-        Potentials(candidates, 1, potentials);
+        SeedPass(-1, candidateRows.AsSpan(0, 1), potentials, cancellationToken);
+        (_closestPrefix, prefixes[0]) = (prefixes[0], _closestPrefix);
         double potential = potentials[0];
+        int pending = seeds[0];
         for (int c = 1; c < _k; c++)
         {
             for (int t = 0; t < trials; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                candidateRows[t] = SampleProportional(closest, _weights, potential * random.NextDouble());
+                candidateRows[t] = SampleProportional(pending, potential * random.NextDouble());
             }
 
-            DistancesToRows(candidateRows, closest, candidates, cancellationToken);
-            Potentials(candidates, trials, potentials);
+            SeedPass(pending, candidateRows, potentials, cancellationToken);
             int best = 0;
             for (int t = 1; t < trials; t++)
             {
@@ -126,7 +139,8 @@ internal sealed class KMeansAlgorithm
 
             seeds[c] = candidateRows[best];
             potential = potentials[best];
-            candidates[best].CopyTo(closest, 0);
+            pending = seeds[c];
+            (_closestPrefix, prefixes[best]) = (prefixes[best], _closestPrefix);
         }
 
         return seeds;
@@ -159,7 +173,9 @@ internal sealed class KMeansAlgorithm
             // well-separated data, pay nothing for them.
             if (iteration == 2)
             {
-                bounds = new Bounds(_upper ??= new double[_data.Rows], _lower ??= new double[_data.Rows], moves);
+                // The seeding's distances are not needed any more: their buffer holds the upper bounds (one N-long
+                // buffer fewer to allocate and fault in on a fit's first call).
+                bounds = new Bounds(_closest ??= new double[_data.Rows], _lower ??= new double[_data.Rows], moves);
             }
 
             bool changed = LabelPass(centers, labels, accumulate: true, bounds is null ? null : bounds with { Use = iteration > 2 }, cancellationToken) || iteration == 1;
@@ -312,7 +328,7 @@ internal sealed class KMeansAlgorithm
             {
                 int i = blockStart + r;
                 int best = labels[i];
-                if (wholeBlock || !bounds!.Separated(i))
+                if (wholeBlock || !(bounds!.Upper[i] < bounds.Lower[i]))
                 {
                     Span<double> rowDistances;
                     if (wholeBlock)
@@ -326,7 +342,11 @@ internal sealed class KMeansAlgorithm
                     }
 
                     best = CentreDistances.Nearest(rowDistances, k);
-                    bounds?.Tighten(i, rowDistances, k, best);
+                    if (bounds is not null)
+                    {
+                        Tighten(bounds, i, rowDistances, k, best);
+                    }
+
                     inertia += (_weights is null ? 1.0 : _weights[i]) * rowDistances[best];
                 }
 
@@ -343,6 +363,26 @@ internal sealed class KMeansAlgorithm
 
         _chunkChanged[chunk] = changed;
         _chunkInertia[chunk] = inertia;
+    }
+
+    /// <summary>
+    /// <see cref="Bounds.Tighten"/>, inlined into the labelling pass: a fit's first call runs the pass once or twice,
+    /// before tiered compilation would optimise a per-row call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tighten(Bounds bounds, int row, ReadOnlySpan<double> distances, int k, int nearest)
+    {
+        double second = double.PositiveInfinity;
+        for (int c = 0; c < k; c++)
+        {
+            if (c != nearest && distances[c] < second)
+            {
+                second = distances[c];
+            }
+        }
+
+        bounds.Upper[row] = Math.Sqrt(distances[nearest]) * (1 + Bounds.Margin);
+        bounds.Lower[row] = Math.Sqrt(second) * (1 - Bounds.Margin);
     }
 
     /// <summary>moves[K + a] = the largest move of any centre other than a (from moves[0..K)).</summary>
@@ -373,113 +413,162 @@ internal sealed class KMeansAlgorithm
     }
 
     /// <summary>
-    /// destinations[t][i] = ‖xᵢ − x_rows[t]‖², or its minimum with closest[i] when <paramref name="closest"/> is given, for
-    /// every row i, in one parallel pass.
+    /// One k-means++ step as one parallel pass over fixed seeding chunks taken in row order: per row, with
+    /// e = min(closest[i], ‖xᵢ − x_pending‖²) (the distance to the centres chosen so far; +∞ in the first pass, which has
+    /// no pending centre and sets closest to +∞), closest[i] ← e and, for every trial t, the trial's distance
+    /// min(e, ‖xᵢ − x_rows[t]‖²). The potentials Σᵢ wᵢ·(trial distance) are summed in row order across the chunks: a
+    /// chunk's distances are computed in parallel, and its sums are continued from the chunk before it once that one's
+    /// are done, so the additions are those of one sequential loop whatever the thread count. The running sums after
+    /// every <see cref="PrefixStride"/> rows go to the trials' prefix arrays for the next step's draws.
     /// </summary>
-    private void DistancesToRows(ReadOnlySpan<int> rows, double[]? closest, double[][] destinations, CancellationToken cancellationToken)
+    private void SeedPass(int pending, ReadOnlySpan<int> rows, double[] potentials, CancellationToken cancellationToken)
     {
-        int d = _columns, count = rows.Length, padded = CentreDistances.Padded(count);
-        var centres = new double[count * d];
-        for (int t = 0; t < count; t++)
+        int d = _columns, trials = rows.Length, offset = pending >= 0 ? 1 : 0;
+        int padded = CentreDistances.Padded(offset + ((trials + 3) & ~3)); // whole groups of four trial lanes
+        var centres = new double[padded * d]; // the padding centres are 0, and Transpose lays out all P of them
+        if (pending >= 0)
         {
-            _data.Row(rows[t]).CopyTo(centres.AsSpan(t * d, d));
+            _data.Row(pending).CopyTo(centres.AsSpan(0, d));
+        }
+
+        for (int t = 0; t < trials; t++)
+        {
+            _data.Row(rows[t]).CopyTo(centres.AsSpan((t + offset) * d, d));
         }
 
         var transposed = new double[d * padded];
         CentreDistances.Transpose(centres, d, transposed);
-        ChunkRunner.ForEach(_plan.ChunkCount, _maxDegreeOfParallelism, cancellationToken, chunk => DistanceChunk(chunk, count, transposed, padded, closest, destinations, cancellationToken));
+        var state = new SeedPassState(pending >= 0, trials, offset, padded, transposed, cancellationToken);
+        int chunkRows = _plan.BlockRows * SeedChunkBlocks;
+        state.ChunkCount = (_data.Rows + chunkRows - 1) / chunkRows;
+        int workers = Math.Min(state.ChunkCount, _maxDegreeOfParallelism > 0 ? _maxDegreeOfParallelism : Environment.ProcessorCount);
+        ChunkRunner.ForEach(workers, _maxDegreeOfParallelism, cancellationToken, _ => SeedWorker(state, chunkRows));
+        state.Sums.AsSpan(0, trials).CopyTo(potentials);
     }
 
-    /// <summary>The part of <see cref="DistancesToRows"/> for one chunk (optimised at once).</summary>
+    /// <summary>One worker of <see cref="SeedPass"/>: takes chunks in increasing order until none is left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void DistanceChunk(int chunk, int count, double[] transposed, int padded, double[]? closest, double[][] destinations, CancellationToken cancellationToken)
+    private void SeedWorker(SeedPassState state, int chunkRows)
     {
-        int d = _columns;
-        var (start, end) = _plan.Chunk(chunk);
-        var distances = ScratchBuffer.Get(ref t_distances, _plan.BlockRows * padded);
-        for (int blockStart = start, block = 0; blockStart < end; blockStart += _plan.BlockRows, block++)
+        var buffer = ScratchBuffer.Get(ref t_seedDistances, chunkRows * state.Padded);
+        try
         {
-            if (block % BlocksPerCancellationCheck == 0)
+            while (true)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+                int chunk = Interlocked.Increment(ref state.Next) - 1;
+                if (chunk >= state.ChunkCount)
+                {
+                    return;
+                }
 
-            int blockCount = Math.Min(_plan.BlockRows, end - blockStart);
-            CentreDistances.Compute(_data.RowBlock(blockStart, blockCount), d, transposed, padded, distances);
-            for (int t = 0; t < count; t++)
-            {
-                var destination = destinations[t].AsSpan(blockStart, blockCount);
-                if (closest is null)
+                state.CancellationToken.ThrowIfCancellationRequested();
+                int start = chunk * chunkRows, end = Math.Min(_data.Rows, start + chunkRows);
+                for (int blockStart = start; blockStart < end; blockStart += _plan.BlockRows)
                 {
-                    for (int r = 0; r < blockCount; r++)
-                    {
-                        destination[r] = distances[(r * padded) + t];
-                    }
+                    int count = Math.Min(_plan.BlockRows, end - blockStart);
+                    CentreDistances.Compute(_data.RowBlock(blockStart, count), _columns, state.Transposed, state.Padded, buffer[((blockStart - start) * state.Padded)..]);
                 }
-                else
+
+                // Wait for the chunk before to finish its sums (it was taken earlier, by a worker that is running).
+                var spinner = default(SpinWait);
+                while (Volatile.Read(ref state.Summed) < chunk)
                 {
-                    // min(closest, distance): distances are never NaN, so the comparison gives Math.Min's value.
-                    var previous = closest.AsSpan(blockStart, blockCount);
-                    for (int r = 0; r < blockCount; r++)
+                    if (state.Abandoned)
                     {
-                        double distance = distances[(r * padded) + t];
-                        destination[r] = distance < previous[r] ? distance : previous[r];
+                        return;
                     }
+
+                    state.CancellationToken.ThrowIfCancellationRequested();
+                    spinner.SpinOnce(sleep1Threshold: -1);
                 }
+
+                FoldAndSum(state, buffer, start, end);
+                Volatile.Write(ref state.Summed, chunk + 1);
             }
+        }
+        catch
+        {
+            state.Abandoned = true;
+            throw;
         }
     }
 
-    /// <summary>potentials[t] = Σᵢ wᵢ·distances[t][i] for t &lt; count, each summed in row order (four sums interleaved).</summary>
+    /// <summary>
+    /// The sequential part of <see cref="SeedPass"/> for rows [start, end) of one chunk, whose lane distances are in
+    /// <paramref name="buffer"/> (row-major, <see cref="SeedPassState.Padded"/> lanes): folds the pending centre into
+    /// closest and continues the trials' running sums, four trials in the lanes of one vector (each lane's sum in row
+    /// order, as four scalar sums would be). Branch-free minima: the comparisons are unpredictable.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Potentials(double[][] distances, int count, double[] potentials)
+    private void FoldAndSum(SeedPassState state, Span<double> buffer, int start, int end)
     {
-        int n = _data.Rows;
-        for (int t = 0; t < count; t += 4)
+        int p = state.Padded, offset = state.Offset, trials = state.Trials, n = _data.Rows;
+        var closest = _closest!;
+        var w = _weights;
+        var prefixes = _prefixes!;
+        var sums = state.Sums;
+        ref double lanes0 = ref MemoryMarshal.GetReference(buffer);
+        for (int t = 0; t < trials; t += 4)
         {
-            var a = distances[t];
-            var b = distances[Math.Min(t + 1, count - 1)];
-            var c = distances[Math.Min(t + 2, count - 1)];
-            var e = distances[Math.Min(t + 3, count - 1)];
-            double sa = 0, sb = 0, sc = 0, se = 0;
-            if (_weights is null)
+            bool fold = t == 0;
+            var s = Vector256.LoadUnsafe(ref sums[0], (nuint)t);
+            for (int i = start; i < end;)
             {
-                for (int i = 0; i < n; i++)
+                int segmentEnd = Math.Min(end, ((i / PrefixStride) + 1) * PrefixStride);
+                for (; i < segmentEnd; i++)
                 {
-                    sa += a[i];
-                    sb += b[i];
-                    sc += c[i];
-                    se += e[i];
+                    ref double lanes = ref Unsafe.Add(ref lanes0, (i - start) * p);
+                    Vector128<double> e;
+                    if (!fold)
+                    {
+                        e = Vector128.CreateScalarUnsafe(closest[i]);
+                    }
+                    else
+                    {
+                        // a < b ? a : b as a compare and a blend (net8.0 has no MinNative); distances are never NaN.
+                        var distance = Vector128.CreateScalarUnsafe(lanes);
+                        var previous = Vector128.CreateScalarUnsafe(closest[i]);
+                        e = state.HasPending
+                            ? Vector128.ConditionalSelect(Vector128.LessThan(distance, previous), distance, previous)
+                            : Vector128.CreateScalarUnsafe(double.PositiveInfinity);
+                        closest[i] = e.ToScalar();
+                    }
+
+                    var trial = Vector256.LoadUnsafe(ref lanes, (nuint)(offset + t));
+                    var current = Vector256.Create(e.ToScalar());
+                    var distances = Vector256.ConditionalSelect(Vector256.LessThan(trial, current), trial, current);
+                    s += w is null ? distances : Vector256.Create(w[i]) * distances;
+                }
+
+                if (segmentEnd % PrefixStride == 0 || segmentEnd == n)
+                {
+                    int checkpoint = (segmentEnd - 1) / PrefixStride;
+                    for (int l = 0; l < 4 && t + l < trials; l++)
+                    {
+                        prefixes[t + l][checkpoint] = s.GetElement(l);
+                    }
                 }
             }
-            else
-            {
-                var w = _weights;
-                for (int i = 0; i < n; i++)
-                {
-                    sa += w[i] * a[i];
-                    sb += w[i] * b[i];
-                    sc += w[i] * c[i];
-                    se += w[i] * e[i];
-                }
-            }
 
-            potentials[t] = sa;
-            if (t + 1 < count)
-            {
-                potentials[t + 1] = sb;
-            }
-
-            if (t + 2 < count)
-            {
-                potentials[t + 2] = sc;
-            }
-
-            if (t + 3 < count)
-            {
-                potentials[t + 3] = se;
-            }
+            s.StoreUnsafe(ref sums[0], (nuint)t);
         }
+    }
+
+    /// <summary>The shared state of one <see cref="SeedPass"/>.</summary>
+    private sealed class SeedPassState(bool hasPending, int trials, int offset, int padded, double[] transposed, CancellationToken cancellationToken)
+    {
+        public readonly bool HasPending = hasPending;
+        public readonly int Trials = trials;
+        public readonly int Offset = offset;
+        public readonly int Padded = padded;
+        public readonly double[] Transposed = transposed;
+        public readonly CancellationToken CancellationToken = cancellationToken;
+        /// <summary>The trials' running sums, with room for the lanes of a last group of four.</summary>
+        public readonly double[] Sums = new double[(trials + 3) & ~3];
+        public int ChunkCount;
+        public int Next;
+        public int Summed;
+        public volatile bool Abandoned;
     }
 
     /// <summary>destination[j] += w·(x[j] − centre[j]), element by element (vectorised over j, the same bits as the scalar loop).</summary>
@@ -506,21 +595,42 @@ internal sealed class KMeansAlgorithm
         }
     }
 
-    /// <summary>First index whose cumulative w·distance reaches the target (the inverse CDF); the last positive one on rounding.</summary>
+    /// <summary>
+    /// First index whose cumulative w·D(x)² reaches the target (the inverse CDF); the last positive one on rounding. D(x)²
+    /// = min(closest[i], ‖xᵢ − x_pending‖²), the distances after the last step, whose running sums are in the kept
+    /// prefix array: the sums are non-decreasing, so the scan starts at the last checkpoint below the target, with that
+    /// sum, and from there makes the additions of the full scan.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int SampleProportional(double[] distances, double[]? weights, double target)
+    private int SampleProportional(int pending, double target)
     {
-        double cumulative = 0;
-        int lastPositive = 0;
-        for (int i = 0; i < distances.Length; i++)
+        var prefix = _closestPrefix!;
+        int low = 0, high = prefix.Length;
+        while (low < high)
         {
-            double mass = (weights is null ? 1.0 : weights[i]) * distances[i];
+            int middle = (low + high) >>> 1;
+            if (prefix[middle] >= target)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        var values = _data.RowBlock(0, _data.Rows); // one look at the data per draw
+        var pendingRow = values.Slice(pending * _columns, _columns);
+        double cumulative = low == 0 || low == prefix.Length ? 0 : prefix[low - 1];
+        int n = _data.Rows;
+        for (int i = low == prefix.Length ? 0 : low * PrefixStride; i < n; i++)
+        {
+            double mass = Mass(values, i, pendingRow);
             if (mass <= 0)
             {
                 continue;
             }
 
-            lastPositive = i;
             cumulative += mass;
             if (cumulative >= target)
             {
@@ -528,6 +638,30 @@ internal sealed class KMeansAlgorithm
             }
         }
 
-        return lastPositive;
+        for (int i = n - 1; i > 0; i--)
+        {
+            if (Mass(values, i, pendingRow) > 0)
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>wᵢ·min(closest[i], ‖xᵢ − pending‖²), the squared distance summed in column order as <see cref="CentreDistances"/> sums it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Mass(ReadOnlySpan<double> values, int i, ReadOnlySpan<double> pending)
+    {
+        var row = values.Slice(i * _columns, _columns);
+        double distance = 0;
+        for (int j = 0; j < row.Length; j++)
+        {
+            double difference = row[j] - pending[j];
+            distance += difference * difference;
+        }
+
+        double closest = _closest![i];
+        return (_weights is null ? 1.0 : _weights[i]) * (distance < closest ? distance : closest);
     }
 }

@@ -46,6 +46,44 @@ public sealed class KMeansAlgorithmTests
     }
 
     [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 0)]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    [InlineData(true, 2)]
+    public void Seeds_equal_the_textbook_algorithm_over_many_seeds_with_duplicates_and_zero_weights(bool weighted, int shape)
+    {
+        // Many draws against the scalar reference on data whose masses are zero in places (duplicated rows, rows of
+        // weight 0, one heavy cluster), with N not a multiple of any stride and K from 2 to 20: every draw must pick
+        // the reference's row, whatever part of the running sum it falls in.
+        var random = new Random(100 + shape);
+        int rows = shape switch { 0 => 1537, 1 => 4099, _ => 2049 }, columns = 1 + (shape * 3);
+        var values = new double[rows * columns];
+        for (int i = 0; i < rows; i++)
+        {
+            int source = shape == 1 && i % 3 == 0 && i > 0 ? i - 1 : i; // every third row repeats the one before
+            for (int j = 0; j < columns; j++)
+            {
+                values[(i * columns) + j] = source == i ? random.NextDouble() + (i % 5 == 0 && shape == 2 ? 0 : 3 * (i % 4)) : values[(source * columns) + j];
+            }
+        }
+
+        var x = DataMatrix.FromRowMajor(values, columns);
+        var weights = weighted ? Enumerable.Range(0, rows).Select(i => i % 6 == 0 ? 0 : i % 11 == 0 ? 7.25 : 1 + (i % 3) * 0.3).ToArray() : null;
+        foreach (int k in new[] { 2, 5, 9, 20 })
+        {
+            var algorithm = new KMeansAlgorithm(x, weights, k, -1);
+            for (int seed = 0; seed < 12; seed++)
+            {
+                var seeds = algorithm.PlusPlusSeeds(new Random(seed), CancellationToken.None);
+                var expected = ReferenceKMeans.PlusPlusSeeds(x, weights, k, new Random(seed), CancellationToken.None);
+                seeds.Should().Equal(expected, $"K = {k}, seed {seed}");
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Runs_of_many_iterations_with_distance_bounds_keep_the_textbook_labels(bool weighted)
