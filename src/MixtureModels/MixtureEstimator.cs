@@ -241,6 +241,14 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         double bestScore = double.NegativeInfinity;
         int bestIndex = 0;
         Diagnosis? bestDiagnosis = null;
+
+        // The diagnosis of a run and the final E-step of the kept run use the same parameters: one pass serves both,
+        // writing the labels of every run into the one array; the kept run is labelled again only when a later run has
+        // overwritten its labels. A distributed engine keeps its two passes.
+        var labels = new int[rows];
+        bool fused = engine.CanDiagnoseAndEvaluate;
+        int labelledRun = -1;
+        double labelledLogLikelihood = double.NaN;
         for (int init = 0; init < initializations; init++)
         {
             double[] startWeights;
@@ -269,7 +277,17 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             var result = Optimize(family, weightStep, data, weights, options, engine, startWeights, startComponents, previousBound, init, progress, cancellationToken);
             bounds[init] = result.LowerBound;
             double score = Score(family, weightStep, result, engine.TotalWeight);
-            var diagnosis = Diagnose(family, engine, result, cancellationToken);
+            Diagnosis diagnosis;
+            if (fused)
+            {
+                (diagnosis, labelledLogLikelihood) = DiagnoseAndEvaluate(family, engine, result, labels, cancellationToken);
+                labelledRun = init;
+            }
+            else
+            {
+                diagnosis = Diagnose(family, engine, result, cancellationToken);
+            }
+
             degenerateRuns[init] = diagnosis.IsDegenerate;
 
             // A degenerate run is kept only when every run is degenerate; among runs of the same kind, the best objective.
@@ -282,8 +300,10 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             }
         }
 
-        var labels = new int[rows];
-        double trainingLogLikelihood = engine.Evaluate(best!.Weights, best.Components, labels, cancellationToken);
+        System.Diagnostics.Debug.Assert(best is not null, "Every fit runs at least once.");
+        double trainingLogLikelihood = labelledRun == bestIndex
+            ? labelledLogLikelihood
+            : engine.Evaluate(best.Weights, best.Components, labels, cancellationToken);
         var report = new FitReport
         {
             Converged = best.Converged,
@@ -511,6 +531,18 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         var degeneracies = new ComponentDegeneracy[rowCounts.Length];
         DegeneracyRule.Check<TComponent>(family, result.Components, rowCounts, degeneracies);
         return new Diagnosis(rowCounts, entropy, degeneracies);
+    }
+
+    /// <summary>
+    /// <see cref="Diagnose"/> together with the final E-step of the same run (in one pass): the diagnosis, the run's hard
+    /// labels in <paramref name="labels"/> and its mean log-likelihood.
+    /// </summary>
+    private static (Diagnosis Diagnosis, double MeanLogLikelihood) DiagnoseAndEvaluate(IComponentFamily<TComponent, TStatistics> family, EmEngine<TComponent, TStatistics> engine, EmResult<TComponent> result, int[] labels, CancellationToken cancellationToken)
+    {
+        var (rowCounts, entropy, logLikelihood) = engine.DiagnoseAndEvaluate(result.Weights, result.Components, labels, cancellationToken);
+        var degeneracies = new ComponentDegeneracy[rowCounts.Length];
+        DegeneracyRule.Check<TComponent>(family, result.Components, rowCounts, degeneracies);
+        return (new Diagnosis(rowCounts, entropy, degeneracies), logLikelihood);
     }
 
     /// <summary>What <see cref="Diagnose"/> found about one run.</summary>

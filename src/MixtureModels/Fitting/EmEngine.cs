@@ -151,7 +151,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
     {
         var chunkCounts = new double[_plan.ChunkCount][];
         var chunkEntropy = new double[_plan.ChunkCount];
-        DiagnoseCore(logWeights, components, chunkCounts, chunkEntropy, cancellationToken);
+        DiagnoseCore(logWeights, components, chunkCounts, chunkEntropy, null, null, cancellationToken);
         return (chunkCounts, chunkEntropy);
     }
 
@@ -268,7 +268,45 @@ internal sealed class EmEngine<TComponent, TStatistics>
     {
         var chunkCounts = new double[_plan.ChunkCount][];
         var chunkEntropy = new double[_plan.ChunkCount];
-        DiagnoseCore(LogWeights(weights), components, chunkCounts, chunkEntropy, cancellationToken);
+        DiagnoseCore(LogWeights(weights), components, chunkCounts, chunkEntropy, null, null, cancellationToken);
+        return MergeDiagnosis(chunkCounts, chunkEntropy);
+    }
+
+    /// <summary>
+    /// Whether <see cref="DiagnoseAndEvaluate"/> can serve a run (every engine but a distributed one, whose shards answer
+    /// the diagnostic and the labelling passes separately).
+    /// </summary>
+    public bool CanDiagnoseAndEvaluate => _remote is null;
+
+    /// <summary>
+    /// <see cref="Diagnose"/> and <see cref="Evaluate"/> under the same model in one pass over the data: the row counts
+    /// and entropy of the diagnosis, the hard labels and the mean log-likelihood of the final E-step. Every number is
+    /// the one the two passes give (the same per-block kernels, per-chunk sums and merge order). Not for a distributed
+    /// engine (see <see cref="CanDiagnoseAndEvaluate"/>).
+    /// </summary>
+    public (double[] RowCounts, double MeanEntropy, double MeanLogLikelihood) DiagnoseAndEvaluate(double[] weights, TComponent[] components, int[] labels, CancellationToken cancellationToken)
+    {
+        if (_remote is not null)
+        {
+            throw new InvalidOperationException("A distributed engine diagnoses and labels in separate passes.");
+        }
+
+        var chunkCounts = new double[_plan.ChunkCount][];
+        var chunkEntropy = new double[_plan.ChunkCount];
+        var chunkLogLikelihood = new double[_plan.ChunkCount];
+        DiagnoseCore(LogWeights(weights), components, chunkCounts, chunkEntropy, labels, chunkLogLikelihood, cancellationToken);
+        var (rowCounts, meanEntropy) = MergeDiagnosis(chunkCounts, chunkEntropy);
+        double logLikelihood = 0;
+        foreach (double s in chunkLogLikelihood)
+        {
+            logLikelihood += s;
+        }
+
+        return (rowCounts, meanEntropy, logLikelihood / _totalWeight);
+    }
+
+    private (double[] RowCounts, double MeanEntropy) MergeDiagnosis(double[][] chunkCounts, double[] chunkEntropy)
+    {
         var rowCounts = new double[_k];
         double total = 0;
         for (int c = 0; c < _plan.ChunkCount; c++)
@@ -284,7 +322,11 @@ internal sealed class EmEngine<TComponent, TStatistics>
         return (rowCounts, total / _totalWeight);
     }
 
-    private void DiagnoseCore(double[] logWeights, TComponent[] components, double[][] chunkCounts, double[] chunkEntropy, CancellationToken cancellationToken)
+    /// <summary>
+    /// The diagnostic pass; with <paramref name="labels"/> and <paramref name="chunkLogLikelihood"/> it also does the work
+    /// of the final E-step (<see cref="Evaluate"/>): labels and per-chunk log-likelihood sums.
+    /// </summary>
+    private void DiagnoseCore(double[] logWeights, TComponent[] components, double[][] chunkCounts, double[] chunkEntropy, int[]? labels, double[]? chunkLogLikelihood, CancellationToken cancellationToken)
     {
         if (_remote is not null)
         {
@@ -300,7 +342,8 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 chunkCounts[c] = new double[_k];
             }
 
-            ForEachSourceBlock((c, data, local, blockStart, count) => DiagnoseBlock(eStep, c, data, local, blockStart, count, chunkCounts[c], ref chunkEntropy[c]), cancellationToken);
+            var logLikelihoods = chunkLogLikelihood ?? new double[_plan.ChunkCount];
+            ForEachSourceBlock((c, data, local, blockStart, count) => DiagnoseBlock(eStep, c, data, local, blockStart, count, chunkCounts[c], ref chunkEntropy[c], labels, ref logLikelihoods[c]), cancellationToken);
         }
         else
         {
@@ -309,15 +352,19 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 var (start, end) = _plan.Chunk(c);
                 var counts = new double[_k];
                 int b = _plan.BlockRows;
-                double entropy = 0;
+                double entropy = 0, logLikelihood = 0;
                 for (int blockStart = start; blockStart < end; blockStart += b)
                 {
                     int count = Math.Min(b, end - blockStart);
-                    DiagnoseBlock(eStep, c, _data!, blockStart, blockStart, count, counts, ref entropy);
+                    DiagnoseBlock(eStep, c, _data!, blockStart, blockStart, count, counts, ref entropy, labels, ref logLikelihood);
                 }
 
                 chunkCounts[c] = counts;
                 chunkEntropy[c] = entropy;
+                if (chunkLogLikelihood is not null)
+                {
+                    chunkLogLikelihood[c] = logLikelihood;
+                }
             });
         }
     }
@@ -474,12 +521,29 @@ internal sealed class EmEngine<TComponent, TStatistics>
     }
 
     /// <summary>One block of the diagnostic E-step (see <see cref="PassBlock"/> for the row indices).</summary>
-    private void DiagnoseBlock(BlockEStep<TComponent> eStep, int c, DataMatrix data, int local, int blockStart, int count, double[] counts, ref double entropy)
+    /// <remarks>
+    /// With <paramref name="labels"/>, also the labelling E-step's work: the first most probable component of every row
+    /// (taken from the joint log-densities before they become responsibilities, as <see cref="EStepKernel.LogSumExp"/>
+    /// takes it) and the weighted sum of log p(xₙ) (the same log-sum-exp: a term the responsibilities flush to 0 is
+    /// below half an ulp of the row's largest term, 1).
+    /// </remarks>
+    private void DiagnoseBlock(BlockEStep<TComponent> eStep, int c, DataMatrix data, int local, int blockStart, int count, double[] counts, ref double entropy, int[]? labels, ref double logLikelihood)
     {
         int b = _plan.BlockRows;
         var logProb = _chunkLogProb[c];
         eStep.JointLogDensity(data, local, count, logProb, b);
-        EStepKernel.Responsibilities(logProb, count, _k, b, default, _chunkRowBuffer[c].AsSpan(0, count));
+        if (labels is not null)
+        {
+            EStepKernel.ArgMax(logProb, count, _k, b, labels.AsSpan(blockStart, count));
+        }
+
+        var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
+        EStepKernel.Responsibilities(logProb, count, _k, b, default, logLikelihoods);
+        if (labels is not null)
+        {
+            logLikelihood += WeightedSum(blockStart, logLikelihoods);
+        }
+
         var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
         for (int k = 0; k < _k; k++)
         {
