@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MixtureModels.Fitting;
 
 /// <summary>
@@ -35,10 +37,12 @@ internal sealed record Bounds(double[] Upper, double[] Lower, double[] Moves)
         return open;
     }
 
-    /// <summary>Whether row <paramref name="row"/>'s bounds still separate its centre from the others.</summary>
-    public bool Separated(int row) => Upper[row] < Lower[row];
-
-    /// <summary>Resets row <paramref name="row"/>'s bounds from its computed squared distances to all K centres.</summary>
+    /// <summary>
+    /// Resets row <paramref name="row"/>'s bounds from its computed squared distances to all K centres. Inlined into the
+    /// k-means labelling pass: a fit's first call runs that pass once or twice, before tiered compilation would
+    /// optimise a per-row call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tighten(int row, ReadOnlySpan<double> distances, int k, int nearest)
     {
         double second = double.PositiveInfinity;

@@ -344,7 +344,7 @@ internal sealed class KMeansAlgorithm
                     best = CentreDistances.Nearest(rowDistances, k);
                     if (bounds is not null)
                     {
-                        Tighten(bounds, i, rowDistances, k, best);
+                        bounds.Tighten(i, rowDistances, k, best);
                     }
 
                     inertia += (_weights is null ? 1.0 : _weights[i]) * rowDistances[best];
@@ -363,26 +363,6 @@ internal sealed class KMeansAlgorithm
 
         _chunkChanged[chunk] = changed;
         _chunkInertia[chunk] = inertia;
-    }
-
-    /// <summary>
-    /// <see cref="Bounds.Tighten"/>, inlined into the labelling pass: a fit's first call runs the pass once or twice,
-    /// before tiered compilation would optimise a per-row call.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tighten(Bounds bounds, int row, ReadOnlySpan<double> distances, int k, int nearest)
-    {
-        double second = double.PositiveInfinity;
-        for (int c = 0; c < k; c++)
-        {
-            if (c != nearest && distances[c] < second)
-            {
-                second = distances[c];
-            }
-        }
-
-        bounds.Upper[row] = Math.Sqrt(distances[nearest]) * (1 + Bounds.Margin);
-        bounds.Lower[row] = Math.Sqrt(second) * (1 - Bounds.Margin);
     }
 
     /// <summary>moves[K + a] = the largest move of any centre other than a (from moves[0..K)).</summary>
