@@ -77,20 +77,20 @@ for n in "${programs[@]}"; do
   cwd="$work/run/$n"; mkdir -p "$cwd"; ln -s "$root/samples" "$cwd/samples"
   dll="$work/programs/$n/bin/Release/net10.0/Snippet$n.dll"
   if [[ ! -f "$dll" ]]; then
-    echo "FAIL $src: does not compile (errors above)"; failed=$((failed + 1)); continue
+    echo "BROKEN $src: does not compile (errors above)"; failed=$((failed + 1)); continue
   fi
   t0=$SECONDS; rc=0
   (cd "$cwd" && timeout 120 dotnet "$dll") > "$work/run/$n.out" 2>&1 || rc=$?
   lines=$(wc -l < "$work/run/$n.out")
   if [[ $rc != 0 ]]; then
-    echo "FAIL $src (exit code $rc, $((SECONDS - t0)) s):"; sed 's/^/    /' "$work/run/$n.out" | tail -40; failed=$((failed + 1))
+    echo "BROKEN $src (exit code $rc, $((SECONDS - t0)) s):"; sed 's/^/    /' "$work/run/$n.out" | tail -40; failed=$((failed + 1))
   elif [[ $lines == 0 ]]; then
-    echo "FAIL $src: printed nothing (a snippet shows its result)"; failed=$((failed + 1))
+    echo "BROKEN $src: printed nothing (a snippet shows its result)"; failed=$((failed + 1))
   else
-    echo "ok   $src ($((SECONDS - t0)) s, $lines lines of output)"; passed=$((passed + 1))
+    echo "ran  $src ($((SECONDS - t0)) s, $lines lines of output)"; passed=$((passed + 1))
   fi
 done
 echo "snippet programs built and run in $((SECONDS - start)) s"
-echo "snippet programs: $passed ok, $failed failed"
+echo "snippet programs: $passed ran and printed, $failed broken"
 if [[ $failed != 0 || $built == 0 ]]; then echo "outputs kept in $work/run" >&2; exit 1; fi
 if [[ $keep == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi

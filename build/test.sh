@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): packs the library for the consumer tests, runs every test project, then runs
 # them again with AVX-512 switched off so that the 256-bit and scalar fallbacks of the kernels are exercised too.
-# It ends with one plain summary line, "tests: N passed, N failed, N skipped", added up over both runs.
+# It ends with one plain summary line, "N passed, N failed, N skipped" alone on the line, added up over both runs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -31,7 +31,7 @@ awk '
     n++
   }
   END {
-    if (n == 0) { print "tests: no test assembly reported a result" > "/dev/stderr"; exit 1 }
-    printf "tests: %d passed, %d failed, %d skipped\n", p, f, s
+    if (n == 0) { print "no test assembly reported a result" > "/dev/stderr"; exit 1 }
+    printf "%d passed, %d failed, %d skipped\n", p, f, s
   }' "$log" | tee "$summary" || status=1
 exit "$status"

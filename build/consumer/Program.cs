@@ -12,7 +12,7 @@ using MixtureModels.Selection;
 int failures = 0;
 void Check(bool condition, string what)
 {
-    Console.WriteLine($"{(condition ? "ok  " : "FAIL")} {what}");
+    Console.WriteLine($"{(condition ? "holds: " : "BROKEN:")} {what}");
     if (!condition)
     {
         failures++;
@@ -82,5 +82,5 @@ Check(Enumerable.Range(0, 200).All(n => groups[n] == groups[n % 2]), "the produc
 ModelSearchResult<GaussianMixtureModel> search = ModelSearch.Gaussian(rows, Enumerable.Range(1, 4), [CovarianceType.Spherical, CovarianceType.Full]);
 Check(search.BestModel.ComponentCount == 3, $"BIC chooses K = 3 ({search.Best!.Name})");
 
-Console.WriteLine(failures == 0 ? "consumer checks passed" : $"{failures} consumer check(s) failed");
+Console.WriteLine(failures == 0 ? "consumer checks: every one holds" : $"consumer checks: {failures} broken");
 return failures == 0 ? 0 : 1;
