@@ -47,6 +47,10 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private readonly IEmObjective<TComponent, TStatistics>? _objective; // what an iteration reports, when not the E-step's mean log-likelihood
     private TStatistics[]? _merged;                // the K merged accumulators, reused from one M-step to the next
     private double[]? _lastTotals;                 // N_k of the last M-step
+    private readonly long _chunkStatisticsBytes;   // the size of one accumulator
+
+    /// <summary>Below this many bytes of chunk statistics, the merge stays on the calling thread.</summary>
+    private const long ParallelMergeBytes = 256L << 10;
 
     public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective = null)
         : this(family, weightStep, data, null, null, null, data.Rows, data.Columns, sampleWeights, componentCount, settings, objective)
@@ -91,6 +95,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
         _settings = settings;
         // One accumulator tells the size of all: the chunk count keeps K × chunks accumulators within the budget.
         var first = family.CreateStatistics(default);
+        _chunkStatisticsBytes = first.SizeInBytes;
         _plan = plan ?? new BlockPlan(rows, columns, componentCount * first.SizeInBytes);
         _totalWeight = sampleWeights is null ? rows : Sum(sampleWeights);
         _chunkLogProb = new double[_plan.ChunkCount][];
@@ -615,9 +620,21 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private double WeightedSum(int blockStart, ReadOnlySpan<double> logLikelihoods)
     {
         double sum = 0;
+        if (_sampleWeights is null)
+        {
+            // 1 · v is v: the same sum, in the same order, without a weight per row.
+            foreach (double v in logLikelihoods)
+            {
+                sum += v;
+            }
+
+            return sum;
+        }
+
+        var weights = _sampleWeights.AsSpan(blockStart, logLikelihoods.Length);
         for (int n = 0; n < logLikelihoods.Length; n++)
         {
-            sum += RowWeight(blockStart + n) * logLikelihoods[n];
+            sum += weights[n] * logLikelihoods[n];
         }
 
         return sum;
@@ -661,15 +678,32 @@ internal sealed class EmEngine<TComponent, TStatistics>
             }
         }
 
-        for (int k = 0; k < _k; k++)
+        // Component by component in parallel: each merges the chunks in chunk order into its own accumulator, so the
+        // result is the same for any thread count. The chunks' statistics were last written by the pass's workers, and
+        // reading them (K × chunks accumulators, 8.6 MB at D = 32, K = 16) from both cores takes half the time.
+        if (_k * (long)chunkStats.Length * _chunkStatisticsBytes < ParallelMergeBytes)
         {
-            for (int c = 0; c < chunkStats.Length; c++)
+            for (int k = 0; k < _k; k++)
             {
-                merged[k].Merge(chunkStats[c][k]);
+                MergeComponent(merged, chunkStats, k);
             }
+        }
+        else
+        {
+            ChunkRunner.ForEach(_k, _settings.MaxDegreeOfParallelism, CancellationToken.None, k => MergeComponent(merged, chunkStats, k));
         }
 
         return merged;
+    }
+
+    /// <summary>Merges every chunk's accumulator of component <paramref name="k"/>, in chunk order, into merged[k].</summary>
+    private static void MergeComponent(TStatistics[] merged, TStatistics[][] chunkStats, int k)
+    {
+        var target = merged[k];
+        for (int c = 0; c < chunkStats.Length; c++)
+        {
+            target.Merge(chunkStats[c][k]);
+        }
     }
 
     private void ForEachChunk(CancellationToken cancellationToken, Action<int> body) =>

@@ -445,8 +445,9 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     /// scatter[i·D + j] += Σₙ wₙ(x_in − a_i)(x_jn − a_j) for i ≤ j &lt; D and sum[i] += Σₙ wₙ(x_in − a_i). First the
     /// weighted centred columns wₙ(x_in − a_i) of the piece are stored in <paramref name="weighted"/> (with their sums);
     /// then the upper triangle of 4 × 4 tiles is summed lane by lane over the p rows, centring the other factor in
-    /// registers, each tile reduced across lanes once into <paramref name="tiles"/> (d4 × d4), whose upper triangle is
-    /// finally added to the statistics.
+    /// registers, each tile reduced across lanes once. When D is a multiple of 4 the tiles add their sums straight into
+    /// the statistics' scatter; otherwise they are stored in <paramref name="tiles"/> (d4 × d4), whose upper triangle is
+    /// then added to the statistics. Either way every entry of the scatter gets the same one addition of the same sum.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scatter(ReadOnlySpan<double> columns, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, int p, Span<double> weighted, Span<double> tiles, Span<double> scatter, Span<double> sum)
@@ -456,10 +457,12 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         ref double w = ref MemoryMarshal.GetReference(weights);
         ref double wc = ref MemoryMarshal.GetReference(weighted);
         ref double a = ref MemoryMarshal.GetReference(reference);
-        ref double t = ref MemoryMarshal.GetReference(tiles);
+        bool direct = d == d4;
+        ref double t = ref direct ? ref MemoryMarshal.GetReference(scatter) : ref MemoryMarshal.GetReference(tiles);
         for (int i0 = 0; i0 < d4; i0 += 4)
         {
-            var sums = DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref wc, ref Unsafe.Add(ref t, (i0 * d4) + i0), d4);
+            ref double diagonal = ref Unsafe.Add(ref t, (i0 * d4) + i0);
+            var sums = DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref wc, ref diagonal, d4, direct);
             for (int r = 0; r < 4 && i0 + r < d; r++)
             {
                 sum[i0 + r] += sums.GetElement(r);
@@ -467,8 +470,13 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
 
             for (int j0 = i0 + 4; j0 < d4; j0 += 4)
             {
-                OffDiagonalTile(ref wc, ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, ref Unsafe.Add(ref t, (i0 * d4) + j0), d4);
+                OffDiagonalTile(ref wc, ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, ref Unsafe.Add(ref t, (i0 * d4) + j0), d4, direct);
             }
+        }
+
+        if (direct)
+        {
+            return;
         }
 
         for (int i = 0; i < d; i++)
@@ -491,10 +499,11 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     /// <summary>
     /// The 4 × 4 tile of the scatter at rows i0.. and columns j0.. (j0 &gt; i0), summed over the p rows, from the weighted
     /// centred columns at <paramref name="wi"/> and the columns at <paramref name="xj"/>, centred on
-    /// <paramref name="aj"/> in registers; stored at <paramref name="tile"/> (row stride <paramref name="stride"/>).
+    /// <paramref name="aj"/> in registers; stored at <paramref name="tile"/> (row stride <paramref name="stride"/>), or
+    /// added to what is there when <paramref name="add"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OffDiagonalTile(ref double wi, ref double xj, ref double aj, int p, ref double tile, int stride)
+    private static void OffDiagonalTile(ref double wi, ref double xj, ref double aj, int p, ref double tile, int stride, bool add)
     {
         var a0 = Vector512.Create(aj);
         var a1 = Vector512.Create(Unsafe.Add(ref aj, 1));
@@ -552,20 +561,36 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
             s33 = Avx512F.FusedMultiplyAdd(w3, c3, s33);
         }
 
-        Simd.SumEach(s00, s01, s02, s03).StoreUnsafe(ref tile);
-        Simd.SumEach(s10, s11, s12, s13).StoreUnsafe(ref Unsafe.Add(ref tile, stride));
-        Simd.SumEach(s20, s21, s22, s23).StoreUnsafe(ref Unsafe.Add(ref tile, 2 * stride));
-        Simd.SumEach(s30, s31, s32, s33).StoreUnsafe(ref Unsafe.Add(ref tile, 3 * stride));
+        var r0 = Simd.SumEach(s00, s01, s02, s03);
+        var r1 = Simd.SumEach(s10, s11, s12, s13);
+        var r2 = Simd.SumEach(s20, s21, s22, s23);
+        var r3 = Simd.SumEach(s30, s31, s32, s33);
+        ref double t1 = ref Unsafe.Add(ref tile, stride);
+        ref double t2 = ref Unsafe.Add(ref tile, 2 * stride);
+        ref double t3 = ref Unsafe.Add(ref tile, 3 * stride);
+        if (add)
+        {
+            r0 += Vector256.LoadUnsafe(ref tile);
+            r1 += Vector256.LoadUnsafe(ref t1);
+            r2 += Vector256.LoadUnsafe(ref t2);
+            r3 += Vector256.LoadUnsafe(ref t3);
+        }
+
+        r0.StoreUnsafe(ref tile);
+        r1.StoreUnsafe(ref t1);
+        r2.StoreUnsafe(ref t2);
+        r3.StoreUnsafe(ref t3);
     }
 
     /// <summary>
     /// The upper triangle of the 4 × 4 tile of the scatter on the diagonal (rows and columns i0..), summed over the p
     /// rows, stored at <paramref name="tile"/> (row stride <paramref name="stride"/>; zero below the diagonal); also
     /// stores the four weighted centred columns wₙ(x_in − a_i) in <paramref name="weighted"/> (rows of p), which the
-    /// tiles right of it read, and returns their sums.
+    /// tiles right of it read, and returns their sums. With <paramref name="add"/>, the upper triangle is added to what
+    /// is at <paramref name="tile"/> and nothing below the diagonal is written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Vector256<double> DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, ref double tile, int stride)
+    private static Vector256<double> DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, ref double tile, int stride, bool add)
     {
         var a0 = Vector512.Create(ai);
         var a1 = Vector512.Create(Unsafe.Add(ref ai, 1));
@@ -625,10 +650,31 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         }
 
         var zero = Vector512<double>.Zero;
-        Simd.SumEach(s00, s01, s02, s03).StoreUnsafe(ref tile);
-        Simd.SumEach(zero, s11, s12, s13).StoreUnsafe(ref Unsafe.Add(ref tile, stride));
-        Simd.SumEach(zero, zero, s22, s23).StoreUnsafe(ref Unsafe.Add(ref tile, 2 * stride));
-        Simd.SumEach(zero, zero, zero, s33).StoreUnsafe(ref Unsafe.Add(ref tile, 3 * stride));
+        var r0 = Simd.SumEach(s00, s01, s02, s03);
+        var r1 = Simd.SumEach(zero, s11, s12, s13);
+        var r2 = Simd.SumEach(zero, zero, s22, s23);
+        var r3 = Simd.SumEach(zero, zero, zero, s33);
+        ref double u1 = ref Unsafe.Add(ref tile, stride);
+        ref double u2 = ref Unsafe.Add(ref tile, 2 * stride);
+        ref double u3 = ref Unsafe.Add(ref tile, 3 * stride);
+        if (add)
+        {
+            (r0 + Vector256.LoadUnsafe(ref tile)).StoreUnsafe(ref tile);
+            Unsafe.Add(ref u1, 1) += r1.GetElement(1);
+            Unsafe.Add(ref u1, 2) += r1.GetElement(2);
+            Unsafe.Add(ref u1, 3) += r1.GetElement(3);
+            Unsafe.Add(ref u2, 2) += r2.GetElement(2);
+            Unsafe.Add(ref u2, 3) += r2.GetElement(3);
+            Unsafe.Add(ref u3, 3) += r3.GetElement(3);
+        }
+        else
+        {
+            r0.StoreUnsafe(ref tile);
+            r1.StoreUnsafe(ref u1);
+            r2.StoreUnsafe(ref u2);
+            r3.StoreUnsafe(ref u3);
+        }
+
         return Simd.SumEach(t0, t1, t2, t3);
     }
 }
