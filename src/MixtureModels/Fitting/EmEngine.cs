@@ -424,13 +424,15 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 for (int blockStart = start; blockStart < end; blockStart += b)
                 {
                     int count = Math.Min(b, end - blockStart);
-                    if (blockStart + count < end)
+                    var next = blockStart + count < end ? data.RowBlock(blockStart + count, Math.Min(b, end - blockStart - count)) : default;
+                    if (!next.IsEmpty)
                     {
-                        // The first lines of the next block, while this one is computed; the kernels fetch ahead within a block.
-                        BlockVectorMath.Prefetch(data.RowBlock(blockStart + count, Math.Min(_prefetchRows, end - blockStart - count)));
+                        // The first lines of the next block, while this one is computed; the kernels fetch ahead within a
+                        // block, and a fetch-ahead kernel fetches the rest of the next block while it computes this one.
+                        BlockVectorMath.Prefetch(next[..Math.Min(next.Length, _prefetchRows * _columns)]);
                     }
 
-                    PassBlock(eStep, fused, entropy, stats, labels, c, data, blockStart, blockStart, count, ref sum, ref entropySum);
+                    PassBlock(eStep, fused, entropy, stats, labels, c, data, blockStart, blockStart, count, ref sum, ref entropySum, next);
                 }
 
                 _chunkLogLikelihood[c] = sum;
@@ -479,7 +481,8 @@ internal sealed class EmEngine<TComponent, TStatistics>
         int blockStart,
         int count,
         ref double sum,
-        ref double entropySum)
+        ref double entropySum,
+        ReadOnlySpan<double> next = default)
     {
         int b = _plan.BlockRows;
         var logProb = _chunkLogProb[c];
@@ -490,7 +493,15 @@ internal sealed class EmEngine<TComponent, TStatistics>
         if (fused is not null && !incomplete && stats is not null)
         {
             // The family's batched path: E-step and statistics of all K components in one go.
-            fused.Accumulate(rows, count, rowWeights, logLikelihoods, stats);
+            if (!next.IsEmpty && fused is IFetchAheadKernel<TStatistics> ahead)
+            {
+                ahead.Accumulate(rows, count, rowWeights, logLikelihoods, stats, next);
+            }
+            else
+            {
+                fused.Accumulate(rows, count, rowWeights, logLikelihoods, stats);
+            }
+
             sum += WeightedSum(blockStart, logLikelihoods);
             return;
         }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
@@ -19,7 +20,7 @@ namespace MixtureModels.Components.Gaussian;
 /// per-tile set-up are paid once per block and component. Only built where 512-bit vectors are hardware-accelerated
 /// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
-internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceDensities
+internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceDensities, IFetchAheadKernel<GaussianStatistics>
 {
     private const int Lanes = 8;
     private const int TileRows = 2 * Lanes; // rows of a quadratic-form tile
@@ -85,14 +86,20 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     }
 
     /// <inheritdoc />
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics) =>
+        Accumulate(rows, count, rowWeights, logLikelihood, statistics, default);
+
+    /// <inheritdoc />
+    /// <remarks>The next rows are fetched a few cache lines after each quadratic-form tile of the E-step.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics, ReadOnlySpan<double> next)
     {
         int pieceRows = PieceRows(count);
+        var ahead = new FetchAhead(next, ((count + pieceRows - 1) / pieceRows) * _k * (Padded(pieceRows) / TileRows));
         for (int start = 0; start < count; start += pieceRows)
         {
             int rowCount = Math.Min(pieceRows, count - start);
-            AccumulatePiece(rows.Slice(start * _d, rowCount * _d), rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount), statistics);
+            AccumulatePiece(rows.Slice(start * _d, rowCount * _d), rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount), statistics, ref ahead);
         }
     }
 
@@ -108,7 +115,11 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     int IColumnPieceDensities.ComponentCount => _k;
 
     /// <inheritdoc />
-    void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination) => LogDensities(columns, p, destination);
+    void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
+    {
+        var none = default(FetchAhead);
+        LogDensities(columns, p, destination, ref none);
+    }
 
     /// <summary>count rounded up to whole quadratic-form tiles of rows.</summary>
     private static int Padded(int count) => (count + TileRows - 1) / TileRows * TileRows;
@@ -120,9 +131,9 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         return Padded((count + pieces - 1) / pieces);
     }
 
-    /// <summary><see cref="Accumulate"/> on at most <see cref="_pieceRows"/> rows.</summary>
+    /// <summary><see cref="Accumulate(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{GaussianStatistics}, ReadOnlySpan{double})"/> on at most <see cref="_pieceRows"/> rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
+    private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics, ref FetchAhead ahead)
     {
         int p = Padded(count);
         // The transposed columns are padded with zero rows to a multiple of 4 for the scatter tiles. The weighted columns
@@ -137,7 +148,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         reference.Clear();
         BlockVectorMath.Transpose(rows, count, _d, columns, p);
         columns[(_d * p)..].Clear();
-        LogDensities(columns, p, responsibilities);
+        LogDensities(columns, p, responsibilities, ref ahead);
 
         BlockVectorMath.NormalizeBlock(responsibilities, _k, p, count, rowWeights, logLikelihood);
 
@@ -165,13 +176,14 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
 
     /// <summary>destination[k·p + n] = log π_k + log p(xₙ | θ_k) for the p rows of the transposed block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
+    private void LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination, ref FetchAhead ahead)
     {
         for (int k = 0; k < _k; k++)
         {
             for (int g = 0; g < p; g += TileRows)
             {
                 QuadraticFormTile(columns, p, g, k, destination);
+                ahead.Step();
             }
         }
     }
@@ -676,5 +688,40 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         }
 
         return Simd.SumEach(t0, t1, t2, t3);
+    }
+
+    /// <summary>
+    /// Fetches a span into the cache a few lines at a time: the lines are spread evenly over a given number of steps.
+    /// </summary>
+    private unsafe ref struct FetchAhead
+    {
+        private readonly ref byte _start;
+        private readonly int _perStep; // lines per step
+        private int _offset;           // bytes fetched so far, from the line holding the first value
+        private readonly int _length;  // bytes to fetch, from the same line
+
+        public FetchAhead(ReadOnlySpan<double> values, int steps)
+        {
+            if (values.IsEmpty || !Sse.IsSupported)
+            {
+                return;
+            }
+
+            ref byte first = ref Unsafe.As<double, byte>(ref MemoryMarshal.GetReference(values));
+            int misalignment = (int)((nuint)Unsafe.AsPointer(ref first) & 63);
+            _start = ref Unsafe.Subtract(ref first, misalignment);
+            _length = misalignment + (values.Length * sizeof(double));
+            int lines = (_length + 63) / 64;
+            _perStep = Math.Max(1, (lines + Math.Max(steps, 1) - 1) / Math.Max(steps, 1));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step()
+        {
+            for (int i = 0; i < _perStep && _offset < _length; i++, _offset += 64)
+            {
+                Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref _start, _offset)));
+            }
+        }
     }
 }
