@@ -361,6 +361,12 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 for (int blockStart = start; blockStart < end; blockStart += b)
                 {
                     int count = Math.Min(b, end - blockStart);
+                    if (blockStart + count < end)
+                    {
+                        // The first lines of the next block, as in a pass.
+                        BlockVectorMath.Prefetch(_data!.RowBlock(blockStart + count, Math.Min(_prefetchRows, end - blockStart - count)));
+                    }
+
                     DiagnoseBlock(eStep, c, _data!, blockStart, blockStart, count, counts, ref entropy, labels, ref logLikelihood);
                 }
 

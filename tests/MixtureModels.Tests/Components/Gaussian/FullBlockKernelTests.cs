@@ -81,6 +81,42 @@ public sealed class FullBlockKernelTests
         Check(d, count, k, tied: false, components, logWeights, rows, default);
     }
 
+    [Theory]
+    [InlineData(16, 256, 8)]
+    [InlineData(32, 301, 3)]
+    [InlineData(17, 64, 2)]
+    public void Fetching_the_next_block_ahead_changes_no_bit(int d, int count, int k)
+    {
+        if (!BlockVectorMath.IsSupported)
+        {
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
+            return;
+        }
+
+        var random = new Random(d + count + k);
+        var components = Components(random, d, k, tied: false, offset: 100);
+        var logWeights = BlockKernelCheck.LogWeights(random, k);
+        var rows = BlockKernelCheck.Values(random, 2 * count * d, 100, 3); // this block and the next
+        var family = new FullCovarianceFamily(d, 1e-6);
+        var plain = components.Select(c => (FullScatterStatistics)family.CreateStatistics(c)).ToArray();
+        var fetching = components.Select(c => (FullScatterStatistics)family.CreateStatistics(c)).ToArray();
+        var plainLogLikelihood = new double[count];
+        var fetchingLogLikelihood = new double[count];
+        var kernel = new FullBlockKernel(d, k);
+        kernel.Prepare(components, logWeights).Should().BeTrue();
+        var block = rows.AsSpan(0, count * d);
+        kernel.Accumulate(block, count, default, plainLogLikelihood, plain.Cast<GaussianStatistics>().ToArray());
+        kernel.Accumulate(block, count, default, fetchingLogLikelihood, fetching.Cast<GaussianStatistics>().ToArray(), rows.AsSpan(count * d, count * d));
+
+        fetchingLogLikelihood.Should().Equal(plainLogLikelihood);
+        for (int c = 0; c < k; c++)
+        {
+            fetching[c].TotalWeight.Should().Be(plain[c].TotalWeight);
+            fetching[c].WeightedSum.ToArray().Should().Equal(plain[c].WeightedSum.ToArray());
+            fetching[c].Scatter.ToArray().Should().Equal(plain[c].Scatter.ToArray());
+        }
+    }
+
     [Fact]
     public void Statistics_without_a_reference_take_the_general_path()
     {
