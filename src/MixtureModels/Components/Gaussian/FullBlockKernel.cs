@@ -598,8 +598,8 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     /// The upper triangle of the 4 × 4 tile of the scatter on the diagonal (rows and columns i0..), summed over the p
     /// rows, stored at <paramref name="tile"/> (row stride <paramref name="stride"/>; zero below the diagonal); also
     /// stores the four weighted centred columns wₙ(x_in − a_i) in <paramref name="weighted"/> (rows of p), which the
-    /// tiles right of it read, and returns their sums. With <paramref name="add"/>, the upper triangle is added to what
-    /// is at <paramref name="tile"/> and nothing below the diagonal is written.
+    /// tiles right of it read, and returns their sums. With <paramref name="add"/>, the tile is added to what is at
+    /// <paramref name="tile"/> (+0 below the diagonal, which leaves those values as they are).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<double> DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, ref double tile, int stride, bool add)
@@ -671,21 +671,17 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         ref double u3 = ref Unsafe.Add(ref tile, 3 * stride);
         if (add)
         {
-            (r0 + Vector256.LoadUnsafe(ref tile)).StoreUnsafe(ref tile);
-            Unsafe.Add(ref u1, 1) += r1.GetElement(1);
-            Unsafe.Add(ref u1, 2) += r1.GetElement(2);
-            Unsafe.Add(ref u1, 3) += r1.GetElement(3);
-            Unsafe.Add(ref u2, 2) += r2.GetElement(2);
-            Unsafe.Add(ref u2, 3) += r2.GetElement(3);
-            Unsafe.Add(ref u3, 3) += r3.GetElement(3);
+            // Below the diagonal the sums are +0 exactly, and x + 0 is x: the lower triangle keeps its values.
+            r0 += Vector256.LoadUnsafe(ref tile);
+            r1 += Vector256.LoadUnsafe(ref u1);
+            r2 += Vector256.LoadUnsafe(ref u2);
+            r3 += Vector256.LoadUnsafe(ref u3);
         }
-        else
-        {
-            r0.StoreUnsafe(ref tile);
-            r1.StoreUnsafe(ref u1);
-            r2.StoreUnsafe(ref u2);
-            r3.StoreUnsafe(ref u3);
-        }
+
+        r0.StoreUnsafe(ref tile);
+        r1.StoreUnsafe(ref u1);
+        r2.StoreUnsafe(ref u2);
+        r3.StoreUnsafe(ref u3);
 
         return Simd.SumEach(t0, t1, t2, t3);
     }
