@@ -90,12 +90,12 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         Accumulate(rows, count, rowWeights, logLikelihood, statistics, default);
 
     /// <inheritdoc />
-    /// <remarks>The next rows are fetched a few cache lines after each quadratic-form tile of the E-step.</remarks>
+    /// <remarks>The next rows are fetched in equal parts after each component's quadratic forms.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics, ReadOnlySpan<double> next)
     {
         int pieceRows = PieceRows(count);
-        var ahead = new FetchAhead(next, ((count + pieceRows - 1) / pieceRows) * _k * (Padded(pieceRows) / TileRows));
+        var ahead = new FetchAhead(next, ((count + pieceRows - 1) / pieceRows) * _k);
         for (int start = 0; start < count; start += pieceRows)
         {
             int rowCount = Math.Min(pieceRows, count - start);
@@ -183,8 +183,9 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
             for (int g = 0; g < p; g += TileRows)
             {
                 QuadraticFormTile(columns, p, g, k, destination);
-                ahead.Step();
             }
+
+            ahead.Step();
         }
     }
 
