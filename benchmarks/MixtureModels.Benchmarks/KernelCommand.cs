@@ -8,12 +8,12 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Benchmarks;
 
 /// <summary>
-/// `kernel --rows N --columns D --components K --covariance full|diag [--repeats R] [--cached] [--prefetch ROWS]`: the batched block
+/// `kernel --rows N --columns D --components K --covariance full|diag [--repeats R] [--cached] [--prefetch ROWS] [--ahead]`: the batched block
 /// kernel alone on one thread, as one worker of the EM engine runs it (blocks of <c>BlockPlan.BlockRows</c> rows):
 /// the fused E+M pass (<c>Accumulate</c>) and the E-step alone (<c>JointLogDensity</c>), in ms per pass over N rows
 /// (best of R). With --cached, the same 4 096 rows are passed over repeatedly (N/4 096 times), so that memory plays
 /// no part; with --prefetch, the first ROWS rows of the next block are prefetched before each block, as the engine
-/// does. The data and model are <see cref="BenchmarkData"/>'s.
+/// does; with --ahead, a kernel that can fetches the next block while it computes one (as the engine calls it). The data and model are <see cref="BenchmarkData"/>'s.
 /// </summary>
 internal static class KernelCommand
 {
@@ -22,6 +22,7 @@ internal static class KernelCommand
         int n = 200_000, d = 16, k = 8, repeats = 10;
         bool cached = false;
         int prefetchRows = 0;
+        bool ahead = false;
         var type = CovarianceType.Full;
         for (int i = 1; i < args.Length; i++)
         {
@@ -35,6 +36,7 @@ internal static class KernelCommand
                 case "--covariance": type = PeerProblem.ParseCovariance(Next()); break;
                 case "--cached": cached = true; break;
                 case "--prefetch": prefetchRows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--ahead": ahead = true; break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}.");
             }
         }
@@ -72,7 +74,16 @@ internal static class KernelCommand
                         BlockVectorMath.Prefetch(values.AsSpan((start + count) * d, Math.Min(prefetchRows, span - start - count) * d));
                     }
 
-                    kernel.Accumulate(values.AsSpan(start * d, count * d), count, default, logLikelihood, statistics);
+                    if (ahead && kernel is IFetchAheadKernel<GaussianStatistics> fetching)
+                    {
+                        // As the engine: the next block is fetched while this one is computed.
+                        var next = start + count < span ? values.AsSpan((start + count) * d, Math.Min(b, span - start - count) * d) : default;
+                        fetching.Accumulate(values.AsSpan(start * d, count * d), count, default, logLikelihood, statistics, next);
+                    }
+                    else
+                    {
+                        kernel.Accumulate(values.AsSpan(start * d, count * d), count, default, logLikelihood, statistics);
+                    }
                 }
             }
 

@@ -47,6 +47,10 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private readonly IEmObjective<TComponent, TStatistics>? _objective; // what an iteration reports, when not the E-step's mean log-likelihood
     private TStatistics[]? _merged;                // the K merged accumulators, reused from one M-step to the next
     private double[]? _lastTotals;                 // N_k of the last M-step
+    private readonly long _chunkStatisticsBytes;   // the size of one accumulator
+
+    /// <summary>Below this many bytes of chunk statistics, the merge stays on the calling thread.</summary>
+    private const long ParallelMergeBytes = 256L << 10;
 
     public EmEngine(IComponentFamily<TComponent, TStatistics> family, IWeightStep weightStep, DataMatrix data, double[]? sampleWeights, int componentCount, EmSettings settings, IEmObjective<TComponent, TStatistics>? objective = null)
         : this(family, weightStep, data, null, null, null, data.Rows, data.Columns, sampleWeights, componentCount, settings, objective)
@@ -91,6 +95,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
         _settings = settings;
         // One accumulator tells the size of all: the chunk count keeps K × chunks accumulators within the budget.
         var first = family.CreateStatistics(default);
+        _chunkStatisticsBytes = first.SizeInBytes;
         _plan = plan ?? new BlockPlan(rows, columns, componentCount * first.SizeInBytes);
         _totalWeight = sampleWeights is null ? rows : Sum(sampleWeights);
         _chunkLogProb = new double[_plan.ChunkCount][];
@@ -356,6 +361,12 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 for (int blockStart = start; blockStart < end; blockStart += b)
                 {
                     int count = Math.Min(b, end - blockStart);
+                    if (blockStart + count < end)
+                    {
+                        // The first lines of the next block, as in a pass.
+                        BlockVectorMath.Prefetch(_data!.RowBlock(blockStart + count, Math.Min(_prefetchRows, end - blockStart - count)));
+                    }
+
                     DiagnoseBlock(eStep, c, _data!, blockStart, blockStart, count, counts, ref entropy, labels, ref logLikelihood);
                 }
 
@@ -419,13 +430,15 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 for (int blockStart = start; blockStart < end; blockStart += b)
                 {
                     int count = Math.Min(b, end - blockStart);
-                    if (blockStart + count < end)
+                    var next = blockStart + count < end ? data.RowBlock(blockStart + count, Math.Min(b, end - blockStart - count)) : default;
+                    if (!next.IsEmpty)
                     {
-                        // The first lines of the next block, while this one is computed; the kernels fetch ahead within a block.
-                        BlockVectorMath.Prefetch(data.RowBlock(blockStart + count, Math.Min(_prefetchRows, end - blockStart - count)));
+                        // The first lines of the next block, while this one is computed; the kernels fetch ahead within a
+                        // block, and a fetch-ahead kernel fetches the rest of the next block while it computes this one.
+                        BlockVectorMath.Prefetch(next[..Math.Min(next.Length, _prefetchRows * _columns)]);
                     }
 
-                    PassBlock(eStep, fused, entropy, stats, labels, c, data, blockStart, blockStart, count, ref sum, ref entropySum);
+                    PassBlock(eStep, fused, entropy, stats, labels, c, data, blockStart, blockStart, count, ref sum, ref entropySum, next);
                 }
 
                 _chunkLogLikelihood[c] = sum;
@@ -474,7 +487,8 @@ internal sealed class EmEngine<TComponent, TStatistics>
         int blockStart,
         int count,
         ref double sum,
-        ref double entropySum)
+        ref double entropySum,
+        ReadOnlySpan<double> next = default)
     {
         int b = _plan.BlockRows;
         var logProb = _chunkLogProb[c];
@@ -485,7 +499,15 @@ internal sealed class EmEngine<TComponent, TStatistics>
         if (fused is not null && !incomplete && stats is not null)
         {
             // The family's batched path: E-step and statistics of all K components in one go.
-            fused.Accumulate(rows, count, rowWeights, logLikelihoods, stats);
+            if (!next.IsEmpty && fused is IFetchAheadKernel<TStatistics> ahead)
+            {
+                ahead.Accumulate(rows, count, rowWeights, logLikelihoods, stats, next);
+            }
+            else
+            {
+                fused.Accumulate(rows, count, rowWeights, logLikelihoods, stats);
+            }
+
             sum += WeightedSum(blockStart, logLikelihoods);
             return;
         }
@@ -615,9 +637,21 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private double WeightedSum(int blockStart, ReadOnlySpan<double> logLikelihoods)
     {
         double sum = 0;
+        if (_sampleWeights is null)
+        {
+            // 1 · v is v: the same sum, in the same order, without a weight per row.
+            foreach (double v in logLikelihoods)
+            {
+                sum += v;
+            }
+
+            return sum;
+        }
+
+        var weights = _sampleWeights.AsSpan(blockStart, logLikelihoods.Length);
         for (int n = 0; n < logLikelihoods.Length; n++)
         {
-            sum += RowWeight(blockStart + n) * logLikelihoods[n];
+            sum += weights[n] * logLikelihoods[n];
         }
 
         return sum;
@@ -661,15 +695,32 @@ internal sealed class EmEngine<TComponent, TStatistics>
             }
         }
 
-        for (int k = 0; k < _k; k++)
+        // Component by component in parallel: each merges the chunks in chunk order into its own accumulator, so the
+        // result is the same for any thread count. The chunks' statistics were last written by the pass's workers, and
+        // reading them (K × chunks accumulators, 8.6 MB at D = 32, K = 16) from both cores takes half the time.
+        if (_k * (long)chunkStats.Length * _chunkStatisticsBytes < ParallelMergeBytes)
         {
-            for (int c = 0; c < chunkStats.Length; c++)
+            for (int k = 0; k < _k; k++)
             {
-                merged[k].Merge(chunkStats[c][k]);
+                MergeComponent(merged, chunkStats, k);
             }
+        }
+        else
+        {
+            ChunkRunner.ForEach(_k, _settings.MaxDegreeOfParallelism, CancellationToken.None, k => MergeComponent(merged, chunkStats, k));
         }
 
         return merged;
+    }
+
+    /// <summary>Merges every chunk's accumulator of component <paramref name="k"/>, in chunk order, into merged[k].</summary>
+    private static void MergeComponent(TStatistics[] merged, TStatistics[][] chunkStats, int k)
+    {
+        var target = merged[k];
+        for (int c = 0; c < chunkStats.Length; c++)
+        {
+            target.Merge(chunkStats[c][k]);
+        }
     }
 
     private void ForEachChunk(CancellationToken cancellationToken, Action<int> body) =>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
@@ -19,7 +20,7 @@ namespace MixtureModels.Components.Gaussian;
 /// per-tile set-up are paid once per block and component. Only built where 512-bit vectors are hardware-accelerated
 /// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
 /// </summary>
-internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceDensities
+internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceDensities, IFetchAheadKernel<GaussianStatistics>
 {
     private const int Lanes = 8;
     private const int TileRows = 2 * Lanes; // rows of a quadratic-form tile
@@ -85,14 +86,20 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     }
 
     /// <inheritdoc />
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics) =>
+        Accumulate(rows, count, rowWeights, logLikelihood, statistics, default);
+
+    /// <inheritdoc />
+    /// <remarks>The next rows are fetched in equal parts after each component's quadratic forms.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics, ReadOnlySpan<double> next)
     {
         int pieceRows = PieceRows(count);
+        var ahead = new FetchAhead(next, ((count + pieceRows - 1) / pieceRows) * _k);
         for (int start = 0; start < count; start += pieceRows)
         {
             int rowCount = Math.Min(pieceRows, count - start);
-            AccumulatePiece(rows.Slice(start * _d, rowCount * _d), rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount), statistics);
+            AccumulatePiece(rows.Slice(start * _d, rowCount * _d), rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount), statistics, ref ahead);
         }
     }
 
@@ -108,7 +115,11 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     int IColumnPieceDensities.ComponentCount => _k;
 
     /// <inheritdoc />
-    void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination) => LogDensities(columns, p, destination);
+    void IColumnPieceDensities.LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
+    {
+        var none = default(FetchAhead);
+        LogDensities(columns, p, destination, ref none);
+    }
 
     /// <summary>count rounded up to whole quadratic-form tiles of rows.</summary>
     private static int Padded(int count) => (count + TileRows - 1) / TileRows * TileRows;
@@ -120,9 +131,9 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         return Padded((count + pieces - 1) / pieces);
     }
 
-    /// <summary><see cref="Accumulate"/> on at most <see cref="_pieceRows"/> rows.</summary>
+    /// <summary><see cref="Accumulate(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double}, ReadOnlySpan{GaussianStatistics}, ReadOnlySpan{double})"/> on at most <see cref="_pieceRows"/> rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
+    private void AccumulatePiece(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics, ref FetchAhead ahead)
     {
         int p = Padded(count);
         // The transposed columns are padded with zero rows to a multiple of 4 for the scatter tiles. The weighted columns
@@ -137,7 +148,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         reference.Clear();
         BlockVectorMath.Transpose(rows, count, _d, columns, p);
         columns[(_d * p)..].Clear();
-        LogDensities(columns, p, responsibilities);
+        LogDensities(columns, p, responsibilities, ref ahead);
 
         BlockVectorMath.NormalizeBlock(responsibilities, _k, p, count, rowWeights, logLikelihood);
 
@@ -165,7 +176,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
 
     /// <summary>destination[k·p + n] = log π_k + log p(xₙ | θ_k) for the p rows of the transposed block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination)
+    private void LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination, ref FetchAhead ahead)
     {
         for (int k = 0; k < _k; k++)
         {
@@ -173,6 +184,8 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
             {
                 QuadraticFormTile(columns, p, g, k, destination);
             }
+
+            ahead.Step();
         }
     }
 
@@ -445,8 +458,9 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     /// scatter[i·D + j] += Σₙ wₙ(x_in − a_i)(x_jn − a_j) for i ≤ j &lt; D and sum[i] += Σₙ wₙ(x_in − a_i). First the
     /// weighted centred columns wₙ(x_in − a_i) of the piece are stored in <paramref name="weighted"/> (with their sums);
     /// then the upper triangle of 4 × 4 tiles is summed lane by lane over the p rows, centring the other factor in
-    /// registers, each tile reduced across lanes once into <paramref name="tiles"/> (d4 × d4), whose upper triangle is
-    /// finally added to the statistics.
+    /// registers, each tile reduced across lanes once. When D is a multiple of 4 the tiles add their sums straight into
+    /// the statistics' scatter; otherwise they are stored in <paramref name="tiles"/> (d4 × d4), whose upper triangle is
+    /// then added to the statistics. Either way every entry of the scatter gets the same one addition of the same sum.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scatter(ReadOnlySpan<double> columns, ReadOnlySpan<double> weights, ReadOnlySpan<double> reference, int p, Span<double> weighted, Span<double> tiles, Span<double> scatter, Span<double> sum)
@@ -456,10 +470,12 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         ref double w = ref MemoryMarshal.GetReference(weights);
         ref double wc = ref MemoryMarshal.GetReference(weighted);
         ref double a = ref MemoryMarshal.GetReference(reference);
-        ref double t = ref MemoryMarshal.GetReference(tiles);
+        bool direct = d == d4;
+        ref double t = ref direct ? ref MemoryMarshal.GetReference(scatter) : ref MemoryMarshal.GetReference(tiles);
         for (int i0 = 0; i0 < d4; i0 += 4)
         {
-            var sums = DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref wc, ref Unsafe.Add(ref t, (i0 * d4) + i0), d4);
+            ref double diagonal = ref Unsafe.Add(ref t, (i0 * d4) + i0);
+            var sums = DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref wc, ref diagonal, d4, direct);
             for (int r = 0; r < 4 && i0 + r < d; r++)
             {
                 sum[i0 + r] += sums.GetElement(r);
@@ -467,8 +483,13 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
 
             for (int j0 = i0 + 4; j0 < d4; j0 += 4)
             {
-                OffDiagonalTile(ref wc, ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, ref Unsafe.Add(ref t, (i0 * d4) + j0), d4);
+                OffDiagonalTile(ref wc, ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, ref Unsafe.Add(ref t, (i0 * d4) + j0), d4, direct);
             }
+        }
+
+        if (direct)
+        {
+            return;
         }
 
         for (int i = 0; i < d; i++)
@@ -491,10 +512,11 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     /// <summary>
     /// The 4 × 4 tile of the scatter at rows i0.. and columns j0.. (j0 &gt; i0), summed over the p rows, from the weighted
     /// centred columns at <paramref name="wi"/> and the columns at <paramref name="xj"/>, centred on
-    /// <paramref name="aj"/> in registers; stored at <paramref name="tile"/> (row stride <paramref name="stride"/>).
+    /// <paramref name="aj"/> in registers; stored at <paramref name="tile"/> (row stride <paramref name="stride"/>), or
+    /// added to what is there when <paramref name="add"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OffDiagonalTile(ref double wi, ref double xj, ref double aj, int p, ref double tile, int stride)
+    private static void OffDiagonalTile(ref double wi, ref double xj, ref double aj, int p, ref double tile, int stride, bool add)
     {
         var a0 = Vector512.Create(aj);
         var a1 = Vector512.Create(Unsafe.Add(ref aj, 1));
@@ -552,20 +574,36 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
             s33 = Avx512F.FusedMultiplyAdd(w3, c3, s33);
         }
 
-        Simd.SumEach(s00, s01, s02, s03).StoreUnsafe(ref tile);
-        Simd.SumEach(s10, s11, s12, s13).StoreUnsafe(ref Unsafe.Add(ref tile, stride));
-        Simd.SumEach(s20, s21, s22, s23).StoreUnsafe(ref Unsafe.Add(ref tile, 2 * stride));
-        Simd.SumEach(s30, s31, s32, s33).StoreUnsafe(ref Unsafe.Add(ref tile, 3 * stride));
+        var r0 = Simd.SumEach(s00, s01, s02, s03);
+        var r1 = Simd.SumEach(s10, s11, s12, s13);
+        var r2 = Simd.SumEach(s20, s21, s22, s23);
+        var r3 = Simd.SumEach(s30, s31, s32, s33);
+        ref double t1 = ref Unsafe.Add(ref tile, stride);
+        ref double t2 = ref Unsafe.Add(ref tile, 2 * stride);
+        ref double t3 = ref Unsafe.Add(ref tile, 3 * stride);
+        if (add)
+        {
+            r0 += Vector256.LoadUnsafe(ref tile);
+            r1 += Vector256.LoadUnsafe(ref t1);
+            r2 += Vector256.LoadUnsafe(ref t2);
+            r3 += Vector256.LoadUnsafe(ref t3);
+        }
+
+        r0.StoreUnsafe(ref tile);
+        r1.StoreUnsafe(ref t1);
+        r2.StoreUnsafe(ref t2);
+        r3.StoreUnsafe(ref t3);
     }
 
     /// <summary>
     /// The upper triangle of the 4 × 4 tile of the scatter on the diagonal (rows and columns i0..), summed over the p
     /// rows, stored at <paramref name="tile"/> (row stride <paramref name="stride"/>; zero below the diagonal); also
     /// stores the four weighted centred columns wₙ(x_in − a_i) in <paramref name="weighted"/> (rows of p), which the
-    /// tiles right of it read, and returns their sums.
+    /// tiles right of it read, and returns their sums. With <paramref name="add"/>, the tile is added to what is at
+    /// <paramref name="tile"/> (+0 below the diagonal, which leaves those values as they are).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Vector256<double> DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, ref double tile, int stride)
+    private static Vector256<double> DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, ref double tile, int stride, bool add)
     {
         var a0 = Vector512.Create(ai);
         var a1 = Vector512.Create(Unsafe.Add(ref ai, 1));
@@ -625,10 +663,62 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         }
 
         var zero = Vector512<double>.Zero;
-        Simd.SumEach(s00, s01, s02, s03).StoreUnsafe(ref tile);
-        Simd.SumEach(zero, s11, s12, s13).StoreUnsafe(ref Unsafe.Add(ref tile, stride));
-        Simd.SumEach(zero, zero, s22, s23).StoreUnsafe(ref Unsafe.Add(ref tile, 2 * stride));
-        Simd.SumEach(zero, zero, zero, s33).StoreUnsafe(ref Unsafe.Add(ref tile, 3 * stride));
+        var r0 = Simd.SumEach(s00, s01, s02, s03);
+        var r1 = Simd.SumEach(zero, s11, s12, s13);
+        var r2 = Simd.SumEach(zero, zero, s22, s23);
+        var r3 = Simd.SumEach(zero, zero, zero, s33);
+        ref double u1 = ref Unsafe.Add(ref tile, stride);
+        ref double u2 = ref Unsafe.Add(ref tile, 2 * stride);
+        ref double u3 = ref Unsafe.Add(ref tile, 3 * stride);
+        if (add)
+        {
+            // Below the diagonal the sums are +0 exactly, and x + 0 is x: the lower triangle keeps its values.
+            r0 += Vector256.LoadUnsafe(ref tile);
+            r1 += Vector256.LoadUnsafe(ref u1);
+            r2 += Vector256.LoadUnsafe(ref u2);
+            r3 += Vector256.LoadUnsafe(ref u3);
+        }
+
+        r0.StoreUnsafe(ref tile);
+        r1.StoreUnsafe(ref u1);
+        r2.StoreUnsafe(ref u2);
+        r3.StoreUnsafe(ref u3);
+
         return Simd.SumEach(t0, t1, t2, t3);
+    }
+
+    /// <summary>
+    /// Fetches a span into the cache a few lines at a time: the lines are spread evenly over a given number of steps.
+    /// </summary>
+    private unsafe ref struct FetchAhead
+    {
+        private readonly ref byte _start;
+        private readonly int _perStep; // lines per step
+        private int _offset;           // bytes fetched so far, from the line holding the first value
+        private readonly int _length;  // bytes to fetch, from the same line
+
+        public FetchAhead(ReadOnlySpan<double> values, int steps)
+        {
+            if (values.IsEmpty || !Sse.IsSupported)
+            {
+                return;
+            }
+
+            ref byte first = ref Unsafe.As<double, byte>(ref MemoryMarshal.GetReference(values));
+            int misalignment = (int)((nuint)Unsafe.AsPointer(ref first) & 63);
+            _start = ref Unsafe.Subtract(ref first, misalignment);
+            _length = misalignment + (values.Length * sizeof(double));
+            int lines = (_length + 63) / 64;
+            _perStep = Math.Max(1, (lines + Math.Max(steps, 1) - 1) / Math.Max(steps, 1));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step()
+        {
+            for (int i = 0; i < _perStep && _offset < _length; i++, _offset += 64)
+            {
+                Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref _start, _offset)));
+            }
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MixtureModels.Numerics;
 
 namespace MixtureModels.Components.Gaussian;
@@ -183,6 +185,17 @@ public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStati
     {
         int d = Dimension;
         var o = (FullScatterStatistics)other;
+        if (shift.IsEmpty)
+        {
+            // The same reference (every merge of an EM pass): the upper triangle, row by row, element by element.
+            for (int i = 0; i < d; i++)
+            {
+                AddRow(_scatter.AsSpan((i * d) + i, d - i), o._scatter.AsSpan((i * d) + i, d - i));
+            }
+
+            return;
+        }
+
         var s = o.WeightedSum;
         for (int i = 0; i < d; i++)
         {
@@ -196,6 +209,26 @@ public sealed class FullScatterStatistics : GaussianStatistics, ISufficientStati
 
                 _scatter[(i * d) + j] += v;
             }
+        }
+    }
+
+    /// <summary>target[j] += source[j] for every j (each sum rounded once, as the scalar loop rounds it).</summary>
+    private static void AddRow(Span<double> target, ReadOnlySpan<double> source)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double t = ref MemoryMarshal.GetReference(target);
+            ref double s = ref MemoryMarshal.GetReference(source);
+            for (; j + Vector256<double>.Count <= target.Length; j += Vector256<double>.Count)
+            {
+                (Vector256.LoadUnsafe(ref t, (nuint)j) + Vector256.LoadUnsafe(ref s, (nuint)j)).StoreUnsafe(ref t, (nuint)j);
+            }
+        }
+
+        for (; j < target.Length; j++)
+        {
+            target[j] += source[j];
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class FullBlockKernelTests
 {
     public static TheoryData<int, int, int> Shapes() => new()
     {
-        { 1, 1, 1 }, { 3, 7, 3 }, { 5, 13, 2 }, { 8, 8, 4 }, { 9, 17, 5 }, { 16, 256, 8 }, { 16, 255, 8 }, { 17, 64, 2 }, { 33, 31, 3 }, { 24, 200, 1 }, { 12, 100, 16 },
+        { 1, 1, 1 }, { 3, 7, 3 }, { 5, 13, 2 }, { 8, 8, 4 }, { 9, 17, 5 }, { 16, 256, 8 }, { 16, 255, 8 }, { 17, 64, 2 }, { 33, 31, 3 }, { 24, 200, 1 }, { 12, 100, 16 }, { 4, 40, 2 }, { 32, 301, 3 }, { 36, 70, 2 },
     };
 
     [Theory]
@@ -79,6 +79,42 @@ public sealed class FullBlockKernelTests
         rows[(5 * d) + 2] = 1e200; // row 5: every density underflows to −∞
         rows[(17 * d) + 0] = -1e200;
         Check(d, count, k, tied: false, components, logWeights, rows, default);
+    }
+
+    [Theory]
+    [InlineData(16, 256, 8)]
+    [InlineData(32, 301, 3)]
+    [InlineData(17, 64, 2)]
+    public void Fetching_the_next_block_ahead_changes_no_bit(int d, int count, int k)
+    {
+        if (!BlockVectorMath.IsSupported)
+        {
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
+            return;
+        }
+
+        var random = new Random(d + count + k);
+        var components = Components(random, d, k, tied: false, offset: 100);
+        var logWeights = BlockKernelCheck.LogWeights(random, k);
+        var rows = BlockKernelCheck.Values(random, 2 * count * d, 100, 3); // this block and the next
+        var family = new FullCovarianceFamily(d, 1e-6);
+        var plain = components.Select(c => (FullScatterStatistics)family.CreateStatistics(c)).ToArray();
+        var fetching = components.Select(c => (FullScatterStatistics)family.CreateStatistics(c)).ToArray();
+        var plainLogLikelihood = new double[count];
+        var fetchingLogLikelihood = new double[count];
+        var kernel = new FullBlockKernel(d, k);
+        kernel.Prepare(components, logWeights).Should().BeTrue();
+        var block = rows.AsSpan(0, count * d);
+        kernel.Accumulate(block, count, default, plainLogLikelihood, plain.Cast<GaussianStatistics>().ToArray());
+        kernel.Accumulate(block, count, default, fetchingLogLikelihood, fetching.Cast<GaussianStatistics>().ToArray(), rows.AsSpan(count * d, count * d));
+
+        fetchingLogLikelihood.Should().Equal(plainLogLikelihood);
+        for (int c = 0; c < k; c++)
+        {
+            fetching[c].TotalWeight.Should().Be(plain[c].TotalWeight);
+            fetching[c].WeightedSum.ToArray().Should().Equal(plain[c].WeightedSum.ToArray());
+            fetching[c].Scatter.ToArray().Should().Equal(plain[c].Scatter.ToArray());
+        }
     }
 
     [Fact]
