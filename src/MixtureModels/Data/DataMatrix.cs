@@ -242,7 +242,17 @@ public sealed class DataMatrix
     internal void ObservedRange(Span<double> min, Span<double> max, int maxDegreeOfParallelism) =>
         DataScan.FirstNonFiniteAndRange(_values, Columns, min, max, maxDegreeOfParallelism, checkFinite: false);
 
-    private void MarkFinite()
+    /// <summary>Whether this matrix remembers that every entry is finite (then it is the matrix a call works on, as <see cref="ForCall"/>).</summary>
+    internal bool IsKnownFinite => _memoize && Volatile.Read(ref _finiteState) == 1;
+
+    /// <summary>
+    /// A view of the same values, private to one call, that answers as if every entry were finite (no row has a missing
+    /// entry) before anyone checked: for a pass that checks the values as it goes (<see cref="DeferredFiniteCheck"/>).
+    /// </summary>
+    internal DataMatrix ProvisionallyFiniteView() => new(_values, Rows, Columns, memoize: true) { _finiteState = 1 };
+
+    /// <summary>Remembers, when this matrix can (see <see cref="ForCall"/>), that every entry was found finite.</summary>
+    internal void MarkFinite()
     {
         if (_memoize)
         {
@@ -250,7 +260,8 @@ public sealed class DataMatrix
         }
     }
 
-    private void ThrowNotFinite(string parameterName, long index)
+    /// <summary>Throws the <see cref="ArgumentException"/> that names entry <paramref name="index"/> (row-major) as not finite.</summary>
+    internal void ThrowNotFinite(string parameterName, long index)
     {
         double value = _values.Span[(int)index];
         throw new ArgumentException(

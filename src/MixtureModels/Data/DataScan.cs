@@ -120,9 +120,10 @@ internal static class DataScan
         return checkFinite && (bad || !Vector256.EqualsAll(finite, Vector256<double>.Zero));
     }
 
-    /// <summary>The index of the first NaN or ±∞ in <paramref name="values"/>, or −1.</summary>
+    /// <summary>The index of the first NaN or ±∞ in <paramref name="values"/>, or −1 (on the calling thread).</summary>
+    /// <param name="values">The values to search.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long FirstNonFinite(ReadOnlySpan<double> values)
+    internal static long FirstNonFinite(ReadOnlySpan<double> values)
     {
         // x − x is 0 for every finite x and NaN for ±∞ and NaN: whole vectors are cleared at once, and only a vector
         // holding a bad value (or the tail) is searched entry by entry for the first one.
