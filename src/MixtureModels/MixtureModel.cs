@@ -441,8 +441,8 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     /// <summary>
     /// Whether a query may check finiteness inside its pass: NaN is invalid (no missing-value support), there is no
     /// further data check (a family validator or an override of <see cref="ValidateQueryData"/>, which must see checked
-    /// data first), and complete blocks go through the family's batched kernel (plain arithmetic, which takes a bad
-    /// value without throwing). Decided on the first query.
+    /// data first), and complete blocks go through one of this library's batched kernels (plain arithmetic, which takes
+    /// a bad value without throwing; a user family's kernel might not). Decided on the first query.
     /// </summary>
     private bool CanDeferFiniteCheck
     {
@@ -452,7 +452,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
             if (known == 0)
             {
                 var validation = GetType().GetMethod(nameof(ValidateQueryData), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(DataMatrix)]);
-                bool can = MissingValues == MissingValueHandling.Reject && _validator is null && EStep.UsesKernel
+                bool can = MissingValues == MissingValueHandling.Reject && _validator is null && EStep.UsesLibraryKernel
                     && validation?.DeclaringType == typeof(MixtureModel<TComponent>);
                 known = can ? 1 : 2;
                 Volatile.Write(ref _deferFiniteCheck, known);

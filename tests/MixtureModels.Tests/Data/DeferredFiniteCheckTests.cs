@@ -59,6 +59,43 @@ public sealed class DeferredFiniteCheckTests
         }
     }
 
+    [Theory]
+    [InlineData("diag")]
+    [InlineData("spherical")]
+    [InlineData("tied")]
+    [InlineData("student-t")]
+    public void Every_kernel_family_names_the_first_bad_entry(string family)
+    {
+        var clean = DataMatrix.FromRowMajor(Values(), Columns);
+        GaussianMixtureModel? gaussian = family switch
+        {
+            "diag" => Fit(CovarianceType.Diagonal),
+            "spherical" => Fit(CovarianceType.Spherical),
+            "tied" => Fit(CovarianceType.Tied),
+            _ => null,
+        };
+        var studentT = gaussian is null ? new StudentTMixture(new StudentTMixtureOptions { ComponentCount = 3, Seed = 1, MaxIterations = 3 }).Fit(clean) : null;
+        var values = Values();
+        values[(15_000 * Columns) + 1] = double.NegativeInfinity;
+        values[(4_321 * Columns) + 2] = double.NaN;
+        var data = DataMatrix.FromRowMajor(values, Columns);
+        var queries = new Action[]
+        {
+            () => _ = gaussian?.LogDensity(data) ?? studentT!.LogDensity(data),
+            () => _ = gaussian?.PredictProbabilities(data) ?? studentT!.PredictProbabilities(data),
+            () => _ = gaussian?.Predict(data) ?? studentT!.Predict(data),
+        };
+        foreach (var query in queries)
+        {
+            query.Should().Throw<ArgumentException>().WithMessage("data contains NaN at row 4321, column 2. Remove or impute*");
+        }
+
+        (gaussian?.LogDensity(clean) ?? studentT!.LogDensity(clean)).Should().OnlyContain(v => double.IsFinite(v));
+
+        GaussianMixtureModel Fit(CovarianceType type) =>
+            new GaussianMixture(new GaussianMixtureOptions { ComponentCount = 3, CovarianceType = type, Seed = 1, MaxIterations = 3 }).Fit(clean);
+    }
+
     [Fact]
     public void A_library_copy_is_remembered_as_finite_only_after_a_clean_query()
     {
