@@ -277,8 +277,8 @@ internal sealed class KMeansAlgorithm
     /// bound on the distance to any other; after the centres moved, a row whose bounds still separate needs no
     /// distances at all. Returns whether any label changed. With <paramref name="labelsUnset"/> (a fresh array, all 0),
     /// the labels are written without being read first: on a fresh array a read maps the zero page and the write after
-    /// it copies the page and flushes the other threads' TLBs, about 30 µs per 4 KB page on a 2-vCPU VM while another
-    /// thread of the process runs (W1's 800 KB of labels: 6 ms), against 2–4 µs for a page written first.
+    /// it copies the page and flushes the other threads' TLBs, about 16–20 µs per 4 KB page on a 2-vCPU VM while another
+    /// thread of the process runs (W1's 800 KB of labels: about 3 ms), against about 2 µs for a page written first.
     /// </summary>
     private bool LabelPass(double[] centers, int[] labels, bool accumulate, Bounds? bounds, CancellationToken cancellationToken, bool labelsUnset = false)
     {
