@@ -102,7 +102,7 @@ public sealed class BayesianGaussianMixture
             throw new NotSupportedException("MissingValues = Marginalize is not available for the variational Bayesian mixture yet. Remove or impute the missing values, or fit a GaussianMixture with missing-value support.");
         }
 
-        var checkedData = InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount));
+        var checkedData = InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount), maxDegreeOfParallelism: Options.MaxDegreeOfParallelism);
         var weights = InputValidation.RelativeSampleWeights(InputValidation.SampleWeights(sampleWeights, checkedData.Rows));
         var (family, step) = BayesianGaussianMixturePriors.Resolve(Options, checkedData, weights);
         var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;

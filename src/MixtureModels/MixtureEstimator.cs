@@ -175,7 +175,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             RequireMissingValueSupport(family);
         }
 
-        data = InputValidation.TrainingData(data, k, nameof(options.ComponentCount), options.MissingValues);
+        data = InputValidation.TrainingData(data, k, nameof(options.ComponentCount), options.MissingValues, options.MaxDegreeOfParallelism);
         if (data.Columns != family.Dimension)
         {
             ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has {data.Columns} columns but the family {family.GetType().Name} has dimension {family.Dimension}. Give the family the data's column count."));
@@ -382,7 +382,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             ThrowHelper.ThrowArgument(nameof(source), string.Create(CultureInfo.InvariantCulture, $"source has {scan.Rows} rows but ComponentCount is {k}. Pass at least {k} rows or lower ComponentCount."));
         }
 
-        var sample = InputValidation.TrainingData(scan.Sample, k, nameof(options.SourceSampleRows), options.MissingValues);
+        var sample = InputValidation.TrainingData(scan.Sample, k, nameof(options.SourceSampleRows), options.MissingValues, options.MaxDegreeOfParallelism);
         if (fromSample is not null)
         {
             (family, weightStep, objective) = fromSample(sample);
@@ -466,7 +466,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
             ThrowHelper.ThrowArgument("rows", string.Create(CultureInfo.InvariantCulture, $"the rows are {rows} but ComponentCount is {k}. Pass at least {k} rows or lower ComponentCount."));
         }
 
-        var checkedSample = InputValidation.TrainingData(sample, k, nameof(options.SourceSampleRows), options.MissingValues);
+        var checkedSample = InputValidation.TrainingData(sample, k, nameof(options.SourceSampleRows), options.MissingValues, options.MaxDegreeOfParallelism);
         double[]? givenResponsibilities = null;
         if (options.InitialResponsibilities is not null || options.InitialLabels is not null)
         {

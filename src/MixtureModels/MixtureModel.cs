@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MixtureModels.Components;
@@ -24,6 +25,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     private readonly Func<IBlockDensityKernel<TComponent>?>? _kernelFactory;
     private BlockEStep<TComponent>? _eStep;        // built on the first query (with the family's kernel, when there is one)
     private readonly IDataValidator? _validator;
+    private int _deferFiniteCheck;                 // 0 not decided yet, 1 queries check finiteness inside their pass, 2 before it
 
     /// <summary>Creates a mixture from weights and components; the parameter count is (K − 1) + Σ_k (component parameters).</summary>
     /// <param name="weights">π_k: K finite, non-negative values summing to 1 (within 1e-8).</param>
@@ -105,10 +107,14 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public double[] LogDensity(DataMatrix data)
     {
-        data = CheckQueryData(data);
+        data = StartQuery(data, out var check);
         var result = new double[data.Rows];
         EStep.Run(data, -1, (start, count, logProb, stride) =>
-            EStepKernel.LogSumExp(logProb, count, ComponentCount, stride, result.AsSpan(start, count), default));
+        {
+            check?.Block(start, count);
+            EStepKernel.LogSumExp(logProb, count, ComponentCount, stride, result.AsSpan(start, count), default);
+        });
+        check?.Finish(nameof(data));
         return result;
     }
 
@@ -128,11 +134,12 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public double[,] PredictProbabilities(DataMatrix data)
     {
-        data = CheckQueryData(data);
+        data = StartQuery(data, out var check);
         var result = new double[data.Rows, ComponentCount];
         int componentCount = ComponentCount;
         EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
+            check?.Block(start, count);
             Span<double> logLikelihood = stackalloc double[count];
             EStepKernel.Responsibilities(logProb, count, componentCount, stride, default, logLikelihood);
 
@@ -148,6 +155,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
                 }
             }
         });
+        check?.Finish(nameof(data));
         return result;
     }
 
@@ -156,9 +164,14 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     /// <exception cref="ArgumentException">The column count differs from the model's, or a value is not finite.</exception>
     public int[] Predict(DataMatrix data)
     {
-        data = CheckQueryData(data);
+        data = StartQuery(data, out var check);
         var result = new int[data.Rows];
-        EStep.Run(data, -1, (start, count, logProb, stride) => EStepKernel.ArgMax(logProb, count, ComponentCount, stride, result.AsSpan(start, count)));
+        EStep.Run(data, -1, (start, count, logProb, stride) =>
+        {
+            check?.Block(start, count);
+            EStepKernel.ArgMax(logProb, count, ComponentCount, stride, result.AsSpan(start, count));
+        });
+        check?.Finish(nameof(data));
         return result;
     }
 
@@ -404,6 +417,49 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     {
         SpanArguments.Length(row.Length, Dimension, nameof(row));
         return DataMatrix.FromRowMajor(row.ToArray(), Dimension);
+    }
+
+    /// <summary>
+    /// The matrix a batch query reads and, when its finiteness can be checked inside the query's own pass, that check
+    /// (<see cref="DeferredFiniteCheck"/>: same exception, one read of the data fewer). Otherwise the data is checked
+    /// here in full (<see cref="CheckQueryData"/>) and <paramref name="check"/> is null.
+    /// </summary>
+    private DataMatrix StartQuery(DataMatrix data, out DeferredFiniteCheck? check)
+    {
+        if (CanDeferFiniteCheck)
+        {
+            ArgumentNullException.ThrowIfNull(data);
+            data.EnsureColumns(Dimension, nameof(data));
+            check = DeferredFiniteCheck.Start(data, out var view);
+            return view;
+        }
+
+        check = null;
+        return CheckQueryData(data);
+    }
+
+    /// <summary>
+    /// Whether a query may check finiteness inside its pass: NaN is invalid (no missing-value support), there is no
+    /// further data check (a family validator or an override of <see cref="ValidateQueryData"/>, which must see checked
+    /// data first), and complete blocks go through one of this library's batched kernels (plain arithmetic, which takes
+    /// a bad value without throwing; a user family's kernel might not). Decided on the first query.
+    /// </summary>
+    private bool CanDeferFiniteCheck
+    {
+        get
+        {
+            int known = Volatile.Read(ref _deferFiniteCheck);
+            if (known == 0)
+            {
+                var validation = GetType().GetMethod(nameof(ValidateQueryData), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(DataMatrix)]);
+                bool can = MissingValues == MissingValueHandling.Reject && _validator is null && EStep.UsesLibraryKernel
+                    && validation?.DeclaringType == typeof(MixtureModel<TComponent>);
+                known = can ? 1 : 2;
+                Volatile.Write(ref _deferFiniteCheck, known);
+            }
+
+            return known == 1;
+        }
     }
 
     private DataMatrix CheckQueryData(DataMatrix data)

@@ -84,7 +84,7 @@ public sealed class ProductMixture
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public ProductMixtureModel Fit(DataMatrix data, double[]? sampleWeights = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        data = InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount), Options.MissingValues);
+        data = InputValidation.TrainingData(data, Options.ComponentCount, nameof(Options.ComponentCount), Options.MissingValues, Options.MaxDegreeOfParallelism);
         var family = new ProductFamily(data.Columns, Options.Marginals);
         var warm = Options.WarmStart ? _fitted?.ToWarmStart() : null;
         var outcome = MixtureEstimator<ProductComponent, ProductStatistics>.FitCore(

@@ -196,45 +196,77 @@ public sealed class DataMatrix
     /// <summary>Rows [start, start+count) as one row-major span.</summary>
     internal ReadOnlySpan<double> RowBlock(int start, int count) => _values.Span.Slice(start * Columns, count * Columns);
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first NaN or infinite entry.</summary>
-    internal void EnsureFinite(string parameterName)
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first NaN or infinite entry in row order.</summary>
+    /// <param name="parameterName">The name the message and the exception give the data.</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads for the scan, or −1 for all cores (the answer does not depend on it).</param>
+    internal void EnsureFinite(string parameterName, int maxDegreeOfParallelism = -1)
     {
         if (_memoize && Volatile.Read(ref _finiteState) == 1)
         {
             return;
         }
 
-        var span = _values.Span;
-
-        // x − x is 0 for every finite x and NaN for ±∞ and NaN: whole vectors are cleared at once, and only a vector
-        // holding a bad value (or the tail) is searched entry by entry for the first one.
-        int start = 0;
-        if (Vector256.IsHardwareAccelerated)
+        long bad = DataScan.FirstNonFinite(_values, Columns, maxDegreeOfParallelism);
+        if (bad >= 0)
         {
-            for (; start + Vector256<double>.Count <= span.Length; start += Vector256<double>.Count)
-            {
-                var v = Vector256.Create(span.Slice(start, Vector256<double>.Count));
-                if (!Vector256.EqualsAll(v - v, Vector256<double>.Zero))
-                {
-                    break;
-                }
-            }
+            ThrowNotFinite(parameterName, bad);
         }
 
-        for (int i = start; i < span.Length; i++)
+        MarkFinite();
+    }
+
+    /// <summary>
+    /// <see cref="EnsureFinite"/> and, in the same read of the values, each column's smallest and largest entry (for
+    /// the squared-spread check of training data).
+    /// </summary>
+    /// <param name="parameterName">The name the message and the exception give the data.</param>
+    /// <param name="min">D values: each column's smallest entry (filled here).</param>
+    /// <param name="max">D values: each column's largest entry (filled here).</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads for the scan, or −1 for all cores (the answers do not depend on it).</param>
+    internal void EnsureFiniteWithRange(string parameterName, Span<double> min, Span<double> max, int maxDegreeOfParallelism)
+    {
+        bool known = _memoize && Volatile.Read(ref _finiteState) == 1;
+        long bad = DataScan.FirstNonFiniteAndRange(_values, Columns, min, max, maxDegreeOfParallelism, checkFinite: !known);
+        if (bad >= 0)
         {
-            if (!double.IsFinite(span[i]))
-            {
-                throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"{parameterName} contains {span[i]} at row {i / Columns}, column {i % Columns}. Remove or impute missing and infinite values before calling this method."),
-                    parameterName);
-            }
+            ThrowNotFinite(parameterName, bad);
         }
 
+        MarkFinite();
+    }
+
+    /// <summary>Each column's smallest and largest observed (non-NaN) entry: +∞ and −∞ for a column with none.</summary>
+    /// <param name="min">D values (filled here).</param>
+    /// <param name="max">D values (filled here).</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads for the scan, or −1 for all cores (the answers do not depend on it).</param>
+    internal void ObservedRange(Span<double> min, Span<double> max, int maxDegreeOfParallelism) =>
+        DataScan.FirstNonFiniteAndRange(_values, Columns, min, max, maxDegreeOfParallelism, checkFinite: false);
+
+    /// <summary>Whether this matrix remembers that every entry is finite (then it is the matrix a call works on, as <see cref="ForCall"/>).</summary>
+    internal bool IsKnownFinite => _memoize && Volatile.Read(ref _finiteState) == 1;
+
+    /// <summary>
+    /// A view of the same values, private to one call, that answers as if every entry were finite (no row has a missing
+    /// entry) before anyone checked: for a pass that checks the values as it goes (<see cref="DeferredFiniteCheck"/>).
+    /// </summary>
+    internal DataMatrix ProvisionallyFiniteView() => new(_values, Rows, Columns, memoize: true) { _finiteState = 1 };
+
+    /// <summary>Remembers, when this matrix can (see <see cref="ForCall"/>), that every entry was found finite.</summary>
+    internal void MarkFinite()
+    {
         if (_memoize)
         {
             Volatile.Write(ref _finiteState, 1); // all finite: no row has a missing entry (HasMissing, BlockHasMissing)
         }
+    }
+
+    /// <summary>Throws the <see cref="ArgumentException"/> that names entry <paramref name="index"/> (row-major) as not finite.</summary>
+    internal void ThrowNotFinite(string parameterName, long index)
+    {
+        double value = _values.Span[(int)index];
+        throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"{parameterName} contains {value} at row {index / Columns}, column {index % Columns}. Remove or impute missing and infinite values before calling this method."),
+            parameterName);
     }
 
     /// <summary>

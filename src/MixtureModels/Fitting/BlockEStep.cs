@@ -38,6 +38,9 @@ internal sealed class BlockEStep<TComponent>
     /// <summary>Whether complete blocks go through the family's kernel (it was given and accepted the components).</summary>
     public bool UsesKernel => _kernel is not null;
 
+    /// <summary>Whether complete blocks go through one of this library's own kernels (plain arithmetic on any value, never a throw).</summary>
+    public bool UsesLibraryKernel => _kernel is not null && _kernel.GetType().Assembly == typeof(BlockEStep<TComponent>).Assembly;
+
     /// <summary>Writes log π_k + log p(xₙ | θ_k) of rows [start, start + count) into logProb[k·stride + n].</summary>
     public void JointLogDensity(DataMatrix data, int start, int count, Span<double> logProb, int stride)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.Intrinsics;
 using MixtureModels.Numerics;
 
 namespace MixtureModels.Fitting;
@@ -12,20 +11,31 @@ namespace MixtureModels.Fitting;
 internal static class InputValidation
 {
     /// <summary>
-    /// Checks training data: not null, finite, and at least <paramref name="minimumRows"/> rows. Returns the matrix the
-    /// rest of the call must use (<see cref="DataMatrix.ForCall"/>), which remembers what was checked.
+    /// Checks training data: not null, finite, at least <paramref name="minimumRows"/> rows, and a squared spread
+    /// Σ_d (max_d − min_d)² that does not overflow. Returns the matrix the rest of the call must use
+    /// (<see cref="DataMatrix.ForCall"/>), which remembers what was checked. Without missing-value support the
+    /// finiteness and the column ranges come from one parallel read of the data.
     /// </summary>
-    public static DataMatrix TrainingData(DataMatrix data, int minimumRows, string what, MissingValueHandling missingValues = MissingValueHandling.Reject)
+    /// <param name="data">The training data.</param>
+    /// <param name="minimumRows">The fewest rows the fit accepts.</param>
+    /// <param name="what">The option <paramref name="minimumRows"/> comes from, for the message.</param>
+    /// <param name="missingValues">Whether NaN marks a missing entry.</param>
+    /// <param name="maxDegreeOfParallelism">The fit's thread limit, or −1 for all cores (the checks' answers do not depend on it).</param>
+    public static DataMatrix TrainingData(DataMatrix data, int minimumRows, string what, MissingValueHandling missingValues = MissingValueHandling.Reject, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(data);
         data = data.ForCall();
+        int d = data.Columns;
+        Span<double> min = d <= 256 ? stackalloc double[d] : new double[d];
+        Span<double> max = d <= 256 ? stackalloc double[d] : new double[d];
         if (missingValues == MissingValueHandling.Marginalize)
         {
             data.EnsureObservedOrMissing(nameof(data), everyColumnObserved: true);
+            data.ObservedRange(min, max, maxDegreeOfParallelism);
         }
         else
         {
-            data.EnsureFinite(nameof(data));
+            data.EnsureFiniteWithRange(nameof(data), min, max, maxDegreeOfParallelism);
         }
 
         if (data.Rows < minimumRows)
@@ -33,7 +43,7 @@ internal static class InputValidation
             ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data has {data.Rows} rows but {what} is {minimumRows}. Pass at least {minimumRows} rows or lower {what}."));
         }
 
-        EnsureSquaredSpreadIsFinite(data);
+        EnsureSquaredSpreadIsFinite(min, max);
         return data;
     }
 
@@ -41,40 +51,13 @@ internal static class InputValidation
     /// Throws when the squared distance between two rows can overflow (Σ_d (max_d − min_d)² = +∞): no variance or
     /// distance would be finite, so the data must be scaled first.
     /// </summary>
-    private static void EnsureSquaredSpreadIsFinite(DataMatrix data)
+    /// <param name="min">Each column's smallest observed entry.</param>
+    /// <param name="max">Each column's largest observed entry.</param>
+    private static void EnsureSquaredSpreadIsFinite(ReadOnlySpan<double> min, ReadOnlySpan<double> max)
     {
-        int d = data.Columns;
-        Span<double> min = d <= 256 ? stackalloc double[d] : new double[d];
-        Span<double> max = d <= 256 ? stackalloc double[d] : new double[d];
-        min.Fill(double.PositiveInfinity);
-        max.Fill(double.NegativeInfinity);
-        int vectorColumns = Vector256.IsHardwareAccelerated ? d / 4 * 4 : 0;
-        for (int i = 0; i < data.Rows; i++)
-        {
-            var row = data.Row(i);
-
-            // Four columns at a time; a missing entry (when allowed) has no value to spread, so NaN lanes are left out.
-            for (int j = 0; j < vectorColumns; j += 4)
-            {
-                var v = Vector256.Create(row.Slice(j, 4));
-                var observed = Vector256.Equals(v, v);
-                Vector256.Min(Vector256.Create(min.Slice(j, 4)), Vector256.ConditionalSelect(observed, v, Vector256.Create(double.PositiveInfinity))).CopyTo(min.Slice(j, 4));
-                Vector256.Max(Vector256.Create(max.Slice(j, 4)), Vector256.ConditionalSelect(observed, v, Vector256.Create(double.NegativeInfinity))).CopyTo(max.Slice(j, 4));
-            }
-
-            for (int j = vectorColumns; j < d; j++)
-            {
-                if (!double.IsNaN(row[j]))
-                {
-                    min[j] = Math.Min(min[j], row[j]);
-                    max[j] = Math.Max(max[j], row[j]);
-                }
-            }
-        }
-
         double spread = 0;
         int widest = 0;
-        for (int j = 0; j < d; j++)
+        for (int j = 0; j < min.Length; j++)
         {
             double range = max[j] - min[j];
             spread += range * range;
@@ -86,7 +69,7 @@ internal static class InputValidation
 
         if (!double.IsFinite(spread))
         {
-            ThrowHelper.ThrowArgument(nameof(data), string.Create(CultureInfo.InvariantCulture, $"data spans [{min[widest]}, {max[widest]}] in column {widest}, so squared distances and variances overflow: scale the data (for example divide every column by its standard deviation) before fitting."));
+            ThrowHelper.ThrowArgument("data", string.Create(CultureInfo.InvariantCulture, $"data spans [{min[widest]}, {max[widest]}] in column {widest}, so squared distances and variances overflow: scale the data (for example divide every column by its standard deviation) before fitting."));
         }
     }
 
@@ -94,7 +77,11 @@ internal static class InputValidation
     /// Checks query data against a fitted model: not null, finite, with the model's column count. Returns the matrix the
     /// rest of the call must use (<see cref="DataMatrix.ForCall"/>), which remembers what was checked.
     /// </summary>
-    public static DataMatrix QueryData(DataMatrix data, int columns, MissingValueHandling missingValues = MissingValueHandling.Reject)
+    /// <param name="data">The query data.</param>
+    /// <param name="columns">The model's column count.</param>
+    /// <param name="missingValues">Whether NaN marks a missing entry.</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads for the scan, or −1 for all cores (the answer does not depend on it).</param>
+    public static DataMatrix QueryData(DataMatrix data, int columns, MissingValueHandling missingValues = MissingValueHandling.Reject, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(data);
         data = data.ForCall();
@@ -105,7 +92,7 @@ internal static class InputValidation
         }
         else
         {
-            data.EnsureFinite(nameof(data));
+            data.EnsureFinite(nameof(data), maxDegreeOfParallelism);
         }
 
         return data;

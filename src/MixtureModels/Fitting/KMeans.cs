@@ -43,7 +43,7 @@ public sealed class KMeans
     /// <exception cref="ArgumentException">The data or weights are invalid (the message says which and why).</exception>
     public KMeansModel Fit(DataMatrix data, double[]? sampleWeights = null, CancellationToken cancellationToken = default)
     {
-        data = InputValidation.TrainingData(data, Options.ClusterCount, nameof(Options.ClusterCount));
+        data = InputValidation.TrainingData(data, Options.ClusterCount, nameof(Options.ClusterCount), maxDegreeOfParallelism: Options.MaxDegreeOfParallelism);
         var weights = InputValidation.SampleWeights(sampleWeights, data.Rows);
         var random = new Random(Options.Seed);
         var algorithm = new KMeansAlgorithm(data, weights, Options.ClusterCount, Options.MaxDegreeOfParallelism);

@@ -49,7 +49,7 @@ public sealed class KMeansModel
     /// <exception cref="ArgumentException">The column count differs from the training data, or a value is not finite.</exception>
     public int[] Predict(DataMatrix data)
     {
-        data = InputValidation.QueryData(data, Dimension);
+        data = InputValidation.QueryData(data, Dimension, maxDegreeOfParallelism: _maxDegreeOfParallelism);
         var labels = new int[data.Rows];
         KMeansAlgorithm.Assign(data, _centers, ClusterCount, labels, _maxDegreeOfParallelism, CancellationToken.None);
         return labels;

@@ -91,7 +91,7 @@ internal sealed class OnlineEm<TComponent, TStatistics>
 
         bool first = _components is null;
         bool fitFirst = first && start is not { IsComplete: true };
-        var data = InputValidation.TrainingData(block, fitFirst ? k : 1, nameof(MixtureOptions.ComponentCount), _options.MissingValues);
+        var data = InputValidation.TrainingData(block, fitFirst ? k : 1, nameof(MixtureOptions.ComponentCount), _options.MissingValues, _options.MaxDegreeOfParallelism);
         (_family as IDataValidator)?.Validate(data, nameof(block), marginalize);
         var checkedWeights = InputValidation.SampleWeights(sampleWeights, data.Rows);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MixtureModels.Numerics;
@@ -51,6 +52,12 @@ internal static class ColumnVariance
     /// <param name="used">Per column: whether it had a positive observed weight.</param>
     /// <param name="means">The D weighted means.</param>
     /// <returns>The D variances; +∞ for a column whose spread overflows.</returns>
+    /// <remarks>
+    /// On one thread: the bits must not depend on the thread count, so each column's sums run over the rows in order;
+    /// threads taking disjoint column ranges were measured 4–5× slower than one thread on 2 vCPUs (both stream the whole
+    /// array). Compiled fully optimised at once, so a fit's first call does not run it as tier-0 or OSR code.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] PerColumn(DataMatrix data, double[]? weights, out bool[] used, out double[] means)
     {
         int d = data.Columns;

@@ -109,10 +109,10 @@ public sealed class ReliabilityValidationTests
         using var cts = new CancellationTokenSource();
         using var memory = new CountingMemory(Reference.ToRowMajor(Reference.Blobs(n, 4, 8, 2)));
 
-        // Cancelled from inside the seeding, deterministically: validation reads each row once (one read per row), then
-        // the seeding reads the data a block of 256 rows at a time, 79 blocks per pass, 32 passes for K = 32 (about
-        // 2,700 reads), so the (N + 1,000)-th read is in the middle of the seeding.
-        int cancelAt = n + 1_000;
+        // Cancelled from inside the seeding, deterministically: validation reads the memory a few times (once per
+        // worker of its one parallel pass), then the seeding reads the data a block of 256 rows at a time, 79 blocks
+        // per pass, 32 passes for K = 32 (about 2,700 reads), so the 1,000-th read is in the middle of the seeding.
+        int cancelAt = 1_000;
         memory.OnRead = reads =>
         {
             if (reads == cancelAt)
