@@ -215,18 +215,7 @@ internal static class DataScan
                 var values = span.Slice((int)start, length);
                 if (ScanChunk(values, _columns, min, max, _checkFinite, _range))
                 {
-                    long index = start + FirstNonFinite(values);
-                    long seen = Volatile.Read(ref FirstBad);
-                    while (index < seen)
-                    {
-                        long previous = Interlocked.CompareExchange(ref FirstBad, index, seen);
-                        if (previous == seen)
-                        {
-                            break;
-                        }
-
-                        seen = previous;
-                    }
+                    AtomicMinimum.Lower(ref FirstBad, start + FirstNonFinite(values));
                 }
             }
 

@@ -55,7 +55,7 @@ internal sealed class DeferredFiniteCheck
         long bad = DataScan.FirstNonFinite(View.RowBlock(start, count));
         if (bad >= 0)
         {
-            Record(((long)start * View.Columns) + bad);
+            AtomicMinimum.Lower(ref _firstBad, ((long)start * View.Columns) + bad);
         }
     }
 
@@ -70,20 +70,5 @@ internal sealed class DeferredFiniteCheck
         }
 
         _caller.MarkFinite();
-    }
-
-    private void Record(long index)
-    {
-        long seen = Volatile.Read(ref _firstBad);
-        while (index < seen)
-        {
-            long previous = Interlocked.CompareExchange(ref _firstBad, index, seen);
-            if (previous == seen)
-            {
-                return;
-            }
-
-            seen = previous;
-        }
     }
 }

@@ -574,25 +574,14 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
             s33 = Avx512F.FusedMultiplyAdd(w3, c3, s33);
         }
 
-        var r0 = Simd.SumEach(s00, s01, s02, s03);
-        var r1 = Simd.SumEach(s10, s11, s12, s13);
-        var r2 = Simd.SumEach(s20, s21, s22, s23);
-        var r3 = Simd.SumEach(s30, s31, s32, s33);
-        ref double t1 = ref Unsafe.Add(ref tile, stride);
-        ref double t2 = ref Unsafe.Add(ref tile, 2 * stride);
-        ref double t3 = ref Unsafe.Add(ref tile, 3 * stride);
-        if (add)
-        {
-            r0 += Vector256.LoadUnsafe(ref tile);
-            r1 += Vector256.LoadUnsafe(ref t1);
-            r2 += Vector256.LoadUnsafe(ref t2);
-            r3 += Vector256.LoadUnsafe(ref t3);
-        }
-
-        r0.StoreUnsafe(ref tile);
-        r1.StoreUnsafe(ref t1);
-        r2.StoreUnsafe(ref t2);
-        r3.StoreUnsafe(ref t3);
+        StoreTile(
+            Simd.SumEach(s00, s01, s02, s03),
+            Simd.SumEach(s10, s11, s12, s13),
+            Simd.SumEach(s20, s21, s22, s23),
+            Simd.SumEach(s30, s31, s32, s33),
+            ref tile,
+            stride,
+            add);
     }
 
     /// <summary>
@@ -662,29 +651,41 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
             s33 = Avx512F.FusedMultiplyAdd(w3, c3, s33);
         }
 
+        // Below the diagonal the sums are +0 exactly, and x + 0 is x: when adding, the lower triangle keeps its values.
         var zero = Vector512<double>.Zero;
-        var r0 = Simd.SumEach(s00, s01, s02, s03);
-        var r1 = Simd.SumEach(zero, s11, s12, s13);
-        var r2 = Simd.SumEach(zero, zero, s22, s23);
-        var r3 = Simd.SumEach(zero, zero, zero, s33);
-        ref double u1 = ref Unsafe.Add(ref tile, stride);
-        ref double u2 = ref Unsafe.Add(ref tile, 2 * stride);
-        ref double u3 = ref Unsafe.Add(ref tile, 3 * stride);
+        StoreTile(
+            Simd.SumEach(s00, s01, s02, s03),
+            Simd.SumEach(zero, s11, s12, s13),
+            Simd.SumEach(zero, zero, s22, s23),
+            Simd.SumEach(zero, zero, zero, s33),
+            ref tile,
+            stride,
+            add);
+        return Simd.SumEach(t0, t1, t2, t3);
+    }
+
+    /// <summary>
+    /// Stores the four rows of a 4 × 4 tile at <paramref name="tile"/> (row stride <paramref name="stride"/>), or adds
+    /// them to what is there when <paramref name="add"/> is set.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTile(Vector256<double> r0, Vector256<double> r1, Vector256<double> r2, Vector256<double> r3, ref double tile, int stride, bool add)
+    {
+        ref double t1 = ref Unsafe.Add(ref tile, stride);
+        ref double t2 = ref Unsafe.Add(ref tile, 2 * stride);
+        ref double t3 = ref Unsafe.Add(ref tile, 3 * stride);
         if (add)
         {
-            // Below the diagonal the sums are +0 exactly, and x + 0 is x: the lower triangle keeps its values.
             r0 += Vector256.LoadUnsafe(ref tile);
-            r1 += Vector256.LoadUnsafe(ref u1);
-            r2 += Vector256.LoadUnsafe(ref u2);
-            r3 += Vector256.LoadUnsafe(ref u3);
+            r1 += Vector256.LoadUnsafe(ref t1);
+            r2 += Vector256.LoadUnsafe(ref t2);
+            r3 += Vector256.LoadUnsafe(ref t3);
         }
 
         r0.StoreUnsafe(ref tile);
-        r1.StoreUnsafe(ref u1);
-        r2.StoreUnsafe(ref u2);
-        r3.StoreUnsafe(ref u3);
-
-        return Simd.SumEach(t0, t1, t2, t3);
+        r1.StoreUnsafe(ref t1);
+        r2.StoreUnsafe(ref t2);
+        r3.StoreUnsafe(ref t3);
     }
 
     /// <summary>
