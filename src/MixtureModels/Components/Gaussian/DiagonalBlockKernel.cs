@@ -115,6 +115,11 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void IColumnPieceKernel<GaussianStatistics>.AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<GaussianStatistics> statistics)
     {
+        // Components whose moments the kernel takes go in pairs, so that each column of eight rows is loaded once for
+        // two components; every accumulator still adds its rows in the same order as one component alone.
+        int waiting = -1;
+        ReadOnlySpan<double> waitingReference = default;
+        Span<double> waitingSum = default, waitingScatter = default;
         for (int k = 0; k < _k; k++)
         {
             var weights = responsibilities.Slice(k * p, p);
@@ -133,7 +138,22 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
 
             var reference = target.Reference;
             var sum = target.AddBlockWeight(total, out var scatter);
-            Moments(columns, p, weights, reference, sum, scatter);
+            if (waiting < 0)
+            {
+                waiting = k;
+                waitingReference = reference;
+                waitingSum = sum;
+                waitingScatter = scatter;
+                continue;
+            }
+
+            MomentsPair(columns, p, responsibilities.Slice(waiting * p, p), waitingReference, waitingSum, waitingScatter, weights, reference, sum, scatter);
+            waiting = -1;
+        }
+
+        if (waiting >= 0)
+        {
+            Moments(columns, p, responsibilities.Slice(waiting * p, p), waitingReference, waitingSum, waitingScatter);
         }
     }
 
@@ -399,4 +419,123 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
         }
     }
 
+    /// <summary>
+    /// <see cref="Moments"/> of two components at once (weights and reference point u for the first, v for the second):
+    /// each column of eight rows is loaded once for both, with the same operations in the same order for each.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MomentsPair(ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> weightsU, ReadOnlySpan<double> referenceU, Span<double> sumU, Span<double> scatterU, ReadOnlySpan<double> weightsV, ReadOnlySpan<double> referenceV, Span<double> sumV, Span<double> scatterV)
+    {
+        int d = _d;
+        ref double x = ref MemoryMarshal.GetReference(columns);
+        ref double wu = ref MemoryMarshal.GetReference(weightsU);
+        ref double wv = ref MemoryMarshal.GetReference(weightsV);
+        int i = 0;
+        for (; i + 4 <= d; i += 4)
+        {
+            ref double x0 = ref Unsafe.Add(ref x, i * p);
+            ref double x1 = ref Unsafe.Add(ref x0, p);
+            ref double x2 = ref Unsafe.Add(ref x1, p);
+            ref double x3 = ref Unsafe.Add(ref x2, p);
+            var a0 = Vector512.Create(referenceU[i]);
+            var a1 = Vector512.Create(referenceU[i + 1]);
+            var a2 = Vector512.Create(referenceU[i + 2]);
+            var a3 = Vector512.Create(referenceU[i + 3]);
+            var b0 = Vector512.Create(referenceV[i]);
+            var b1 = Vector512.Create(referenceV[i + 1]);
+            var b2 = Vector512.Create(referenceV[i + 2]);
+            var b3 = Vector512.Create(referenceV[i + 3]);
+            var u10 = Vector512<double>.Zero;
+            var u11 = Vector512<double>.Zero;
+            var u12 = Vector512<double>.Zero;
+            var u13 = Vector512<double>.Zero;
+            var u20 = Vector512<double>.Zero;
+            var u21 = Vector512<double>.Zero;
+            var u22 = Vector512<double>.Zero;
+            var u23 = Vector512<double>.Zero;
+            var v10 = Vector512<double>.Zero;
+            var v11 = Vector512<double>.Zero;
+            var v12 = Vector512<double>.Zero;
+            var v13 = Vector512<double>.Zero;
+            var v20 = Vector512<double>.Zero;
+            var v21 = Vector512<double>.Zero;
+            var v22 = Vector512<double>.Zero;
+            var v23 = Vector512<double>.Zero;
+            for (int n = 0; n < p; n += Lanes)
+            {
+                // Column by column, so that the 16 sums, 8 reference points and the temporaries fit in the 32 registers.
+                var wn = Vector512.LoadUnsafe(ref wu, (nuint)n);
+                var vn = Vector512.LoadUnsafe(ref wv, (nuint)n);
+                var xn = Vector512.LoadUnsafe(ref x0, (nuint)n);
+                var du = xn - a0;
+                var dv = xn - b0;
+                var wdu = wn * du;
+                var wdv = vn * dv;
+                u10 += wdu;
+                v10 += wdv;
+                u20 = Avx512F.FusedMultiplyAdd(wdu, du, u20);
+                v20 = Avx512F.FusedMultiplyAdd(wdv, dv, v20);
+                xn = Vector512.LoadUnsafe(ref x1, (nuint)n);
+                du = xn - a1;
+                dv = xn - b1;
+                wdu = wn * du;
+                wdv = vn * dv;
+                u11 += wdu;
+                v11 += wdv;
+                u21 = Avx512F.FusedMultiplyAdd(wdu, du, u21);
+                v21 = Avx512F.FusedMultiplyAdd(wdv, dv, v21);
+                xn = Vector512.LoadUnsafe(ref x2, (nuint)n);
+                du = xn - a2;
+                dv = xn - b2;
+                wdu = wn * du;
+                wdv = vn * dv;
+                u12 += wdu;
+                v12 += wdv;
+                u22 = Avx512F.FusedMultiplyAdd(wdu, du, u22);
+                v22 = Avx512F.FusedMultiplyAdd(wdv, dv, v22);
+                xn = Vector512.LoadUnsafe(ref x3, (nuint)n);
+                du = xn - a3;
+                dv = xn - b3;
+                wdu = wn * du;
+                wdv = vn * dv;
+                u13 += wdu;
+                v13 += wdv;
+                u23 = Avx512F.FusedMultiplyAdd(wdu, du, u23);
+                v23 = Avx512F.FusedMultiplyAdd(wdv, dv, v23);
+            }
+
+            Simd.AddTo(sumU.Slice(i, 4), Simd.SumEach(u10, u11, u12, u13));
+            Simd.AddTo(scatterU.Slice(i, 4), Simd.SumEach(u20, u21, u22, u23));
+            Simd.AddTo(sumV.Slice(i, 4), Simd.SumEach(v10, v11, v12, v13));
+            Simd.AddTo(scatterV.Slice(i, 4), Simd.SumEach(v20, v21, v22, v23));
+        }
+
+        for (; i < d; i++)
+        {
+            ref double xi = ref Unsafe.Add(ref x, i * p);
+            var a = Vector512.Create(referenceU[i]);
+            var b = Vector512.Create(referenceV[i]);
+            var u1 = Vector512<double>.Zero;
+            var u2 = Vector512<double>.Zero;
+            var v1 = Vector512<double>.Zero;
+            var v2 = Vector512<double>.Zero;
+            for (int n = 0; n < p; n += Lanes)
+            {
+                var xn = Vector512.LoadUnsafe(ref xi, (nuint)n);
+                var du = xn - a;
+                var wdu = Vector512.LoadUnsafe(ref wu, (nuint)n) * du;
+                u1 += wdu;
+                u2 = Avx512F.FusedMultiplyAdd(wdu, du, u2);
+                var dv = xn - b;
+                var wdv = Vector512.LoadUnsafe(ref wv, (nuint)n) * dv;
+                v1 += wdv;
+                v2 = Avx512F.FusedMultiplyAdd(wdv, dv, v2);
+            }
+
+            sumU[i] += Vector512.Sum(u1);
+            scatterU[i] += Vector512.Sum(u2);
+            sumV[i] += Vector512.Sum(v1);
+            scatterV[i] += Vector512.Sum(v2);
+        }
+    }
 }
