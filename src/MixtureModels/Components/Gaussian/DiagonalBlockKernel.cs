@@ -103,6 +103,13 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
                 LogDensitiesTwoGroups(columns, p, g, destination);
             }
         }
+        else
+        {
+            for (; g + (2 * Lanes) <= p; g += 2 * Lanes)
+            {
+                SphericalLogDensitiesTwoGroups(columns, p, g, destination);
+            }
+        }
 
         for (; g < p; g += Lanes)
         {
@@ -343,6 +350,97 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
             var c = Vector512.Create(_constants[k]);
             Avx512F.FusedMultiplyAdd(minusHalf, a, c).StoreUnsafe(ref output, (nuint)(k * p));
             Avx512F.FusedMultiplyAdd(minusHalf, b, c).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="LogDensities"/> of spherical components for the sixteen rows g.. (two vectors of rows): each sum of
+    /// squares then has two independent chains per component, so that the fused multiply-adds are not held up by
+    /// their latency, and each broadcast mean serves both vectors. The same operations in the same order for every row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SphericalLogDensitiesTwoGroups(ReadOnlySpan<double> columns, int p, int g, Span<double> destination)
+    {
+        int d = _d;
+        ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
+        ref double means = ref MemoryMarshal.GetArrayDataReference(_means);
+        ref double precisions = ref MemoryMarshal.GetArrayDataReference(_precisions);
+        ref double output = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), g);
+        var minusHalf = Vector512.Create(-0.5);
+        int k = 0;
+        for (; k + 4 <= _k; k += 4)
+        {
+            ref double m0 = ref Unsafe.Add(ref means, k * d);
+            var a0 = Vector512<double>.Zero;
+            var a1 = Vector512<double>.Zero;
+            var a2 = Vector512<double>.Zero;
+            var a3 = Vector512<double>.Zero;
+            var b0 = Vector512<double>.Zero;
+            var b1 = Vector512<double>.Zero;
+            var b2 = Vector512<double>.Zero;
+            var b3 = Vector512<double>.Zero;
+            for (int i = 0; i < d; i++)
+            {
+                var xa = Vector512.LoadUnsafe(ref x, (nuint)(i * p));
+                var xb = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes));
+                var mu = Vector512.Create(Unsafe.Add(ref m0, i));
+                var da = xa - mu;
+                var db = xb - mu;
+                a0 = Avx512F.FusedMultiplyAdd(da, da, a0);
+                b0 = Avx512F.FusedMultiplyAdd(db, db, b0);
+                mu = Vector512.Create(Unsafe.Add(ref m0, d + i));
+                da = xa - mu;
+                db = xb - mu;
+                a1 = Avx512F.FusedMultiplyAdd(da, da, a1);
+                b1 = Avx512F.FusedMultiplyAdd(db, db, b1);
+                mu = Vector512.Create(Unsafe.Add(ref m0, (2 * d) + i));
+                da = xa - mu;
+                db = xb - mu;
+                a2 = Avx512F.FusedMultiplyAdd(da, da, a2);
+                b2 = Avx512F.FusedMultiplyAdd(db, db, b2);
+                mu = Vector512.Create(Unsafe.Add(ref m0, (3 * d) + i));
+                da = xa - mu;
+                db = xb - mu;
+                a3 = Avx512F.FusedMultiplyAdd(da, da, a3);
+                b3 = Avx512F.FusedMultiplyAdd(db, db, b3);
+            }
+
+            var p0 = Vector512.Create(Unsafe.Add(ref precisions, k));
+            var p1 = Vector512.Create(Unsafe.Add(ref precisions, k + 1));
+            var p2 = Vector512.Create(Unsafe.Add(ref precisions, k + 2));
+            var p3 = Vector512.Create(Unsafe.Add(ref precisions, k + 3));
+            var c0 = Vector512.Create(_constants[k]);
+            var c1 = Vector512.Create(_constants[k + 1]);
+            var c2 = Vector512.Create(_constants[k + 2]);
+            var c3 = Vector512.Create(_constants[k + 3]);
+            Avx512F.FusedMultiplyAdd(minusHalf, a0 * p0, c0).StoreUnsafe(ref output, (nuint)(k * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b0 * p0, c0).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
+            Avx512F.FusedMultiplyAdd(minusHalf, a1 * p1, c1).StoreUnsafe(ref output, (nuint)((k + 1) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b1 * p1, c1).StoreUnsafe(ref output, (nuint)(((k + 1) * p) + Lanes));
+            Avx512F.FusedMultiplyAdd(minusHalf, a2 * p2, c2).StoreUnsafe(ref output, (nuint)((k + 2) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b2 * p2, c2).StoreUnsafe(ref output, (nuint)(((k + 2) * p) + Lanes));
+            Avx512F.FusedMultiplyAdd(minusHalf, a3 * p3, c3).StoreUnsafe(ref output, (nuint)((k + 3) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b3 * p3, c3).StoreUnsafe(ref output, (nuint)(((k + 3) * p) + Lanes));
+        }
+
+        for (; k < _k; k++)
+        {
+            ref double m = ref Unsafe.Add(ref means, k * d);
+            var a = Vector512<double>.Zero;
+            var b = Vector512<double>.Zero;
+            for (int i = 0; i < d; i++)
+            {
+                var mu = Vector512.Create(Unsafe.Add(ref m, i));
+                var da = Vector512.LoadUnsafe(ref x, (nuint)(i * p)) - mu;
+                var db = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes)) - mu;
+                a = Avx512F.FusedMultiplyAdd(da, da, a);
+                b = Avx512F.FusedMultiplyAdd(db, db, b);
+            }
+
+            var pk = Vector512.Create(Unsafe.Add(ref precisions, k));
+            var c = Vector512.Create(_constants[k]);
+            Avx512F.FusedMultiplyAdd(minusHalf, a * pk, c).StoreUnsafe(ref output, (nuint)(k * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b * pk, c).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
         }
     }
 
