@@ -41,6 +41,34 @@ internal static class BlockVectorMath
         }
     }
 
+    /// <summary>
+    /// <see cref="Prefetch"/> of the <paramref name="length"/> values that start <paramref name="offset"/> values after
+    /// the start of <paramref name="values"/>, which may reach past its end: a block kernel's next rows in memory, which
+    /// in an in-memory pass are the first rows of the next block. A prefetch only hints; it never faults and reads
+    /// nothing that the program sees, whatever the address.
+    /// </summary>
+    /// <param name="values">Values whose memory the lines follow.</param>
+    /// <param name="offset">First value, counted from the start of <paramref name="values"/>.</param>
+    /// <param name="length">Values to bring in.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void PrefetchFrom(ReadOnlySpan<double> values, int offset, int length)
+    {
+        if (!Sse.IsSupported || values.IsEmpty || length <= 0)
+        {
+            return;
+        }
+
+        fixed (double* start = values)
+        {
+            byte* from = (byte*)start + ((nint)offset * sizeof(double));
+            byte* end = from + ((nint)length * sizeof(double));
+            for (byte* line = (byte*)((nuint)from & ~(nuint)63); line < end; line += 64)
+            {
+                Sse.Prefetch1(line);
+            }
+        }
+    }
+
     /// <summary>columns[d·p + n] = rows[n·D + d]; the padding rows count ≤ n &lt; p are zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Transpose(ReadOnlySpan<double> rows, int count, int d, Span<double> columns, int p)
