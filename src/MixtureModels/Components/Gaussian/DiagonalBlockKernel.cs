@@ -121,8 +121,32 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     }
 
     /// <inheritdoc />
-    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
-        ColumnPieces.JointLogDensity(this, rows, count, logProb, stride);
+    /// <remarks>
+    /// Piece by piece as <see cref="ColumnPieces.JointLogDensity(IColumnPieceDensities, ReadOnlySpan{double}, int, Span{double}, int)"/>
+    /// (each row's log-densities do not depend on the piece it is in), with the next piece's rows fetched from memory
+    /// while a piece is computed, as in <see cref="Accumulate"/>.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
+    {
+        int d = _d, k = _k, pieceRows = ColumnPieces.PieceRows(d, k);
+        IColumnPieceDensities kernel = this;
+        for (int start = 0; start < count; start += pieceRows)
+        {
+            int rowCount = Math.Min(pieceRows, count - start);
+            int p = Padded(rowCount);
+            var scratch = ScratchBuffer.Get(ref t_piece, (d + k) * p);
+            var columns = scratch[..(d * p)];
+            var densities = scratch.Slice(d * p, k * p);
+            BlockVectorMath.Transpose(rows.Slice(start * d, rowCount * d), rowCount, d, columns, p);
+            BlockVectorMath.PrefetchFrom(rows, (start + rowCount) * d, pieceRows * d);
+            kernel.LogDensities(columns, p, densities);
+            for (int c = 0; c < k; c++)
+            {
+                densities.Slice(c * p, rowCount).CopyTo(logProb.Slice((c * stride) + start, rowCount));
+            }
+        }
+    }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
