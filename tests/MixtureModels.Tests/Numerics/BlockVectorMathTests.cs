@@ -78,4 +78,16 @@ public sealed class BlockVectorMathTests
             }
         }
     }
+
+    [Fact]
+    public void Prefetching_past_the_end_of_the_values_neither_faults_nor_changes_anything()
+    {
+        var values = Enumerable.Range(0, 37).Select(i => i * 0.5).ToArray();
+        var copy = values.ToArray();
+        BlockVectorMath.PrefetchFrom(values, 30, 4096);
+        BlockVectorMath.PrefetchFrom(values, 37, 1 << 20);
+        BlockVectorMath.PrefetchFrom(values, 0, 0);
+        BlockVectorMath.PrefetchFrom(default, 5, 100);
+        values.Should().Equal(copy);
+    }
 }

@@ -25,6 +25,9 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     private readonly double[] _precisions; // K × D, or K for spherical components
     private readonly double[] _constants;  // K: log π_k + the log-density at the mean
 
+    [ThreadStatic]
+    private static double[]? t_piece; // a piece's transposed rows and its responsibilities
+
     /// <summary>Creates the kernel for K components of dimension D.</summary>
     /// <param name="dimension">D.</param>
     /// <param name="componentCount">K.</param>
@@ -83,13 +86,67 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     }
 
     /// <inheritdoc />
-    /// <remarks>In pieces whose transposed rows and responsibilities stay in the first-level cache (<see cref="ColumnPieces"/>).</remarks>
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics) =>
-        ColumnPieces.Accumulate(this, rows, count, rowWeights, logLikelihood, statistics);
+    /// <remarks>
+    /// In the pieces of <see cref="ColumnPieces.Accumulate{TStatistics}"/> (the same sizes, so the same sums), whose
+    /// transposed rows and responsibilities stay in the first-level cache. While a piece is computed, the rows of the
+    /// next piece are fetched from memory in three parts; after the last piece of the block, those are the rows that
+    /// follow the block in memory, which an in-memory pass reads next (the engine itself fetches only 4 KB of them).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
+    {
+        int d = _d, k = _k, pieceRows = ColumnPieces.PieceRows(d, k);
+        int pieces = (count + pieceRows - 1) / pieceRows;
+        pieceRows = Padded((count + pieces - 1) / pieces); // pieces of nearly equal size: no short last piece
+        int ahead = pieceRows * d, third = (ahead / 3) + 1;
+        IColumnPieceKernel<GaussianStatistics> kernel = this;
+        for (int start = 0; start < count; start += pieceRows)
+        {
+            int rowCount = Math.Min(pieceRows, count - start);
+            int p = Padded(rowCount);
+            var pieceRowValues = rows.Slice(start * d, rowCount * d);
+            var scratch = ScratchBuffer.Get(ref t_piece, (d + k) * p);
+            var columns = scratch[..(d * p)];
+            var responsibilities = scratch.Slice(d * p, k * p);
+            BlockVectorMath.Transpose(pieceRowValues, rowCount, d, columns, p);
+
+            int next = (start + rowCount) * d;
+            BlockVectorMath.PrefetchFrom(rows, next, third);
+            kernel.LogDensities(columns, p, responsibilities);
+            BlockVectorMath.PrefetchFrom(rows, next + third, third);
+            BlockVectorMath.NormalizeBlock(responsibilities, k, p, rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount));
+            BlockVectorMath.PrefetchFrom(rows, next + (2 * third), ahead - (2 * third));
+            kernel.AddStatistics(pieceRowValues, rowCount, columns, p, responsibilities, statistics);
+        }
+    }
 
     /// <inheritdoc />
-    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
-        ColumnPieces.JointLogDensity(this, rows, count, logProb, stride);
+    /// <remarks>
+    /// Piece by piece as <see cref="ColumnPieces.JointLogDensity(IColumnPieceDensities, ReadOnlySpan{double}, int, Span{double}, int)"/>
+    /// (each row's log-densities do not depend on the piece it is in), with the next piece's rows fetched from memory
+    /// while a piece is computed, as in <see cref="Accumulate"/>.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
+    {
+        int d = _d, k = _k, pieceRows = ColumnPieces.PieceRows(d, k);
+        IColumnPieceDensities kernel = this;
+        for (int start = 0; start < count; start += pieceRows)
+        {
+            int rowCount = Math.Min(pieceRows, count - start);
+            int p = Padded(rowCount);
+            var scratch = ScratchBuffer.Get(ref t_piece, (d + k) * p);
+            var columns = scratch[..(d * p)];
+            var densities = scratch.Slice(d * p, k * p);
+            BlockVectorMath.Transpose(rows.Slice(start * d, rowCount * d), rowCount, d, columns, p);
+            BlockVectorMath.PrefetchFrom(rows, (start + rowCount) * d, pieceRows * d);
+            kernel.LogDensities(columns, p, densities);
+            for (int c = 0; c < k; c++)
+            {
+                densities.Slice(c * p, rowCount).CopyTo(logProb.Slice((c * stride) + start, rowCount));
+            }
+        }
+    }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -101,6 +158,13 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
             for (; g + (2 * Lanes) <= p; g += 2 * Lanes)
             {
                 LogDensitiesTwoGroups(columns, p, g, destination);
+            }
+        }
+        else
+        {
+            for (; g + (2 * Lanes) <= p; g += 2 * Lanes)
+            {
+                SphericalLogDensitiesTwoGroups(columns, p, g, destination);
             }
         }
 
@@ -115,6 +179,11 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void IColumnPieceKernel<GaussianStatistics>.AddStatistics(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> responsibilities, ReadOnlySpan<GaussianStatistics> statistics)
     {
+        // Components whose moments the kernel takes go in pairs, so that each column of eight rows is loaded once for
+        // two components; every accumulator still adds its rows in the same order as one component alone.
+        int waiting = -1;
+        ReadOnlySpan<double> waitingReference = default;
+        Span<double> waitingSum = default, waitingScatter = default;
         for (int k = 0; k < _k; k++)
         {
             var weights = responsibilities.Slice(k * p, p);
@@ -133,7 +202,22 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
 
             var reference = target.Reference;
             var sum = target.AddBlockWeight(total, out var scatter);
-            Moments(columns, p, weights, reference, sum, scatter);
+            if (waiting < 0)
+            {
+                waiting = k;
+                waitingReference = reference;
+                waitingSum = sum;
+                waitingScatter = scatter;
+                continue;
+            }
+
+            MomentsPair(columns, p, responsibilities.Slice(waiting * p, p), waitingReference, waitingSum, waitingScatter, weights, reference, sum, scatter);
+            waiting = -1;
+        }
+
+        if (waiting >= 0)
+        {
+            Moments(columns, p, responsibilities.Slice(waiting * p, p), waitingReference, waitingSum, waitingScatter);
         }
     }
 
@@ -327,6 +411,97 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     }
 
     /// <summary>
+    /// <see cref="LogDensities"/> of spherical components for the sixteen rows g.. (two vectors of rows): each sum of
+    /// squares then has two independent chains per component, so that the fused multiply-adds are not held up by
+    /// their latency, and each broadcast mean serves both vectors. The same operations in the same order for every row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SphericalLogDensitiesTwoGroups(ReadOnlySpan<double> columns, int p, int g, Span<double> destination)
+    {
+        int d = _d;
+        ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
+        ref double means = ref MemoryMarshal.GetArrayDataReference(_means);
+        ref double precisions = ref MemoryMarshal.GetArrayDataReference(_precisions);
+        ref double output = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), g);
+        var minusHalf = Vector512.Create(-0.5);
+        int k = 0;
+        for (; k + 4 <= _k; k += 4)
+        {
+            ref double m0 = ref Unsafe.Add(ref means, k * d);
+            var a0 = Vector512<double>.Zero;
+            var a1 = Vector512<double>.Zero;
+            var a2 = Vector512<double>.Zero;
+            var a3 = Vector512<double>.Zero;
+            var b0 = Vector512<double>.Zero;
+            var b1 = Vector512<double>.Zero;
+            var b2 = Vector512<double>.Zero;
+            var b3 = Vector512<double>.Zero;
+            for (int i = 0; i < d; i++)
+            {
+                var xa = Vector512.LoadUnsafe(ref x, (nuint)(i * p));
+                var xb = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes));
+                var mu = Vector512.Create(Unsafe.Add(ref m0, i));
+                var da = xa - mu;
+                var db = xb - mu;
+                a0 = Avx512F.FusedMultiplyAdd(da, da, a0);
+                b0 = Avx512F.FusedMultiplyAdd(db, db, b0);
+                mu = Vector512.Create(Unsafe.Add(ref m0, d + i));
+                da = xa - mu;
+                db = xb - mu;
+                a1 = Avx512F.FusedMultiplyAdd(da, da, a1);
+                b1 = Avx512F.FusedMultiplyAdd(db, db, b1);
+                mu = Vector512.Create(Unsafe.Add(ref m0, (2 * d) + i));
+                da = xa - mu;
+                db = xb - mu;
+                a2 = Avx512F.FusedMultiplyAdd(da, da, a2);
+                b2 = Avx512F.FusedMultiplyAdd(db, db, b2);
+                mu = Vector512.Create(Unsafe.Add(ref m0, (3 * d) + i));
+                da = xa - mu;
+                db = xb - mu;
+                a3 = Avx512F.FusedMultiplyAdd(da, da, a3);
+                b3 = Avx512F.FusedMultiplyAdd(db, db, b3);
+            }
+
+            var p0 = Vector512.Create(Unsafe.Add(ref precisions, k));
+            var p1 = Vector512.Create(Unsafe.Add(ref precisions, k + 1));
+            var p2 = Vector512.Create(Unsafe.Add(ref precisions, k + 2));
+            var p3 = Vector512.Create(Unsafe.Add(ref precisions, k + 3));
+            var c0 = Vector512.Create(_constants[k]);
+            var c1 = Vector512.Create(_constants[k + 1]);
+            var c2 = Vector512.Create(_constants[k + 2]);
+            var c3 = Vector512.Create(_constants[k + 3]);
+            Avx512F.FusedMultiplyAdd(minusHalf, a0 * p0, c0).StoreUnsafe(ref output, (nuint)(k * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b0 * p0, c0).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
+            Avx512F.FusedMultiplyAdd(minusHalf, a1 * p1, c1).StoreUnsafe(ref output, (nuint)((k + 1) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b1 * p1, c1).StoreUnsafe(ref output, (nuint)(((k + 1) * p) + Lanes));
+            Avx512F.FusedMultiplyAdd(minusHalf, a2 * p2, c2).StoreUnsafe(ref output, (nuint)((k + 2) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b2 * p2, c2).StoreUnsafe(ref output, (nuint)(((k + 2) * p) + Lanes));
+            Avx512F.FusedMultiplyAdd(minusHalf, a3 * p3, c3).StoreUnsafe(ref output, (nuint)((k + 3) * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b3 * p3, c3).StoreUnsafe(ref output, (nuint)(((k + 3) * p) + Lanes));
+        }
+
+        for (; k < _k; k++)
+        {
+            ref double m = ref Unsafe.Add(ref means, k * d);
+            var a = Vector512<double>.Zero;
+            var b = Vector512<double>.Zero;
+            for (int i = 0; i < d; i++)
+            {
+                var mu = Vector512.Create(Unsafe.Add(ref m, i));
+                var da = Vector512.LoadUnsafe(ref x, (nuint)(i * p)) - mu;
+                var db = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes)) - mu;
+                a = Avx512F.FusedMultiplyAdd(da, da, a);
+                b = Avx512F.FusedMultiplyAdd(db, db, b);
+            }
+
+            var pk = Vector512.Create(Unsafe.Add(ref precisions, k));
+            var c = Vector512.Create(_constants[k]);
+            Avx512F.FusedMultiplyAdd(minusHalf, a * pk, c).StoreUnsafe(ref output, (nuint)(k * p));
+            Avx512F.FusedMultiplyAdd(minusHalf, b * pk, c).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
+        }
+    }
+
+    /// <summary>
     /// sum[d] += Σₙ wₙ(x_nd − a_d) and scatter[d] += Σₙ wₙ(x_nd − a_d)² over the p rows of the transposed block, four
     /// columns at a time with one vector sum per column and moment, reduced across lanes at the end of the block.
     /// </summary>
@@ -399,4 +574,126 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
         }
     }
 
+    /// <summary>
+    /// <see cref="Moments"/> of two components at once (weights and reference point u for the first, v for the second):
+    /// each column of eight rows is loaded once for both, with the same operations in the same order for each.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MomentsPair(ReadOnlySpan<double> columns, int p, ReadOnlySpan<double> weightsU, ReadOnlySpan<double> referenceU, Span<double> sumU, Span<double> scatterU, ReadOnlySpan<double> weightsV, ReadOnlySpan<double> referenceV, Span<double> sumV, Span<double> scatterV)
+    {
+        int d = _d;
+        ref double x = ref MemoryMarshal.GetReference(columns);
+        ref double wu = ref MemoryMarshal.GetReference(weightsU);
+        ref double wv = ref MemoryMarshal.GetReference(weightsV);
+        int i = 0;
+        for (; i + 4 <= d; i += 4)
+        {
+            ref double x0 = ref Unsafe.Add(ref x, i * p);
+            ref double x1 = ref Unsafe.Add(ref x0, p);
+            ref double x2 = ref Unsafe.Add(ref x1, p);
+            ref double x3 = ref Unsafe.Add(ref x2, p);
+            var a0 = Vector512.Create(referenceU[i]);
+            var a1 = Vector512.Create(referenceU[i + 1]);
+            var a2 = Vector512.Create(referenceU[i + 2]);
+            var a3 = Vector512.Create(referenceU[i + 3]);
+            var b0 = Vector512.Create(referenceV[i]);
+            var b1 = Vector512.Create(referenceV[i + 1]);
+            var b2 = Vector512.Create(referenceV[i + 2]);
+            var b3 = Vector512.Create(referenceV[i + 3]);
+            var u10 = Vector512<double>.Zero;
+            var u11 = Vector512<double>.Zero;
+            var u12 = Vector512<double>.Zero;
+            var u13 = Vector512<double>.Zero;
+            var u20 = Vector512<double>.Zero;
+            var u21 = Vector512<double>.Zero;
+            var u22 = Vector512<double>.Zero;
+            var u23 = Vector512<double>.Zero;
+            var v10 = Vector512<double>.Zero;
+            var v11 = Vector512<double>.Zero;
+            var v12 = Vector512<double>.Zero;
+            var v13 = Vector512<double>.Zero;
+            var v20 = Vector512<double>.Zero;
+            var v21 = Vector512<double>.Zero;
+            var v22 = Vector512<double>.Zero;
+            var v23 = Vector512<double>.Zero;
+            for (int n = 0; n < p; n += Lanes)
+            {
+                // Column by column, so that the 16 sums, 8 reference points and the temporaries fit in the 32 registers.
+                var wn = Vector512.LoadUnsafe(ref wu, (nuint)n);
+                var vn = Vector512.LoadUnsafe(ref wv, (nuint)n);
+                var xn = Vector512.LoadUnsafe(ref x0, (nuint)n);
+                var du = xn - a0;
+                var dv = xn - b0;
+                var wdu = wn * du;
+                var wdv = vn * dv;
+                u10 += wdu;
+                v10 += wdv;
+                u20 = Avx512F.FusedMultiplyAdd(wdu, du, u20);
+                v20 = Avx512F.FusedMultiplyAdd(wdv, dv, v20);
+                xn = Vector512.LoadUnsafe(ref x1, (nuint)n);
+                du = xn - a1;
+                dv = xn - b1;
+                wdu = wn * du;
+                wdv = vn * dv;
+                u11 += wdu;
+                v11 += wdv;
+                u21 = Avx512F.FusedMultiplyAdd(wdu, du, u21);
+                v21 = Avx512F.FusedMultiplyAdd(wdv, dv, v21);
+                xn = Vector512.LoadUnsafe(ref x2, (nuint)n);
+                du = xn - a2;
+                dv = xn - b2;
+                wdu = wn * du;
+                wdv = vn * dv;
+                u12 += wdu;
+                v12 += wdv;
+                u22 = Avx512F.FusedMultiplyAdd(wdu, du, u22);
+                v22 = Avx512F.FusedMultiplyAdd(wdv, dv, v22);
+                xn = Vector512.LoadUnsafe(ref x3, (nuint)n);
+                du = xn - a3;
+                dv = xn - b3;
+                wdu = wn * du;
+                wdv = vn * dv;
+                u13 += wdu;
+                v13 += wdv;
+                u23 = Avx512F.FusedMultiplyAdd(wdu, du, u23);
+                v23 = Avx512F.FusedMultiplyAdd(wdv, dv, v23);
+            }
+
+            Simd.AddTo(sumU.Slice(i, 4), Simd.SumEach(u10, u11, u12, u13));
+            Simd.AddTo(scatterU.Slice(i, 4), Simd.SumEach(u20, u21, u22, u23));
+            Simd.AddTo(sumV.Slice(i, 4), Simd.SumEach(v10, v11, v12, v13));
+            Simd.AddTo(scatterV.Slice(i, 4), Simd.SumEach(v20, v21, v22, v23));
+        }
+
+        for (; i < d; i++)
+        {
+            ref double xi = ref Unsafe.Add(ref x, i * p);
+            var a = Vector512.Create(referenceU[i]);
+            var b = Vector512.Create(referenceV[i]);
+            var u1 = Vector512<double>.Zero;
+            var u2 = Vector512<double>.Zero;
+            var v1 = Vector512<double>.Zero;
+            var v2 = Vector512<double>.Zero;
+            for (int n = 0; n < p; n += Lanes)
+            {
+                var xn = Vector512.LoadUnsafe(ref xi, (nuint)n);
+                var du = xn - a;
+                var wdu = Vector512.LoadUnsafe(ref wu, (nuint)n) * du;
+                u1 += wdu;
+                u2 = Avx512F.FusedMultiplyAdd(wdu, du, u2);
+                var dv = xn - b;
+                var wdv = Vector512.LoadUnsafe(ref wv, (nuint)n) * dv;
+                v1 += wdv;
+                v2 = Avx512F.FusedMultiplyAdd(wdv, dv, v2);
+            }
+
+            sumU[i] += Vector512.Sum(u1);
+            scatterU[i] += Vector512.Sum(u2);
+            sumV[i] += Vector512.Sum(v1);
+            scatterV[i] += Vector512.Sum(v2);
+        }
+    }
+
+    /// <summary>count rounded up to whole vectors of rows.</summary>
+    private static int Padded(int count) => (count + Lanes - 1) / Lanes * Lanes;
 }

@@ -79,6 +79,91 @@ public sealed class DiagonalBlockKernelTests
         Check(d, count, k, spherical: false, components, logWeights, rows, default);
     }
 
+    /// <summary>
+    /// The kernel takes the moments of two components at a time, and of the last one alone when their number is odd, so
+    /// which components go together depends on their order. With clusters so far apart that every responsibility is
+    /// exactly 0 or the row's weight, the responsibilities do not depend on the order either, and each component's
+    /// accumulators must come out bit for bit the same whichever partner it had, or none.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 13)]
+    [InlineData(2, 301)]
+    [InlineData(3, 37)]
+    [InlineData(7, 255)]
+    [InlineData(16, 301)]
+    [InlineData(17, 129)]
+    [InlineData(33, 64)]
+    public void Moments_are_bit_identical_whichever_components_are_taken_together(int d, int count)
+    {
+        if (!BlockVectorMath.IsSupported)
+        {
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
+            return;
+        }
+
+        const int k = 3;
+        int[][] orders = [[0, 1, 2], [2, 0, 1], [1, 2, 0]];
+        foreach (bool spherical in new[] { false, true })
+        {
+            foreach (bool weighted in new[] { false, true })
+            {
+                var random = new Random((d * 100) + count + (spherical ? 7 : 0) + (weighted ? 1 : 0));
+                var components = Components(random, d, k, spherical, offset: 0);
+                for (int c = 0; c < k; c++)
+                {
+                    // Cluster c sits 1e4 · c from the origin in every column: the other clusters' terms are below e^−708.
+                    var mean = components[c].Mean.ToArray().Select(m => m + (1e4 * c)).ToArray();
+                    components[c] = spherical
+                        ? SphericalGaussian.WithMeanVariance(mean, ((SphericalGaussian)components[c]).Variance)
+                        : DiagonalGaussian.WithMeanVariances(mean, ((DiagonalGaussian)components[c]).Variances.ToArray());
+                }
+
+                var rows = BlockKernelCheck.Values(random, count * d, 0, 3);
+                for (int n = 0; n < count; n++)
+                {
+                    int cluster = random.Next(k);
+                    for (int i = 0; i < d; i++)
+                    {
+                        rows[(n * d) + i] += 1e4 * cluster;
+                    }
+                }
+
+                var rowWeights = weighted ? BlockKernelCheck.Values(random, count, 1, 0.9) : null;
+                var logWeights = BlockKernelCheck.LogWeights(random, k);
+                var family = spherical ? (GaussianFamily)new SphericalCovarianceFamily(d, 1e-6) : new DiagonalCovarianceFamily(d, 1e-6);
+                DiagonalScatterStatistics[]? first = null;
+                foreach (var order in orders)
+                {
+                    var kernel = new DiagonalBlockKernel(d, k, spherical);
+                    kernel.Prepare(order.Select(c => components[c]).ToArray(), order.Select(c => logWeights[c]).ToArray()).Should().BeTrue();
+                    var statistics = order.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(components[c])).ToArray();
+                    kernel.Accumulate(rows, count, rowWeights, new double[count], statistics.Cast<GaussianStatistics>().ToArray());
+                    var byComponent = new DiagonalScatterStatistics[k];
+                    for (int j = 0; j < k; j++)
+                    {
+                        byComponent[order[j]] = statistics[j];
+                    }
+
+                    if (first is null)
+                    {
+                        first = byComponent;
+                        continue;
+                    }
+
+                    for (int c = 0; c < k; c++)
+                    {
+                        string what = $"component {c}, order [{string.Join(", ", order)}], spherical {spherical}, weighted {weighted}";
+                        byComponent[c].TotalWeight.Should().Be(first[c].TotalWeight, what);
+                        byComponent[c].WeightedSum.ToArray().Should().Equal(first[c].WeightedSum.ToArray(), what);
+                        byComponent[c].Scatter.ToArray().Should().Equal(first[c].Scatter.ToArray(), what);
+                    }
+                }
+
+                first![0].TotalWeight.Should().BeGreaterThan(0, "the first cluster has rows");
+            }
+        }
+    }
+
     private static void Check(int d, int count, int k, bool spherical, GaussianComponent[] components, double[] logWeights, double[] rows, ReadOnlySpan<double> rowWeights)
     {
         var family = spherical ? (GaussianFamily)new SphericalCovarianceFamily(d, 1e-6) : new DiagonalCovarianceFamily(d, 1e-6);

@@ -58,6 +58,47 @@ public sealed class DiagonalKernelReferenceTests
 
     [Theory]
     [MemberData(nameof(Sizes))]
+    public void Batched_spherical_kernel_equals_naive_loops(int d, int count, int k)
+    {
+        if (!BlockVectorMath.IsSupported)
+        {
+            BlockKernelCheck.NoFamilyOffersABlockKernel();
+            return;
+        }
+
+        var (diagonal, _, logWeights, rows) = Problem(d, count, k);
+        var random = new Random((d * 7) + count);
+        var components = new SphericalGaussian[k];
+        var variances = new double[k][];
+        for (int c = 0; c < k; c++)
+        {
+            double variance = 0.3 + (2 * random.NextDouble());
+            components[c] = SphericalGaussian.WithMeanVariance(diagonal[c].Mean, variance);
+            variances[c] = Enumerable.Repeat(variance, d).ToArray();
+        }
+
+        var kernel = new DiagonalBlockKernel(d, k, spherical: true);
+        kernel.Prepare(components, logWeights).Should().BeTrue();
+        var expected = NaiveJointLogDensities(components, variances, logWeights, rows, count);
+        var densities = new double[k * (count + 1)];
+        kernel.JointLogDensity(rows, count, densities, count + 1);
+        for (int c = 0; c < k; c++)
+        {
+            for (int n = 0; n < count; n++)
+            {
+                densities[(c * (count + 1)) + n].Should().BeApproximately(expected[c][n], 1e-12 * Math.Max(1, Math.Abs(expected[c][n])), $"log-density of row {n}, component {c}");
+            }
+        }
+
+        var family = new SphericalCovarianceFamily(d, 1e-6);
+        var statistics = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
+        var logLikelihood = new double[count];
+        kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
+        CheckAgainstNaive(expected, rows, count, d, logLikelihood, statistics);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
     public void Per_component_path_equals_naive_loops(int d, int count, int k)
     {
         var (components, variances, logWeights, rows) = Problem(d, count, k);
@@ -103,7 +144,7 @@ public sealed class DiagonalKernelReferenceTests
         return (components, variances, logWeights, rows);
     }
 
-    private static double[][] NaiveJointLogDensities(DiagonalGaussian[] components, double[][] variances, double[] logWeights, double[] rows, int count)
+    private static double[][] NaiveJointLogDensities(GaussianComponent[] components, double[][] variances, double[] logWeights, double[] rows, int count)
     {
         int d = components[0].Dimension;
         var result = new double[components.Length][];
