@@ -56,6 +56,7 @@ internal static class FitCommand
             Thread.Sleep(200);
         }
 
+        QuietParent.Wait(TimeSpan.FromSeconds(10));
         var watch = Stopwatch.StartNew();
         var kmeans = new KMeans(kmeansOptions).Fit(data);
         double secondsKMeans = Lap(watch);

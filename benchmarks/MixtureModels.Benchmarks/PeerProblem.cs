@@ -87,5 +87,7 @@ internal sealed class PeerProblem
             new GaussianMixture(Options with { MaxIterations = 3, MaxDegreeOfParallelism = threads }).Fit(warmData);
             Thread.Sleep(200);
         }
+
+        QuietParent.Wait(TimeSpan.FromSeconds(10));
     }
 }
