@@ -20,18 +20,26 @@ internal sealed record Bounds(double[] Upper, double[] Lower, double[] Moves)
     public bool Use { get; init; }
 
     /// <summary>Loosens the bounds of rows [start, start + count) by the last moves; returns how many no longer separate.</summary>
+    /// <remarks>
+    /// Fully optimised from its first call (a Lloyd pass calls it once per block), with the arrays in locals and the
+    /// count without a branch: a long run's passes spent about a sixth of their time here.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Loosen(int[] labels, int start, int count)
     {
-        int k = Moves.Length / 2, open = 0;
-        for (int i = start; i < start + count; i++)
+        var moves = Moves;
+        int k = moves.Length / 2, open = 0;
+        var upper = Upper.AsSpan(start, count);
+        var lower = Lower.AsSpan(start, count);
+        var rowLabels = labels.AsSpan(start, count);
+        for (int r = 0; r < rowLabels.Length; r++)
         {
-            int label = labels[i];
-            Upper[i] += Moves[label];
-            Lower[i] -= Moves[k + label];
-            if (!(Upper[i] < Lower[i]))
-            {
-                open++;
-            }
+            int label = rowLabels[r];
+            double u = upper[r] + moves[label];
+            double l = lower[r] - moves[k + label];
+            upper[r] = u;
+            lower[r] = l;
+            open += u < l ? 0 : 1;
         }
 
         return open;

@@ -322,6 +322,12 @@ internal sealed class KMeansAlgorithm
 
             // With bounds, the whole block's distances are computed only when many of its rows need them.
             bool wholeBlock = !useBounds || bounds!.Loosen(labels, blockStart, count) * 4 >= count;
+            if (!wholeBlock && accumulate)
+            {
+                BoundedBlock(rows, blockStart, d, labels, bounds!, centers, transposed, padded, single, sums!, mass!, ref changed, ref inertia);
+                continue;
+            }
+
             if (wholeBlock)
             {
                 CentreDistances.Compute(rows, d, transposed, padded, distances);
@@ -367,6 +373,80 @@ internal sealed class KMeansAlgorithm
 
         _chunkChanged[chunk] = changed;
         _chunkInertia[chunk] = inertia;
+    }
+
+    /// <summary>
+    /// The rows of one block of a Lloyd pass whose bounds are in use and mostly still separate (the usual block of a
+    /// long run): the loop of <see cref="LabelChunk"/> for that case alone, with the same operations in the same order
+    /// per row (distances, label, bounds and inertia for a row whose bounds no longer separate; then its weighted
+    /// offset and mass added to its cluster's sums), in a method of its own whose few live values stay in registers.
+    /// A row whose bounds hold keeps its label, which is not written again.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void BoundedBlock(ReadOnlySpan<double> rows, int blockStart, int d, int[] labels, Bounds bounds, double[] centers, double[] transposed, int padded, Span<double> single, double[] sums, double[] mass, ref bool changed, ref double inertia)
+    {
+        int k = _k, count = rows.Length / d;
+        var weights = _weights;
+        var upper = bounds.Upper.AsSpan(blockStart, count);
+        var lower = bounds.Lower.AsSpan(blockStart, count);
+        var blockLabels = labels.AsSpan(blockStart, count);
+        bool anyChanged = changed;
+        double sum = inertia;
+        for (int r = 0; r < count; r++)
+        {
+            int best = blockLabels[r];
+            var x = rows.Slice(r * d, d);
+            if (!(upper[r] < lower[r]))
+            {
+                int i = blockStart + r, previous = best;
+                CentreDistances.Compute(x, d, transposed, padded, single);
+                best = CentreDistances.Nearest(single, k);
+                bounds.Tighten(i, single, k, best);
+                sum += (weights is null ? 1.0 : weights[i]) * single[best];
+                anyChanged |= previous != best;
+                blockLabels[r] = best;
+            }
+
+            if (weights is null)
+            {
+                mass[best] += 1.0;
+                AddOffset(x, centers.AsSpan(best * d, d), sums.AsSpan(best * d, d));
+            }
+            else if (weights[blockStart + r] is double w && w != 0)
+            {
+                mass[best] += w;
+                AddScaledOffset(w, x, centers.AsSpan(best * d, d), sums.AsSpan(best * d, d));
+            }
+        }
+
+        changed = anyChanged;
+        inertia = sum;
+    }
+
+    /// <summary>
+    /// destination[j] += x[j] − centre[j], element by element: <see cref="AddScaledOffset"/> with w = 1, whose product
+    /// 1·(x[j] − centre[j]) is the offset's own bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddOffset(ReadOnlySpan<double> x, ReadOnlySpan<double> centre, Span<double> destination)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && destination.Length >= 4)
+        {
+            ref double xr = ref MemoryMarshal.GetReference(x);
+            ref double cr = ref MemoryMarshal.GetReference(centre);
+            ref double dr = ref MemoryMarshal.GetReference(destination);
+            for (; j + 4 <= destination.Length; j += 4)
+            {
+                var offset = Vector256.LoadUnsafe(ref xr, (nuint)j) - Vector256.LoadUnsafe(ref cr, (nuint)j);
+                (Vector256.LoadUnsafe(ref dr, (nuint)j) + offset).StoreUnsafe(ref dr, (nuint)j);
+            }
+        }
+
+        for (; j < destination.Length; j++)
+        {
+            destination[j] += x[j] - centre[j];
+        }
     }
 
     /// <summary>moves[K + a] = the largest move of any centre other than a (from moves[0..K)).</summary>

@@ -114,6 +114,44 @@ public sealed class KMeansAlgorithmTests
     }
 
     [Theory]
+    [InlineData(false, 5)]
+    [InlineData(true, 5)]
+    [InlineData(false, 16)]
+    [InlineData(true, 19)]
+    public void Long_runs_over_blocks_of_separated_rows_keep_the_textbook_labels_for_any_thread_count(bool weighted, int columns)
+    {
+        // Uniform data: many iterations in which most blocks have almost every row separated by its bounds (the
+        // bounded-block loop), with widths that leave 1 or 3 columns after the 4-wide vectors and weights of 0 in places.
+        var random = new Random(40 + columns);
+        var values = Enumerable.Range(0, 9_000 * columns).Select(_ => random.NextDouble()).ToArray();
+        var x = DataMatrix.FromRowMajor(values, columns);
+        var weights = weighted ? Enumerable.Range(0, x.Rows).Select(i => i % 5 == 0 ? 0 : 0.25 + (i % 3)).ToArray() : null;
+        const int k = 9;
+        var centres = new double[k * columns];
+        for (int c = 0; c < k; c++)
+        {
+            x.Row(c * 7).CopyTo(centres.AsSpan(c * columns, columns));
+        }
+
+        var result = new KMeansAlgorithm(x, weights, k, -1).Lloyd(centres, 300, 1e-10, CancellationToken.None);
+        var single = new KMeansAlgorithm(x, weights, k, 1).Lloyd(centres, 300, 1e-10, CancellationToken.None);
+        var expected = ReferenceKMeans.Lloyd(x, weights, centres, k, 300, 1e-10, CancellationToken.None);
+        expected.Iterations.Should().BeGreaterThan(10, "the case must exercise the bounds over many iterations");
+        result.Labels.Should().Equal(expected.Labels);
+        result.Iterations.Should().Be(expected.Iterations);
+        result.Inertia.ShouldBeClose(expected.Inertia, 1e-12);
+        for (int i = 0; i < centres.Length; i++)
+        {
+            Math.Abs(result.Centers[i] - expected.Centers[i]).Should().BeLessThanOrEqualTo(1e-13, $"centre entry {i}");
+        }
+
+        single.Centers.Should().Equal(result.Centers);
+        single.Labels.Should().Equal(result.Labels);
+        single.Inertia.Should().Be(result.Inertia);
+        single.Iterations.Should().Be(result.Iterations);
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
