@@ -157,14 +157,14 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
         {
             for (; g + (2 * Lanes) <= p; g += 2 * Lanes)
             {
-                LogDensitiesTwoGroups(columns, p, g, destination);
+                LogDensitiesTwoGroups<PerColumnPrecision>(columns, p, g, destination);
             }
         }
         else
         {
             for (; g + (2 * Lanes) <= p; g += 2 * Lanes)
             {
-                SphericalLogDensitiesTwoGroups(columns, p, g, destination);
+                LogDensitiesTwoGroups<SharedPrecision>(columns, p, g, destination);
             }
         }
 
@@ -319,11 +319,14 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     }
 
     /// <summary>
-    /// <see cref="LogDensities"/> of diagonal components for the sixteen rows g.. (two vectors of rows), so that each
-    /// broadcast mean and precision serves both: the same operations in the same order for every row.
+    /// <see cref="LogDensities"/> for the sixteen rows g.. (two vectors of rows), so that each broadcast mean (and
+    /// precision) serves both, and each component's sum of squares has two independent chains (the fused multiply-adds
+    /// are not held up by their latency). <typeparamref name="TShape"/> says where the precision enters: per column
+    /// inside the sum (diagonal), or once on the sum (spherical). The same operations in the same order for every row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void LogDensitiesTwoGroups(ReadOnlySpan<double> columns, int p, int g, Span<double> destination)
+    private void LogDensitiesTwoGroups<TShape>(ReadOnlySpan<double> columns, int p, int g, Span<double> destination)
+        where TShape : struct, IPrecisionShape
     {
         int d = _d;
         ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
@@ -335,7 +338,7 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
         for (; k + 4 <= _k; k += 4)
         {
             ref double m0 = ref Unsafe.Add(ref means, k * d);
-            ref double p0 = ref Unsafe.Add(ref precisions, k * d);
+            ref double p0 = ref Unsafe.Add(ref precisions, TShape.FirstPrecision(k, d));
             var a0 = Vector512<double>.Zero;
             var a1 = Vector512<double>.Zero;
             var a2 = Vector512<double>.Zero;
@@ -349,156 +352,101 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
                 var xa = Vector512.LoadUnsafe(ref x, (nuint)(i * p));
                 var xb = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes));
                 var mu = Vector512.Create(Unsafe.Add(ref m0, i));
-                var pr = Vector512.Create(Unsafe.Add(ref p0, i));
                 var da = xa - mu;
                 var db = xb - mu;
-                a0 = Avx512F.FusedMultiplyAdd(da * pr, da, a0);
-                b0 = Avx512F.FusedMultiplyAdd(db * pr, db, b0);
+                a0 = TShape.AddSquare(da, ref p0, i, a0);
+                b0 = TShape.AddSquare(db, ref p0, i, b0);
                 mu = Vector512.Create(Unsafe.Add(ref m0, d + i));
-                pr = Vector512.Create(Unsafe.Add(ref p0, d + i));
                 da = xa - mu;
                 db = xb - mu;
-                a1 = Avx512F.FusedMultiplyAdd(da * pr, da, a1);
-                b1 = Avx512F.FusedMultiplyAdd(db * pr, db, b1);
+                a1 = TShape.AddSquare(da, ref p0, d + i, a1);
+                b1 = TShape.AddSquare(db, ref p0, d + i, b1);
                 mu = Vector512.Create(Unsafe.Add(ref m0, (2 * d) + i));
-                pr = Vector512.Create(Unsafe.Add(ref p0, (2 * d) + i));
                 da = xa - mu;
                 db = xb - mu;
-                a2 = Avx512F.FusedMultiplyAdd(da * pr, da, a2);
-                b2 = Avx512F.FusedMultiplyAdd(db * pr, db, b2);
+                a2 = TShape.AddSquare(da, ref p0, (2 * d) + i, a2);
+                b2 = TShape.AddSquare(db, ref p0, (2 * d) + i, b2);
                 mu = Vector512.Create(Unsafe.Add(ref m0, (3 * d) + i));
-                pr = Vector512.Create(Unsafe.Add(ref p0, (3 * d) + i));
                 da = xa - mu;
                 db = xb - mu;
-                a3 = Avx512F.FusedMultiplyAdd(da * pr, da, a3);
-                b3 = Avx512F.FusedMultiplyAdd(db * pr, db, b3);
+                a3 = TShape.AddSquare(da, ref p0, (3 * d) + i, a3);
+                b3 = TShape.AddSquare(db, ref p0, (3 * d) + i, b3);
             }
 
-            var c0 = Vector512.Create(_constants[k]);
-            var c1 = Vector512.Create(_constants[k + 1]);
-            var c2 = Vector512.Create(_constants[k + 2]);
-            var c3 = Vector512.Create(_constants[k + 3]);
-            Avx512F.FusedMultiplyAdd(minusHalf, a0, c0).StoreUnsafe(ref output, (nuint)(k * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b0, c0).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
-            Avx512F.FusedMultiplyAdd(minusHalf, a1, c1).StoreUnsafe(ref output, (nuint)((k + 1) * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b1, c1).StoreUnsafe(ref output, (nuint)(((k + 1) * p) + Lanes));
-            Avx512F.FusedMultiplyAdd(minusHalf, a2, c2).StoreUnsafe(ref output, (nuint)((k + 2) * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b2, c2).StoreUnsafe(ref output, (nuint)(((k + 2) * p) + Lanes));
-            Avx512F.FusedMultiplyAdd(minusHalf, a3, c3).StoreUnsafe(ref output, (nuint)((k + 3) * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b3, c3).StoreUnsafe(ref output, (nuint)(((k + 3) * p) + Lanes));
+            StorePair(TShape.Scale(a0, ref precisions, k), TShape.Scale(b0, ref precisions, k), _constants[k], minusHalf, ref output, k * p);
+            StorePair(TShape.Scale(a1, ref precisions, k + 1), TShape.Scale(b1, ref precisions, k + 1), _constants[k + 1], minusHalf, ref output, (k + 1) * p);
+            StorePair(TShape.Scale(a2, ref precisions, k + 2), TShape.Scale(b2, ref precisions, k + 2), _constants[k + 2], minusHalf, ref output, (k + 2) * p);
+            StorePair(TShape.Scale(a3, ref precisions, k + 3), TShape.Scale(b3, ref precisions, k + 3), _constants[k + 3], minusHalf, ref output, (k + 3) * p);
         }
 
         for (; k < _k; k++)
         {
             ref double m = ref Unsafe.Add(ref means, k * d);
-            ref double pk = ref Unsafe.Add(ref precisions, k * d);
+            ref double pk = ref Unsafe.Add(ref precisions, TShape.FirstPrecision(k, d));
             var a = Vector512<double>.Zero;
             var b = Vector512<double>.Zero;
             for (int i = 0; i < d; i++)
             {
                 var mu = Vector512.Create(Unsafe.Add(ref m, i));
-                var pr = Vector512.Create(Unsafe.Add(ref pk, i));
                 var da = Vector512.LoadUnsafe(ref x, (nuint)(i * p)) - mu;
                 var db = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes)) - mu;
-                a = Avx512F.FusedMultiplyAdd(da * pr, da, a);
-                b = Avx512F.FusedMultiplyAdd(db * pr, db, b);
+                a = TShape.AddSquare(da, ref pk, i, a);
+                b = TShape.AddSquare(db, ref pk, i, b);
             }
 
-            var c = Vector512.Create(_constants[k]);
-            Avx512F.FusedMultiplyAdd(minusHalf, a, c).StoreUnsafe(ref output, (nuint)(k * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b, c).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
+            StorePair(TShape.Scale(a, ref precisions, k), TShape.Scale(b, ref precisions, k), _constants[k], minusHalf, ref output, k * p);
         }
     }
 
-    /// <summary>
-    /// <see cref="LogDensities"/> of spherical components for the sixteen rows g.. (two vectors of rows): each sum of
-    /// squares then has two independent chains per component, so that the fused multiply-adds are not held up by
-    /// their latency, and each broadcast mean serves both vectors. The same operations in the same order for every row.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SphericalLogDensitiesTwoGroups(ReadOnlySpan<double> columns, int p, int g, Span<double> destination)
+    /// <summary>Stores −½·a + c and −½·b + c, the log-densities of two vectors of rows, at output[at..] and output[at + 8..].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePair(Vector512<double> a, Vector512<double> b, double constant, Vector512<double> minusHalf, ref double output, int at)
     {
-        int d = _d;
-        ref double x = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
-        ref double means = ref MemoryMarshal.GetArrayDataReference(_means);
-        ref double precisions = ref MemoryMarshal.GetArrayDataReference(_precisions);
-        ref double output = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), g);
-        var minusHalf = Vector512.Create(-0.5);
-        int k = 0;
-        for (; k + 4 <= _k; k += 4)
-        {
-            ref double m0 = ref Unsafe.Add(ref means, k * d);
-            var a0 = Vector512<double>.Zero;
-            var a1 = Vector512<double>.Zero;
-            var a2 = Vector512<double>.Zero;
-            var a3 = Vector512<double>.Zero;
-            var b0 = Vector512<double>.Zero;
-            var b1 = Vector512<double>.Zero;
-            var b2 = Vector512<double>.Zero;
-            var b3 = Vector512<double>.Zero;
-            for (int i = 0; i < d; i++)
-            {
-                var xa = Vector512.LoadUnsafe(ref x, (nuint)(i * p));
-                var xb = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes));
-                var mu = Vector512.Create(Unsafe.Add(ref m0, i));
-                var da = xa - mu;
-                var db = xb - mu;
-                a0 = Avx512F.FusedMultiplyAdd(da, da, a0);
-                b0 = Avx512F.FusedMultiplyAdd(db, db, b0);
-                mu = Vector512.Create(Unsafe.Add(ref m0, d + i));
-                da = xa - mu;
-                db = xb - mu;
-                a1 = Avx512F.FusedMultiplyAdd(da, da, a1);
-                b1 = Avx512F.FusedMultiplyAdd(db, db, b1);
-                mu = Vector512.Create(Unsafe.Add(ref m0, (2 * d) + i));
-                da = xa - mu;
-                db = xb - mu;
-                a2 = Avx512F.FusedMultiplyAdd(da, da, a2);
-                b2 = Avx512F.FusedMultiplyAdd(db, db, b2);
-                mu = Vector512.Create(Unsafe.Add(ref m0, (3 * d) + i));
-                da = xa - mu;
-                db = xb - mu;
-                a3 = Avx512F.FusedMultiplyAdd(da, da, a3);
-                b3 = Avx512F.FusedMultiplyAdd(db, db, b3);
-            }
+        var c = Vector512.Create(constant);
+        Avx512F.FusedMultiplyAdd(minusHalf, a, c).StoreUnsafe(ref output, (nuint)at);
+        Avx512F.FusedMultiplyAdd(minusHalf, b, c).StoreUnsafe(ref output, (nuint)(at + Lanes));
+    }
 
-            var p0 = Vector512.Create(Unsafe.Add(ref precisions, k));
-            var p1 = Vector512.Create(Unsafe.Add(ref precisions, k + 1));
-            var p2 = Vector512.Create(Unsafe.Add(ref precisions, k + 2));
-            var p3 = Vector512.Create(Unsafe.Add(ref precisions, k + 3));
-            var c0 = Vector512.Create(_constants[k]);
-            var c1 = Vector512.Create(_constants[k + 1]);
-            var c2 = Vector512.Create(_constants[k + 2]);
-            var c3 = Vector512.Create(_constants[k + 3]);
-            Avx512F.FusedMultiplyAdd(minusHalf, a0 * p0, c0).StoreUnsafe(ref output, (nuint)(k * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b0 * p0, c0).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
-            Avx512F.FusedMultiplyAdd(minusHalf, a1 * p1, c1).StoreUnsafe(ref output, (nuint)((k + 1) * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b1 * p1, c1).StoreUnsafe(ref output, (nuint)(((k + 1) * p) + Lanes));
-            Avx512F.FusedMultiplyAdd(minusHalf, a2 * p2, c2).StoreUnsafe(ref output, (nuint)((k + 2) * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b2 * p2, c2).StoreUnsafe(ref output, (nuint)(((k + 2) * p) + Lanes));
-            Avx512F.FusedMultiplyAdd(minusHalf, a3 * p3, c3).StoreUnsafe(ref output, (nuint)((k + 3) * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b3 * p3, c3).StoreUnsafe(ref output, (nuint)(((k + 3) * p) + Lanes));
-        }
+    /// <summary>Where a component's precision enters its sum of squares (a struct operator: one specialised loop per shape).</summary>
+    private interface IPrecisionShape
+    {
+        /// <summary>Where component <paramref name="component"/>'s precisions start (never past the array's end).</summary>
+        static abstract int FirstPrecision(int component, int d);
 
-        for (; k < _k; k++)
-        {
-            ref double m = ref Unsafe.Add(ref means, k * d);
-            var a = Vector512<double>.Zero;
-            var b = Vector512<double>.Zero;
-            for (int i = 0; i < d; i++)
-            {
-                var mu = Vector512.Create(Unsafe.Add(ref m, i));
-                var da = Vector512.LoadUnsafe(ref x, (nuint)(i * p)) - mu;
-                var db = Vector512.LoadUnsafe(ref x, (nuint)((i * p) + Lanes)) - mu;
-                a = Avx512F.FusedMultiplyAdd(da, da, a);
-                b = Avx512F.FusedMultiplyAdd(db, db, b);
-            }
+        /// <summary>acc + the term of the centred column <paramref name="centred"/>; its precision (diagonal) is <paramref name="precisions"/>[<paramref name="index"/>], counted from the component group's first precision.</summary>
+        static abstract Vector512<double> AddSquare(Vector512<double> centred, ref double precisions, int index, Vector512<double> acc);
 
-            var pk = Vector512.Create(Unsafe.Add(ref precisions, k));
-            var c = Vector512.Create(_constants[k]);
-            Avx512F.FusedMultiplyAdd(minusHalf, a * pk, c).StoreUnsafe(ref output, (nuint)(k * p));
-            Avx512F.FusedMultiplyAdd(minusHalf, b * pk, c).StoreUnsafe(ref output, (nuint)((k * p) + Lanes));
-        }
+        /// <summary>The finished sum of component <paramref name="component"/>.</summary>
+        static abstract Vector512<double> Scale(Vector512<double> sum, ref double precisions, int component);
+    }
+
+    /// <summary>Diagonal: Σ_j (x_j − μ_j)·p_j·(x_j − μ_j), the precision per column inside the sum.</summary>
+    private readonly struct PerColumnPrecision : IPrecisionShape
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int FirstPrecision(int component, int d) => component * d;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> AddSquare(Vector512<double> centred, ref double precisions, int index, Vector512<double> acc) =>
+            Avx512F.FusedMultiplyAdd(centred * Vector512.Create(Unsafe.Add(ref precisions, index)), centred, acc);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Scale(Vector512<double> sum, ref double precisions, int component) => sum;
+    }
+
+    /// <summary>Spherical: p·Σ_j (x_j − μ_j)², one precision per component applied to the sum.</summary>
+    private readonly struct SharedPrecision : IPrecisionShape
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int FirstPrecision(int component, int d) => component;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> AddSquare(Vector512<double> centred, ref double precisions, int index, Vector512<double> acc) =>
+            Avx512F.FusedMultiplyAdd(centred, centred, acc);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Scale(Vector512<double> sum, ref double precisions, int component) =>
+            sum * Vector512.Create(Unsafe.Add(ref precisions, component));
     }
 
     /// <summary>
