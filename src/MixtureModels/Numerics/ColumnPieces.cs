@@ -42,6 +42,7 @@ internal static class ColumnPieces
         int d = kernel.Dimension, k = kernel.ComponentCount, pieceRows = PieceRows(d, k);
         int pieces = (count + pieceRows - 1) / pieceRows;
         pieceRows = Padded((count + pieces - 1) / pieces); // pieces of nearly equal size: no short last piece
+        int ahead = pieceRows * d, third = (ahead / 3) + 1;
         for (int start = 0; start < count; start += pieceRows)
         {
             int rowCount = Math.Min(pieceRows, count - start);
@@ -52,15 +53,15 @@ internal static class ColumnPieces
             var responsibilities = scratch.Slice(d * p, k * p);
             BlockVectorMath.Transpose(pieceRowValues, rowCount, d, columns, p);
 
-            // The next piece's rows are fetched from memory in three parts while this piece is computed.
-            int next = start + rowCount;
-            var ahead = rows.Slice(next * d, Math.Min(pieceRows, Math.Max(count - next, 0)) * d);
-            int third = (ahead.Length / 3) + 1;
-            BlockVectorMath.Prefetch(ahead[..Math.Min(third, ahead.Length)]);
+            // The next piece's rows are fetched from memory in three parts while this piece is computed; after the last
+            // piece of the block, those are the rows that follow the block in memory, which an in-memory pass reads next
+            // (the engine itself fetches only the first 4 KB of them; a prefetch past the data never faults).
+            int next = (start + rowCount) * d;
+            BlockVectorMath.PrefetchFrom(rows, next, third);
             kernel.LogDensities(columns, p, responsibilities);
-            BlockVectorMath.Prefetch(ahead.Slice(Math.Min(third, ahead.Length), Math.Min(third, Math.Max(ahead.Length - third, 0))));
+            BlockVectorMath.PrefetchFrom(rows, next + third, third);
             BlockVectorMath.NormalizeBlock(responsibilities, k, p, rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount));
-            BlockVectorMath.Prefetch(ahead[Math.Min(2 * third, ahead.Length)..]);
+            BlockVectorMath.PrefetchFrom(rows, next + (2 * third), ahead - (2 * third));
             kernel.AddStatistics(pieceRowValues, rowCount, columns, p, responsibilities, statistics);
         }
     }
@@ -94,6 +95,7 @@ internal static class ColumnPieces
             var columns = scratch[..(d * p)];
             var densities = scratch.Slice(d * p, k * p);
             BlockVectorMath.Transpose(rows.Slice(start * d, rowCount * d), rowCount, d, columns, p);
+            BlockVectorMath.PrefetchFrom(rows, (start + rowCount) * d, pieceRows * d); // the next piece, as in Accumulate
             kernel.LogDensities(columns, p, densities);
             for (int c = 0; c < k; c++)
             {

@@ -25,9 +25,6 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     private readonly double[] _precisions; // K × D, or K for spherical components
     private readonly double[] _constants;  // K: log π_k + the log-density at the mean
 
-    [ThreadStatic]
-    private static double[]? t_piece; // a piece's transposed rows and its responsibilities
-
     /// <summary>Creates the kernel for K components of dimension D.</summary>
     /// <param name="dimension">D.</param>
     /// <param name="componentCount">K.</param>
@@ -86,67 +83,14 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// In the pieces of <see cref="ColumnPieces.Accumulate{TStatistics}"/> (the same sizes, so the same sums), whose
-    /// transposed rows and responsibilities stay in the first-level cache. While a piece is computed, the rows of the
-    /// next piece are fetched from memory in three parts; after the last piece of the block, those are the rows that
-    /// follow the block in memory, which an in-memory pass reads next (the engine itself fetches only 4 KB of them).
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics)
-    {
-        int d = _d, k = _k, pieceRows = ColumnPieces.PieceRows(d, k);
-        int pieces = (count + pieceRows - 1) / pieceRows;
-        pieceRows = Padded((count + pieces - 1) / pieces); // pieces of nearly equal size: no short last piece
-        int ahead = pieceRows * d, third = (ahead / 3) + 1;
-        IColumnPieceKernel<GaussianStatistics> kernel = this;
-        for (int start = 0; start < count; start += pieceRows)
-        {
-            int rowCount = Math.Min(pieceRows, count - start);
-            int p = Padded(rowCount);
-            var pieceRowValues = rows.Slice(start * d, rowCount * d);
-            var scratch = ScratchBuffer.Get(ref t_piece, (d + k) * p);
-            var columns = scratch[..(d * p)];
-            var responsibilities = scratch.Slice(d * p, k * p);
-            BlockVectorMath.Transpose(pieceRowValues, rowCount, d, columns, p);
-
-            int next = (start + rowCount) * d;
-            BlockVectorMath.PrefetchFrom(rows, next, third);
-            kernel.LogDensities(columns, p, responsibilities);
-            BlockVectorMath.PrefetchFrom(rows, next + third, third);
-            BlockVectorMath.NormalizeBlock(responsibilities, k, p, rowCount, rowWeights.IsEmpty ? default : rowWeights.Slice(start, rowCount), logLikelihood.Slice(start, rowCount));
-            BlockVectorMath.PrefetchFrom(rows, next + (2 * third), ahead - (2 * third));
-            kernel.AddStatistics(pieceRowValues, rowCount, columns, p, responsibilities, statistics);
-        }
-    }
+    public void Accumulate(ReadOnlySpan<double> rows, int count, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood, ReadOnlySpan<GaussianStatistics> statistics) =>
+        ColumnPieces.Accumulate(this, rows, count, rowWeights, logLikelihood, statistics);
 
     /// <inheritdoc />
-    /// <remarks>
-    /// Piece by piece as <see cref="ColumnPieces.JointLogDensity(IColumnPieceDensities, ReadOnlySpan{double}, int, Span{double}, int)"/>
-    /// (each row's log-densities do not depend on the piece it is in), with the next piece's rows fetched from memory
-    /// while a piece is computed, as in <see cref="Accumulate"/>.
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride)
-    {
-        int d = _d, k = _k, pieceRows = ColumnPieces.PieceRows(d, k);
-        IColumnPieceDensities kernel = this;
-        for (int start = 0; start < count; start += pieceRows)
-        {
-            int rowCount = Math.Min(pieceRows, count - start);
-            int p = Padded(rowCount);
-            var scratch = ScratchBuffer.Get(ref t_piece, (d + k) * p);
-            var columns = scratch[..(d * p)];
-            var densities = scratch.Slice(d * p, k * p);
-            BlockVectorMath.Transpose(rows.Slice(start * d, rowCount * d), rowCount, d, columns, p);
-            BlockVectorMath.PrefetchFrom(rows, (start + rowCount) * d, pieceRows * d);
-            kernel.LogDensities(columns, p, densities);
-            for (int c = 0; c < k; c++)
-            {
-                densities.Slice(c * p, rowCount).CopyTo(logProb.Slice((c * stride) + start, rowCount));
-            }
-        }
-    }
+    public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
+        ColumnPieces.JointLogDensity(this, rows, count, logProb, stride);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -641,7 +585,4 @@ internal sealed class DiagonalBlockKernel : IBlockKernel<GaussianComponent, Gaus
             scatterV[i] += Vector512.Sum(v2);
         }
     }
-
-    /// <summary>count rounded up to whole vectors of rows.</summary>
-    private static int Padded(int count) => (count + Lanes - 1) / Lanes * Lanes;
 }
