@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -308,6 +309,7 @@ internal sealed class KMeansAlgorithm
         var distances = scratch[..(_plan.BlockRows * padded)];
         var single = scratch.Slice(_plan.BlockRows * padded, padded);
         bool useBounds = bounds is { Use: true };
+        Debug.Assert(!useBounds || accumulate, "Bounds are kept only by Lloyd's accumulating passes.");
         bool changed = false;
         double inertia = 0;
         for (int blockStart = start, block = 0; blockStart < end; blockStart += _plan.BlockRows, block++)
@@ -320,46 +322,23 @@ internal sealed class KMeansAlgorithm
             int count = Math.Min(_plan.BlockRows, end - blockStart);
             var rows = _data.RowBlock(blockStart, count);
 
-            // With bounds, the whole block's distances are computed only when many of its rows need them.
-            bool wholeBlock = !useBounds || bounds!.Loosen(labels, blockStart, count) * 4 >= count;
-            if (!wholeBlock && accumulate)
+            // With bounds, the whole block's distances are computed only when many of its rows need them; the other
+            // blocks go row by row (bounds are used only by Lloyd's accumulating passes).
+            if (useBounds && bounds!.Loosen(labels, blockStart, count) * 4 < count)
             {
-                BoundedBlock(rows, blockStart, d, labels, bounds!, centers, transposed, padded, single, sums!, mass!, ref changed, ref inertia);
+                BoundedBlock(rows, blockStart, d, labels, bounds, centers, transposed, padded, single, sums!, mass!, ref changed, ref inertia);
                 continue;
             }
 
-            if (wholeBlock)
-            {
-                CentreDistances.Compute(rows, d, transposed, padded, distances);
-            }
-
+            CentreDistances.Compute(rows, d, transposed, padded, distances);
             for (int r = 0; r < count; r++)
             {
                 int i = blockStart + r;
                 int previous = labelsUnset ? 0 : labels[i];
-                int best = previous;
-                if (wholeBlock || !(bounds!.Upper[i] < bounds.Lower[i]))
-                {
-                    Span<double> rowDistances;
-                    if (wholeBlock)
-                    {
-                        rowDistances = distances.Slice(r * padded, padded);
-                    }
-                    else
-                    {
-                        CentreDistances.Compute(rows.Slice(r * d, d), d, transposed, padded, single);
-                        rowDistances = single;
-                    }
-
-                    best = CentreDistances.Nearest(rowDistances, k);
-                    if (bounds is not null)
-                    {
-                        bounds.Tighten(i, rowDistances, k, best);
-                    }
-
-                    inertia += (_weights is null ? 1.0 : _weights[i]) * rowDistances[best];
-                }
-
+                var rowDistances = distances.Slice(r * padded, padded);
+                int best = CentreDistances.Nearest(rowDistances, k);
+                bounds?.Tighten(i, rowDistances, k, best);
+                inertia += (_weights is null ? 1.0 : _weights[i]) * rowDistances[best];
                 changed |= previous != best;
                 labels[i] = best;
                 double w = _weights is null ? 1.0 : _weights[i];
