@@ -16,23 +16,11 @@ internal static class KMeansCommand
 {
     public static int Run(string[] args)
     {
-        int n = 200_000, d = 16, k = 8, repeats = 10, threads = -1, seed = 0;
-        string? prefix = null;
-        for (int i = 1; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--rows": n = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--columns": d = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--components": k = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--data": prefix = Next(); break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}.");
-            }
-        }
+        var arguments = new CommandArguments(args);
+        int n = arguments.Int("--rows", 200_000), d = arguments.Int("--columns", 16), k = arguments.Int("--components", 8);
+        int repeats = arguments.Int("--repeats", 10), threads = arguments.Int("--threads", -1), seed = arguments.Int("--seed", 0);
+        string? prefix = arguments.String("--data");
+        arguments.RejectUnknown();
 
         double[] values;
         if (prefix is not null)

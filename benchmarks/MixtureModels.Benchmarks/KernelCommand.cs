@@ -19,27 +19,14 @@ internal static class KernelCommand
 {
     public static int Run(string[] args)
     {
-        int n = 200_000, d = 16, k = 8, repeats = 10;
-        bool cached = false;
-        int prefetchRows = 0;
-        bool ahead = false;
-        var type = CovarianceType.Full;
-        for (int i = 1; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--rows": n = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--columns": d = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--components": k = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--covariance": type = PeerProblem.ParseCovariance(Next()); break;
-                case "--cached": cached = true; break;
-                case "--prefetch": prefetchRows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--ahead": ahead = true; break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}.");
-            }
-        }
+        var arguments = new CommandArguments(args);
+        int n = arguments.Int("--rows", 200_000), d = arguments.Int("--columns", 16), k = arguments.Int("--components", 8), repeats = arguments.Int("--repeats", 10);
+        string? covariance = arguments.String("--covariance");
+        bool cached = arguments.Flag("--cached");
+        int prefetchRows = arguments.Int("--prefetch", 0);
+        bool ahead = arguments.Flag("--ahead");
+        arguments.RejectUnknown();
+        var type = covariance is null ? CovarianceType.Full : PeerProblem.ParseCovariance(covariance);
 
         var set = BenchmarkData.Create(n, d, k);
         var model = set.Model(type);

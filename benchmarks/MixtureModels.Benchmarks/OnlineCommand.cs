@@ -13,27 +13,15 @@ internal static class OnlineCommand
 {
     public static int Run(string[] args)
     {
-        int rows = 1_000_000, columns = 16, k = 8, block = 20_000, epochs = 2, seed = 1;
-        double alpha = 0.6, offset = 2, spread = 6;
-        var covariance = CovarianceType.Full;
-        for (int i = 1; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--rows": rows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--columns": columns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--components": k = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--covariance": covariance = Next() == "diag" ? CovarianceType.Diagonal : CovarianceType.Full; break;
-                case "--block": block = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--alpha": alpha = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--offset": offset = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--epochs": epochs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--spread": spread = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}.");
-            }
-        }
+        var arguments = new CommandArguments(args);
+        int rows = arguments.Int("--rows", 1_000_000), columns = arguments.Int("--columns", 16), k = arguments.Int("--components", 8);
+        var covariance = arguments.String("--covariance") == "diag" ? CovarianceType.Diagonal : CovarianceType.Full;
+        int block = arguments.Int("--block", 20_000);
+        double alpha = arguments.Double("--alpha", 0.6), offset = arguments.Double("--offset", 2);
+        int epochs = arguments.Int("--epochs", 2);
+        double spread = arguments.Double("--spread", 6);
+        int seed = arguments.Int("--seed", 1);
+        arguments.RejectUnknown();
 
         var values = Generate(rows, columns, k, spread, seed);
         var data = DataMatrix.FromRowMajor(values, columns);

@@ -28,26 +28,12 @@ internal static class OutOfCoreCommand
 {
     public static int Run(string[] args)
     {
-        int rows = 1_000_000, dims = 16, k = 8, iterations = 3, seed = 1;
-        string format = "csv", mode = "source", directory = Path.GetTempPath();
-        bool backgroundGc = false;
-        for (int i = 1; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--rows": rows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--dims": dims = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--k": k = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--iters": iterations = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--format": format = Next(); break;
-                case "--dir": directory = Next(); break;
-                case "--mode": mode = Next(); break;
-                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--background-gc": backgroundGc = true; break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}.");
-            }
-        }
+        var arguments = new CommandArguments(args);
+        int rows = arguments.Int("--rows", 1_000_000), dims = arguments.Int("--dims", 16), k = arguments.Int("--k", 8), iterations = arguments.Int("--iters", 3);
+        string format = arguments.String("--format", "csv"), directory = arguments.String("--dir", Path.GetTempPath()), mode = arguments.String("--mode", "source");
+        int seed = arguments.Int("--seed", 1);
+        bool backgroundGc = arguments.Flag("--background-gc");
+        arguments.RejectUnknown();
 
         if (format is not ("csv" or "parquet") || mode is not ("source" or "memory" or "compare"))
         {

@@ -13,20 +13,10 @@ internal static class PeerCommand
 {
     public static int Run(string[] args)
     {
-        string? prefix = null, cov = null;
-        int iterations = 0, threads = -1;
-        for (int i = 1; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--data": prefix = Next(); break;
-                case "--covariance": cov = Next(); break;
-                case "--iterations": iterations = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}.");
-            }
-        }
+        var arguments = new CommandArguments(args);
+        string? prefix = arguments.String("--data"), cov = arguments.String("--covariance");
+        int iterations = arguments.Int("--iterations", 0), threads = arguments.Int("--threads", -1);
+        arguments.RejectUnknown();
 
         if (prefix is null || cov is null || iterations < 1)
         {
