@@ -13,41 +13,41 @@ namespace MixtureModels.Benchmarks;
 internal sealed class CommandArguments
 {
     /// <summary>Each option's value (<see langword="null"/> for a bare <c>--flag</c>), by name; the last one wins.</summary>
-    private readonly Dictionary<string, string?> values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
 
     /// <summary>The command's name (<c>args[0]</c>), for the messages.</summary>
-    private readonly string command;
+    private readonly string _command;
 
     /// <summary>The options in the order they first appear, and the stray tokens among them, for <see cref="RejectUnknown"/>.</summary>
-    private readonly List<string> order = [];
+    private readonly List<string> _order = [];
 
     /// <summary>The option names the command has asked for, in the order it asked.</summary>
-    private readonly List<string> requested = [];
+    private readonly List<string> _requested = [];
 
     /// <summary>Reads <paramref name="args"/> from index 1 on (index 0 is the command's name).</summary>
     /// <param name="args">The whole command line, the command's name first.</param>
     public CommandArguments(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        command = args.Length > 0 ? args[0] : string.Empty;
+        _command = args.Length > 0 ? args[0] : string.Empty;
         for (int i = 1; i < args.Length; i++)
         {
             string name = args[i];
             if (!IsOption(name))
             {
                 // Neither an option nor an option's value: RejectUnknown reports it.
-                order.Add(name);
+                _order.Add(name);
                 continue;
             }
 
             // A value is the next token unless that is an option itself: `--cached --rows 5` is a switch, then a pair.
             string? value = i + 1 < args.Length && !IsOption(args[i + 1]) ? args[++i] : null;
-            if (!values.ContainsKey(name))
+            if (!_values.ContainsKey(name))
             {
-                order.Add(name);
+                _order.Add(name);
             }
 
-            values[name] = value;
+            _values[name] = value;
         }
     }
 
@@ -58,7 +58,7 @@ internal sealed class CommandArguments
     public string? String(string name)
     {
         Request(name);
-        if (!values.TryGetValue(name, out string? value))
+        if (!_values.TryGetValue(name, out string? value))
         {
             return null;
         }
@@ -116,7 +116,7 @@ internal sealed class CommandArguments
     public bool Flag(string name)
     {
         Request(name);
-        if (!values.TryGetValue(name, out string? value))
+        if (!_values.TryGetValue(name, out string? value))
         {
             return false;
         }
@@ -136,11 +136,11 @@ internal sealed class CommandArguments
     /// <exception cref="ArgumentException">An option the command does not know, or a stray token.</exception>
     public void RejectUnknown()
     {
-        foreach (string name in order)
+        foreach (string name in _order)
         {
-            if (!requested.Contains(name))
+            if (!_requested.Contains(name))
             {
-                throw new ArgumentException($"Unknown argument {name}. {command} takes {string.Join(", ", requested)}.");
+                throw new ArgumentException($"Unknown argument {name}. {_command} takes {string.Join(", ", _requested)}.");
             }
         }
     }
@@ -149,9 +149,9 @@ internal sealed class CommandArguments
     /// <param name="name">The option's name, with its dashes.</param>
     private void Request(string name)
     {
-        if (!requested.Contains(name, StringComparer.Ordinal))
+        if (!_requested.Contains(name, StringComparer.Ordinal))
         {
-            requested.Add(name);
+            _requested.Add(name);
         }
     }
 
