@@ -37,8 +37,6 @@ internal sealed class EmEngine<TComponent, TStatistics>
     private readonly EmSettings _settings;
     private readonly BlockPlan _plan;
     private readonly int _k;
-    private readonly double[][] _chunkLogProb;     // per chunk: K × BlockRows
-    private readonly double[][] _chunkRowBuffer;   // per chunk: BlockRows (row weights or log-likelihoods of a block)
     private readonly double[] _chunkLogLikelihood; // per chunk partial Σ w·log p
     private readonly double[] _chunkEntropy;       // per chunk partial −Σ w Σ_k r log r (computed only for a fit with an objective)
     private readonly IBlockKernel<TComponent, TStatistics>? _blockKernel; // the family's batched path for complete blocks, if it has one
@@ -98,20 +96,12 @@ internal sealed class EmEngine<TComponent, TStatistics>
         _chunkStatisticsBytes = first.SizeInBytes;
         _plan = plan ?? new BlockPlan(rows, columns, componentCount * first.SizeInBytes);
         _totalWeight = sampleWeights is null ? rows : Sum(sampleWeights);
-        _chunkLogProb = new double[_plan.ChunkCount][];
-        _chunkRowBuffer = new double[_plan.ChunkCount][];
-
-        // The chunks' buffers and accumulators are made by the pass's threads, so the allocator's clearing of fresh memory
-        // (page faults: W1 full, about 1 400 pages) is shared between them.
-        var chunkLogProb = _chunkLogProb;
-        var chunkRowBuffer = _chunkRowBuffer;
-        int logProbLength = _k * _plan.BlockRows, blockRows = _plan.BlockRows;
+        // The chunks' accumulators are made by the pass's threads, so the allocator's clearing of fresh memory is shared
+        // between them; a block's scratch is the thread's own (BlockScratch).
         var chunkStats = _chunkStats = new TStatistics[_plan.ChunkCount][];
         int componentCountLocal = _k;
         ChunkRunner.ForEach(_plan.ChunkCount, settings.MaxDegreeOfParallelism, CancellationToken.None, c =>
         {
-            chunkLogProb[c] = new double[logProbLength];
-            chunkRowBuffer[c] = new double[blockRows];
             var stats = chunkStats[c] = new TStatistics[componentCountLocal];
             for (int k = 0; k < stats.Length; k++)
             {
@@ -179,7 +169,8 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 _family.ResetStatistics(stats[k], default);
             }
 
-            var w = _chunkRowBuffer[c];
+            var scratch = RentScratch();
+            var w = scratch.RowValues;
             for (int blockStart = start; blockStart < end; blockStart += _plan.BlockRows)
             {
                 int count = Math.Min(_plan.BlockRows, end - blockStart);
@@ -194,6 +185,8 @@ internal sealed class EmEngine<TComponent, TStatistics>
                     stats[k].Accumulate(rows, w.AsSpan(0, count));
                 }
             }
+
+            scratch.Return();
         });
         return MStep(chunkStats, null);
     }
@@ -352,7 +345,14 @@ internal sealed class EmEngine<TComponent, TStatistics>
             }
 
             var logLikelihoods = chunkLogLikelihood ?? new double[_plan.ChunkCount];
-            ForEachSourceBlock((c, data, local, blockStart, count) => DiagnoseBlock(eStep, c, data, local, blockStart, count, chunkCounts[c], ref chunkEntropy[c], labels, ref logLikelihoods[c]), cancellationToken);
+            ForEachSourceBlock(
+                (c, data, local, blockStart, count) =>
+                {
+                    var scratch = RentScratch();
+                    DiagnoseBlock(eStep, scratch, data, local, blockStart, count, chunkCounts[c], ref chunkEntropy[c], labels, ref logLikelihoods[c]);
+                    scratch.Return();
+                },
+                cancellationToken);
         }
         else
         {
@@ -362,6 +362,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 var counts = new double[_k];
                 int b = _plan.BlockRows;
                 double entropy = 0, logLikelihood = 0;
+                var scratch = RentScratch();
                 for (int blockStart = start; blockStart < end; blockStart += b)
                 {
                     int count = Math.Min(b, end - blockStart);
@@ -371,9 +372,10 @@ internal sealed class EmEngine<TComponent, TStatistics>
                         BlockVectorMath.Prefetch(_data!.RowBlock(blockStart + count, Math.Min(_prefetchRows, end - blockStart - count)));
                     }
 
-                    DiagnoseBlock(eStep, c, _data!, blockStart, blockStart, count, counts, ref entropy, labels, ref logLikelihood);
+                    DiagnoseBlock(eStep, scratch, _data!, blockStart, blockStart, count, counts, ref entropy, labels, ref logLikelihood);
                 }
 
+                scratch.Return();
                 chunkCounts[c] = counts;
                 chunkEntropy[c] = entropy;
                 if (chunkLogLikelihood is not null)
@@ -418,7 +420,12 @@ internal sealed class EmEngine<TComponent, TStatistics>
             }
 
             ForEachSourceBlock(
-                (c, data, local, blockStart, count) => PassBlock(eStep, fused, entropy, chunkStats?[c], labels, c, data, local, blockStart, count, ref _chunkLogLikelihood[c], ref _chunkEntropy[c]),
+                (c, data, local, blockStart, count) =>
+                {
+                    var scratch = RentScratch();
+                    PassBlock(eStep, fused, entropy, chunkStats?[c], labels, scratch, data, local, blockStart, count, ref _chunkLogLikelihood[c], ref _chunkEntropy[c]);
+                    scratch.Return();
+                },
                 cancellationToken);
         }
         else
@@ -431,6 +438,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 ResetChunk(stats, components);
                 int b = _plan.BlockRows;
                 double sum = 0, entropySum = 0;
+                var scratch = RentScratch();
                 for (int blockStart = start; blockStart < end; blockStart += b)
                 {
                     int count = Math.Min(b, end - blockStart);
@@ -442,9 +450,10 @@ internal sealed class EmEngine<TComponent, TStatistics>
                         BlockVectorMath.Prefetch(next[..Math.Min(next.Length, _prefetchRows * _columns)]);
                     }
 
-                    PassBlock(eStep, fused, entropy, stats, labels, c, data, blockStart, blockStart, count, ref sum, ref entropySum, next);
+                    PassBlock(eStep, fused, entropy, stats, labels, scratch, data, blockStart, blockStart, count, ref sum, ref entropySum, next);
                 }
 
+                scratch.Return();
                 _chunkLogLikelihood[c] = sum;
                 _chunkEntropy[c] = entropySum;
             });
@@ -476,8 +485,8 @@ internal sealed class EmEngine<TComponent, TStatistics>
 
     /// <summary>
     /// One block of a pass: rows [blockStart, blockStart + count) of the data set, which are rows [local, local + count)
-    /// of <paramref name="data"/> (the whole data in memory, or a batch of a source), into chunk <paramref name="c"/>'s
-    /// accumulators and sums.
+    /// of <paramref name="data"/> (the whole data in memory, or a batch of a source), into its chunk's accumulators
+    /// <paramref name="stats"/> and sums, computed in the thread's <paramref name="scratch"/>.
     /// </summary>
     private void PassBlock(
         BlockEStep<TComponent> eStep,
@@ -485,7 +494,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
         bool entropy,
         TStatistics[]? stats,
         int[]? labels,
-        int c,
+        BlockScratch scratch,
         DataMatrix data,
         int local,
         int blockStart,
@@ -495,11 +504,11 @@ internal sealed class EmEngine<TComponent, TStatistics>
         ReadOnlySpan<double> next = default)
     {
         int b = _plan.BlockRows;
-        var logProb = _chunkLogProb[c];
+        var logProb = scratch.LogProb;
         var rows = data.RowBlock(local, count);
         bool incomplete = data.BlockHasMissing(local, count);
         var rowWeights = _sampleWeights is null ? default : _sampleWeights.AsSpan(blockStart, count);
-        var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
+        var logLikelihoods = scratch.RowValues.AsSpan(0, count);
         if (fused is not null && !incomplete && stats is not null)
         {
             // The family's batched path: E-step and statistics of all K components in one go.
@@ -553,17 +562,17 @@ internal sealed class EmEngine<TComponent, TStatistics>
     /// takes it) and the weighted sum of log p(xₙ) (the same log-sum-exp: a term the responsibilities flush to 0 is
     /// below half an ulp of the row's largest term, 1).
     /// </remarks>
-    private void DiagnoseBlock(BlockEStep<TComponent> eStep, int c, DataMatrix data, int local, int blockStart, int count, double[] counts, ref double entropy, int[]? labels, ref double logLikelihood)
+    private void DiagnoseBlock(BlockEStep<TComponent> eStep, BlockScratch scratch, DataMatrix data, int local, int blockStart, int count, double[] counts, ref double entropy, int[]? labels, ref double logLikelihood)
     {
         int b = _plan.BlockRows;
-        var logProb = _chunkLogProb[c];
+        var logProb = scratch.LogProb;
         eStep.JointLogDensity(data, local, count, logProb, b);
         if (labels is not null)
         {
             EStepKernel.ArgMax(logProb, count, _k, b, labels.AsSpan(blockStart, count));
         }
 
-        var logLikelihoods = _chunkRowBuffer[c].AsSpan(0, count);
+        var logLikelihoods = scratch.RowValues.AsSpan(0, count);
         EStepKernel.Responsibilities(logProb, count, _k, b, default, logLikelihoods);
         if (labels is not null)
         {
@@ -726,6 +735,9 @@ internal sealed class EmEngine<TComponent, TStatistics>
             target.Merge(chunkStats[c][k]);
         }
     }
+
+    /// <summary>The calling thread's scratch for one block of this engine's plan (K × block rows, and block rows).</summary>
+    private BlockScratch RentScratch() => BlockScratch.Rent(_k * _plan.BlockRows, _plan.BlockRows);
 
     private void ForEachChunk(CancellationToken cancellationToken, Action<int> body) =>
         ChunkRunner.ForEach(_plan.ChunkCount, _settings.MaxDegreeOfParallelism, cancellationToken, body);
