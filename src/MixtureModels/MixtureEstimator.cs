@@ -225,7 +225,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         EmEngine<TComponent, TStatistics> engine,
         EmEngine<TComponent, TStatistics> initialEngine,
         ResponsibilityInitializer initializer,
-        double[]? givenResponsibilities,
+        InitialAssignment? givenResponsibilities,
         IStartingPoint<TComponent>? start,
         WarmStart<TComponent>? warm,
         int rows,
@@ -399,7 +399,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
 
         var start = startFor?.Invoke(scan.Columns);
         start?.Check(k, scan.Columns);
-        double[]? givenResponsibilities = null;
+        InitialAssignment? givenResponsibilities = null;
         if (options.InitialResponsibilities is not null || options.InitialLabels is not null)
         {
             if (!scan.SampleIsComplete)
@@ -467,7 +467,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         }
 
         var checkedSample = InputValidation.TrainingData(sample, k, nameof(options.SourceSampleRows), options.MissingValues, options.MaxDegreeOfParallelism);
-        double[]? givenResponsibilities = null;
+        InitialAssignment? givenResponsibilities = null;
         if (options.InitialResponsibilities is not null || options.InitialLabels is not null)
         {
             if (!sampleIsComplete)

@@ -154,8 +154,8 @@ internal sealed class EmEngine<TComponent, TStatistics>
         return (chunkCounts, chunkEntropy);
     }
 
-    /// <summary>The M-step from given responsibilities (N × K, row-major): every initialiser ends here.</summary>
-    public (double[] Weights, TComponent[] Components) FromResponsibilities(double[] responsibilities, CancellationToken cancellationToken)
+    /// <summary>The M-step from a start's responsibilities (N × K values, or labels): every initialiser ends here.</summary>
+    public (double[] Weights, TComponent[] Components) FromResponsibilities(InitialAssignment responsibilities, CancellationToken cancellationToken)
     {
         var data = InMemory();
         var chunkStats = _chunkStats;
@@ -177,11 +177,7 @@ internal sealed class EmEngine<TComponent, TStatistics>
                 var rows = data.RowBlock(blockStart, count);
                 for (int k = 0; k < _k; k++)
                 {
-                    for (int n = 0; n < count; n++)
-                    {
-                        w[n] = responsibilities[((blockStart + n) * _k) + k] * RowWeight(blockStart + n);
-                    }
-
+                    responsibilities.WeightsOf(k, blockStart, _sampleWeights, w.AsSpan(0, count));
                     stats[k].Accumulate(rows, w.AsSpan(0, count));
                 }
             }

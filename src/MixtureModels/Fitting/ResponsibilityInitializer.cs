@@ -4,9 +4,9 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Fitting;
 
 /// <summary>
-/// Every initialiser produces responsibilities (N × K, row-major); the engine's M-step turns them into a model. One
-/// instance serves all the restarts of a fit, so that what does not depend on the restart (k-means' buffers and the
-/// data's column variance) is made once.
+/// Every initialiser produces responsibilities (an <see cref="InitialAssignment"/>: N × K values, or one label per row
+/// for the hard initialisers); the engine's M-step turns them into a model. One instance serves all the restarts of a
+/// fit, so that what does not depend on the restart (k-means' buffers and the data's column variance) is made once.
 /// </summary>
 internal sealed class ResponsibilityInitializer
 {
@@ -36,12 +36,12 @@ internal sealed class ResponsibilityInitializer
     }
 
     /// <summary>
-    /// The user's starting responsibilities (<see cref="MixtureOptions.InitialResponsibilities"/> or
-    /// <see cref="MixtureOptions.InitialLabels"/>) as a fresh N × K row-major array, checked against the data's row
-    /// count; null when neither is set.
+    /// The user's starting responsibilities (<see cref="MixtureOptions.InitialResponsibilities"/> as a fresh N × K
+    /// row-major copy, or <see cref="MixtureOptions.InitialLabels"/> as a copy of the labels), checked against the data's
+    /// row count; null when neither is set.
     /// </summary>
     /// <exception cref="ArgumentException">The shape does not match, or a value is invalid; the message names the row.</exception>
-    public static double[]? FromOptions(MixtureOptions options, int rows)
+    public static InitialAssignment? FromOptions(MixtureOptions options, int rows)
     {
         int k = options.ComponentCount;
         if (options.InitialLabels is { } labels)
@@ -51,7 +51,7 @@ internal sealed class ResponsibilityInitializer
                 ThrowHelper.ThrowArgument(nameof(options.InitialLabels), string.Create(CultureInfo.InvariantCulture, $"InitialLabels has {labels.Count} entries but the data has {rows} rows. Give one label per training row."));
             }
 
-            var result = new double[rows * k];
+            var result = new int[rows];
             for (int n = 0; n < rows; n++)
             {
                 int label = labels[n];
@@ -60,10 +60,10 @@ internal sealed class ResponsibilityInitializer
                     ThrowHelper.ThrowArgument(nameof(options.InitialLabels), string.Create(CultureInfo.InvariantCulture, $"InitialLabels[{n}] = {label} is not a component index. Use labels in [0, {k}) (ComponentCount = {k})."));
                 }
 
-                result[(n * k) + label] = 1;
+                result[n] = label;
             }
 
-            return result;
+            return InitialAssignment.Hard(result, k);
         }
 
         if (options.InitialResponsibilities is not { } given)
@@ -97,7 +97,7 @@ internal sealed class ResponsibilityInitializer
             }
         }
 
-        return responsibilities;
+        return InitialAssignment.Soft(responsibilities, k);
     }
 
     private KMeansAlgorithm KMeans => _kMeans ??= new KMeansAlgorithm(_data, _weights, _k, _maxDegreeOfParallelism);
@@ -106,28 +106,30 @@ internal sealed class ResponsibilityInitializer
     private KMeansAlgorithm StandardizedKMeans => _standardizedKMeans ??= new KMeansAlgorithm(Standardized(_data, _weights), _weights, _k, _maxDegreeOfParallelism);
 
     /// <summary>
-    /// The responsibilities of one restart, drawing from <paramref name="random"/>. The array is this instance's and is
-    /// overwritten by the next call: use it before asking for the next restart.
+    /// The responsibilities of one restart, drawing from <paramref name="random"/>: the labels of the hard initialisers
+    /// (k-means, standardised k-means, the hierarchical cut), N × K values for the others. The arrays may be this
+    /// instance's and be overwritten by the next call: use the result before asking for the next restart.
     /// </summary>
-    public double[] Create(Random random, CancellationToken cancellationToken)
+    public InitialAssignment Create(Random random, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var method = _method;
         int k = _k, n = _data.Rows;
+        switch (method)
+        {
+            case InitializationMethod.KMeans:
+                return InitialAssignment.Hard(KMeans.Run(random, 300, 1e-4, cancellationToken).Labels, k);
+            case InitializationMethod.KMeansStandardized:
+                return InitialAssignment.Hard(StandardizedKMeans.Run(random, 300, 1e-4, cancellationToken).Labels, k);
+            case InitializationMethod.ModelBasedHierarchical:
+                return InitialAssignment.Hard(Hierarchical(random, cancellationToken).Cut(k), k);
+        }
+
         // Not cleared by the allocator: every entry is written below, by the threads of one parallel pass (a fresh
         // 12.8 MB array cleared on one thread cost W1 about 5 ms of page faults).
         var responsibilities = _responsibilities ??= GC.AllocateUninitializedArray<double>(n * k);
         switch (method)
         {
-            case InitializationMethod.KMeans:
-                WriteLabels(KMeans.Run(random, 300, 1e-4, cancellationToken).Labels, k, responsibilities, _maxDegreeOfParallelism, cancellationToken);
-                break;
-            case InitializationMethod.KMeansStandardized:
-                WriteLabels(StandardizedKMeans.Run(random, 300, 1e-4, cancellationToken).Labels, k, responsibilities, _maxDegreeOfParallelism, cancellationToken);
-                break;
-            case InitializationMethod.ModelBasedHierarchical:
-                WriteLabels(Hierarchical(random, cancellationToken).Cut(k), k, responsibilities, _maxDegreeOfParallelism, cancellationToken);
-                break;
             case InitializationMethod.KMeansPlusPlus:
                 WriteLabels([], k, responsibilities, _maxDegreeOfParallelism, cancellationToken);
                 SetSeeds(KMeans.PlusPlusSeeds(random, cancellationToken), k, responsibilities);
@@ -163,7 +165,7 @@ internal sealed class ResponsibilityInitializer
                 throw new ArgumentOutOfRangeException(nameof(method), method, $"method = {method} is not defined. Use one of KMeans, KMeansPlusPlus, RandomResponsibilities, RandomFromData, ModelBasedHierarchical, KMeansStandardized.");
         }
 
-        return responsibilities;
+        return InitialAssignment.Soft(responsibilities, k);
     }
 
     /// <summary>

@@ -71,7 +71,7 @@ internal sealed class ContractFamily
             (data, responsibilities, k, iterations, threads) =>
             {
                 var engine = new EmEngine<TComponent, TStatistics>(family, MaximumLikelihoodWeights.Instance, data, null, k, new EmSettings(0, iterations, threads));
-                var (weights, components) = engine.FromResponsibilities(responsibilities, CancellationToken.None);
+                var (weights, components) = engine.FromResponsibilities(InitialAssignment.Soft(responsibilities, k), CancellationToken.None);
                 return engine.Run(weights, components, double.NegativeInfinity, 0, null, CancellationToken.None).LowerBoundHistory;
             },
             (components, rowCounts) =>

@@ -126,10 +126,10 @@ public sealed class HierarchicalInitializerTests
             scaled[i, 1] *= 1e4;
         }
 
-        var a = new ResponsibilityInitializer(InitializationMethod.KMeansStandardized, x, null, 3, -1).Create(new Random(3), CancellationToken.None);
-        var b = new ResponsibilityInitializer(InitializationMethod.KMeansStandardized, scaled, null, 3, -1).Create(new Random(3), CancellationToken.None);
+        var a = new ResponsibilityInitializer(InitializationMethod.KMeansStandardized, x, null, 3, -1).Create(new Random(3), CancellationToken.None).Dense(x.GetLength(0));
+        var b = new ResponsibilityInitializer(InitializationMethod.KMeansStandardized, scaled, null, 3, -1).Create(new Random(3), CancellationToken.None).Dense(x.GetLength(0));
         b.Should().Equal(a);
-        var plain = new ResponsibilityInitializer(InitializationMethod.KMeans, scaled, null, 3, -1).Create(new Random(3), CancellationToken.None);
+        var plain = new ResponsibilityInitializer(InitializationMethod.KMeans, scaled, null, 3, -1).Create(new Random(3), CancellationToken.None).Dense(x.GetLength(0));
         plain.Should().NotEqual(a, "plain k-means on the scaled data sees only the scaled column");
     }
 

@@ -42,9 +42,10 @@ public sealed class ResponsibilityInitializerTests
     public void A_restart_after_a_k_means_start_sees_only_its_own_seeds()
     {
         var x = TestData.Iris(out _);
+        int n = x.GetLength(0);
         var initializer = new ResponsibilityInitializer(InitializationMethod.KMeans, x, null, 3, -1);
-        var first = initializer.Create(new Random(1), CancellationToken.None);
-        for (int i = 0; i < x.GetLength(0); i++)
+        var first = initializer.Create(new Random(1), CancellationToken.None).Dense(n);
+        for (int i = 0; i < n; i++)
         {
             double total = first[(i * 3) + 0] + first[(i * 3) + 1] + first[(i * 3) + 2];
             total.Should().Be(1, "every row of a k-means start has one responsibility 1 and the others 0");
@@ -52,7 +53,7 @@ public sealed class ResponsibilityInitializerTests
 
         var plusPlus = new ResponsibilityInitializer(InitializationMethod.KMeansPlusPlus, x, null, 3, -1);
         plusPlus.Create(new Random(1), CancellationToken.None);
-        var second = plusPlus.Create(new Random(2), CancellationToken.None);
+        var second = plusPlus.Create(new Random(2), CancellationToken.None).Dense(n);
         second.Count(v => v == 1).Should().Be(3);
         second.Count(v => v == 0).Should().Be(second.Length - 3);
     }

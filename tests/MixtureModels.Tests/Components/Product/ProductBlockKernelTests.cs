@@ -395,7 +395,7 @@ public sealed class ProductBlockKernelTests
         IComponentFamily<ProductComponent, ProductStatistics> family, DataMatrix data, double[] sampleWeights, double[] responsibilities, int k, int threads)
     {
         var engine = new EmEngine<ProductComponent, ProductStatistics>(family, MaximumLikelihoodWeights.Instance, data, sampleWeights, k, new EmSettings(0, 12, threads));
-        var (weights, components) = engine.FromResponsibilities(responsibilities, CancellationToken.None);
+        var (weights, components) = engine.FromResponsibilities(InitialAssignment.Soft(responsibilities, k), CancellationToken.None);
         var result = engine.Run(weights, components, double.NegativeInfinity, 0, null, CancellationToken.None);
         var labels = new int[data.Rows];
         double mean = engine.Evaluate(result.Weights, result.Components, labels, CancellationToken.None);
