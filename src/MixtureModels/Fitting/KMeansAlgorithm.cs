@@ -73,8 +73,8 @@ internal sealed class KMeansAlgorithm
     /// <summary>The mean column variance of the data, computed on first use (the tolerance of every Lloyd run is relative to it).</summary>
     private double MeanVariance => double.IsNaN(_meanVariance) ? _meanVariance = ColumnVariance.Mean(_data, _weights, out _) : _meanVariance;
 
-    /// <summary>One k-means++ seeding followed by Lloyd iterations.</summary>
-    public KMeansResult Run(Random random, int maxIterations, double tolerance, CancellationToken cancellationToken)
+    /// <summary>One k-means++ seeding followed by Lloyd iterations (see <see cref="Lloyd"/> for <paramref name="labels"/>).</summary>
+    public KMeansResult Run(Random random, int maxIterations, double tolerance, CancellationToken cancellationToken, int[]? labels = null)
     {
         var seeds = PlusPlusSeeds(random, cancellationToken);
         var centers = new double[_k * _columns];
@@ -83,7 +83,7 @@ internal sealed class KMeansAlgorithm
             _data.Row(seeds[c]).CopyTo(centers.AsSpan(c * _columns, _columns));
         }
 
-        return Lloyd(centers, maxIterations, tolerance, cancellationToken);
+        return Lloyd(centers, maxIterations, tolerance, cancellationToken, labels);
     }
 
     /// <summary>
@@ -152,15 +152,17 @@ internal sealed class KMeansAlgorithm
     /// every row with its nearest centre and accumulates, per chunk, the weighted offsets of its rows from their
     /// centre; the chunks' sums are merged in order and each centre moves by its mean offset. It stops when no label
     /// changed or the squared shift summed over the centres is at most <paramref name="tolerance"/> × the mean column
-    /// variance. An empty cluster keeps its centre.
+    /// variance. An empty cluster keeps its centre. The result's labels are <paramref name="labels"/> when given (N
+    /// entries, whatever they hold: the first pass writes every label without reading it), so that restarts that use
+    /// each result before the next run share one array; otherwise a new array.
     /// </summary>
-    public KMeansResult Lloyd(double[] initialCenters, int maxIterations, double tolerance, CancellationToken cancellationToken)
+    public KMeansResult Lloyd(double[] initialCenters, int maxIterations, double tolerance, CancellationToken cancellationToken, int[]? labels = null)
     {
         int k = _k, d = _columns;
         var centers = (double[])initialCenters.Clone();
         var next = new double[k * d];
         var mass = new double[k];
-        var labels = new int[_data.Rows];
+        labels ??= new int[_data.Rows];
         var moves = new double[2 * k];
         Bounds? bounds = null;
         double absoluteTolerance = tolerance == 0 ? 0 : tolerance * MeanVariance;

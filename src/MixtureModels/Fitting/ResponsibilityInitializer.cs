@@ -19,6 +19,7 @@ internal sealed class ResponsibilityInitializer
     private KMeansAlgorithm? _standardizedKMeans;
     private HierarchicalTree? _tree;
     private double[]? _responsibilities;
+    private int[]? _labels; // k-means' labels, shared by the restarts (each start is used before the next is made)
 
     /// <summary>Prepares the initialiser for one fit.</summary>
     /// <param name="method">The initialisation method.</param>
@@ -100,6 +101,9 @@ internal sealed class ResponsibilityInitializer
         return InitialAssignment.Soft(responsibilities, k);
     }
 
+    /// <summary>One label array for every restart's k-means (not cleared: k-means writes each label before reading it).</summary>
+    private int[] LabelBuffer(int rows) => _labels ??= GC.AllocateUninitializedArray<int>(rows);
+
     private KMeansAlgorithm KMeans => _kMeans ??= new KMeansAlgorithm(_data, _weights, _k, _maxDegreeOfParallelism);
 
     /// <summary>k-means on the standardised columns, made on first use and kept for the other restarts.</summary>
@@ -118,9 +122,9 @@ internal sealed class ResponsibilityInitializer
         switch (method)
         {
             case InitializationMethod.KMeans:
-                return InitialAssignment.Hard(KMeans.Run(random, 300, 1e-4, cancellationToken).Labels, k);
+                return InitialAssignment.Hard(KMeans.Run(random, 300, 1e-4, cancellationToken, LabelBuffer(n)).Labels, k);
             case InitializationMethod.KMeansStandardized:
-                return InitialAssignment.Hard(StandardizedKMeans.Run(random, 300, 1e-4, cancellationToken).Labels, k);
+                return InitialAssignment.Hard(StandardizedKMeans.Run(random, 300, 1e-4, cancellationToken, LabelBuffer(n)).Labels, k);
             case InitializationMethod.ModelBasedHierarchical:
                 return InitialAssignment.Hard(Hierarchical(random, cancellationToken).Cut(k), k);
         }
