@@ -246,6 +246,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         // writing the labels of every run into the one array; the kept run is labelled again only when a later run has
         // overwritten its labels. A distributed engine keeps its two passes.
         var labels = new int[rows];
+        HugePages.Advise(labels);
         bool fused = engine.CanDiagnoseAndEvaluate;
         int labelledRun = -1;
         double labelledLogLikelihood = double.NaN;

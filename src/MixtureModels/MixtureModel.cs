@@ -109,6 +109,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     {
         data = StartQuery(data, out var check);
         var result = new double[data.Rows];
+        HugePages.Advise(result);
         EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
             check?.Block(start, count);
@@ -136,6 +137,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     {
         data = StartQuery(data, out var check);
         var result = new double[data.Rows, ComponentCount];
+        HugePages.Advise(result);
         int componentCount = ComponentCount;
         EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
@@ -166,6 +168,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     {
         data = StartQuery(data, out var check);
         var result = new int[data.Rows];
+        HugePages.Advise(result);
         EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
             check?.Block(start, count);
@@ -227,6 +230,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
         ArgumentChecks.AtLeast(count, 1, nameof(count), "Ask for at least one sample.");
         ArgumentNullException.ThrowIfNull(random);
         var rows = new double[count, Dimension];
+        HugePages.Advise(rows);
         var labels = new int[count];
         var row = new double[Dimension];
         for (int i = 0; i < count; i++)
@@ -340,6 +344,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
         data = CheckQueryData(data);
         RequireMissingValueComponents();
         var result = new double[data.Rows, Dimension];
+        HugePages.Advise(result);
         EStep.Run(data, -1, (start, count, _, _) =>
         {
             Span<double> completed = Dimension <= 128 ? stackalloc double[Dimension] : new double[Dimension];

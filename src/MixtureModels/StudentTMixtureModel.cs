@@ -67,6 +67,7 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
         // The responsibilities check the data as every query does.
         _ = PredictProbabilities(data);
         var result = new double[data.Rows, ComponentCount];
+        HugePages.Advise(result);
         var patterns = new StudentTPattern?[ComponentCount];
         for (int n = 0; n < data.Rows; n++)
         {
@@ -92,6 +93,7 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
     {
         var responsibilities = PredictProbabilities(data);
         var result = new double[data.Rows];
+        HugePages.Advise(result);
         var patterns = new StudentTPattern?[ComponentCount];
         for (int n = 0; n < data.Rows; n++)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
+using MixtureModels.Numerics;
 
 namespace MixtureModels;
 
@@ -169,6 +170,7 @@ public sealed class DataMatrix
     public double[,] ToArray()
     {
         var result = new double[Rows, Columns];
+        HugePages.Advise(result);
         var span = _values.Span;
         for (int r = 0; r < Rows; r++)
         {

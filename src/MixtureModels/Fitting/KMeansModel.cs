@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components;
 using MixtureModels.Fitting;
+using MixtureModels.Numerics;
 
 namespace MixtureModels;
 
@@ -51,6 +52,7 @@ public sealed class KMeansModel
     {
         data = InputValidation.QueryData(data, Dimension, maxDegreeOfParallelism: _maxDegreeOfParallelism);
         var labels = new int[data.Rows];
+        HugePages.Advise(labels);
         KMeansAlgorithm.Assign(data, _centers, ClusterCount, labels, _maxDegreeOfParallelism, CancellationToken.None);
         return labels;
     }

@@ -102,7 +102,16 @@ internal sealed class ResponsibilityInitializer
     }
 
     /// <summary>One label array for every restart's k-means (not cleared: k-means writes each label before reading it).</summary>
-    private int[] LabelBuffer(int rows) => _labels ??= GC.AllocateUninitializedArray<int>(rows);
+    private int[] LabelBuffer(int rows)
+    {
+        if (_labels is null)
+        {
+            _labels = GC.AllocateUninitializedArray<int>(rows);
+            HugePages.Advise(_labels);
+        }
+
+        return _labels;
+    }
 
     private KMeansAlgorithm KMeans => _kMeans ??= new KMeansAlgorithm(_data, _weights, _k, _maxDegreeOfParallelism);
 
@@ -131,7 +140,13 @@ internal sealed class ResponsibilityInitializer
 
         // Not cleared by the allocator: every entry is written below, by the threads of one parallel pass (a fresh
         // 12.8 MB array cleared on one thread cost W1 about 5 ms of page faults).
-        var responsibilities = _responsibilities ??= GC.AllocateUninitializedArray<double>(n * k);
+        if (_responsibilities is null)
+        {
+            _responsibilities = GC.AllocateUninitializedArray<double>(n * k);
+            HugePages.Advise(_responsibilities);
+        }
+
+        var responsibilities = _responsibilities;
         switch (method)
         {
             case InitializationMethod.KMeansPlusPlus:

@@ -117,6 +117,7 @@ public static class MixtureComparison
     private static double[] LogDensities(IComponent model, DataMatrix data)
     {
         var result = new double[data.Rows];
+        HugePages.Advise(result);
         for (int start = 0; start < data.Rows; start += BlockRows)
         {
             int count = Math.Min(BlockRows, data.Rows - start);
