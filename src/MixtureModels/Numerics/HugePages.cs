@@ -9,6 +9,12 @@ namespace MixtureModels.Numerics;
 /// fault for 512 of them. Where the system has no transparent huge pages in <c>madvise</c> mode (or is not Linux, or
 /// the memory was touched before) the advice changes nothing; nothing here affects what the array holds.
 /// </summary>
+/// <remarks>
+/// The advice marks a range of the garbage collector's mapping, which the kernel keeps as a mapping area of its own
+/// (adjacent advised ranges merge again); only arrays of at least <see cref="Threshold"/> are advised, so their number
+/// stays far below the kernel's limit on mapping areas. When the collector later releases or reuses the memory, the
+/// huge pages are split or freed like any other pages.
+/// </remarks>
 internal static unsafe class HugePages
 {
     /// <summary>Arrays smaller than this are left alone (numpy's threshold).</summary>
