@@ -245,8 +245,7 @@ public sealed class MixtureEstimator<TComponent, TStatistics>
         // The diagnosis of a run and the final E-step of the kept run use the same parameters: one pass serves both,
         // writing the labels of every run into the one array; the kept run is labelled again only when a later run has
         // overwritten its labels. A distributed engine keeps its two passes.
-        var labels = new int[rows];
-        HugePages.Advise(labels);
+        var labels = HugePages.NewArray<int>(rows);
         bool fused = engine.CanDiagnoseAndEvaluate;
         int labelledRun = -1;
         double labelledLogLikelihood = double.NaN;

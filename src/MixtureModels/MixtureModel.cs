@@ -108,8 +108,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     public double[] LogDensity(DataMatrix data)
     {
         data = StartQuery(data, out var check);
-        var result = new double[data.Rows];
-        HugePages.Advise(result);
+        var result = HugePages.NewArray<double>(data.Rows);
         EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
             check?.Block(start, count);
@@ -136,8 +135,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     public double[,] PredictProbabilities(DataMatrix data)
     {
         data = StartQuery(data, out var check);
-        var result = new double[data.Rows, ComponentCount];
-        HugePages.Advise(result);
+        var result = HugePages.NewArray<double>(data.Rows, ComponentCount);
         int componentCount = ComponentCount;
         EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
@@ -167,8 +165,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     public int[] Predict(DataMatrix data)
     {
         data = StartQuery(data, out var check);
-        var result = new int[data.Rows];
-        HugePages.Advise(result);
+        var result = HugePages.NewArray<int>(data.Rows);
         EStep.Run(data, -1, (start, count, logProb, stride) =>
         {
             check?.Block(start, count);
@@ -229,8 +226,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
     {
         ArgumentChecks.AtLeast(count, 1, nameof(count), "Ask for at least one sample.");
         ArgumentNullException.ThrowIfNull(random);
-        var rows = new double[count, Dimension];
-        HugePages.Advise(rows);
+        var rows = HugePages.NewArray<double>(count, Dimension);
         var labels = new int[count];
         var row = new double[Dimension];
         for (int i = 0; i < count; i++)
@@ -343,8 +339,7 @@ public class MixtureModel<TComponent> : IMissingValueComponent, IUncheckedCompon
 
         data = CheckQueryData(data);
         RequireMissingValueComponents();
-        var result = new double[data.Rows, Dimension];
-        HugePages.Advise(result);
+        var result = HugePages.NewArray<double>(data.Rows, Dimension);
         EStep.Run(data, -1, (start, count, _, _) =>
         {
             Span<double> completed = Dimension <= 128 ? stackalloc double[Dimension] : new double[Dimension];

@@ -66,8 +66,7 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
     {
         // The responsibilities check the data as every query does.
         _ = PredictProbabilities(data);
-        var result = new double[data.Rows, ComponentCount];
-        HugePages.Advise(result);
+        var result = HugePages.NewArray<double>(data.Rows, ComponentCount);
         var patterns = new StudentTPattern?[ComponentCount];
         for (int n = 0; n < data.Rows; n++)
         {
@@ -92,8 +91,7 @@ public sealed class StudentTMixtureModel : FittedMixtureModel<StudentTComponent>
     public double[] ExpectedRowWeights(DataMatrix data)
     {
         var responsibilities = PredictProbabilities(data);
-        var result = new double[data.Rows];
-        HugePages.Advise(result);
+        var result = HugePages.NewArray<double>(data.Rows);
         var patterns = new StudentTPattern?[ComponentCount];
         for (int n = 0; n < data.Rows; n++)
         {

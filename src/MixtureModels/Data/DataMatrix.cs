@@ -169,8 +169,7 @@ public sealed class DataMatrix
     /// <summary>Copies the values into a new rectangular array.</summary>
     public double[,] ToArray()
     {
-        var result = new double[Rows, Columns];
-        HugePages.Advise(result);
+        var result = HugePages.NewArray<double>(Rows, Columns);
         var span = _values.Span;
         for (int r = 0; r < Rows; r++)
         {

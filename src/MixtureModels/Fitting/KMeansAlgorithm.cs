@@ -100,11 +100,7 @@ internal sealed class KMeansAlgorithm
         int trials = 2 + (int)Math.Log(_k);
         int checkpoints = (n + PrefixStride - 1) / PrefixStride;
         var seeds = new int[_k];
-        if (_closest is null)
-        {
-            _closest = new double[n];
-            HugePages.Advise(_closest);
-        }
+        _closest ??= HugePages.NewArray<double>(n);
         _closestPrefix ??= new double[checkpoints];
         if (_prefixes is null)
         {
@@ -166,11 +162,7 @@ internal sealed class KMeansAlgorithm
         var centers = (double[])initialCenters.Clone();
         var next = new double[k * d];
         var mass = new double[k];
-        if (labels is null)
-        {
-            labels = new int[_data.Rows];
-            HugePages.Advise(labels);
-        }
+        labels ??= HugePages.NewArray<int>(_data.Rows);
         var moves = new double[2 * k];
         Bounds? bounds = null;
         double absoluteTolerance = tolerance == 0 ? 0 : tolerance * MeanVariance;
@@ -186,7 +178,7 @@ internal sealed class KMeansAlgorithm
             {
                 // The seeding's distances are not needed any more: their buffer holds the upper bounds (one N-long
                 // buffer fewer to allocate and fault in on a fit's first call).
-                bounds = new Bounds(_closest ??= new double[_data.Rows], _lower ??= NewLower(), moves);
+                bounds = new Bounds(_closest ??= HugePages.NewArray<double>(_data.Rows), _lower ??= HugePages.NewArray<double>(_data.Rows), moves);
             }
 
             bool changed = LabelPass(centers, labels, accumulate: true, bounds is null ? null : bounds with { Use = iteration > 2 }, cancellationToken, labelsUnset: iteration == 1) || iteration == 1;
@@ -238,14 +230,6 @@ internal sealed class KMeansAlgorithm
         }
 
         return new KMeansResult(centers, labels, inertia, iteration, converged);
-    }
-
-    /// <summary>The lower bounds' fresh buffer (N doubles), advised to huge pages when large.</summary>
-    private double[] NewLower()
-    {
-        var lower = new double[_data.Rows];
-        HugePages.Advise(lower);
-        return lower;
     }
 
     /// <summary>Labels every row of <paramref name="data"/> with its nearest centre (the first on ties).</summary>

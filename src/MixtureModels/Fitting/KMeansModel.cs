@@ -51,8 +51,7 @@ public sealed class KMeansModel
     public int[] Predict(DataMatrix data)
     {
         data = InputValidation.QueryData(data, Dimension, maxDegreeOfParallelism: _maxDegreeOfParallelism);
-        var labels = new int[data.Rows];
-        HugePages.Advise(labels);
+        var labels = HugePages.NewArray<int>(data.Rows);
         KMeansAlgorithm.Assign(data, _centers, ClusterCount, labels, _maxDegreeOfParallelism, CancellationToken.None);
         return labels;
     }

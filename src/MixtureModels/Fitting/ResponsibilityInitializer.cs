@@ -102,16 +102,7 @@ internal sealed class ResponsibilityInitializer
     }
 
     /// <summary>One label array for every restart's k-means (not cleared: k-means writes each label before reading it).</summary>
-    private int[] LabelBuffer(int rows)
-    {
-        if (_labels is null)
-        {
-            _labels = GC.AllocateUninitializedArray<int>(rows);
-            HugePages.Advise(_labels);
-        }
-
-        return _labels;
-    }
+    private int[] LabelBuffer(int rows) => _labels ??= HugePages.NewUninitializedArray<int>(rows);
 
     private KMeansAlgorithm KMeans => _kMeans ??= new KMeansAlgorithm(_data, _weights, _k, _maxDegreeOfParallelism);
 
@@ -140,13 +131,7 @@ internal sealed class ResponsibilityInitializer
 
         // Not cleared by the allocator: every entry is written below, by the threads of one parallel pass (a fresh
         // 12.8 MB array cleared on one thread cost W1 about 5 ms of page faults).
-        if (_responsibilities is null)
-        {
-            _responsibilities = GC.AllocateUninitializedArray<double>(n * k);
-            HugePages.Advise(_responsibilities);
-        }
-
-        var responsibilities = _responsibilities;
+        var responsibilities = _responsibilities ??= HugePages.NewUninitializedArray<double>(n * k);
         switch (method)
         {
             case InitializationMethod.KMeansPlusPlus:

@@ -26,6 +26,40 @@ internal static unsafe class HugePages
 
     private static readonly delegate* unmanaged<nint, nuint, int, int> s_madvise = Resolve();
 
+    /// <summary>A new zeroed array of <paramref name="length"/> elements, advised before its first write (<see cref="Advise"/>).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="length">The element count.</param>
+    public static T[] NewArray<T>(int length)
+        where T : unmanaged
+    {
+        var array = new T[length];
+        Advise(array);
+        return array;
+    }
+
+    /// <summary>A new zeroed <paramref name="rows"/> × <paramref name="columns"/> array, advised before its first write (<see cref="Advise"/>).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="rows">The first dimension.</param>
+    /// <param name="columns">The second dimension.</param>
+    public static T[,] NewArray<T>(int rows, int columns)
+        where T : unmanaged
+    {
+        var array = new T[rows, columns];
+        Advise(array);
+        return array;
+    }
+
+    /// <summary>A new array of <paramref name="length"/> elements whose contents are undefined (every entry must be written before it is read), advised before its first write.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="length">The element count.</param>
+    public static T[] NewUninitializedArray<T>(int length)
+        where T : unmanaged
+    {
+        var array = GC.AllocateUninitializedArray<T>(length);
+        Advise(array);
+        return array;
+    }
+
     /// <summary>Advises huge pages for the whole 2 MiB pages inside <paramref name="array"/>'s data, when it holds at least <see cref="Threshold"/> bytes.</summary>
     /// <param name="array">A freshly allocated array of a primitive type, not yet written.</param>
     public static void Advise(Array array)

@@ -116,8 +116,7 @@ public static class MixtureComparison
 
     private static double[] LogDensities(IComponent model, DataMatrix data)
     {
-        var result = new double[data.Rows];
-        HugePages.Advise(result);
+        var result = HugePages.NewArray<double>(data.Rows);
         for (int start = 0; start < data.Rows; start += BlockRows)
         {
             int count = Math.Min(BlockRows, data.Rows - start);
