@@ -61,7 +61,7 @@ internal static class EStepKernel
     public static void LogSumExp(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<double> logLikelihood, Span<int> labels)
     {
         const int Lanes = 4;
-        int n = BlockVectorMath.IsSupported ? LogSumExp512(logProb, count, componentCount, stride, logLikelihood, labels) : 0;
+        int n = Lanes512.IsSupported ? LogSumExp512(logProb, count, componentCount, stride, logLikelihood, labels) : 0;
         if (Vector256.IsHardwareAccelerated)
         {
             ref double lp = ref MemoryMarshal.GetReference(logProb);
@@ -166,7 +166,7 @@ internal static class EStepKernel
     public static void Responsibilities(Span<double> logProb, int count, int componentCount, int stride, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
     {
         const int Lanes = 4;
-        int n = BlockVectorMath.IsSupported ? Responsibilities512(logProb, count, componentCount, stride, rowWeights, logLikelihood) : 0;
+        int n = Lanes512.IsSupported ? Responsibilities512(logProb, count, componentCount, stride, rowWeights, logLikelihood) : 0;
         if (Vector256.IsHardwareAccelerated)
         {
             ref double lp = ref MemoryMarshal.GetReference(logProb);
@@ -286,7 +286,7 @@ internal static class EStepKernel
     {
         const int Lanes = 4;
         int n = 0;
-        if (BlockVectorMath.IsSupported)
+        if (Lanes512.IsSupported)
         {
             n = AddCountAndEntropy512(responsibilities, rowWeights, ref count, ref entropy);
         }
@@ -365,10 +365,10 @@ internal static class EStepKernel
             for (int k = 0; k < componentCount; k++)
             {
                 var shifted = Vector512.LoadUnsafe(ref lp, (nuint)((k * stride) + n)) - max;
-                total += Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), BlockVectorMath.ExpNonPositive(shifted), Vector512<double>.Zero);
+                total += Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), BlockVectorMath.ExpNonPositive(new Lanes512(shifted)).Value, Vector512<double>.Zero);
             }
 
-            (max + BlockVectorMath.LogPositive(total)).CopyTo(logLikelihood.Slice(n, Lanes));
+            (max + BlockVectorMath.LogPositive(new Lanes512(total)).Value).CopyTo(logLikelihood.Slice(n, Lanes));
             if (!labels.IsEmpty)
             {
                 for (int lane = 0; lane < Lanes; lane++)
@@ -422,7 +422,7 @@ internal static class EStepKernel
             {
                 ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
                 var shifted = Vector512.LoadUnsafe(ref target) - max;
-                var e = Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), BlockVectorMath.ExpNonPositive(shifted), Vector512<double>.Zero);
+                var e = Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), BlockVectorMath.ExpNonPositive(new Lanes512(shifted)).Value, Vector512<double>.Zero);
                 e.StoreUnsafe(ref target);
                 total += e;
             }
@@ -435,7 +435,7 @@ internal static class EStepKernel
                 (Vector512.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
             }
 
-            (max + BlockVectorMath.LogPositive(total)).CopyTo(logLikelihood.Slice(n, Lanes));
+            (max + BlockVectorMath.LogPositive(new Lanes512(total)).Value).CopyTo(logLikelihood.Slice(n, Lanes));
         }
 
         return n;
@@ -463,7 +463,7 @@ internal static class EStepKernel
             var subnormal = Vector512.LessThan(r, Vector512.Create(SmallestNormal));
             var argument = Vector512.ConditionalSelect(positive, r, Vector512.Create(1.0));
             argument = Vector512.ConditionalSelect(subnormal & positive, argument * Vector512.Create(Scale), argument);
-            var logR = BlockVectorMath.LogPositive(argument) - (Vector512.Create(LogScale) & (subnormal & positive));
+            var logR = BlockVectorMath.LogPositive(new Lanes512(argument)).Value - (Vector512.Create(LogScale) & (subnormal & positive));
             counts += w * r;
             entropies -= w * (r * logR);
         }

@@ -59,7 +59,9 @@ public sealed class BernoulliFamily : IComponentFamily<BernoulliComponent, Berno
 
     /// <inheritdoc />
     IBlockKernel<BernoulliComponent, BernoulliStatistics>? IBlockKernelSource<BernoulliComponent, BernoulliStatistics>.CreateBlockKernel(int componentCount) =>
-        BlockVectorMath.IsSupported ? new BernoulliBlockKernel(Dimension, componentCount) : null;
+        Lanes512.IsSupported ? new BernoulliBlockKernel<Lanes512>(Dimension, componentCount)
+        : Lanes256.IsSupported ? new BernoulliBlockKernel<Lanes256>(Dimension, componentCount)
+        : null;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">An accumulator was not created by a Bernoulli family of this dimension, or the spans differ in length.</exception>

@@ -25,7 +25,9 @@ public sealed class DiagonalCovarianceFamily : GaussianFamily, IReparameterizati
 
     /// <inheritdoc />
     IBlockKernel<GaussianComponent, GaussianStatistics>? IBlockKernelSource<GaussianComponent, GaussianStatistics>.CreateBlockKernel(int componentCount) =>
-        BlockVectorMath.IsSupported ? new DiagonalBlockKernel(Dimension, componentCount, spherical: false) : null;
+        Lanes512.IsSupported ? new DiagonalBlockKernel<Lanes512>(Dimension, componentCount, spherical: false)
+        : Lanes256.IsSupported ? new DiagonalBlockKernel<Lanes256>(Dimension, componentCount, spherical: false)
+        : null;
 
     /// <inheritdoc />
     public override void Estimate(ReadOnlySpan<GaussianStatistics> statistics, Span<GaussianComponent> destination)

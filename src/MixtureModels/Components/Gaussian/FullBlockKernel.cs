@@ -8,23 +8,25 @@ using MixtureModels.Numerics;
 namespace MixtureModels.Components.Gaussian;
 
 /// <summary>
-/// The fused E+M pass of full (or tied) covariance Gaussians on a block, for all K components at once, with 512-bit
-/// vectors across rows. The block is transposed into column-major scratch (a vector holds one column of eight
-/// consecutive rows), as in <see cref="DiagonalBlockKernel"/>. The quadratic forms ‖(x − μ)ᵀP‖² are then a small
-/// triangular GEMM whose register tile is 16 rows × 8 columns of y = (x − μ)ᵀP, fed by broadcasts of P, with the
-/// diagonal blocks of P walked as triangles; the squares of y add up lane by lane, so the forms of eight rows come out
-/// in one vector with no horizontal sums. The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ goes band by band of four columns: the
-/// diagonal 4 × 4 tile stores the band's weighted centred columns, which the tiles right of it read, and every tile sums
-/// its products over the rows lane by lane (centring the other factor in registers), reduced across lanes once per
-/// piece. A block of up to 256 rows is one piece where its scratch fits the budget, so that these reductions and the
-/// per-tile set-up are paid once per block and component. Only built where 512-bit vectors are hardware-accelerated
-/// (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the engine keeps the per-component kernels.
+/// The fused E+M pass of full (or tied) covariance Gaussians on a block, for all K components at once, with vectors
+/// across rows. The block is transposed into column-major scratch (a vector holds one column of as many consecutive rows
+/// as it has lanes), as in <see cref="DiagonalBlockKernel{TLanes}"/>. The quadratic forms ‖(x − μ)ᵀP‖² are then a small
+/// triangular GEMM whose register tile is two vectors of rows × 8 columns of y = (x − μ)ᵀP with AVX-512's 32 registers
+/// (× 4 columns with AVX2's 16), fed by broadcasts of P, with the diagonal blocks of P walked as triangles; the squares
+/// of y add up lane by lane, so the forms of a vector of rows come out in one vector with no horizontal sums, and every
+/// row gets the same bits at either width. The scatter Σ wₙ(xₙ − a)(xₙ − a)ᵀ goes band by band of four columns: the
+/// diagonal 4 × 4 tile stores the band's weighted centred columns, which the tiles right of it read, and every tile
+/// sums its products over the rows lane by lane (centring the other factor in registers), reduced across lanes once per
+/// piece (with AVX2, each tile in two passes of half its entries). A block of up to 256 rows is one piece where its
+/// scratch fits the budget, so that these reductions and the per-tile set-up are paid once per block and component.
+/// Only built where the vectors are hardware-accelerated (<see cref="BlockVectorMath.IsSupported"/>); elsewhere the
+/// engine keeps the per-component kernels.
 /// </summary>
-internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceDensities, IFetchAheadKernel<GaussianStatistics>
+/// <typeparam name="TLanes">The vector width: <see cref="Lanes512"/> or <see cref="Lanes256"/>.</typeparam>
+internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, GaussianStatistics>, IColumnPieceDensities, IFetchAheadKernel<GaussianStatistics>
+    where TLanes : unmanaged, ILanes<TLanes>
 {
-    private const int Lanes = 8;
-    private const int TileRows = 2 * Lanes; // rows of a quadratic-form tile
-    private const int Columns = 8;          // columns of y in a quadratic-form tile
+    private const int Columns = 8;          // columns of y in a quadratic-form tile with 32 registers (4 with 16)
     private const int PieceBudget = 8192;   // doubles of scratch per piece (64 KB): transposed columns, responsibilities and one band of weighted columns
     private const int Skew = 40;            // doubles (320 bytes, whole cache lines) between scratch regions, against 4K aliasing
 
@@ -39,6 +41,9 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     private readonly double[] _factors;    // K × D × _dc: the precision Cholesky factors P, zero right of column D
     private readonly double[] _constants;  // K: log π_k + the log-density at the mean
     private readonly int _pieceRows;       // most rows processed together, a multiple of TileRows
+
+    /// <summary>Rows of a quadratic-form tile: two vectors.</summary>
+    private static int TileRows => 2 * TLanes.Count;
 
     /// <summary>Creates the kernel for K components of dimension D.</summary>
     /// <param name="dimension">D.</param>
@@ -106,7 +111,7 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     /// <inheritdoc />
     /// <remarks>Through <see cref="ColumnPieces"/>, in pieces of nearly equal size padded to whole quadratic-form tiles.</remarks>
     public void JointLogDensity(ReadOnlySpan<double> rows, int count, Span<double> logProb, int stride) =>
-        ColumnPieces.JointLogDensity(this, rows, count, logProb, stride, PieceRows(count), TileRows);
+        ColumnPieces.JointLogDensity<TLanes>(this, rows, count, logProb, stride, PieceRows(count), TileRows);
 
     /// <inheritdoc />
     int IColumnPieceDensities.Dimension => _d;
@@ -146,16 +151,16 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         var reference = scratch.Slice(((_d4 + _k + 4) * p) + Skew, _d4); // a component's reference point, zero past D
         var tiles = scratch.Slice(((_d4 + _k + 4) * p) + Skew + _d4, _d4 * _d4); // a component's scatter of the piece
         reference.Clear();
-        BlockVectorMath.Transpose(rows, count, _d, columns, p);
+        BlockVectorMath.Transpose<TLanes>(rows, count, _d, columns, p);
         columns[(_d * p)..].Clear();
         LogDensities(columns, p, responsibilities, ref ahead);
 
-        BlockVectorMath.NormalizeBlock(responsibilities, _k, p, count, rowWeights, logLikelihood);
+        BlockVectorMath.NormalizeBlock<TLanes>(responsibilities, _k, p, count, rowWeights, logLikelihood);
 
         for (int k = 0; k < _k; k++)
         {
             var weights = responsibilities.Slice(k * p, p);
-            double total = BlockVectorMath.Sum(weights);
+            double total = BlockVectorMath.Sum<TLanes>(weights);
             if (total == 0)
             {
                 continue; // as GaussianStatistics.Accumulate: a block without weight adds nothing
@@ -182,7 +187,14 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         {
             for (int g = 0; g < p; g += TileRows)
             {
-                QuadraticFormTile(columns, p, g, k, destination);
+                if (TLanes.Count == 8)
+                {
+                    QuadraticFormTile(columns, p, g, k, destination);
+                }
+                else
+                {
+                    QuadraticFormTileNarrow(columns, p, g, k, destination);
+                }
             }
 
             ahead.Step();
@@ -200,258 +212,387 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         ref double xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
         ref double m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_means), k * d);
         ref double pk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_factors), k * d * dc);
-        var qa = Vector512<double>.Zero;
-        var qb = Vector512<double>.Zero;
+        var qa = TLanes.Zero;
+        var qb = TLanes.Zero;
         for (int j0 = 0; j0 < d; j0 += Columns)
         {
-            var ya0 = Vector512<double>.Zero;
-            var ya1 = Vector512<double>.Zero;
-            var ya2 = Vector512<double>.Zero;
-            var ya3 = Vector512<double>.Zero;
-            var ya4 = Vector512<double>.Zero;
-            var ya5 = Vector512<double>.Zero;
-            var ya6 = Vector512<double>.Zero;
-            var ya7 = Vector512<double>.Zero;
-            var yb0 = Vector512<double>.Zero;
-            var yb1 = Vector512<double>.Zero;
-            var yb2 = Vector512<double>.Zero;
-            var yb3 = Vector512<double>.Zero;
-            var yb4 = Vector512<double>.Zero;
-            var yb5 = Vector512<double>.Zero;
-            var yb6 = Vector512<double>.Zero;
-            var yb7 = Vector512<double>.Zero;
+            var ya0 = TLanes.Zero;
+            var ya1 = TLanes.Zero;
+            var ya2 = TLanes.Zero;
+            var ya3 = TLanes.Zero;
+            var ya4 = TLanes.Zero;
+            var ya5 = TLanes.Zero;
+            var ya6 = TLanes.Zero;
+            var ya7 = TLanes.Zero;
+            var yb0 = TLanes.Zero;
+            var yb1 = TLanes.Zero;
+            var yb2 = TLanes.Zero;
+            var yb3 = TLanes.Zero;
+            var yb4 = TLanes.Zero;
+            var yb5 = TLanes.Zero;
+            var yb6 = TLanes.Zero;
+            var yb7 = TLanes.Zero;
 
             // Rows of P above the diagonal block: all eight columns.
             for (int i = 0; i < j0; i++)
             {
-                var mi = Vector512.Create(Unsafe.Add(ref m, i));
-                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, i * p)) - mi;
-                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (i * p) + Lanes)) - mi;
+                var mi = TLanes.Create(Unsafe.Add(ref m, i));
+                var xa = TLanes.Load(ref xg, (nuint)(i * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)((i * p) + TLanes.Count)) - mi;
                 ref double pr = ref Unsafe.Add(ref pk, (i * dc) + j0);
-                var p0 = Vector512.Create(pr);
-                ya0 = Avx512F.FusedMultiplyAdd(xa, p0, ya0);
-                yb0 = Avx512F.FusedMultiplyAdd(xb, p0, yb0);
-                var p1 = Vector512.Create(Unsafe.Add(ref pr, 1));
-                ya1 = Avx512F.FusedMultiplyAdd(xa, p1, ya1);
-                yb1 = Avx512F.FusedMultiplyAdd(xb, p1, yb1);
-                var p2 = Vector512.Create(Unsafe.Add(ref pr, 2));
-                ya2 = Avx512F.FusedMultiplyAdd(xa, p2, ya2);
-                yb2 = Avx512F.FusedMultiplyAdd(xb, p2, yb2);
-                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
-                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
-                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
-                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
-                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
-                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
-                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
-                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
-                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
-                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
-                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
-                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
-                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
-                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
-                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+                var p0 = TLanes.Create(pr);
+                ya0 = TLanes.MulAdd(xa, p0, ya0);
+                yb0 = TLanes.MulAdd(xb, p0, yb0);
+                var p1 = TLanes.Create(Unsafe.Add(ref pr, 1));
+                ya1 = TLanes.MulAdd(xa, p1, ya1);
+                yb1 = TLanes.MulAdd(xb, p1, yb1);
+                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                ya2 = TLanes.MulAdd(xa, p2, ya2);
+                yb2 = TLanes.MulAdd(xb, p2, yb2);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+                var p4 = TLanes.Create(Unsafe.Add(ref pr, 4));
+                ya4 = TLanes.MulAdd(xa, p4, ya4);
+                yb4 = TLanes.MulAdd(xb, p4, yb4);
+                var p5 = TLanes.Create(Unsafe.Add(ref pr, 5));
+                ya5 = TLanes.MulAdd(xa, p5, ya5);
+                yb5 = TLanes.MulAdd(xb, p5, yb5);
+                var p6 = TLanes.Create(Unsafe.Add(ref pr, 6));
+                ya6 = TLanes.MulAdd(xa, p6, ya6);
+                yb6 = TLanes.MulAdd(xb, p6, yb6);
+                var p7 = TLanes.Create(Unsafe.Add(ref pr, 7));
+                ya7 = TLanes.MulAdd(xa, p7, ya7);
+                yb7 = TLanes.MulAdd(xb, p7, yb7);
             }
 
             // The diagonal 8 × 8 block of P: row j0 + t has non-zero entries in columns t.. only.
             ref double td = ref Unsafe.Add(ref pk, (j0 * dc) + j0);
             int rowsHere = Math.Min(Columns, d - j0);
             {
-                var mi = Vector512.Create(Unsafe.Add(ref m, j0));
-                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0) * p)) - mi;
-                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0) * p) + Lanes)) - mi;
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0));
+                var xa = TLanes.Load(ref xg, (nuint)((j0) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0) * p) + TLanes.Count)) - mi;
                 ref double pr = ref Unsafe.Add(ref td, 0 * dc);
-                var p0 = Vector512.Create(pr);
-                ya0 = Avx512F.FusedMultiplyAdd(xa, p0, ya0);
-                yb0 = Avx512F.FusedMultiplyAdd(xb, p0, yb0);
-                var p1 = Vector512.Create(Unsafe.Add(ref pr, 1));
-                ya1 = Avx512F.FusedMultiplyAdd(xa, p1, ya1);
-                yb1 = Avx512F.FusedMultiplyAdd(xb, p1, yb1);
-                var p2 = Vector512.Create(Unsafe.Add(ref pr, 2));
-                ya2 = Avx512F.FusedMultiplyAdd(xa, p2, ya2);
-                yb2 = Avx512F.FusedMultiplyAdd(xb, p2, yb2);
-                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
-                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
-                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
-                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
-                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
-                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
-                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
-                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
-                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
-                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
-                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
-                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
-                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
-                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
-                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+                var p0 = TLanes.Create(pr);
+                ya0 = TLanes.MulAdd(xa, p0, ya0);
+                yb0 = TLanes.MulAdd(xb, p0, yb0);
+                var p1 = TLanes.Create(Unsafe.Add(ref pr, 1));
+                ya1 = TLanes.MulAdd(xa, p1, ya1);
+                yb1 = TLanes.MulAdd(xb, p1, yb1);
+                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                ya2 = TLanes.MulAdd(xa, p2, ya2);
+                yb2 = TLanes.MulAdd(xb, p2, yb2);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+                var p4 = TLanes.Create(Unsafe.Add(ref pr, 4));
+                ya4 = TLanes.MulAdd(xa, p4, ya4);
+                yb4 = TLanes.MulAdd(xb, p4, yb4);
+                var p5 = TLanes.Create(Unsafe.Add(ref pr, 5));
+                ya5 = TLanes.MulAdd(xa, p5, ya5);
+                yb5 = TLanes.MulAdd(xb, p5, yb5);
+                var p6 = TLanes.Create(Unsafe.Add(ref pr, 6));
+                ya6 = TLanes.MulAdd(xa, p6, ya6);
+                yb6 = TLanes.MulAdd(xb, p6, yb6);
+                var p7 = TLanes.Create(Unsafe.Add(ref pr, 7));
+                ya7 = TLanes.MulAdd(xa, p7, ya7);
+                yb7 = TLanes.MulAdd(xb, p7, yb7);
             }
 
             if (rowsHere > 1)
             {
-                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 1));
-                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 1) * p)) - mi;
-                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 1) * p) + Lanes)) - mi;
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 1));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 1) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 1) * p) + TLanes.Count)) - mi;
                 ref double pr = ref Unsafe.Add(ref td, 1 * dc);
-                var p1 = Vector512.Create(Unsafe.Add(ref pr, 1));
-                ya1 = Avx512F.FusedMultiplyAdd(xa, p1, ya1);
-                yb1 = Avx512F.FusedMultiplyAdd(xb, p1, yb1);
-                var p2 = Vector512.Create(Unsafe.Add(ref pr, 2));
-                ya2 = Avx512F.FusedMultiplyAdd(xa, p2, ya2);
-                yb2 = Avx512F.FusedMultiplyAdd(xb, p2, yb2);
-                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
-                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
-                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
-                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
-                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
-                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
-                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
-                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
-                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
-                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
-                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
-                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
-                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
-                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
-                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+                var p1 = TLanes.Create(Unsafe.Add(ref pr, 1));
+                ya1 = TLanes.MulAdd(xa, p1, ya1);
+                yb1 = TLanes.MulAdd(xb, p1, yb1);
+                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                ya2 = TLanes.MulAdd(xa, p2, ya2);
+                yb2 = TLanes.MulAdd(xb, p2, yb2);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+                var p4 = TLanes.Create(Unsafe.Add(ref pr, 4));
+                ya4 = TLanes.MulAdd(xa, p4, ya4);
+                yb4 = TLanes.MulAdd(xb, p4, yb4);
+                var p5 = TLanes.Create(Unsafe.Add(ref pr, 5));
+                ya5 = TLanes.MulAdd(xa, p5, ya5);
+                yb5 = TLanes.MulAdd(xb, p5, yb5);
+                var p6 = TLanes.Create(Unsafe.Add(ref pr, 6));
+                ya6 = TLanes.MulAdd(xa, p6, ya6);
+                yb6 = TLanes.MulAdd(xb, p6, yb6);
+                var p7 = TLanes.Create(Unsafe.Add(ref pr, 7));
+                ya7 = TLanes.MulAdd(xa, p7, ya7);
+                yb7 = TLanes.MulAdd(xb, p7, yb7);
             }
 
             if (rowsHere > 2)
             {
-                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 2));
-                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 2) * p)) - mi;
-                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 2) * p) + Lanes)) - mi;
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 2));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 2) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 2) * p) + TLanes.Count)) - mi;
                 ref double pr = ref Unsafe.Add(ref td, 2 * dc);
-                var p2 = Vector512.Create(Unsafe.Add(ref pr, 2));
-                ya2 = Avx512F.FusedMultiplyAdd(xa, p2, ya2);
-                yb2 = Avx512F.FusedMultiplyAdd(xb, p2, yb2);
-                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
-                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
-                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
-                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
-                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
-                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
-                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
-                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
-                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
-                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
-                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
-                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
-                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
-                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
-                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                ya2 = TLanes.MulAdd(xa, p2, ya2);
+                yb2 = TLanes.MulAdd(xb, p2, yb2);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+                var p4 = TLanes.Create(Unsafe.Add(ref pr, 4));
+                ya4 = TLanes.MulAdd(xa, p4, ya4);
+                yb4 = TLanes.MulAdd(xb, p4, yb4);
+                var p5 = TLanes.Create(Unsafe.Add(ref pr, 5));
+                ya5 = TLanes.MulAdd(xa, p5, ya5);
+                yb5 = TLanes.MulAdd(xb, p5, yb5);
+                var p6 = TLanes.Create(Unsafe.Add(ref pr, 6));
+                ya6 = TLanes.MulAdd(xa, p6, ya6);
+                yb6 = TLanes.MulAdd(xb, p6, yb6);
+                var p7 = TLanes.Create(Unsafe.Add(ref pr, 7));
+                ya7 = TLanes.MulAdd(xa, p7, ya7);
+                yb7 = TLanes.MulAdd(xb, p7, yb7);
             }
 
             if (rowsHere > 3)
             {
-                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 3));
-                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 3) * p)) - mi;
-                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 3) * p) + Lanes)) - mi;
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 3));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 3) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 3) * p) + TLanes.Count)) - mi;
                 ref double pr = ref Unsafe.Add(ref td, 3 * dc);
-                var p3 = Vector512.Create(Unsafe.Add(ref pr, 3));
-                ya3 = Avx512F.FusedMultiplyAdd(xa, p3, ya3);
-                yb3 = Avx512F.FusedMultiplyAdd(xb, p3, yb3);
-                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
-                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
-                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
-                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
-                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
-                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
-                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
-                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
-                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
-                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
-                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
-                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+                var p4 = TLanes.Create(Unsafe.Add(ref pr, 4));
+                ya4 = TLanes.MulAdd(xa, p4, ya4);
+                yb4 = TLanes.MulAdd(xb, p4, yb4);
+                var p5 = TLanes.Create(Unsafe.Add(ref pr, 5));
+                ya5 = TLanes.MulAdd(xa, p5, ya5);
+                yb5 = TLanes.MulAdd(xb, p5, yb5);
+                var p6 = TLanes.Create(Unsafe.Add(ref pr, 6));
+                ya6 = TLanes.MulAdd(xa, p6, ya6);
+                yb6 = TLanes.MulAdd(xb, p6, yb6);
+                var p7 = TLanes.Create(Unsafe.Add(ref pr, 7));
+                ya7 = TLanes.MulAdd(xa, p7, ya7);
+                yb7 = TLanes.MulAdd(xb, p7, yb7);
             }
 
             if (rowsHere > 4)
             {
-                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 4));
-                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 4) * p)) - mi;
-                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 4) * p) + Lanes)) - mi;
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 4));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 4) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 4) * p) + TLanes.Count)) - mi;
                 ref double pr = ref Unsafe.Add(ref td, 4 * dc);
-                var p4 = Vector512.Create(Unsafe.Add(ref pr, 4));
-                ya4 = Avx512F.FusedMultiplyAdd(xa, p4, ya4);
-                yb4 = Avx512F.FusedMultiplyAdd(xb, p4, yb4);
-                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
-                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
-                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
-                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
-                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
-                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
-                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
-                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
-                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+                var p4 = TLanes.Create(Unsafe.Add(ref pr, 4));
+                ya4 = TLanes.MulAdd(xa, p4, ya4);
+                yb4 = TLanes.MulAdd(xb, p4, yb4);
+                var p5 = TLanes.Create(Unsafe.Add(ref pr, 5));
+                ya5 = TLanes.MulAdd(xa, p5, ya5);
+                yb5 = TLanes.MulAdd(xb, p5, yb5);
+                var p6 = TLanes.Create(Unsafe.Add(ref pr, 6));
+                ya6 = TLanes.MulAdd(xa, p6, ya6);
+                yb6 = TLanes.MulAdd(xb, p6, yb6);
+                var p7 = TLanes.Create(Unsafe.Add(ref pr, 7));
+                ya7 = TLanes.MulAdd(xa, p7, ya7);
+                yb7 = TLanes.MulAdd(xb, p7, yb7);
             }
 
             if (rowsHere > 5)
             {
-                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 5));
-                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 5) * p)) - mi;
-                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 5) * p) + Lanes)) - mi;
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 5));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 5) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 5) * p) + TLanes.Count)) - mi;
                 ref double pr = ref Unsafe.Add(ref td, 5 * dc);
-                var p5 = Vector512.Create(Unsafe.Add(ref pr, 5));
-                ya5 = Avx512F.FusedMultiplyAdd(xa, p5, ya5);
-                yb5 = Avx512F.FusedMultiplyAdd(xb, p5, yb5);
-                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
-                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
-                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
-                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
-                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
-                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+                var p5 = TLanes.Create(Unsafe.Add(ref pr, 5));
+                ya5 = TLanes.MulAdd(xa, p5, ya5);
+                yb5 = TLanes.MulAdd(xb, p5, yb5);
+                var p6 = TLanes.Create(Unsafe.Add(ref pr, 6));
+                ya6 = TLanes.MulAdd(xa, p6, ya6);
+                yb6 = TLanes.MulAdd(xb, p6, yb6);
+                var p7 = TLanes.Create(Unsafe.Add(ref pr, 7));
+                ya7 = TLanes.MulAdd(xa, p7, ya7);
+                yb7 = TLanes.MulAdd(xb, p7, yb7);
             }
 
             if (rowsHere > 6)
             {
-                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 6));
-                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 6) * p)) - mi;
-                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 6) * p) + Lanes)) - mi;
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 6));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 6) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 6) * p) + TLanes.Count)) - mi;
                 ref double pr = ref Unsafe.Add(ref td, 6 * dc);
-                var p6 = Vector512.Create(Unsafe.Add(ref pr, 6));
-                ya6 = Avx512F.FusedMultiplyAdd(xa, p6, ya6);
-                yb6 = Avx512F.FusedMultiplyAdd(xb, p6, yb6);
-                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
-                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
-                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+                var p6 = TLanes.Create(Unsafe.Add(ref pr, 6));
+                ya6 = TLanes.MulAdd(xa, p6, ya6);
+                yb6 = TLanes.MulAdd(xb, p6, yb6);
+                var p7 = TLanes.Create(Unsafe.Add(ref pr, 7));
+                ya7 = TLanes.MulAdd(xa, p7, ya7);
+                yb7 = TLanes.MulAdd(xb, p7, yb7);
             }
 
             if (rowsHere > 7)
             {
-                var mi = Vector512.Create(Unsafe.Add(ref m, j0 + 7));
-                var xa = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, (j0 + 7) * p)) - mi;
-                var xb = Vector512.LoadUnsafe(ref Unsafe.Add(ref xg, ((j0 + 7) * p) + Lanes)) - mi;
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 7));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 7) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 7) * p) + TLanes.Count)) - mi;
                 ref double pr = ref Unsafe.Add(ref td, 7 * dc);
-                var p7 = Vector512.Create(Unsafe.Add(ref pr, 7));
-                ya7 = Avx512F.FusedMultiplyAdd(xa, p7, ya7);
-                yb7 = Avx512F.FusedMultiplyAdd(xb, p7, yb7);
+                var p7 = TLanes.Create(Unsafe.Add(ref pr, 7));
+                ya7 = TLanes.MulAdd(xa, p7, ya7);
+                yb7 = TLanes.MulAdd(xb, p7, yb7);
             }
 
             // Columns past D hold zeros of P: their y is 0 and adds nothing.
-            qa = Avx512F.FusedMultiplyAdd(ya0, ya0, qa);
-            qb = Avx512F.FusedMultiplyAdd(yb0, yb0, qb);
-            qa = Avx512F.FusedMultiplyAdd(ya1, ya1, qa);
-            qb = Avx512F.FusedMultiplyAdd(yb1, yb1, qb);
-            qa = Avx512F.FusedMultiplyAdd(ya2, ya2, qa);
-            qb = Avx512F.FusedMultiplyAdd(yb2, yb2, qb);
-            qa = Avx512F.FusedMultiplyAdd(ya3, ya3, qa);
-            qb = Avx512F.FusedMultiplyAdd(yb3, yb3, qb);
-            qa = Avx512F.FusedMultiplyAdd(ya4, ya4, qa);
-            qb = Avx512F.FusedMultiplyAdd(yb4, yb4, qb);
-            qa = Avx512F.FusedMultiplyAdd(ya5, ya5, qa);
-            qb = Avx512F.FusedMultiplyAdd(yb5, yb5, qb);
-            qa = Avx512F.FusedMultiplyAdd(ya6, ya6, qa);
-            qb = Avx512F.FusedMultiplyAdd(yb6, yb6, qb);
-            qa = Avx512F.FusedMultiplyAdd(ya7, ya7, qa);
-            qb = Avx512F.FusedMultiplyAdd(yb7, yb7, qb);
+            qa = TLanes.MulAdd(ya0, ya0, qa);
+            qb = TLanes.MulAdd(yb0, yb0, qb);
+            qa = TLanes.MulAdd(ya1, ya1, qa);
+            qb = TLanes.MulAdd(yb1, yb1, qb);
+            qa = TLanes.MulAdd(ya2, ya2, qa);
+            qb = TLanes.MulAdd(yb2, yb2, qb);
+            qa = TLanes.MulAdd(ya3, ya3, qa);
+            qb = TLanes.MulAdd(yb3, yb3, qb);
+            qa = TLanes.MulAdd(ya4, ya4, qa);
+            qb = TLanes.MulAdd(yb4, yb4, qb);
+            qa = TLanes.MulAdd(ya5, ya5, qa);
+            qb = TLanes.MulAdd(yb5, yb5, qb);
+            qa = TLanes.MulAdd(ya6, ya6, qa);
+            qb = TLanes.MulAdd(yb6, yb6, qb);
+            qa = TLanes.MulAdd(ya7, ya7, qa);
+            qb = TLanes.MulAdd(yb7, yb7, qb);
         }
 
-        var minusHalf = Vector512.Create(-0.5);
-        var constant = Vector512.Create(_constants[k]);
+        var minusHalf = TLanes.Create(-0.5);
+        var constant = TLanes.Create(_constants[k]);
         ref double output = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), (k * p) + g);
-        Avx512F.FusedMultiplyAdd(minusHalf, qa, constant).StoreUnsafe(ref output);
-        Avx512F.FusedMultiplyAdd(minusHalf, qb, constant).StoreUnsafe(ref Unsafe.Add(ref output, Lanes));
+        TLanes.Store(TLanes.MulAdd(minusHalf, qa, constant), ref output, 0);
+        TLanes.Store(TLanes.MulAdd(minusHalf, qb, constant), ref output, (nuint)TLanes.Count);
+    }
+
+    /// <summary>
+    /// <see cref="QuadraticFormTile"/> for 16 vector registers (AVX2): a tile of two vectors of rows × 4 columns of y, with
+    /// the diagonal 4 × 4 blocks of P walked as triangles. Every y_j adds the same products in the same order (i
+    /// increasing), and q the same squares (j increasing), as the 8-column tile: the same bits in every row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void QuadraticFormTileNarrow(ReadOnlySpan<double> columns, int p, int g, int k, Span<double> destination)
+    {
+        const int NarrowColumns = 4;
+        int d = _d, dc = _dc;
+        ref double xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
+        ref double m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_means), k * d);
+        ref double pk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_factors), k * d * dc);
+        var qa = TLanes.Zero;
+        var qb = TLanes.Zero;
+        for (int j0 = 0; j0 < d; j0 += NarrowColumns)
+        {
+            var ya0 = TLanes.Zero;
+            var ya1 = TLanes.Zero;
+            var ya2 = TLanes.Zero;
+            var ya3 = TLanes.Zero;
+            var yb0 = TLanes.Zero;
+            var yb1 = TLanes.Zero;
+            var yb2 = TLanes.Zero;
+            var yb3 = TLanes.Zero;
+
+            // Rows of P above the diagonal block: all four columns.
+            for (int i = 0; i < j0; i++)
+            {
+                var mi = TLanes.Create(Unsafe.Add(ref m, i));
+                var xa = TLanes.Load(ref xg, (nuint)(i * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)((i * p) + TLanes.Count)) - mi;
+                ref double pr = ref Unsafe.Add(ref pk, (i * dc) + j0);
+                var p0 = TLanes.Create(pr);
+                ya0 = TLanes.MulAdd(xa, p0, ya0);
+                yb0 = TLanes.MulAdd(xb, p0, yb0);
+                var p1 = TLanes.Create(Unsafe.Add(ref pr, 1));
+                ya1 = TLanes.MulAdd(xa, p1, ya1);
+                yb1 = TLanes.MulAdd(xb, p1, yb1);
+                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                ya2 = TLanes.MulAdd(xa, p2, ya2);
+                yb2 = TLanes.MulAdd(xb, p2, yb2);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+            }
+
+            // The diagonal 4 × 4 block of P: row j0 + t has non-zero entries in columns t.. only.
+            ref double td = ref Unsafe.Add(ref pk, (j0 * dc) + j0);
+            int rowsHere = Math.Min(NarrowColumns, d - j0);
+            {
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 0));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 0) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 0) * p) + TLanes.Count)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 0 * dc);
+                var p0 = TLanes.Create(pr);
+                ya0 = TLanes.MulAdd(xa, p0, ya0);
+                yb0 = TLanes.MulAdd(xb, p0, yb0);
+                var p1 = TLanes.Create(Unsafe.Add(ref pr, 1));
+                ya1 = TLanes.MulAdd(xa, p1, ya1);
+                yb1 = TLanes.MulAdd(xb, p1, yb1);
+                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                ya2 = TLanes.MulAdd(xa, p2, ya2);
+                yb2 = TLanes.MulAdd(xb, p2, yb2);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+            }
+
+            if (rowsHere > 1)
+            {
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 1));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 1) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 1) * p) + TLanes.Count)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 1 * dc);
+                var p1 = TLanes.Create(Unsafe.Add(ref pr, 1));
+                ya1 = TLanes.MulAdd(xa, p1, ya1);
+                yb1 = TLanes.MulAdd(xb, p1, yb1);
+                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                ya2 = TLanes.MulAdd(xa, p2, ya2);
+                yb2 = TLanes.MulAdd(xb, p2, yb2);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+            }
+
+            if (rowsHere > 2)
+            {
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 2));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 2) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 2) * p) + TLanes.Count)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 2 * dc);
+                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                ya2 = TLanes.MulAdd(xa, p2, ya2);
+                yb2 = TLanes.MulAdd(xb, p2, yb2);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+            }
+
+            if (rowsHere > 3)
+            {
+                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 3));
+                var xa = TLanes.Load(ref xg, (nuint)((j0 + 3) * p)) - mi;
+                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 3) * p) + TLanes.Count)) - mi;
+                ref double pr = ref Unsafe.Add(ref td, 3 * dc);
+                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                ya3 = TLanes.MulAdd(xa, p3, ya3);
+                yb3 = TLanes.MulAdd(xb, p3, yb3);
+            }
+
+            // Columns past D hold zeros of P: their y is 0 and adds nothing.
+            qa = TLanes.MulAdd(ya0, ya0, qa);
+            qb = TLanes.MulAdd(yb0, yb0, qb);
+            qa = TLanes.MulAdd(ya1, ya1, qa);
+            qb = TLanes.MulAdd(yb1, yb1, qb);
+            qa = TLanes.MulAdd(ya2, ya2, qa);
+            qb = TLanes.MulAdd(yb2, yb2, qb);
+            qa = TLanes.MulAdd(ya3, ya3, qa);
+            qb = TLanes.MulAdd(yb3, yb3, qb);
+        }
+
+        var minusHalf = TLanes.Create(-0.5);
+        var constant = TLanes.Create(_constants[k]);
+        ref double output = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), (k * p) + g);
+        TLanes.Store(TLanes.MulAdd(minusHalf, qa, constant), ref output, 0);
+        TLanes.Store(TLanes.MulAdd(minusHalf, qb, constant), ref output, (nuint)TLanes.Count);
     }
 
     /// <summary>
@@ -475,7 +616,9 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         for (int i0 = 0; i0 < d4; i0 += 4)
         {
             ref double diagonal = ref Unsafe.Add(ref t, (i0 * d4) + i0);
-            var sums = DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref wc, ref diagonal, d4, direct);
+            var sums = TLanes.Count == 8
+                ? DiagonalTile(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref wc, ref diagonal, d4, direct)
+                : DiagonalTileNarrow(ref w, ref Unsafe.Add(ref x, i0 * p), ref Unsafe.Add(ref a, i0), p, ref wc, ref diagonal, d4, direct);
             for (int r = 0; r < 4 && i0 + r < d; r++)
             {
                 sum[i0 + r] += sums.GetElement(r);
@@ -483,7 +626,14 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
 
             for (int j0 = i0 + 4; j0 < d4; j0 += 4)
             {
-                OffDiagonalTile(ref wc, ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, ref Unsafe.Add(ref t, (i0 * d4) + j0), d4, direct);
+                if (TLanes.Count == 8)
+                {
+                    OffDiagonalTile(ref wc, ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, ref Unsafe.Add(ref t, (i0 * d4) + j0), d4, direct);
+                }
+                else
+                {
+                    OffDiagonalTileNarrow(ref wc, ref Unsafe.Add(ref x, j0 * p), ref Unsafe.Add(ref a, j0), p, ref Unsafe.Add(ref t, (i0 * d4) + j0), d4, direct);
+                }
             }
         }
 
@@ -518,10 +668,10 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OffDiagonalTile(ref double wi, ref double xj, ref double aj, int p, ref double tile, int stride, bool add)
     {
-        var a0 = Vector512.Create(aj);
-        var a1 = Vector512.Create(Unsafe.Add(ref aj, 1));
-        var a2 = Vector512.Create(Unsafe.Add(ref aj, 2));
-        var a3 = Vector512.Create(Unsafe.Add(ref aj, 3));
+        var a0 = TLanes.Create(aj);
+        var a1 = TLanes.Create(Unsafe.Add(ref aj, 1));
+        var a2 = TLanes.Create(Unsafe.Add(ref aj, 2));
+        var a3 = TLanes.Create(Unsafe.Add(ref aj, 3));
         ref double wr0 = ref wi;
         ref double wr1 = ref Unsafe.Add(ref wi, p);
         ref double wr2 = ref Unsafe.Add(ref wi, 2 * p);
@@ -530,55 +680,55 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         ref double xr1 = ref Unsafe.Add(ref xj, p);
         ref double xr2 = ref Unsafe.Add(ref xj, 2 * p);
         ref double xr3 = ref Unsafe.Add(ref xj, 3 * p);
-        var s00 = Vector512<double>.Zero;
-        var s01 = Vector512<double>.Zero;
-        var s02 = Vector512<double>.Zero;
-        var s03 = Vector512<double>.Zero;
-        var s10 = Vector512<double>.Zero;
-        var s11 = Vector512<double>.Zero;
-        var s12 = Vector512<double>.Zero;
-        var s13 = Vector512<double>.Zero;
-        var s20 = Vector512<double>.Zero;
-        var s21 = Vector512<double>.Zero;
-        var s22 = Vector512<double>.Zero;
-        var s23 = Vector512<double>.Zero;
-        var s30 = Vector512<double>.Zero;
-        var s31 = Vector512<double>.Zero;
-        var s32 = Vector512<double>.Zero;
-        var s33 = Vector512<double>.Zero;
-        for (nuint n = 0; n < (nuint)p; n += Lanes)
+        var s00 = TLanes.Zero;
+        var s01 = TLanes.Zero;
+        var s02 = TLanes.Zero;
+        var s03 = TLanes.Zero;
+        var s10 = TLanes.Zero;
+        var s11 = TLanes.Zero;
+        var s12 = TLanes.Zero;
+        var s13 = TLanes.Zero;
+        var s20 = TLanes.Zero;
+        var s21 = TLanes.Zero;
+        var s22 = TLanes.Zero;
+        var s23 = TLanes.Zero;
+        var s30 = TLanes.Zero;
+        var s31 = TLanes.Zero;
+        var s32 = TLanes.Zero;
+        var s33 = TLanes.Zero;
+        for (nuint n = 0; n < (nuint)p; n += (nuint)TLanes.Count)
         {
-            var c0 = Vector512.LoadUnsafe(ref xr0, n) - a0;
-            var c1 = Vector512.LoadUnsafe(ref xr1, n) - a1;
-            var c2 = Vector512.LoadUnsafe(ref xr2, n) - a2;
-            var c3 = Vector512.LoadUnsafe(ref xr3, n) - a3;
-            var w0 = Vector512.LoadUnsafe(ref wr0, n);
-            s00 = Avx512F.FusedMultiplyAdd(w0, c0, s00);
-            s01 = Avx512F.FusedMultiplyAdd(w0, c1, s01);
-            s02 = Avx512F.FusedMultiplyAdd(w0, c2, s02);
-            s03 = Avx512F.FusedMultiplyAdd(w0, c3, s03);
-            var w1 = Vector512.LoadUnsafe(ref wr1, n);
-            s10 = Avx512F.FusedMultiplyAdd(w1, c0, s10);
-            s11 = Avx512F.FusedMultiplyAdd(w1, c1, s11);
-            s12 = Avx512F.FusedMultiplyAdd(w1, c2, s12);
-            s13 = Avx512F.FusedMultiplyAdd(w1, c3, s13);
-            var w2 = Vector512.LoadUnsafe(ref wr2, n);
-            s20 = Avx512F.FusedMultiplyAdd(w2, c0, s20);
-            s21 = Avx512F.FusedMultiplyAdd(w2, c1, s21);
-            s22 = Avx512F.FusedMultiplyAdd(w2, c2, s22);
-            s23 = Avx512F.FusedMultiplyAdd(w2, c3, s23);
-            var w3 = Vector512.LoadUnsafe(ref wr3, n);
-            s30 = Avx512F.FusedMultiplyAdd(w3, c0, s30);
-            s31 = Avx512F.FusedMultiplyAdd(w3, c1, s31);
-            s32 = Avx512F.FusedMultiplyAdd(w3, c2, s32);
-            s33 = Avx512F.FusedMultiplyAdd(w3, c3, s33);
+            var c0 = TLanes.Load(ref xr0, n) - a0;
+            var c1 = TLanes.Load(ref xr1, n) - a1;
+            var c2 = TLanes.Load(ref xr2, n) - a2;
+            var c3 = TLanes.Load(ref xr3, n) - a3;
+            var w0 = TLanes.Load(ref wr0, n);
+            s00 = TLanes.MulAdd(w0, c0, s00);
+            s01 = TLanes.MulAdd(w0, c1, s01);
+            s02 = TLanes.MulAdd(w0, c2, s02);
+            s03 = TLanes.MulAdd(w0, c3, s03);
+            var w1 = TLanes.Load(ref wr1, n);
+            s10 = TLanes.MulAdd(w1, c0, s10);
+            s11 = TLanes.MulAdd(w1, c1, s11);
+            s12 = TLanes.MulAdd(w1, c2, s12);
+            s13 = TLanes.MulAdd(w1, c3, s13);
+            var w2 = TLanes.Load(ref wr2, n);
+            s20 = TLanes.MulAdd(w2, c0, s20);
+            s21 = TLanes.MulAdd(w2, c1, s21);
+            s22 = TLanes.MulAdd(w2, c2, s22);
+            s23 = TLanes.MulAdd(w2, c3, s23);
+            var w3 = TLanes.Load(ref wr3, n);
+            s30 = TLanes.MulAdd(w3, c0, s30);
+            s31 = TLanes.MulAdd(w3, c1, s31);
+            s32 = TLanes.MulAdd(w3, c2, s32);
+            s33 = TLanes.MulAdd(w3, c3, s33);
         }
 
         StoreTile(
-            Simd.SumEach(s00, s01, s02, s03),
-            Simd.SumEach(s10, s11, s12, s13),
-            Simd.SumEach(s20, s21, s22, s23),
-            Simd.SumEach(s30, s31, s32, s33),
+            TLanes.SumEach(s00, s01, s02, s03),
+            TLanes.SumEach(s10, s11, s12, s13),
+            TLanes.SumEach(s20, s21, s22, s23),
+            TLanes.SumEach(s30, s31, s32, s33),
             ref tile,
             stride,
             add);
@@ -594,10 +744,10 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<double> DiagonalTile(ref double w, ref double xi, ref double ai, int p, ref double weighted, ref double tile, int stride, bool add)
     {
-        var a0 = Vector512.Create(ai);
-        var a1 = Vector512.Create(Unsafe.Add(ref ai, 1));
-        var a2 = Vector512.Create(Unsafe.Add(ref ai, 2));
-        var a3 = Vector512.Create(Unsafe.Add(ref ai, 3));
+        var a0 = TLanes.Create(ai);
+        var a1 = TLanes.Create(Unsafe.Add(ref ai, 1));
+        var a2 = TLanes.Create(Unsafe.Add(ref ai, 2));
+        var a3 = TLanes.Create(Unsafe.Add(ref ai, 3));
         ref double xr0 = ref xi;
         ref double xr1 = ref Unsafe.Add(ref xi, p);
         ref double xr2 = ref Unsafe.Add(ref xi, 2 * p);
@@ -606,62 +756,212 @@ internal sealed class FullBlockKernel : IBlockKernel<GaussianComponent, Gaussian
         ref double y1 = ref Unsafe.Add(ref weighted, p);
         ref double y2 = ref Unsafe.Add(ref weighted, 2 * p);
         ref double y3 = ref Unsafe.Add(ref weighted, 3 * p);
-        var s00 = Vector512<double>.Zero;
-        var s01 = Vector512<double>.Zero;
-        var s02 = Vector512<double>.Zero;
-        var s03 = Vector512<double>.Zero;
-        var s11 = Vector512<double>.Zero;
-        var s12 = Vector512<double>.Zero;
-        var s13 = Vector512<double>.Zero;
-        var s22 = Vector512<double>.Zero;
-        var s23 = Vector512<double>.Zero;
-        var s33 = Vector512<double>.Zero;
-        var t0 = Vector512<double>.Zero;
-        var t1 = Vector512<double>.Zero;
-        var t2 = Vector512<double>.Zero;
-        var t3 = Vector512<double>.Zero;
-        for (nuint n = 0; n < (nuint)p; n += Lanes)
+        var s00 = TLanes.Zero;
+        var s01 = TLanes.Zero;
+        var s02 = TLanes.Zero;
+        var s03 = TLanes.Zero;
+        var s11 = TLanes.Zero;
+        var s12 = TLanes.Zero;
+        var s13 = TLanes.Zero;
+        var s22 = TLanes.Zero;
+        var s23 = TLanes.Zero;
+        var s33 = TLanes.Zero;
+        var t0 = TLanes.Zero;
+        var t1 = TLanes.Zero;
+        var t2 = TLanes.Zero;
+        var t3 = TLanes.Zero;
+        for (nuint n = 0; n < (nuint)p; n += (nuint)TLanes.Count)
         {
-            var wn = Vector512.LoadUnsafe(ref w, n);
-            var c0 = Vector512.LoadUnsafe(ref xr0, n) - a0;
-            var c1 = Vector512.LoadUnsafe(ref xr1, n) - a1;
-            var c2 = Vector512.LoadUnsafe(ref xr2, n) - a2;
-            var c3 = Vector512.LoadUnsafe(ref xr3, n) - a3;
+            var wn = TLanes.Load(ref w, n);
+            var c0 = TLanes.Load(ref xr0, n) - a0;
+            var c1 = TLanes.Load(ref xr1, n) - a1;
+            var c2 = TLanes.Load(ref xr2, n) - a2;
+            var c3 = TLanes.Load(ref xr3, n) - a3;
             var w0 = wn * c0;
             var w1 = wn * c1;
             var w2 = wn * c2;
             var w3 = wn * c3;
-            w0.StoreUnsafe(ref y0, n);
-            w1.StoreUnsafe(ref y1, n);
-            w2.StoreUnsafe(ref y2, n);
-            w3.StoreUnsafe(ref y3, n);
+            TLanes.Store(w0, ref y0, n);
+            TLanes.Store(w1, ref y1, n);
+            TLanes.Store(w2, ref y2, n);
+            TLanes.Store(w3, ref y3, n);
             t0 += w0;
             t1 += w1;
             t2 += w2;
             t3 += w3;
-            s00 = Avx512F.FusedMultiplyAdd(w0, c0, s00);
-            s01 = Avx512F.FusedMultiplyAdd(w0, c1, s01);
-            s02 = Avx512F.FusedMultiplyAdd(w0, c2, s02);
-            s03 = Avx512F.FusedMultiplyAdd(w0, c3, s03);
-            s11 = Avx512F.FusedMultiplyAdd(w1, c1, s11);
-            s12 = Avx512F.FusedMultiplyAdd(w1, c2, s12);
-            s13 = Avx512F.FusedMultiplyAdd(w1, c3, s13);
-            s22 = Avx512F.FusedMultiplyAdd(w2, c2, s22);
-            s23 = Avx512F.FusedMultiplyAdd(w2, c3, s23);
-            s33 = Avx512F.FusedMultiplyAdd(w3, c3, s33);
+            s00 = TLanes.MulAdd(w0, c0, s00);
+            s01 = TLanes.MulAdd(w0, c1, s01);
+            s02 = TLanes.MulAdd(w0, c2, s02);
+            s03 = TLanes.MulAdd(w0, c3, s03);
+            s11 = TLanes.MulAdd(w1, c1, s11);
+            s12 = TLanes.MulAdd(w1, c2, s12);
+            s13 = TLanes.MulAdd(w1, c3, s13);
+            s22 = TLanes.MulAdd(w2, c2, s22);
+            s23 = TLanes.MulAdd(w2, c3, s23);
+            s33 = TLanes.MulAdd(w3, c3, s33);
         }
 
         // Below the diagonal the sums are +0 exactly, and x + 0 is x: when adding, the lower triangle keeps its values.
-        var zero = Vector512<double>.Zero;
+        var zero = TLanes.Zero;
         StoreTile(
-            Simd.SumEach(s00, s01, s02, s03),
-            Simd.SumEach(zero, s11, s12, s13),
-            Simd.SumEach(zero, zero, s22, s23),
-            Simd.SumEach(zero, zero, zero, s33),
+            TLanes.SumEach(s00, s01, s02, s03),
+            TLanes.SumEach(zero, s11, s12, s13),
+            TLanes.SumEach(zero, zero, s22, s23),
+            TLanes.SumEach(zero, zero, zero, s33),
             ref tile,
             stride,
             add);
-        return Simd.SumEach(t0, t1, t2, t3);
+        return TLanes.SumEach(t0, t1, t2, t3);
+    }
+
+    /// <summary>
+    /// <see cref="OffDiagonalTile"/> for 16 vector registers (AVX2): the 4 × 4 tile in two passes over the rows, columns
+    /// j0, j0 + 1 and then j0 + 2, j0 + 3, each with 8 sums. Each entry sums the same products lane by lane as in one pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OffDiagonalTileNarrow(ref double wi, ref double xj, ref double aj, int p, ref double tile, int stride, bool add)
+    {
+        TileColumnPair(ref wi, ref xj, ref aj, p, out var left01, out var left23);
+        TileColumnPair(ref wi, ref Unsafe.Add(ref xj, 2 * p), ref Unsafe.Add(ref aj, 2), p, out var right01, out var right23);
+
+        // left01 = [s00 s01 s10 s11], right01 = [s02 s03 s12 s13]: rows 0 and 1 are their low and high halves paired.
+        StoreTile(
+            Avx.Permute2x128(left01, right01, 0x20),
+            Avx.Permute2x128(left01, right01, 0x31),
+            Avx.Permute2x128(left23, right23, 0x20),
+            Avx.Permute2x128(left23, right23, 0x31),
+            ref tile,
+            stride,
+            add);
+    }
+
+    /// <summary>
+    /// The sums over the p rows of the four weighted columns at <paramref name="wi"/> times the two columns at
+    /// <paramref name="xj"/> centred on <paramref name="aj"/>: rows01 = [s00 s01 s10 s11], rows23 = [s20 s21 s30 s31].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileColumnPair(ref double wi, ref double xj, ref double aj, int p, out Vector256<double> rows01, out Vector256<double> rows23)
+    {
+        var a0 = TLanes.Create(aj);
+        var a1 = TLanes.Create(Unsafe.Add(ref aj, 1));
+        ref double xr1 = ref Unsafe.Add(ref xj, p);
+        ref double wr1 = ref Unsafe.Add(ref wi, p);
+        ref double wr2 = ref Unsafe.Add(ref wi, 2 * p);
+        ref double wr3 = ref Unsafe.Add(ref wi, 3 * p);
+        var s00 = TLanes.Zero;
+        var s01 = TLanes.Zero;
+        var s10 = TLanes.Zero;
+        var s11 = TLanes.Zero;
+        var s20 = TLanes.Zero;
+        var s21 = TLanes.Zero;
+        var s30 = TLanes.Zero;
+        var s31 = TLanes.Zero;
+        for (nuint n = 0; n < (nuint)p; n += (nuint)TLanes.Count)
+        {
+            var c0 = TLanes.Load(ref xj, n) - a0;
+            var c1 = TLanes.Load(ref xr1, n) - a1;
+            var w0 = TLanes.Load(ref wi, n);
+            s00 = TLanes.MulAdd(w0, c0, s00);
+            s01 = TLanes.MulAdd(w0, c1, s01);
+            var w1 = TLanes.Load(ref wr1, n);
+            s10 = TLanes.MulAdd(w1, c0, s10);
+            s11 = TLanes.MulAdd(w1, c1, s11);
+            var w2 = TLanes.Load(ref wr2, n);
+            s20 = TLanes.MulAdd(w2, c0, s20);
+            s21 = TLanes.MulAdd(w2, c1, s21);
+            var w3 = TLanes.Load(ref wr3, n);
+            s30 = TLanes.MulAdd(w3, c0, s30);
+            s31 = TLanes.MulAdd(w3, c1, s31);
+        }
+
+        rows01 = TLanes.SumEach(s00, s01, s10, s11);
+        rows23 = TLanes.SumEach(s20, s21, s30, s31);
+    }
+
+    /// <summary>
+    /// <see cref="DiagonalTile"/> for 16 vector registers (AVX2), in two passes over the rows: first the weighted centred
+    /// columns (stored), their sums and the diagonal entries; then the six entries above the diagonal from the stored
+    /// weighted columns. Every entry sums the same products lane by lane as in one pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Vector256<double> DiagonalTileNarrow(ref double w, ref double xi, ref double ai, int p, ref double weighted, ref double tile, int stride, bool add)
+    {
+        var a0 = TLanes.Create(ai);
+        var a1 = TLanes.Create(Unsafe.Add(ref ai, 1));
+        var a2 = TLanes.Create(Unsafe.Add(ref ai, 2));
+        var a3 = TLanes.Create(Unsafe.Add(ref ai, 3));
+        ref double xr1 = ref Unsafe.Add(ref xi, p);
+        ref double xr2 = ref Unsafe.Add(ref xi, 2 * p);
+        ref double xr3 = ref Unsafe.Add(ref xi, 3 * p);
+        ref double y1 = ref Unsafe.Add(ref weighted, p);
+        ref double y2 = ref Unsafe.Add(ref weighted, 2 * p);
+        ref double y3 = ref Unsafe.Add(ref weighted, 3 * p);
+        var s00 = TLanes.Zero;
+        var s11 = TLanes.Zero;
+        var s22 = TLanes.Zero;
+        var s33 = TLanes.Zero;
+        var t0 = TLanes.Zero;
+        var t1 = TLanes.Zero;
+        var t2 = TLanes.Zero;
+        var t3 = TLanes.Zero;
+        for (nuint n = 0; n < (nuint)p; n += (nuint)TLanes.Count)
+        {
+            var wn = TLanes.Load(ref w, n);
+            var c = TLanes.Load(ref xi, n) - a0;
+            var wc = wn * c;
+            TLanes.Store(wc, ref weighted, n);
+            t0 += wc;
+            s00 = TLanes.MulAdd(wc, c, s00);
+            c = TLanes.Load(ref xr1, n) - a1;
+            wc = wn * c;
+            TLanes.Store(wc, ref y1, n);
+            t1 += wc;
+            s11 = TLanes.MulAdd(wc, c, s11);
+            c = TLanes.Load(ref xr2, n) - a2;
+            wc = wn * c;
+            TLanes.Store(wc, ref y2, n);
+            t2 += wc;
+            s22 = TLanes.MulAdd(wc, c, s22);
+            c = TLanes.Load(ref xr3, n) - a3;
+            wc = wn * c;
+            TLanes.Store(wc, ref y3, n);
+            t3 += wc;
+            s33 = TLanes.MulAdd(wc, c, s33);
+        }
+
+        var s01 = TLanes.Zero;
+        var s02 = TLanes.Zero;
+        var s03 = TLanes.Zero;
+        var s12 = TLanes.Zero;
+        var s13 = TLanes.Zero;
+        var s23 = TLanes.Zero;
+        for (nuint n = 0; n < (nuint)p; n += (nuint)TLanes.Count)
+        {
+            var c1 = TLanes.Load(ref xr1, n) - a1;
+            var c2 = TLanes.Load(ref xr2, n) - a2;
+            var c3 = TLanes.Load(ref xr3, n) - a3;
+            var w0 = TLanes.Load(ref weighted, n);
+            s01 = TLanes.MulAdd(w0, c1, s01);
+            s02 = TLanes.MulAdd(w0, c2, s02);
+            s03 = TLanes.MulAdd(w0, c3, s03);
+            var w1 = TLanes.Load(ref y1, n);
+            s12 = TLanes.MulAdd(w1, c2, s12);
+            s13 = TLanes.MulAdd(w1, c3, s13);
+            var w2 = TLanes.Load(ref y2, n);
+            s23 = TLanes.MulAdd(w2, c3, s23);
+        }
+
+        // Below the diagonal the sums are +0 exactly, and x + 0 is x: when adding, the lower triangle keeps its values.
+        var zero = TLanes.Zero;
+        StoreTile(
+            TLanes.SumEach(s00, s01, s02, s03),
+            TLanes.SumEach(zero, s11, s12, s13),
+            TLanes.SumEach(zero, zero, s22, s23),
+            TLanes.SumEach(zero, zero, zero, s33),
+            ref tile,
+            stride,
+            add);
+        return TLanes.SumEach(t0, t1, t2, t3);
     }
 
     /// <summary>

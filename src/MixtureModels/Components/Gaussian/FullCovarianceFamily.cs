@@ -31,7 +31,9 @@ public sealed class FullCovarianceFamily : GaussianFamily, IReparameterization<G
 
     /// <inheritdoc />
     IBlockKernel<GaussianComponent, GaussianStatistics>? IBlockKernelSource<GaussianComponent, GaussianStatistics>.CreateBlockKernel(int componentCount) =>
-        BlockVectorMath.IsSupported ? new FullBlockKernel(Dimension, componentCount) : null;
+        Lanes512.IsSupported ? new FullBlockKernel<Lanes512>(Dimension, componentCount)
+        : Lanes256.IsSupported ? new FullBlockKernel<Lanes256>(Dimension, componentCount)
+        : null;
 
     /// <inheritdoc />
     public override void Estimate(ReadOnlySpan<GaussianStatistics> statistics, Span<GaussianComponent> destination)

@@ -25,7 +25,9 @@ public sealed class SphericalCovarianceFamily : GaussianFamily, IReparameterizat
 
     /// <inheritdoc />
     IBlockKernel<GaussianComponent, GaussianStatistics>? IBlockKernelSource<GaussianComponent, GaussianStatistics>.CreateBlockKernel(int componentCount) =>
-        BlockVectorMath.IsSupported ? new DiagonalBlockKernel(Dimension, componentCount, spherical: true) : null;
+        Lanes512.IsSupported ? new DiagonalBlockKernel<Lanes512>(Dimension, componentCount, spherical: true)
+        : Lanes256.IsSupported ? new DiagonalBlockKernel<Lanes256>(Dimension, componentCount, spherical: true)
+        : null;
 
     /// <inheritdoc />
     public override void Estimate(ReadOnlySpan<GaussianStatistics> statistics, Span<GaussianComponent> destination)

@@ -51,7 +51,10 @@ public sealed class BernoulliBlockKernelTests
         var components = Components(random, d, k);
         var logWeights = BlockKernelCheck.LogWeights(random, k);
         var rows = BernoulliTestRows(random, count, d);
-        BlockKernelCheck.JointLogDensitiesMatch(new BernoulliBlockKernel(d, k), components, logWeights, rows, count, $"D {d}, K {k}");
+        foreach (var kernel in BernoulliBlockKernels.Create(d, k))
+        {
+            BlockKernelCheck.JointLogDensitiesMatch(kernel, components, logWeights, rows, count, $"D {d}, K {k}" + $", {kernel.GetType().Name}");
+        }
     }
 
     [Theory]
@@ -116,7 +119,13 @@ public sealed class BernoulliBlockKernelTests
             }
         }
 
-        BlockKernelCheck.JointLogDensitiesMatch(new BernoulliBlockKernel(d, k), components, logWeights, rows, count, "at the clamp");
+        foreach (var kernel in BernoulliBlockKernels.Create(d, k))
+
+        {
+
+            BlockKernelCheck.JointLogDensitiesMatch(kernel, components, logWeights, rows, count, "at the clamp" + $", {kernel.GetType().Name}");
+
+        }
         foreach (bool weighted in new[] { false, true })
         {
             var rowWeights = weighted ? BlockKernelCheck.Values(random, count, 1, 1) : default;
@@ -134,10 +143,12 @@ public sealed class BernoulliBlockKernelTests
         }
 
         var random = new Random(1);
-        var kernel = new BernoulliBlockKernel(3, 2);
-        kernel.Prepare(Components(random, 3, 2), BlockKernelCheck.LogWeights(random, 2)).Should().BeTrue();
-        kernel.Prepare(Components(random, 3, 1), BlockKernelCheck.LogWeights(random, 1)).Should().BeFalse();
-        kernel.Prepare(Components(random, 4, 2), BlockKernelCheck.LogWeights(random, 2)).Should().BeFalse();
+        foreach (var kernel in BernoulliBlockKernels.Create(3, 2))
+        {
+            kernel.Prepare(Components(random, 3, 2), BlockKernelCheck.LogWeights(random, 2)).Should().BeTrue();
+            kernel.Prepare(Components(random, 3, 1), BlockKernelCheck.LogWeights(random, 1)).Should().BeFalse();
+            kernel.Prepare(Components(random, 4, 2), BlockKernelCheck.LogWeights(random, 2)).Should().BeFalse();
+        }
     }
 
     [Fact]
@@ -150,16 +161,18 @@ public sealed class BernoulliBlockKernelTests
         }
 
         var random = new Random(2);
-        var kernel = new BernoulliBlockKernel(3, 1);
-        kernel.Prepare(Components(random, 3, 1), [0.0]).Should().BeTrue();
-        var rows = BernoulliTestRows(random, 10, 3);
-        var wrongDimension = new BernoulliStatistics[] { new BernoulliStatistics(4) };
-        FluentActions.Invoking(() => kernel.Accumulate(rows, 10, default, new double[10], wrongDimension)).Should().Throw<ArgumentException>();
+        foreach (var kernel in BernoulliBlockKernels.Create(3, 1))
+        {
+            kernel.Prepare(Components(random, 3, 1), [0.0]).Should().BeTrue();
+            var rows = BernoulliTestRows(random, 10, 3);
+            var wrongDimension = new BernoulliStatistics[] { new BernoulliStatistics(4) };
+            FluentActions.Invoking(() => kernel.Accumulate(rows, 10, default, new double[10], wrongDimension)).Should().Throw<ArgumentException>();
+        }
     }
 
     [Fact]
     public void The_family_offers_the_kernel_exactly_where_it_is_supported() =>
-        (((IBlockKernelSource<BernoulliComponent, BernoulliStatistics>)new BernoulliFamily(3)).CreateBlockKernel(2) is BernoulliBlockKernel).Should().Be(BlockVectorMath.IsSupported);
+        (((IBlockKernelSource<BernoulliComponent, BernoulliStatistics>)new BernoulliFamily(3)).CreateBlockKernel(2) is BernoulliBlockKernel<Lanes512> or BernoulliBlockKernel<Lanes256>).Should().Be(BlockVectorMath.IsSupported);
 
     [Theory]
     [InlineData(false, 1)]
@@ -237,16 +250,19 @@ public sealed class BernoulliBlockKernelTests
     {
         int k = components.Length;
         var family = new BernoulliFamily(d);
-        var (expectedStats, actualStats) = BlockKernelCheck.Accumulate(new BernoulliBlockKernel(d, k), c => (BernoulliStatistics)family.CreateStatistics(c), components, logWeights, rows, count, rowWeights);
-        for (int c = 0; c < k; c++)
+        foreach (var kernel in BernoulliBlockKernels.Create(d, k))
         {
-            var expected = expectedStats[c];
-            var actual = actualStats[c];
-            actual.TotalWeight.Should().BeApproximately(expected.TotalWeight, 1e-12 * Math.Max(1, expected.TotalWeight), $"W of component {c}");
-            for (int i = 0; i < d; i++)
+            var (expectedStats, actualStats) = BlockKernelCheck.Accumulate(kernel, c => (BernoulliStatistics)family.CreateStatistics(c), components, logWeights, rows, count, rowWeights);
+            for (int c = 0; c < k; c++)
             {
-                // Sums of non-negative terms, each at most W: compare on the scale of W.
-                actual.WeightedCounts[i].Should().BeApproximately(expected.WeightedCounts[i], 1e-12 * Math.Max(1, expected.TotalWeight), $"c[{i}] of component {c}");
+                var expected = expectedStats[c];
+                var actual = actualStats[c];
+                actual.TotalWeight.Should().BeApproximately(expected.TotalWeight, 1e-12 * Math.Max(1, expected.TotalWeight), $"W of component {c}, {kernel.GetType().Name}");
+                for (int i = 0; i < d; i++)
+                {
+                    // Sums of non-negative terms, each at most W: compare on the scale of W.
+                    actual.WeightedCounts[i].Should().BeApproximately(expected.WeightedCounts[i], 1e-12 * Math.Max(1, expected.TotalWeight), $"c[{i}] of component {c}, {kernel.GetType().Name}");
+                }
             }
         }
     }

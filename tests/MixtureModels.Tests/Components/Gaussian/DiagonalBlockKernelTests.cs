@@ -32,7 +32,10 @@ public sealed class DiagonalBlockKernelTests
             var components = Components(random, d, k, spherical, offset: 50);
             var logWeights = BlockKernelCheck.LogWeights(random, k);
             var rows = BlockKernelCheck.Values(random, count * d, 50, 4);
-            BlockKernelCheck.JointLogDensitiesMatch(new DiagonalBlockKernel(d, k, spherical), components, logWeights, rows, count, $"spherical {spherical}");
+            foreach (var kernel in GaussianBlockKernels.Diagonal(d, k, spherical))
+            {
+                BlockKernelCheck.JointLogDensitiesMatch(kernel, components, logWeights, rows, count, $"spherical {spherical}, {kernel.GetType().Name}");
+            }
         }
     }
 
@@ -134,28 +137,30 @@ public sealed class DiagonalBlockKernelTests
                 DiagonalScatterStatistics[]? first = null;
                 foreach (var order in orders)
                 {
-                    var kernel = new DiagonalBlockKernel(d, k, spherical);
-                    kernel.Prepare(order.Select(c => components[c]).ToArray(), order.Select(c => logWeights[c]).ToArray()).Should().BeTrue();
-                    var statistics = order.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(components[c])).ToArray();
-                    kernel.Accumulate(rows, count, rowWeights, new double[count], statistics.Cast<GaussianStatistics>().ToArray());
-                    var byComponent = new DiagonalScatterStatistics[k];
-                    for (int j = 0; j < k; j++)
+                    foreach (var kernel in GaussianBlockKernels.Diagonal(d, k, spherical))
                     {
-                        byComponent[order[j]] = statistics[j];
-                    }
+                        kernel.Prepare(order.Select(c => components[c]).ToArray(), order.Select(c => logWeights[c]).ToArray()).Should().BeTrue();
+                        var statistics = order.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(components[c])).ToArray();
+                        kernel.Accumulate(rows, count, rowWeights, new double[count], statistics.Cast<GaussianStatistics>().ToArray());
+                        var byComponent = new DiagonalScatterStatistics[k];
+                        for (int j = 0; j < k; j++)
+                        {
+                            byComponent[order[j]] = statistics[j];
+                        }
 
-                    if (first is null)
-                    {
-                        first = byComponent;
-                        continue;
-                    }
+                        if (first is null)
+                        {
+                            first = byComponent;
+                            continue;
+                        }
 
-                    for (int c = 0; c < k; c++)
-                    {
-                        string what = $"component {c}, order [{string.Join(", ", order)}], spherical {spherical}, weighted {weighted}";
-                        byComponent[c].TotalWeight.Should().Be(first[c].TotalWeight, what);
-                        byComponent[c].WeightedSum.ToArray().Should().Equal(first[c].WeightedSum.ToArray(), what);
-                        byComponent[c].Scatter.ToArray().Should().Equal(first[c].Scatter.ToArray(), what);
+                        for (int c = 0; c < k; c++)
+                        {
+                            string what = $"component {c}, order [{string.Join(", ", order)}], spherical {spherical}, weighted {weighted}";
+                            byComponent[c].TotalWeight.Should().Be(first[c].TotalWeight, what);
+                            byComponent[c].WeightedSum.ToArray().Should().Equal(first[c].WeightedSum.ToArray(), what);
+                            byComponent[c].Scatter.ToArray().Should().Equal(first[c].Scatter.ToArray(), what);
+                        }
                     }
                 }
 
@@ -167,7 +172,15 @@ public sealed class DiagonalBlockKernelTests
     private static void Check(int d, int count, int k, bool spherical, GaussianComponent[] components, double[] logWeights, double[] rows, ReadOnlySpan<double> rowWeights)
     {
         var family = spherical ? (GaussianFamily)new SphericalCovarianceFamily(d, 1e-6) : new DiagonalCovarianceFamily(d, 1e-6);
-        var (expectedStats, actualStats) = BlockKernelCheck.Accumulate(new DiagonalBlockKernel(d, k, spherical), c => (DiagonalScatterStatistics)family.CreateStatistics(c), components, logWeights, rows, count, rowWeights);
+        foreach (var kernel in GaussianBlockKernels.Diagonal(d, k, spherical))
+        {
+            Compare(d, k, BlockKernelCheck.Accumulate(kernel, c => (DiagonalScatterStatistics)family.CreateStatistics(c), components, logWeights, rows, count, rowWeights));
+        }
+    }
+
+    private static void Compare(int d, int k, (DiagonalScatterStatistics[] Expected, DiagonalScatterStatistics[] Actual) result)
+    {
+        var (expectedStats, actualStats) = result;
         for (int c = 0; c < k; c++)
         {
             var expected = expectedStats[c];

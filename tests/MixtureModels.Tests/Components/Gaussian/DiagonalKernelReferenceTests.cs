@@ -36,24 +36,26 @@ public sealed class DiagonalKernelReferenceTests
         }
 
         var (components, variances, logWeights, rows) = Problem(d, count, k);
-        var kernel = new DiagonalBlockKernel(d, k, spherical: false);
-        kernel.Prepare(components, logWeights).Should().BeTrue();
-        var expected = NaiveJointLogDensities(components, variances, logWeights, rows, count);
-        var densities = new double[k * (count + 1)];
-        kernel.JointLogDensity(rows, count, densities, count + 1);
-        for (int c = 0; c < k; c++)
+        foreach (var kernel in GaussianBlockKernels.Diagonal(d, k, false))
         {
-            for (int n = 0; n < count; n++)
+            kernel.Prepare(components, logWeights).Should().BeTrue();
+            var expected = NaiveJointLogDensities(components, variances, logWeights, rows, count);
+            var densities = new double[k * (count + 1)];
+            kernel.JointLogDensity(rows, count, densities, count + 1);
+            for (int c = 0; c < k; c++)
             {
-                densities[(c * (count + 1)) + n].Should().BeApproximately(expected[c][n], 1e-12 * Math.Max(1, Math.Abs(expected[c][n])), $"log-density of row {n}, component {c}");
+                for (int n = 0; n < count; n++)
+                {
+                    densities[(c * (count + 1)) + n].Should().BeApproximately(expected[c][n], 1e-12 * Math.Max(1, Math.Abs(expected[c][n])), $"log-density of row {n}, component {c}");
+                }
             }
-        }
 
-        var family = new DiagonalCovarianceFamily(d, 1e-6);
-        var statistics = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
-        var logLikelihood = new double[count];
-        kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
-        CheckAgainstNaive(expected, rows, count, d, logLikelihood, statistics);
+            var family = new DiagonalCovarianceFamily(d, 1e-6);
+            var statistics = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
+            var logLikelihood = new double[count];
+            kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
+            CheckAgainstNaive(expected, rows, count, d, logLikelihood, statistics);
+        }
     }
 
     [Theory]
@@ -77,24 +79,26 @@ public sealed class DiagonalKernelReferenceTests
             variances[c] = Enumerable.Repeat(variance, d).ToArray();
         }
 
-        var kernel = new DiagonalBlockKernel(d, k, spherical: true);
-        kernel.Prepare(components, logWeights).Should().BeTrue();
-        var expected = NaiveJointLogDensities(components, variances, logWeights, rows, count);
-        var densities = new double[k * (count + 1)];
-        kernel.JointLogDensity(rows, count, densities, count + 1);
-        for (int c = 0; c < k; c++)
+        foreach (var kernel in GaussianBlockKernels.Diagonal(d, k, true))
         {
-            for (int n = 0; n < count; n++)
+            kernel.Prepare(components, logWeights).Should().BeTrue();
+            var expected = NaiveJointLogDensities(components, variances, logWeights, rows, count);
+            var densities = new double[k * (count + 1)];
+            kernel.JointLogDensity(rows, count, densities, count + 1);
+            for (int c = 0; c < k; c++)
             {
-                densities[(c * (count + 1)) + n].Should().BeApproximately(expected[c][n], 1e-12 * Math.Max(1, Math.Abs(expected[c][n])), $"log-density of row {n}, component {c}");
+                for (int n = 0; n < count; n++)
+                {
+                    densities[(c * (count + 1)) + n].Should().BeApproximately(expected[c][n], 1e-12 * Math.Max(1, Math.Abs(expected[c][n])), $"log-density of row {n}, component {c}");
+                }
             }
-        }
 
-        var family = new SphericalCovarianceFamily(d, 1e-6);
-        var statistics = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
-        var logLikelihood = new double[count];
-        kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
-        CheckAgainstNaive(expected, rows, count, d, logLikelihood, statistics);
+            var family = new SphericalCovarianceFamily(d, 1e-6);
+            var statistics = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
+            var logLikelihood = new double[count];
+            kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
+            CheckAgainstNaive(expected, rows, count, d, logLikelihood, statistics);
+        }
     }
 
     [Theory]

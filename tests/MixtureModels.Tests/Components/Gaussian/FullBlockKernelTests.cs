@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using MixtureModels.Components;
 using MixtureModels.Components.Gaussian;
+using MixtureModels.Fitting;
 using MixtureModels.Numerics;
 
 namespace MixtureModels.Tests.Components.Gaussian;
@@ -34,7 +35,10 @@ public sealed class FullBlockKernelTests
             var components = Components(random, d, k, tied, offset: 50);
             var logWeights = BlockKernelCheck.LogWeights(random, k);
             var rows = BlockKernelCheck.Values(random, count * d, 50, 4);
-            BlockKernelCheck.JointLogDensitiesMatch(new FullBlockKernel(d, k), components, logWeights, rows, count, $"tied {tied}");
+            foreach (var kernel in GaussianBlockKernels.Full(d, k))
+            {
+                BlockKernelCheck.JointLogDensitiesMatch(kernel, components, logWeights, rows, count, $"tied {tied}, {kernel.GetType().Name}");
+            }
         }
     }
 
@@ -102,18 +106,20 @@ public sealed class FullBlockKernelTests
         var fetching = components.Select(c => (FullScatterStatistics)family.CreateStatistics(c)).ToArray();
         var plainLogLikelihood = new double[count];
         var fetchingLogLikelihood = new double[count];
-        var kernel = new FullBlockKernel(d, k);
-        kernel.Prepare(components, logWeights).Should().BeTrue();
-        var block = rows.AsSpan(0, count * d);
-        kernel.Accumulate(block, count, default, plainLogLikelihood, plain.Cast<GaussianStatistics>().ToArray());
-        kernel.Accumulate(block, count, default, fetchingLogLikelihood, fetching.Cast<GaussianStatistics>().ToArray(), rows.AsSpan(count * d, count * d));
-
-        fetchingLogLikelihood.Should().Equal(plainLogLikelihood);
-        for (int c = 0; c < k; c++)
+        foreach (var kernel in GaussianBlockKernels.Full(d, k))
         {
-            fetching[c].TotalWeight.Should().Be(plain[c].TotalWeight);
-            fetching[c].WeightedSum.ToArray().Should().Equal(plain[c].WeightedSum.ToArray());
-            fetching[c].Scatter.ToArray().Should().Equal(plain[c].Scatter.ToArray());
+            kernel.Prepare(components, logWeights).Should().BeTrue();
+            var block = rows.AsSpan(0, count * d);
+            kernel.Accumulate(block, count, default, plainLogLikelihood, plain.Cast<GaussianStatistics>().ToArray());
+            ((IFetchAheadKernel<GaussianStatistics>)kernel).Accumulate(block, count, default, fetchingLogLikelihood, fetching.Cast<GaussianStatistics>().ToArray(), rows.AsSpan(count * d, count * d));
+
+            fetchingLogLikelihood.Should().Equal(plainLogLikelihood);
+            for (int c = 0; c < k; c++)
+            {
+                fetching[c].TotalWeight.Should().Be(plain[c].TotalWeight);
+                fetching[c].WeightedSum.ToArray().Should().Equal(plain[c].WeightedSum.ToArray());
+                fetching[c].Scatter.ToArray().Should().Equal(plain[c].Scatter.ToArray());
+            }
         }
     }
 
@@ -143,13 +149,15 @@ public sealed class FullBlockKernelTests
             expected[c].Accumulate(rows, logProb.AsSpan(c * count, count));
         }
 
-        var kernel = new FullBlockKernel(d, k);
-        kernel.Prepare(components, logWeights).Should().BeTrue();
-        kernel.Accumulate(rows, count, default, new double[count], actual.Cast<GaussianStatistics>().ToArray());
-        for (int c = 0; c < k; c++)
+        foreach (var kernel in GaussianBlockKernels.Full(d, k))
         {
-            actual[c].Reference.ToArray().Should().Equal(expected[c].Reference.ToArray());
-            Compare(d, expected[c], actual[c], c);
+            kernel.Prepare(components, logWeights).Should().BeTrue();
+            kernel.Accumulate(rows, count, default, new double[count], actual.Cast<GaussianStatistics>().ToArray());
+            for (int c = 0; c < k; c++)
+            {
+                actual[c].Reference.ToArray().Should().Equal(expected[c].Reference.ToArray());
+                Compare(d, expected[c], actual[c], c);
+            }
         }
     }
 
@@ -162,31 +170,36 @@ public sealed class FullBlockKernelTests
             return;
         }
 
-        var kernel = new FullBlockKernel(3, 2);
-        var random = new Random(1);
-        var full = Components(random, 3, 2, tied: false, offset: 0);
-        kernel.Prepare(full, BlockKernelCheck.LogWeights(random, 2)).Should().BeTrue();
-        kernel.Prepare(full.Take(1).ToArray(), BlockKernelCheck.LogWeights(random, 1)).Should().BeFalse();
-        var diagonal = new GaussianComponent[] { full[0], DiagonalGaussian.WithMeanVariances(new double[3], new[] { 1.0, 1, 1 }) };
-        kernel.Prepare(diagonal, BlockKernelCheck.LogWeights(random, 2)).Should().BeFalse();
-        kernel.Prepare(Components(random, 4, 2, tied: false, offset: 0), BlockKernelCheck.LogWeights(random, 2)).Should().BeFalse();
+        foreach (var kernel in GaussianBlockKernels.Full(3, 2))
+        {
+            var random = new Random(1);
+            var full = Components(random, 3, 2, tied: false, offset: 0);
+            kernel.Prepare(full, BlockKernelCheck.LogWeights(random, 2)).Should().BeTrue();
+            kernel.Prepare(full.Take(1).ToArray(), BlockKernelCheck.LogWeights(random, 1)).Should().BeFalse();
+            var diagonal = new GaussianComponent[] { full[0], DiagonalGaussian.WithMeanVariances(new double[3], new[] { 1.0, 1, 1 }) };
+            kernel.Prepare(diagonal, BlockKernelCheck.LogWeights(random, 2)).Should().BeFalse();
+            kernel.Prepare(Components(random, 4, 2, tied: false, offset: 0), BlockKernelCheck.LogWeights(random, 2)).Should().BeFalse();
+        }
     }
 
     [Fact]
     public void Families_offer_the_kernel_exactly_where_it_is_supported()
     {
         bool supported = BlockVectorMath.IsSupported;
-        (((IBlockKernelSource<GaussianComponent, GaussianStatistics>)new FullCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
-        (((IBlockKernelSource<GaussianComponent, GaussianStatistics>)new TiedCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel).Should().Be(supported);
+        (((IBlockKernelSource<GaussianComponent, GaussianStatistics>)new FullCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel<Lanes512> or FullBlockKernel<Lanes256>).Should().Be(supported);
+        (((IBlockKernelSource<GaussianComponent, GaussianStatistics>)new TiedCovarianceFamily(3, 1e-6)).CreateBlockKernel(2) is FullBlockKernel<Lanes512> or FullBlockKernel<Lanes256>).Should().Be(supported);
     }
 
     private static void Check(int d, int count, int k, bool tied, GaussianComponent[] components, double[] logWeights, double[] rows, ReadOnlySpan<double> rowWeights)
     {
         var family = tied ? (GaussianFamily)new TiedCovarianceFamily(d, 1e-6) : new FullCovarianceFamily(d, 1e-6);
-        var (expectedStats, actualStats) = BlockKernelCheck.Accumulate(new FullBlockKernel(d, k), c => (FullScatterStatistics)family.CreateStatistics(c), components, logWeights, rows, count, rowWeights);
-        for (int c = 0; c < k; c++)
+        foreach (var kernel in GaussianBlockKernels.Full(d, k))
         {
-            Compare(d, expectedStats[c], actualStats[c], c);
+            var (expectedStats, actualStats) = BlockKernelCheck.Accumulate(kernel, c => (FullScatterStatistics)family.CreateStatistics(c), components, logWeights, rows, count, rowWeights);
+            for (int c = 0; c < k; c++)
+            {
+                Compare(d, expectedStats[c], actualStats[c], c);
+            }
         }
     }
 

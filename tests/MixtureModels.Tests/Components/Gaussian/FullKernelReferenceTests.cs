@@ -39,26 +39,28 @@ public sealed class FullKernelReferenceTests
         }
 
         var (components, logWeights, rows) = Problem(d, count, k);
-        var kernel = new FullBlockKernel(d, k);
-        kernel.Prepare(components, logWeights).Should().BeTrue();
-
-        var densities = new double[k * (count + 2)];
-        kernel.JointLogDensity(rows, count, densities, count + 2);
-        var expectedDensities = NaiveJointLogDensities(components, logWeights, rows, count);
-        for (int c = 0; c < k; c++)
+        foreach (var kernel in GaussianBlockKernels.Full(d, k))
         {
-            for (int n = 0; n < count; n++)
-            {
-                double e = expectedDensities[c][n];
-                densities[(c * (count + 2)) + n].Should().BeApproximately(e, 1e-12 * Math.Max(1, Math.Abs(e)), $"log-density of row {n}, component {c}");
-            }
-        }
+            kernel.Prepare(components, logWeights).Should().BeTrue();
 
-        var family = new FullCovarianceFamily(d, 1e-6);
-        var statistics = components.Select(c => (FullScatterStatistics)family.CreateStatistics(c)).ToArray();
-        var logLikelihood = new double[count];
-        kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
-        CheckAgainstNaive(components, expectedDensities, rows, count, logLikelihood, statistics);
+            var densities = new double[k * (count + 2)];
+            kernel.JointLogDensity(rows, count, densities, count + 2);
+            var expectedDensities = NaiveJointLogDensities(components, logWeights, rows, count);
+            for (int c = 0; c < k; c++)
+            {
+                for (int n = 0; n < count; n++)
+                {
+                    double e = expectedDensities[c][n];
+                    densities[(c * (count + 2)) + n].Should().BeApproximately(e, 1e-12 * Math.Max(1, Math.Abs(e)), $"log-density of row {n}, component {c}");
+                }
+            }
+
+            var family = new FullCovarianceFamily(d, 1e-6);
+            var statistics = components.Select(c => (FullScatterStatistics)family.CreateStatistics(c)).ToArray();
+            var logLikelihood = new double[count];
+            kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
+            CheckAgainstNaive(components, expectedDensities, rows, count, logLikelihood, statistics);
+        }
     }
 
     [Theory]
