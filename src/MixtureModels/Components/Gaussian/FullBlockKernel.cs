@@ -33,6 +33,9 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
     [ThreadStatic]
     private static double[]? t_piece;      // a piece's transposed and weighted columns, responsibilities and reference point
 
+    [ThreadStatic]
+    private static double[]? t_centred;    // with AVX2, a quadratic-form tile's rows centred on a component's mean
+
     private readonly int _d;
     private readonly int _k;
     private readonly int _dc;              // D rounded up to whole tiles of columns: the row stride of _factors
@@ -183,6 +186,7 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LogDensities(ReadOnlySpan<double> columns, int p, Span<double> destination, ref FetchAhead ahead)
     {
+        var centred = TLanes.Count == 8 ? default : ScratchBuffer.Get(ref t_centred, 2 * TLanes.Count * _d);
         for (int k = 0; k < _k; k++)
         {
             for (int g = 0; g < p; g += TileRows)
@@ -193,7 +197,7 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
                 }
                 else
                 {
-                    QuadraticFormTileNarrow(columns, p, g, k, destination);
+                    QuadraticFormTileNarrow(columns, p, g, k, destination, centred);
                 }
             }
 
@@ -467,18 +471,27 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
     }
 
     /// <summary>
-    /// <see cref="QuadraticFormTile"/> for 16 vector registers (AVX2): a tile of two vectors of rows × 4 columns of y, with
-    /// the diagonal 4 × 4 blocks of P walked as triangles. Every y_j adds the same products in the same order (i
+    /// <see cref="QuadraticFormTile"/> for 16 vector registers (AVX2): the tile's rows are centred once into
+    /// <paramref name="centred"/> (2 vectors per column), then y is computed two vectors of rows × 4 columns at a time,
+    /// with the diagonal 4 × 4 blocks of P walked as triangles. Every y_j adds the same products in the same order (i
     /// increasing), and q the same squares (j increasing), as the 8-column tile: the same bits in every row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void QuadraticFormTileNarrow(ReadOnlySpan<double> columns, int p, int g, int k, Span<double> destination)
+    private void QuadraticFormTileNarrow(ReadOnlySpan<double> columns, int p, int g, int k, Span<double> destination, Span<double> centred)
     {
         const int NarrowColumns = 4;
-        int d = _d, dc = _dc;
+        int d = _d, dc = _dc, lanes = TLanes.Count;
         ref double xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(columns), g);
         ref double m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_means), k * d);
         ref double pk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_factors), k * d * dc);
+        ref double c = ref MemoryMarshal.GetReference(centred);
+        for (int i = 0; i < d; i++)
+        {
+            var mi = TLanes.Create(Unsafe.Add(ref m, i));
+            TLanes.Store(TLanes.Load(ref xg, (nuint)(i * p)) - mi, ref c, (nuint)(2 * i * lanes));
+            TLanes.Store(TLanes.Load(ref xg, (nuint)((i * p) + lanes)) - mi, ref c, (nuint)(((2 * i) + 1) * lanes));
+        }
+
         var qa = TLanes.Zero;
         var qb = TLanes.Zero;
         for (int j0 = 0; j0 < d; j0 += NarrowColumns)
@@ -493,12 +506,12 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
             var yb3 = TLanes.Zero;
 
             // Rows of P above the diagonal block: all four columns.
+            ref double ci = ref c;
+            ref double pr = ref Unsafe.Add(ref pk, j0);
             for (int i = 0; i < j0; i++)
             {
-                var mi = TLanes.Create(Unsafe.Add(ref m, i));
-                var xa = TLanes.Load(ref xg, (nuint)(i * p)) - mi;
-                var xb = TLanes.Load(ref xg, (nuint)((i * p) + TLanes.Count)) - mi;
-                ref double pr = ref Unsafe.Add(ref pk, (i * dc) + j0);
+                var xa = TLanes.Load(ref ci, 0);
+                var xb = TLanes.Load(ref ci, (nuint)lanes);
                 var p0 = TLanes.Create(pr);
                 ya0 = TLanes.MulAdd(xa, p0, ya0);
                 yb0 = TLanes.MulAdd(xb, p0, yb0);
@@ -511,68 +524,65 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
                 var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
                 ya3 = TLanes.MulAdd(xa, p3, ya3);
                 yb3 = TLanes.MulAdd(xb, p3, yb3);
+                ci = ref Unsafe.Add(ref ci, 2 * lanes);
+                pr = ref Unsafe.Add(ref pr, dc);
             }
 
             // The diagonal 4 × 4 block of P: row j0 + t has non-zero entries in columns t.. only.
-            ref double td = ref Unsafe.Add(ref pk, (j0 * dc) + j0);
             int rowsHere = Math.Min(NarrowColumns, d - j0);
             {
-                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 0));
-                var xa = TLanes.Load(ref xg, (nuint)((j0 + 0) * p)) - mi;
-                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 0) * p) + TLanes.Count)) - mi;
-                ref double pr = ref Unsafe.Add(ref td, 0 * dc);
-                var p0 = TLanes.Create(pr);
+                var xa = TLanes.Load(ref ci, (nuint)(0 * lanes));
+                var xb = TLanes.Load(ref ci, (nuint)(1 * lanes));
+                ref double pt = ref Unsafe.Add(ref pr, 0 * dc);
+                var p0 = TLanes.Create(Unsafe.Add(ref pt, 0));
                 ya0 = TLanes.MulAdd(xa, p0, ya0);
                 yb0 = TLanes.MulAdd(xb, p0, yb0);
-                var p1 = TLanes.Create(Unsafe.Add(ref pr, 1));
+                var p1 = TLanes.Create(Unsafe.Add(ref pt, 1));
                 ya1 = TLanes.MulAdd(xa, p1, ya1);
                 yb1 = TLanes.MulAdd(xb, p1, yb1);
-                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                var p2 = TLanes.Create(Unsafe.Add(ref pt, 2));
                 ya2 = TLanes.MulAdd(xa, p2, ya2);
                 yb2 = TLanes.MulAdd(xb, p2, yb2);
-                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                var p3 = TLanes.Create(Unsafe.Add(ref pt, 3));
                 ya3 = TLanes.MulAdd(xa, p3, ya3);
                 yb3 = TLanes.MulAdd(xb, p3, yb3);
             }
 
             if (rowsHere > 1)
             {
-                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 1));
-                var xa = TLanes.Load(ref xg, (nuint)((j0 + 1) * p)) - mi;
-                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 1) * p) + TLanes.Count)) - mi;
-                ref double pr = ref Unsafe.Add(ref td, 1 * dc);
-                var p1 = TLanes.Create(Unsafe.Add(ref pr, 1));
+                var xa = TLanes.Load(ref ci, (nuint)(2 * lanes));
+                var xb = TLanes.Load(ref ci, (nuint)(3 * lanes));
+                ref double pt = ref Unsafe.Add(ref pr, 1 * dc);
+                var p1 = TLanes.Create(Unsafe.Add(ref pt, 1));
                 ya1 = TLanes.MulAdd(xa, p1, ya1);
                 yb1 = TLanes.MulAdd(xb, p1, yb1);
-                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                var p2 = TLanes.Create(Unsafe.Add(ref pt, 2));
                 ya2 = TLanes.MulAdd(xa, p2, ya2);
                 yb2 = TLanes.MulAdd(xb, p2, yb2);
-                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                var p3 = TLanes.Create(Unsafe.Add(ref pt, 3));
                 ya3 = TLanes.MulAdd(xa, p3, ya3);
                 yb3 = TLanes.MulAdd(xb, p3, yb3);
             }
 
             if (rowsHere > 2)
             {
-                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 2));
-                var xa = TLanes.Load(ref xg, (nuint)((j0 + 2) * p)) - mi;
-                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 2) * p) + TLanes.Count)) - mi;
-                ref double pr = ref Unsafe.Add(ref td, 2 * dc);
-                var p2 = TLanes.Create(Unsafe.Add(ref pr, 2));
+                var xa = TLanes.Load(ref ci, (nuint)(4 * lanes));
+                var xb = TLanes.Load(ref ci, (nuint)(5 * lanes));
+                ref double pt = ref Unsafe.Add(ref pr, 2 * dc);
+                var p2 = TLanes.Create(Unsafe.Add(ref pt, 2));
                 ya2 = TLanes.MulAdd(xa, p2, ya2);
                 yb2 = TLanes.MulAdd(xb, p2, yb2);
-                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                var p3 = TLanes.Create(Unsafe.Add(ref pt, 3));
                 ya3 = TLanes.MulAdd(xa, p3, ya3);
                 yb3 = TLanes.MulAdd(xb, p3, yb3);
             }
 
             if (rowsHere > 3)
             {
-                var mi = TLanes.Create(Unsafe.Add(ref m, j0 + 3));
-                var xa = TLanes.Load(ref xg, (nuint)((j0 + 3) * p)) - mi;
-                var xb = TLanes.Load(ref xg, (nuint)(((j0 + 3) * p) + TLanes.Count)) - mi;
-                ref double pr = ref Unsafe.Add(ref td, 3 * dc);
-                var p3 = TLanes.Create(Unsafe.Add(ref pr, 3));
+                var xa = TLanes.Load(ref ci, (nuint)(6 * lanes));
+                var xb = TLanes.Load(ref ci, (nuint)(7 * lanes));
+                ref double pt = ref Unsafe.Add(ref pr, 3 * dc);
+                var p3 = TLanes.Create(Unsafe.Add(ref pt, 3));
                 ya3 = TLanes.MulAdd(xa, p3, ya3);
                 yb3 = TLanes.MulAdd(xb, p3, yb3);
             }
