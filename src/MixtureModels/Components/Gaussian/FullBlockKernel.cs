@@ -848,8 +848,9 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
     /// <summary>
     /// The sums over the p rows of the four weighted columns at <paramref name="wi"/> times the two columns at
     /// <paramref name="xj"/> centred on <paramref name="aj"/>: rows01 = [s00 s01 s10 s11], rows23 = [s20 s21 s30 s31].
+    /// Not inlined, so that its loop gets the 16 registers to itself.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void TileColumnPair(ref double wi, ref double xj, ref double aj, int p, out Vector256<double> rows01, out Vector256<double> rows23)
     {
         var a0 = TLanes.Create(aj);
@@ -889,12 +890,36 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
     }
 
     /// <summary>
-    /// <see cref="DiagonalTile"/> for 16 vector registers (AVX2), in two passes over the rows: first the weighted centred
-    /// columns (stored), their sums and the diagonal entries; then the six entries above the diagonal from the stored
-    /// weighted columns. Every entry sums the same products lane by lane as in one pass.
+    /// <see cref="DiagonalTile"/> for 16 vector registers (AVX2), in two passes over the rows (two methods, so that
+    /// each loop gets the registers to itself): first the weighted centred columns (stored), their sums and the diagonal
+    /// entries; then the six entries above the diagonal from the stored weighted columns. Every entry sums the same
+    /// products lane by lane as in one pass.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<double> DiagonalTileNarrow(ref double w, ref double xi, ref double ai, int p, ref double weighted, ref double tile, int stride, bool add)
+    {
+        var sums = WeightedColumnsAndSquares(ref w, ref xi, ref ai, p, ref weighted, out var squares);
+        var upper = BandUpperTriangle(ref xi, ref ai, p, ref weighted);
+
+        // squares = [s00 s11 s22 s33], upper.Upper = [s01 s02 s03 s12], upper.Last = [s13 s23 0 0]. Below the
+        // diagonal the tile holds +0 exactly, and x + 0 is x: when adding, the lower triangle keeps its values.
+        StoreTile(
+            Vector256.Create(squares.GetElement(0), upper.Upper.GetElement(0), upper.Upper.GetElement(1), upper.Upper.GetElement(2)),
+            Vector256.Create(0.0, squares.GetElement(1), upper.Upper.GetElement(3), upper.Last.GetElement(0)),
+            Vector256.Create(0.0, 0.0, squares.GetElement(2), upper.Last.GetElement(1)),
+            Vector256.Create(0.0, 0.0, 0.0, squares.GetElement(3)),
+            ref tile,
+            stride,
+            add);
+        return sums;
+    }
+
+    /// <summary>
+    /// The first pass of <see cref="DiagonalTileNarrow"/>: stores wₙ(x_in − a_i) for the band's four columns i in
+    /// <paramref name="weighted"/>, returns their sums over the p rows, and gives Σₙ wₙ(x_in − a_i)² in
+    /// <paramref name="squares"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static Vector256<double> WeightedColumnsAndSquares(ref double w, ref double xi, ref double ai, int p, ref double weighted, out Vector256<double> squares)
     {
         var a0 = TLanes.Create(ai);
         var a1 = TLanes.Create(Unsafe.Add(ref ai, 1));
@@ -939,6 +964,25 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
             s33 = TLanes.MulAdd(wc, c, s33);
         }
 
+        squares = TLanes.SumEach(s00, s11, s22, s33);
+        return TLanes.SumEach(t0, t1, t2, t3);
+    }
+
+    /// <summary>
+    /// The second pass of <see cref="DiagonalTileNarrow"/>: the six entries Σₙ wₙ(x_in − a_i)(x_jn − a_j), i &lt; j, of
+    /// the band, from the stored weighted columns: Upper = [s01 s02 s03 s12], Last = [s13 s23 0 0].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static (Vector256<double> Upper, Vector256<double> Last) BandUpperTriangle(ref double xi, ref double ai, int p, ref double weighted)
+    {
+        var a1 = TLanes.Create(Unsafe.Add(ref ai, 1));
+        var a2 = TLanes.Create(Unsafe.Add(ref ai, 2));
+        var a3 = TLanes.Create(Unsafe.Add(ref ai, 3));
+        ref double xr1 = ref Unsafe.Add(ref xi, p);
+        ref double xr2 = ref Unsafe.Add(ref xi, 2 * p);
+        ref double xr3 = ref Unsafe.Add(ref xi, 3 * p);
+        ref double y1 = ref Unsafe.Add(ref weighted, p);
+        ref double y2 = ref Unsafe.Add(ref weighted, 2 * p);
         var s01 = TLanes.Zero;
         var s02 = TLanes.Zero;
         var s03 = TLanes.Zero;
@@ -961,17 +1005,8 @@ internal sealed class FullBlockKernel<TLanes> : IBlockKernel<GaussianComponent, 
             s23 = TLanes.MulAdd(w2, c3, s23);
         }
 
-        // Below the diagonal the sums are +0 exactly, and x + 0 is x: when adding, the lower triangle keeps its values.
         var zero = TLanes.Zero;
-        StoreTile(
-            TLanes.SumEach(s00, s01, s02, s03),
-            TLanes.SumEach(zero, s11, s12, s13),
-            TLanes.SumEach(zero, zero, s22, s23),
-            TLanes.SumEach(zero, zero, zero, s33),
-            ref tile,
-            stride,
-            add);
-        return TLanes.SumEach(t0, t1, t2, t3);
+        return (TLanes.SumEach(s01, s02, s03, s12), TLanes.SumEach(s13, s23, zero, zero));
     }
 
     /// <summary>
