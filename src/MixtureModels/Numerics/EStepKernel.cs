@@ -61,7 +61,9 @@ internal static class EStepKernel
     public static void LogSumExp(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<double> logLikelihood, Span<int> labels)
     {
         const int Lanes = 4;
-        int n = Lanes512.IsSupported ? LogSumExp512(logProb, count, componentCount, stride, logLikelihood, labels) : 0;
+        int n = Lanes512.IsSupported ? LogSumExpVectors<Lanes512>(logProb, count, componentCount, stride, logLikelihood, labels)
+            : Lanes256.IsSupported ? LogSumExpVectors<Lanes256>(logProb, count, componentCount, stride, logLikelihood, labels)
+            : 0;
         if (Vector256.IsHardwareAccelerated)
         {
             ref double lp = ref MemoryMarshal.GetReference(logProb);
@@ -166,7 +168,9 @@ internal static class EStepKernel
     public static void Responsibilities(Span<double> logProb, int count, int componentCount, int stride, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
     {
         const int Lanes = 4;
-        int n = Lanes512.IsSupported ? Responsibilities512(logProb, count, componentCount, stride, rowWeights, logLikelihood) : 0;
+        int n = Lanes512.IsSupported ? ResponsibilitiesVectors<Lanes512>(logProb, count, componentCount, stride, rowWeights, logLikelihood)
+            : Lanes256.IsSupported ? ResponsibilitiesVectors<Lanes256>(logProb, count, componentCount, stride, rowWeights, logLikelihood)
+            : 0;
         if (Vector256.IsHardwareAccelerated)
         {
             ref double lp = ref MemoryMarshal.GetReference(logProb);
@@ -321,35 +325,35 @@ internal static class EStepKernel
     }
 
     /// <summary>
-    /// <see cref="LogSumExp"/> eight rows at a time with 512-bit vectors and the inlined exponential and logarithm of
-    /// <see cref="BlockVectorMath"/>; returns the rows done (whole groups of eight; a group with a row where every term is
-    /// −∞ goes row by row). Terms below e^−708 relative to the row's largest, which add nothing to a total of at least 1,
-    /// are left out.
+    /// <see cref="LogSumExp"/> a vector of rows at a time (eight with AVX-512, four with AVX2) with the inlined exponential
+    /// and logarithm of <see cref="BlockVectorMath"/>; returns the rows done (whole vectors; a vector with a row where
+    /// every term is −∞ goes row by row). Terms below e^−708 relative to the row's largest, which add nothing to a total
+    /// of at least 1, are left out.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int LogSumExp512(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<double> logLikelihood, Span<int> labels)
+    private static int LogSumExpVectors<TLanes>(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<double> logLikelihood, Span<int> labels)
+        where TLanes : unmanaged, ILanes<TLanes>
     {
-        const int Lanes = 8;
+        int lanes = TLanes.Count;
         ref double lp = ref MemoryMarshal.GetReference(logProb);
-        var negativeInfinity = Vector512.Create(double.NegativeInfinity);
-        var smallest = Vector512.Create(SmallestNormalExponent);
+        var negativeInfinity = TLanes.Create(double.NegativeInfinity);
+        var smallest = TLanes.Create(SmallestNormalExponent);
         int n = 0;
-        for (; n + Lanes <= count; n += Lanes)
+        for (; n + lanes <= count; n += lanes)
         {
             var max = negativeInfinity;
-            var best = Vector512<long>.Zero;
+            var best = TLanes.Zero; // the component index of each lane's maximum, exact as a double
             for (int k = 0; k < componentCount; k++)
             {
-                var v = Vector512.LoadUnsafe(ref lp, (nuint)((k * stride) + n));
-                var greater = Vector512.GreaterThan(v, max);
-                max = Vector512.ConditionalSelect(greater, v, max);
-                best = Vector512.ConditionalSelect(greater.AsInt64(), Vector512.Create((long)k), best);
+                var v = TLanes.Load(ref lp, (nuint)((k * stride) + n));
+                best = TLanes.SelectWhereGreater(v, max, TLanes.Create(k), best);
+                max = TLanes.SelectWhereGreater(v, max, v, max);
             }
 
-            if (Vector512.EqualsAny(max, negativeInfinity))
+            if (TLanes.AnyNegativeInfinity(max))
             {
-                // Rare: a row where every term is −∞. These eight rows one at a time.
-                for (int row = n; row < n + Lanes; row++)
+                // Rare: a row where every term is −∞. These rows one at a time.
+                for (int row = n; row < n + lanes; row++)
                 {
                     logLikelihood[row] = RowLogSumExp(logProb, row, componentCount, stride, out int label);
                     if (!labels.IsEmpty)
@@ -361,19 +365,19 @@ internal static class EStepKernel
                 continue;
             }
 
-            var total = Vector512<double>.Zero;
+            var total = TLanes.Zero;
             for (int k = 0; k < componentCount; k++)
             {
-                var shifted = Vector512.LoadUnsafe(ref lp, (nuint)((k * stride) + n)) - max;
-                total += Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), BlockVectorMath.ExpNonPositive(new Lanes512(shifted)).Value, Vector512<double>.Zero);
+                var shifted = TLanes.Load(ref lp, (nuint)((k * stride) + n)) - max;
+                total += TLanes.WhereGreater(shifted, smallest, BlockVectorMath.ExpNonPositive(shifted));
             }
 
-            (max + BlockVectorMath.LogPositive(new Lanes512(total)).Value).CopyTo(logLikelihood.Slice(n, Lanes));
+            TLanes.Store(max + BlockVectorMath.LogPositive(total), ref logLikelihood[n], 0);
             if (!labels.IsEmpty)
             {
-                for (int lane = 0; lane < Lanes; lane++)
+                for (int lane = 0; lane < lanes; lane++)
                 {
-                    labels[n + lane] = (int)best.GetElement(lane);
+                    labels[n + lane] = (int)TLanes.GetElement(best, lane);
                 }
             }
         }
@@ -382,29 +386,30 @@ internal static class EStepKernel
     }
 
     /// <summary>
-    /// <see cref="Responsibilities"/> eight rows at a time with 512-bit vectors and the inlined exponential and logarithm
-    /// of <see cref="BlockVectorMath"/>; returns the rows done (whole groups of eight; a group with a row where every term
-    /// is −∞ goes row by row).
+    /// <see cref="Responsibilities"/> a vector of rows at a time (eight with AVX-512, four with AVX2) with the inlined
+    /// exponential and logarithm of <see cref="BlockVectorMath"/>; returns the rows done (whole vectors; a vector with a
+    /// row where every term is −∞ goes row by row).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Responsibilities512(Span<double> logProb, int count, int componentCount, int stride, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
+    private static int ResponsibilitiesVectors<TLanes>(Span<double> logProb, int count, int componentCount, int stride, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
+        where TLanes : unmanaged, ILanes<TLanes>
     {
-        const int Lanes = 8;
+        int lanes = TLanes.Count;
         ref double lp = ref MemoryMarshal.GetReference(logProb);
-        var smallest = Vector512.Create(SmallestNormalExponent);
+        var smallest = TLanes.Create(SmallestNormalExponent);
         int n = 0;
-        for (; n + Lanes <= count; n += Lanes)
+        for (; n + lanes <= count; n += lanes)
         {
-            var max = Vector512.LoadUnsafe(ref lp, (nuint)n);
+            var max = TLanes.Load(ref lp, (nuint)n);
             for (int k = 1; k < componentCount; k++)
             {
-                max = Vector512.Max(max, Vector512.LoadUnsafe(ref lp, (nuint)((k * stride) + n)));
+                max = TLanes.MaxNumber(max, TLanes.Load(ref lp, (nuint)((k * stride) + n)));
             }
 
-            if (Vector512.EqualsAny(max, Vector512.Create(double.NegativeInfinity)))
+            if (TLanes.AnyNegativeInfinity(max))
             {
-                // Rare: a row where every term is −∞. These eight rows one at a time, as the scalar path does.
-                for (int row = n; row < n + Lanes; row++)
+                // Rare: a row where every term is −∞. These rows one at a time, as the scalar path does.
+                for (int row = n; row < n + lanes; row++)
                 {
                     logLikelihood[row] = NormalizeRow(logProb, row, componentCount, stride);
                     double w = rowWeights.IsEmpty ? 1.0 : rowWeights[row];
@@ -417,25 +422,25 @@ internal static class EStepKernel
                 continue;
             }
 
-            var total = Vector512<double>.Zero;
+            var total = TLanes.Zero;
             for (int k = 0; k < componentCount; k++)
             {
                 ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
-                var shifted = Vector512.LoadUnsafe(ref target) - max;
-                var e = Vector512.ConditionalSelect(Vector512.GreaterThan(shifted, smallest), BlockVectorMath.ExpNonPositive(new Lanes512(shifted)).Value, Vector512<double>.Zero);
-                e.StoreUnsafe(ref target);
+                var shifted = TLanes.Load(ref target, 0) - max;
+                var e = TLanes.WhereGreater(shifted, smallest, BlockVectorMath.ExpNonPositive(shifted));
+                TLanes.Store(e, ref target, 0);
                 total += e;
             }
 
-            var weight = rowWeights.IsEmpty ? Vector512.Create(1.0) : Vector512.Create(rowWeights.Slice(n, Lanes));
+            var weight = rowWeights.IsEmpty ? TLanes.Create(1.0) : TLanes.Create(rowWeights.Slice(n, lanes));
             var scale = weight / total;
             for (int k = 0; k < componentCount; k++)
             {
                 ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
-                (Vector512.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
+                TLanes.Store(TLanes.Load(ref target, 0) * scale, ref target, 0);
             }
 
-            (max + BlockVectorMath.LogPositive(new Lanes512(total)).Value).CopyTo(logLikelihood.Slice(n, Lanes));
+            TLanes.Store(max + BlockVectorMath.LogPositive(total), ref logLikelihood[n], 0);
         }
 
         return n;

@@ -49,8 +49,14 @@ internal interface ILanes<TSelf>
     /// <summary>The larger of each pair of lanes, for operands that are never NaN.</summary>
     static abstract TSelf Max(TSelf left, TSelf right);
 
+    /// <summary>The larger of each pair of lanes as <c>Vector512.Max</c> and <c>Vector256.Max</c> define it (+0 above −0).</summary>
+    static abstract TSelf MaxNumber(TSelf left, TSelf right);
+
     /// <summary><paramref name="value"/> in the lanes where <paramref name="x"/> &gt; <paramref name="threshold"/>, +0 elsewhere.</summary>
     static abstract TSelf WhereGreater(TSelf x, TSelf threshold, TSelf value);
+
+    /// <summary><paramref name="ifGreater"/> in the lanes where <paramref name="x"/> &gt; <paramref name="threshold"/>, <paramref name="otherwise"/> elsewhere.</summary>
+    static abstract TSelf SelectWhereGreater(TSelf x, TSelf threshold, TSelf ifGreater, TSelf otherwise);
 
     /// <summary>Whether any lane is −∞.</summary>
     static abstract bool AnyNegativeInfinity(TSelf value);

@@ -76,6 +76,15 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 MaxNumber(Lanes256 left, Lanes256 right) => new(Vector256.Max(left._value, right._value));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 SelectWhereGreater(Lanes256 x, Lanes256 threshold, Lanes256 ifGreater, Lanes256 otherwise) =>
+        new(Vector256.ConditionalSelect(Vector256.GreaterThan(x._value, threshold._value), ifGreater._value, otherwise._value));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AnyNegativeInfinity(Lanes256 value) => Vector256.EqualsAny(value._value, Vector256.Create(double.NegativeInfinity));
 
     /// <inheritdoc />

@@ -88,6 +88,15 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 MaxNumber(Lanes512 left, Lanes512 right) => new(Vector512.Max(left._value, right._value));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 SelectWhereGreater(Lanes512 x, Lanes512 threshold, Lanes512 ifGreater, Lanes512 otherwise) =>
+        new(Vector512.ConditionalSelect(Vector512.GreaterThan(x._value, threshold._value), ifGreater._value, otherwise._value));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AnyNegativeInfinity(Lanes512 value) => Vector512.EqualsAny(value._value, Vector512.Create(double.NegativeInfinity));
 
     /// <inheritdoc />
