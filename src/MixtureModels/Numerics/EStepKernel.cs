@@ -292,7 +292,11 @@ internal static class EStepKernel
         int n = 0;
         if (Lanes512.IsSupported)
         {
-            n = AddCountAndEntropy512(responsibilities, rowWeights, ref count, ref entropy);
+            n = AddCountAndEntropyVectors<Lanes512>(responsibilities, rowWeights, ref count, ref entropy);
+        }
+        else if (Lanes256.IsSupported)
+        {
+            n = AddCountAndEntropyVectors<Lanes256>(responsibilities, rowWeights, ref count, ref entropy);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -447,34 +451,38 @@ internal static class EStepKernel
     }
 
     /// <summary>
-    /// <see cref="AddCountAndEntropy"/> eight rows at a time with 512-bit vectors and the inlined logarithm of
-    /// <see cref="BlockVectorMath"/> (subnormal responsibilities scaled by 2⁵⁴ first); returns the rows done.
+    /// <see cref="AddCountAndEntropy"/> a vector of rows at a time (eight with AVX-512, four with AVX2) with the inlined
+    /// logarithm of <see cref="BlockVectorMath"/> (subnormal responsibilities scaled by 2⁵⁴ first); returns the rows done.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int AddCountAndEntropy512(ReadOnlySpan<double> responsibilities, ReadOnlySpan<double> rowWeights, ref double count, ref double entropy)
+    private static int AddCountAndEntropyVectors<TLanes>(ReadOnlySpan<double> responsibilities, ReadOnlySpan<double> rowWeights, ref double count, ref double entropy)
+        where TLanes : unmanaged, ILanes<TLanes>
     {
-        const int Lanes = 8;
         const double SmallestNormal = 2.2250738585072014E-308;
         const double Scale = 18014398509481984.0;              // 2^54
         const double LogScale = 37.429947750237046;            // 54 ln 2
-        var counts = Vector512<double>.Zero;
-        var entropies = Vector512<double>.Zero;
+        int lanes = TLanes.Count;
+        var counts = TLanes.Zero;
+        var entropies = TLanes.Zero;
+        var one = TLanes.Create(1.0);
+        var smallestNormal = TLanes.Create(SmallestNormal);
         int n = 0;
-        for (; n + Lanes <= responsibilities.Length; n += Lanes)
+        for (; n + lanes <= responsibilities.Length; n += lanes)
         {
-            var r = Vector512.Create(responsibilities.Slice(n, Lanes));
-            var w = rowWeights.IsEmpty ? Vector512.Create(1.0) : Vector512.Create(rowWeights.Slice(n, Lanes));
-            var positive = Vector512.GreaterThan(r, Vector512<double>.Zero);
-            var subnormal = Vector512.LessThan(r, Vector512.Create(SmallestNormal));
-            var argument = Vector512.ConditionalSelect(positive, r, Vector512.Create(1.0));
-            argument = Vector512.ConditionalSelect(subnormal & positive, argument * Vector512.Create(Scale), argument);
-            var logR = BlockVectorMath.LogPositive(new Lanes512(argument)).Value - (Vector512.Create(LogScale) & (subnormal & positive));
+            var r = TLanes.Create(responsibilities.Slice(n, lanes));
+            var w = rowWeights.IsEmpty ? one : TLanes.Create(rowWeights.Slice(n, lanes));
+
+            // log r of the positive lanes (1 elsewhere, whose log 0 adds nothing); a positive subnormal r scaled into the
+            // normal range first and 54 ln 2 taken off its log afterwards (+0 off the others).
+            var argument = TLanes.SelectWhereGreater(r, TLanes.Zero, r, one);
+            var scaled = TLanes.SelectWhereGreater(smallestNormal, argument, argument * TLanes.Create(Scale), argument);
+            var logR = BlockVectorMath.LogPositive(scaled) - TLanes.WhereGreater(smallestNormal, argument, TLanes.Create(LogScale));
             counts += w * r;
             entropies -= w * (r * logR);
         }
 
-        count += Vector512.Sum(counts);
-        entropy += Vector512.Sum(entropies);
+        count += TLanes.Sum(counts);
+        entropy += TLanes.Sum(entropies);
         return n;
     }
 
