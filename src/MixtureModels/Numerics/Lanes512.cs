@@ -9,17 +9,8 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
 {
     private readonly Vector512<double> _value;
 
-    /// <summary>The lanes of <paramref name="value"/>.</summary>
-    /// <param name="value">The vector.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Lanes512(Vector512<double> value) => _value = value;
-
-    /// <summary>The lanes as a vector.</summary>
-    public Vector512<double> Value
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _value;
-    }
+    private Lanes512(Vector512<double> value) => _value = value;
 
     /// <summary>Whether this CPU runs these vectors in hardware.</summary>
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
