@@ -139,7 +139,6 @@ public sealed class FullBlockKernelTests
         var rows = BlockKernelCheck.Values(random, count * d, 10, 3);
         var family = new FullCovarianceFamily(d, 1e-6);
         var expected = Enumerable.Range(0, k).Select(_ => (FullScatterStatistics)family.CreateStatistics(null)).ToArray();
-        var actual = Enumerable.Range(0, k).Select(_ => (FullScatterStatistics)family.CreateStatistics(null)).ToArray();
         var logProb = new double[k * count];
         var expectedLogLikelihood = new double[count];
         ComponentDensities.JointLogDensity(components, logWeights, rows, count, logProb, count);
@@ -151,6 +150,8 @@ public sealed class FullBlockKernelTests
 
         foreach (var kernel in GaussianBlockKernels.Full(d, k))
         {
+            // Fresh accumulators for every vector width: each must take the general path from the empty state.
+            var actual = Enumerable.Range(0, k).Select(_ => (FullScatterStatistics)family.CreateStatistics(null)).ToArray();
             kernel.Prepare(components, logWeights).Should().BeTrue();
             kernel.Accumulate(rows, count, default, new double[count], actual.Cast<GaussianStatistics>().ToArray());
             for (int c = 0; c < k; c++)
