@@ -36,26 +36,7 @@ public sealed class DiagonalKernelReferenceTests
         }
 
         var (components, variances, logWeights, rows) = Problem(d, count, k);
-        foreach (var kernel in GaussianBlockKernels.Diagonal(d, k, false))
-        {
-            kernel.Prepare(components, logWeights).Should().BeTrue();
-            var expected = NaiveJointLogDensities(components, variances, logWeights, rows, count);
-            var densities = new double[k * (count + 1)];
-            kernel.JointLogDensity(rows, count, densities, count + 1);
-            for (int c = 0; c < k; c++)
-            {
-                for (int n = 0; n < count; n++)
-                {
-                    densities[(c * (count + 1)) + n].Should().BeApproximately(expected[c][n], 1e-12 * Math.Max(1, Math.Abs(expected[c][n])), $"log-density of row {n}, component {c}");
-                }
-            }
-
-            var family = new DiagonalCovarianceFamily(d, 1e-6);
-            var statistics = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
-            var logLikelihood = new double[count];
-            kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
-            CheckAgainstNaive(expected, rows, count, d, logLikelihood, statistics);
-        }
+        CheckBatchedKernels(components, variances, logWeights, rows, count, spherical: false);
     }
 
     [Theory]
@@ -79,26 +60,7 @@ public sealed class DiagonalKernelReferenceTests
             variances[c] = Enumerable.Repeat(variance, d).ToArray();
         }
 
-        foreach (var kernel in GaussianBlockKernels.Diagonal(d, k, true))
-        {
-            kernel.Prepare(components, logWeights).Should().BeTrue();
-            var expected = NaiveJointLogDensities(components, variances, logWeights, rows, count);
-            var densities = new double[k * (count + 1)];
-            kernel.JointLogDensity(rows, count, densities, count + 1);
-            for (int c = 0; c < k; c++)
-            {
-                for (int n = 0; n < count; n++)
-                {
-                    densities[(c * (count + 1)) + n].Should().BeApproximately(expected[c][n], 1e-12 * Math.Max(1, Math.Abs(expected[c][n])), $"log-density of row {n}, component {c}");
-                }
-            }
-
-            var family = new SphericalCovarianceFamily(d, 1e-6);
-            var statistics = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
-            var logLikelihood = new double[count];
-            kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
-            CheckAgainstNaive(expected, rows, count, d, logLikelihood, statistics);
-        }
+        CheckBatchedKernels(components, variances, logWeights, rows, count, spherical: true);
     }
 
     [Theory]
@@ -128,6 +90,35 @@ public sealed class DiagonalKernelReferenceTests
         }
 
         CheckAgainstNaive(expected, rows, count, d, logLikelihood, statistics);
+    }
+
+    /// <summary>
+    /// Every supported width's diagonal (or spherical) block kernel against the naive loops: joint log-densities into a
+    /// destination with a stride past the rows, then the fused pass's log-likelihoods and moments.
+    /// </summary>
+    private static void CheckBatchedKernels(GaussianComponent[] components, double[][] variances, double[] logWeights, double[] rows, int count, bool spherical)
+    {
+        int k = components.Length, d = components[0].Dimension;
+        var expected = NaiveJointLogDensities(components, variances, logWeights, rows, count);
+        GaussianFamily family = spherical ? new SphericalCovarianceFamily(d, 1e-6) : new DiagonalCovarianceFamily(d, 1e-6);
+        foreach (var kernel in GaussianBlockKernels.Diagonal(d, k, spherical))
+        {
+            kernel.Prepare(components, logWeights).Should().BeTrue();
+            var densities = new double[k * (count + 1)];
+            kernel.JointLogDensity(rows, count, densities, count + 1);
+            for (int c = 0; c < k; c++)
+            {
+                for (int n = 0; n < count; n++)
+                {
+                    densities[(c * (count + 1)) + n].Should().BeApproximately(expected[c][n], 1e-12 * Math.Max(1, Math.Abs(expected[c][n])), $"log-density of row {n}, component {c}");
+                }
+            }
+
+            var statistics = components.Select(c => (DiagonalScatterStatistics)family.CreateStatistics(c)).ToArray();
+            var logLikelihood = new double[count];
+            kernel.Accumulate(rows, count, default, logLikelihood, statistics.Cast<GaussianStatistics>().ToArray());
+            CheckAgainstNaive(expected, rows, count, d, logLikelihood, statistics);
+        }
     }
 
     private static (DiagonalGaussian[] Components, double[][] Variances, double[] LogWeights, double[] Rows) Problem(int d, int count, int k)
