@@ -60,48 +60,9 @@ internal static class EStepKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSumExp(ReadOnlySpan<double> logProb, int count, int componentCount, int stride, Span<double> logLikelihood, Span<int> labels)
     {
-        const int Lanes = 4;
         int n = Lanes512.IsSupported ? LogSumExpVectors<Lanes512>(logProb, count, componentCount, stride, logLikelihood, labels)
             : Lanes256.IsSupported ? LogSumExpVectors<Lanes256>(logProb, count, componentCount, stride, logLikelihood, labels)
             : 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double lp = ref MemoryMarshal.GetReference(logProb);
-            var negativeInfinity = Vector256.Create(double.NegativeInfinity);
-            for (; n + Lanes <= count; n += Lanes)
-            {
-                var max = negativeInfinity;
-                var best = Vector256<long>.Zero;
-                for (int k = 0; k < componentCount; k++)
-                {
-                    var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n));
-                    var greater = Vector256.GreaterThan(v, max);
-                    max = Vector256.ConditionalSelect(greater, v, max);
-                    best = Vector256.ConditionalSelect(greater.AsInt64(), Vector256.Create((long)k), best);
-                }
-
-                if (Vector256.EqualsAny(max, negativeInfinity))
-                {
-                    break; // rare: finish this and the remaining rows on the scalar path
-                }
-
-                var total = Vector256<double>.Zero;
-                for (int k = 0; k < componentCount; k++)
-                {
-                    total += Exp(Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n)) - max);
-                }
-
-                (max + Log(total)).CopyTo(logLikelihood.Slice(n, Lanes));
-                if (!labels.IsEmpty)
-                {
-                    for (int lane = 0; lane < Lanes; lane++)
-                    {
-                        labels[n + lane] = (int)best.GetElement(lane);
-                    }
-                }
-            }
-        }
-
         for (; n < count; n++)
         {
             logLikelihood[n] = RowLogSumExp(logProb, n, componentCount, stride, out int best);
@@ -167,50 +128,9 @@ internal static class EStepKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Responsibilities(Span<double> logProb, int count, int componentCount, int stride, ReadOnlySpan<double> rowWeights, Span<double> logLikelihood)
     {
-        const int Lanes = 4;
         int n = Lanes512.IsSupported ? ResponsibilitiesVectors<Lanes512>(logProb, count, componentCount, stride, rowWeights, logLikelihood)
             : Lanes256.IsSupported ? ResponsibilitiesVectors<Lanes256>(logProb, count, componentCount, stride, rowWeights, logLikelihood)
             : 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double lp = ref MemoryMarshal.GetReference(logProb);
-            var smallest = Vector256.Create(SmallestNormalExponent);
-            for (; n + Lanes <= count; n += Lanes)
-            {
-                var max = Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, n));
-                for (int k = 1; k < componentCount; k++)
-                {
-                    max = Vector256.Max(max, Vector256.LoadUnsafe(ref Unsafe.Add(ref lp, (k * stride) + n)));
-                }
-
-                if (Vector256.EqualsAny(max, Vector256.Create(double.NegativeInfinity)))
-                {
-                    break; // rare: finish this and the remaining rows on the scalar path
-                }
-
-                var total = Vector256<double>.Zero;
-                for (int k = 0; k < componentCount; k++)
-                {
-                    ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
-                    var shifted = Vector256.LoadUnsafe(ref target) - max;
-                    var keep = Vector256.GreaterThan(shifted, smallest);
-                    var e = keep == Vector256<double>.Zero ? keep : Vector256.ConditionalSelect(keep, Exp(shifted), Vector256<double>.Zero);
-                    e.StoreUnsafe(ref target);
-                    total += e;
-                }
-
-                var weight = rowWeights.IsEmpty ? Vector256.Create(1.0) : Vector256.Create(rowWeights.Slice(n, Lanes));
-                var scale = weight / total;
-                for (int k = 0; k < componentCount; k++)
-                {
-                    ref double target = ref Unsafe.Add(ref lp, (k * stride) + n);
-                    (Vector256.LoadUnsafe(ref target) * scale).StoreUnsafe(ref target);
-                }
-
-                (max + Log(total)).CopyTo(logLikelihood.Slice(n, Lanes));
-            }
-        }
-
         for (; n < count; n++)
         {
             logLikelihood[n] = NormalizeRow(logProb, n, componentCount, stride);
@@ -278,8 +198,8 @@ internal static class EStepKernel
     }
 
     /// <summary>
-    /// count += Σₙ wₙ·rₙ and entropy += Σₙ wₙ·(−rₙ ln rₙ) over one component's responsibilities (0 ln 0 = 0), four rows at
-    /// a time.
+    /// count += Σₙ wₙ·rₙ and entropy += Σₙ wₙ·(−rₙ ln rₙ) over one component's responsibilities (0 ln 0 = 0), a vector
+    /// of rows at a time where <see cref="Lanes512"/> or <see cref="Lanes256"/> is supported, the rest one row at a time.
     /// </summary>
     /// <param name="responsibilities">rₙ of one component for the rows of a block, in [0, 1].</param>
     /// <param name="rowWeights">wₙ, or empty for weight 1.</param>
@@ -288,7 +208,6 @@ internal static class EStepKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddCountAndEntropy(ReadOnlySpan<double> responsibilities, ReadOnlySpan<double> rowWeights, ref double count, ref double entropy)
     {
-        const int Lanes = 4;
         int n = 0;
         if (Lanes512.IsSupported)
         {
@@ -297,23 +216,6 @@ internal static class EStepKernel
         else if (Lanes256.IsSupported)
         {
             n = AddCountAndEntropyVectors<Lanes256>(responsibilities, rowWeights, ref count, ref entropy);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var counts = Vector256<double>.Zero;
-            var entropies = Vector256<double>.Zero;
-            for (; n + Lanes <= responsibilities.Length; n += Lanes)
-            {
-                var r = Vector256.Create(responsibilities.Slice(n, Lanes));
-                var w = rowWeights.IsEmpty ? Vector256.Create(1.0) : Vector256.Create(rowWeights.Slice(n, Lanes));
-                var positive = Vector256.GreaterThan(r, Vector256<double>.Zero);
-                var logR = Log(Vector256.ConditionalSelect(positive, r, Vector256.Create(1.0)));
-                counts += w * r;
-                entropies -= w * (r * logR);
-            }
-
-            count += Vector256.Sum(counts);
-            entropy += Vector256.Sum(entropies);
         }
 
         for (; n < responsibilities.Length; n++)
@@ -484,28 +386,6 @@ internal static class EStepKernel
         count += TLanes.Sum(counts);
         entropy += TLanes.Sum(entropies);
         return n;
-    }
-
-    /// <summary>exp of every lane: the runtime's vectorised exp where it has one (.NET 9+), else lane by lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Exp(Vector256<double> x)
-    {
-#if NET9_0_OR_GREATER
-        return Vector256.Exp(x);
-#else
-        return Vector256.Create(Math.Exp(x.GetElement(0)), Math.Exp(x.GetElement(1)), Math.Exp(x.GetElement(2)), Math.Exp(x.GetElement(3)));
-#endif
-    }
-
-    /// <summary>log of every lane: the runtime's vectorised log where it has one (.NET 9+), else lane by lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Log(Vector256<double> x)
-    {
-#if NET9_0_OR_GREATER
-        return Vector256.Log(x);
-#else
-        return Vector256.Create(Math.Log(x.GetElement(0)), Math.Log(x.GetElement(1)), Math.Log(x.GetElement(2)), Math.Log(x.GetElement(3)));
-#endif
     }
 
     /// <summary>log of every weight (−∞ for a zero weight).</summary>
