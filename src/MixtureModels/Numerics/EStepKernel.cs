@@ -208,16 +208,9 @@ internal static class EStepKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddCountAndEntropy(ReadOnlySpan<double> responsibilities, ReadOnlySpan<double> rowWeights, ref double count, ref double entropy)
     {
-        int n = 0;
-        if (Lanes512.IsSupported)
-        {
-            n = AddCountAndEntropyVectors<Lanes512>(responsibilities, rowWeights, ref count, ref entropy);
-        }
-        else if (Lanes256.IsSupported)
-        {
-            n = AddCountAndEntropyVectors<Lanes256>(responsibilities, rowWeights, ref count, ref entropy);
-        }
-
+        int n = Lanes512.IsSupported ? AddCountAndEntropyVectors<Lanes512>(responsibilities, rowWeights, ref count, ref entropy)
+            : Lanes256.IsSupported ? AddCountAndEntropyVectors<Lanes256>(responsibilities, rowWeights, ref count, ref entropy)
+            : 0;
         for (; n < responsibilities.Length; n++)
         {
             double r = responsibilities[n];
